@@ -1,0 +1,22 @@
+// Entry point from server/ into the Logs API: X-Amz-Target + JSON body -> JSON result or
+// ApiError. Thread-safe; handlers are stateless apart from the store.
+#pragma once
+
+#include <string_view>
+#include <variant>
+
+#include <nlohmann/json.hpp>
+
+#include "api/api_error.h"
+#include "api/context.h"
+
+namespace cwlogd::api {
+
+using ApiResult = std::variant<nlohmann::json, ApiError>;
+
+// `target` is the whole X-Amz-Target value, e.g. "Logs_20140328.PutLogEvents". Unknown
+// targets give UnknownOperationException; a body that is not a JSON object, too deep, or with
+// a member of the wrong type gives SerializationException. Never throws.
+ApiResult Dispatch(std::string_view target, std::string_view body, Context& ctx);
+
+}  // namespace cwlogd::api

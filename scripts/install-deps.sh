@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages cwlogd needs to build and test, if any are missing.
+# Runs apt-get as root, through sudo otherwise. Safe to run again: it does nothing when all is there.
+set -euo pipefail
+
+build_packages=(
+  build-essential cmake ninja-build pkg-config
+  libboost1.81-dev nlohmann-json3-dev librocksdb-dev libfmt-dev catch2
+  libre2-dev libsimdjson-dev libssl-dev zlib1g-dev
+)
+# Tests drive the server with real clients: python3 + boto3, the aws CLI v2 (Debian's awscli),
+# and clang for the libFuzzer targets.
+test_packages=(python3 awscli clang libclang-rt-dev curl nodejs npm)
+
+mode=${1:-build}
+wanted=("${build_packages[@]}")
+[ "$mode" = test ] && wanted+=("${test_packages[@]}")
+
+missing=()
+for pkg in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+# boto3 may come from the machine's own python (pip) or from Debian's python3-boto3.
+if [ "$mode" = test ] && ! python3 -c 'import boto3' 2>/dev/null; then
+  missing+=(python3-boto3)
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+fi

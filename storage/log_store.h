@@ -1,0 +1,164 @@
+// LogStore: the storage contract every other layer programs against. The one implementation is
+// RocksLogStore (rocks_log_store.h); the on-disk layout is in docs/storage-format.md.
+// Thread-safety: every method may be called concurrently from any thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/status.h"
+
+namespace cwlogd::storage {
+
+// All resources live in one (account, region) partition; names are unique within it.
+struct Partition {
+  std::string account;  // 12 digits, e.g. "000000000000"
+  std::string region;   // e.g. "us-east-1"
+};
+
+struct LogGroupInfo {
+  std::string name;
+  uint64_t id = 0;  // internal, assigned at creation, never reused; not shown to clients
+  int64_t creation_time_ms = 0;
+  std::optional<int32_t> retention_days;
+  std::string log_group_class = "STANDARD";
+  std::optional<std::string> kms_key_id;
+  bool deletion_protection = false;
+  int64_t stored_bytes = 0;  // sum of UTF-8 message bytes of stored, unexpired events
+  int32_t metric_filter_count = 0;
+  std::map<std::string, std::string> tags;
+};
+
+struct LogStreamInfo {
+  std::string name;
+  uint64_t id = 0;  // internal, assigned at creation, never reused
+  int64_t creation_time_ms = 0;
+  std::optional<int64_t> first_event_timestamp;  // set once events exist
+  std::optional<int64_t> last_event_timestamp;
+  std::optional<int64_t> last_ingestion_time;
+  uint64_t upload_sequence = 0;  // grows with every PutLogEvents; api renders it as a token
+};
+
+// Position of one stored event in the single total order every read uses:
+// timestamp, then the batch's arrival sequence (global, increasing), then index in the batch.
+struct EventKey {
+  int64_t timestamp = 0;
+  uint64_t sequence = 0;
+  uint32_t index = 0;
+  auto operator<=>(const EventKey&) const = default;
+};
+
+struct InputEvent {
+  int64_t timestamp = 0;
+  std::string message;
+};
+
+// What a reader sees of one event. The string_views are valid only during the visitor call.
+struct EventView {
+  EventKey key;
+  int64_t ingestion_time = 0;
+  std::string_view message;
+  std::string_view stream_name;
+};
+
+// Called once per event in scan order; return false to stop the scan.
+using EventVisitor = std::function<bool(const EventView&)>;
+
+struct StreamScanQuery {
+  int64_t start_time = std::numeric_limits<int64_t>::min();  // inclusive
+  int64_t end_time = std::numeric_limits<int64_t>::max();    // exclusive
+  bool forward = true;  // ascending EventKey order; false = descending
+  // Exclusive bound: forward scans start after it, backward scans start before it.
+  std::optional<EventKey> cursor;
+};
+
+struct GroupScanQuery {
+  int64_t start_time = std::numeric_limits<int64_t>::min();  // inclusive
+  int64_t end_time = std::numeric_limits<int64_t>::max();    // exclusive
+  std::optional<EventKey> after;  // exclusive lower bound on EventKey
+  // At most one of these narrows the streams searched; neither = every stream of the group.
+  std::optional<std::vector<std::string>> stream_names;
+  std::optional<std::string> stream_name_prefix;
+};
+
+struct PutEventsRequest {
+  std::string_view group;
+  std::string_view stream;
+  // Already validated and classified by the caller: non-empty, chronological, all accepted.
+  std::span<const InputEvent> events;
+  int64_t ingestion_time = 0;
+};
+
+struct PutEventsResult {
+  uint64_t upload_sequence = 0;  // the stream's new upload_sequence
+};
+
+class LogStore {
+ public:
+  virtual ~LogStore() = default;
+
+  // --- log groups ---
+  // AlreadyExists if the name is taken in the partition. Fills info.id.
+  virtual Status CreateLogGroup(const Partition& p, LogGroupInfo info) = 0;
+  virtual Result<LogGroupInfo> GetLogGroup(const Partition& p, std::string_view name) = 0;
+  // Visits groups in ascending byte order of name, starting after `start_after` (empty = from
+  // the first), restricted to names starting with `prefix`. The visitor returns false to stop.
+  virtual Status ListLogGroups(const Partition& p, std::string_view prefix,
+                               std::string_view start_after,
+                               const std::function<bool(const LogGroupInfo&)>& visit) = 0;
+  // Atomic read-modify-write of one group's settable fields (retention, class, kms key,
+  // deletion protection, tags). id, name, stored_bytes and metric_filter_count are kept as
+  // stored whatever `mutate` does. If `mutate` returns non-ok nothing is written.
+  virtual Status UpdateLogGroup(const Partition& p, std::string_view name,
+                                const std::function<Status(LogGroupInfo&)>& mutate) = 0;
+  // Removes the group, its streams, its events and everything else attached to it.
+  virtual Status DeleteLogGroup(const Partition& p, std::string_view name) = 0;
+
+  // --- log streams ---
+  // NotFound("log group") / AlreadyExists("log stream").
+  virtual Status CreateLogStream(const Partition& p, std::string_view group,
+                                 std::string_view stream, int64_t creation_time_ms) = 0;
+  virtual Result<LogStreamInfo> GetLogStream(const Partition& p, std::string_view group,
+                                             std::string_view stream) = 0;
+  // Streams of a group in ascending byte order of name, after `start_after`, with `prefix`.
+  virtual Status ListLogStreams(const Partition& p, std::string_view group,
+                                std::string_view prefix, std::string_view start_after,
+                                const std::function<bool(const LogStreamInfo&)>& visit) = 0;
+  virtual Status DeleteLogStream(const Partition& p, std::string_view group,
+                                 std::string_view stream) = 0;
+
+  // --- events ---
+  // Stores the batch as one atomic, WAL-logged write and updates the stream's counters and the
+  // group's stored_bytes in the same write. NotFound("log group"/"log stream").
+  virtual Result<PutEventsResult> PutLogEvents(const Partition& p,
+                                               const PutEventsRequest& request) = 0;
+  // Events of one stream in EventKey order (ascending, or descending when !forward).
+  virtual Status ScanStream(const Partition& p, std::string_view group, std::string_view stream,
+                            const StreamScanQuery& query, const EventVisitor& visit) = 0;
+  // Events of a whole group, interleaved across streams in ascending EventKey order.
+  virtual Status ScanGroup(const Partition& p, std::string_view group,
+                           const GroupScanQuery& query, const EventVisitor& visit) = 0;
+
+  // --- administration ---
+  // Wipes every partition (the test-suite reset endpoint).
+  virtual Status Reset() = 0;
+};
+
+struct StorageOptions {
+  std::string path = "./data";     // Default: ./data (created if missing)
+  bool sync_writes = false;        // fsync the WAL on every write. Default: false (WAL on, no fsync)
+  size_t block_cache_bytes = 64 << 20;  // Default: 64 MiB
+};
+
+// Opens (creating if missing) the RocksDB-backed store at options.path.
+Result<std::unique_ptr<LogStore>> OpenRocksLogStore(const StorageOptions& options);
+
+}  // namespace cwlogd::storage
