@@ -1,0 +1,155 @@
+// The one codec for every byte cwlogd persists: RocksDB keys (big-endian, so byte order is
+// sort order and time order) and the small binary records stored as values. The layout is
+// described in docs/storage-format.md. Pure functions; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/log_store.h"
+
+namespace cwlogd::storage::keys {
+
+// ---------------------------------------------------------------------------------------------
+// Primitive encodings.
+
+void PutFixed64BE(std::string* dst, uint64_t v);
+uint64_t DecodeFixed64BE(const char* p);  // reads 8 bytes
+void PutVarint64(std::string* dst, uint64_t v);
+// Consumes a varint from the front of *in. False if truncated or longer than 10 bytes.
+bool GetVarint64(std::string_view* in, uint64_t* v);
+inline uint64_t ZigZag(int64_t v) {
+  return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
+}
+inline int64_t UnZigZag(uint64_t v) {
+  return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1);
+}
+// Signed timestamps as unsigned with the sign bit flipped, so big-endian bytes sort like the
+// signed values (negative before positive).
+inline uint64_t OrderedTimestamp(int64_t ts) {
+  return static_cast<uint64_t>(ts) ^ (uint64_t{1} << 63);
+}
+inline int64_t TimestampFromOrdered(uint64_t v) {
+  return static_cast<int64_t>(v ^ (uint64_t{1} << 63));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Column family names.  // DO NOT CHANGE: on-disk
+inline constexpr std::string_view kMetaCf = "meta";      // DO NOT CHANGE: on-disk
+inline constexpr std::string_view kIndexCf = "index";    // DO NOT CHANGE: on-disk
+inline constexpr std::string_view kEventsCf = "events";  // DO NOT CHANGE: on-disk
+
+// ---------------------------------------------------------------------------------------------
+// "meta" CF keys. The first byte is the record type.
+inline constexpr char kCounterTag = 0x01;  // DO NOT CHANGE: on-disk
+inline constexpr char kGroupTag = 0x02;    // DO NOT CHANGE: on-disk
+inline constexpr char kStreamTag = 0x03;   // DO NOT CHANGE: on-disk
+inline constexpr char kStreamIdTag = 0x04;  // DO NOT CHANGE: on-disk
+
+enum class Counter : char {  // DO NOT CHANGE: on-disk (the byte after kCounterTag)
+  kGroupId = 'g',
+  kStreamId = 's',
+  kSequence = 'q',
+};
+// 0x01 <counter>. Value: fixed64 BE, the first value NOT yet handed out.
+std::string CounterKey(Counter c);
+
+// 0x02 <len8 account> <account> <len8 region> <region> <name bytes>. Within one partition,
+// keys sort by the raw bytes of the name, which is what ListLogGroups needs.
+std::string GroupKeyPrefix(const Partition& p);
+std::string GroupKey(const Partition& p, std::string_view name);
+
+// 0x03 <group id BE8> <stream name bytes>.
+std::string StreamKeyPrefix(uint64_t group_id);
+std::string StreamKey(uint64_t group_id, std::string_view name);
+
+// 0x04 <group id BE8> <stream id BE8> -> stream name bytes. Lets a group scan name the stream
+// of a chunk without loading every stream record of the group.
+std::string StreamIdKey(uint64_t group_id, uint64_t stream_id);
+std::string StreamIdKeyPrefix(uint64_t group_id);
+
+// ---------------------------------------------------------------------------------------------
+// Chunks: one PutLogEvents batch. A chunk is named by its group, its smallest timestamp and
+// the batch sequence (global, increasing, never reused).
+struct ChunkId {
+  uint64_t group_id = 0;
+  int64_t min_timestamp = 0;
+  uint64_t sequence = 0;
+  auto operator<=>(const ChunkId&) const = default;
+};
+
+// "events" CF: <group id BE8> <ordered min ts BE8> <sequence BE8>  -> chunk payload.
+inline constexpr size_t kChunkKeySize = 24;
+std::string ChunkKey(const ChunkId& id);
+bool ParseChunkKey(std::string_view key, ChunkId* id);
+// [GroupChunksBegin(g), GroupChunksBegin(g + 1)) holds every chunk of group g.
+std::string GroupChunksBegin(uint64_t group_id);
+
+// "index" CF, group directory: 'D' <group id BE8> <ordered min ts BE8> <sequence BE8> -> ChunkInfo
+inline constexpr char kDirTag = 'D';  // DO NOT CHANGE: on-disk
+std::string DirKey(const ChunkId& id);
+bool ParseDirKey(std::string_view key, ChunkId* id);
+std::string DirPrefix(uint64_t group_id);  // 'D' <group id BE8>
+
+// "index" CF, per-stream index:
+// 'S' <group id BE8> <stream id BE8> <ordered min ts BE8> <sequence BE8> -> ChunkInfo
+inline constexpr char kStreamIndexTag = 'S';  // DO NOT CHANGE: on-disk
+std::string StreamIndexKey(uint64_t stream_id, const ChunkId& id);
+bool ParseStreamIndexKey(std::string_view key, uint64_t* stream_id, ChunkId* id);
+std::string StreamIndexPrefix(uint64_t group_id, uint64_t stream_id);
+std::string GroupStreamIndexPrefix(uint64_t group_id);  // 'S' <group id BE8>
+
+// The smallest key strictly greater than every key starting with `prefix` ("" if none).
+std::string PrefixSuccessor(std::string_view prefix);
+
+// ---------------------------------------------------------------------------------------------
+// Values.
+
+// What the index knows about a chunk without reading it.
+struct ChunkInfo {
+  uint64_t stream_id = 0;
+  int64_t max_timestamp = 0;
+  uint32_t count = 0;
+  uint64_t message_bytes = 0;  // sum of message sizes: the chunk's share of stored_bytes
+};
+// varint stream id, varint (max - min) ts, varint count, varint bytes.
+std::string EncodeChunkInfo(const ChunkInfo& info, int64_t min_timestamp);
+bool DecodeChunkInfo(std::string_view value, int64_t min_timestamp, ChunkInfo* info);
+
+// Group record (value of GroupKey). `name` is not stored (it is in the key).
+std::string EncodeGroupRecord(const LogGroupInfo& g);
+bool DecodeGroupRecord(std::string_view value, LogGroupInfo* g);
+
+// Stream record (value of StreamKey). `name` is not stored.
+std::string EncodeStreamRecord(const LogStreamInfo& s);
+bool DecodeStreamRecord(std::string_view value, LogStreamInfo* s);
+
+// Chunk payload. Events must be non-empty and in non-decreasing timestamp order.
+// Payload: format byte (0 = plain body, 1 = LZ4 block of the body, preceded by varint body
+// size). Body: varint stream id, zigzag ingestion time, varint count, then per event
+// varint (ts - previous ts, the first relative to min ts), varint length, message bytes.
+std::string EncodeChunk(uint64_t stream_id, int64_t ingestion_time, int64_t min_timestamp,
+                        std::span<const InputEvent> events);
+
+struct DecodedEvent {
+  int64_t timestamp = 0;
+  uint32_t offset = 0;  // into DecodedChunk::body
+  uint32_t size = 0;
+};
+struct DecodedChunk {
+  uint64_t stream_id = 0;
+  int64_t ingestion_time = 0;
+  std::string owned;      // decompressed body when the payload was compressed
+  std::string_view body;  // points into `owned` or into the payload passed to DecodeChunk
+  std::vector<DecodedEvent> events;
+  std::string_view message(size_t i) const {
+    return body.substr(events[i].offset, events[i].size);
+  }
+};
+// The payload must outlive `out` when it was stored uncompressed. False on corruption.
+bool DecodeChunk(std::string_view payload, int64_t min_timestamp, DecodedChunk* out);
+
+}  // namespace cwlogd::storage::keys
