@@ -1,0 +1,365 @@
+"""Harness for the cwlogd integration suites: runs the real `cwlogd` binary on loopback with a
+port picked by the kernel, and gives tests boto3 clients and aws CLI (v1 and v2) runners pointed
+at it. Stdlib unittest only.
+
+The binary comes from the CWLOGD_BINARY environment variable (ctest sets it). Every server gets a
+fresh temporary data directory, removed when the server is discarded.
+"""
+
+import atexit
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import unittest
+import urllib.request
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+BANNER_RE = re.compile(r"^cwlogd (\S+) listening on http://([^\s:]+):(\d+) \(data: (.*)\)$")
+STARTUP_TIMEOUT_S = 20.0
+STOP_TIMEOUT_S = 5.0
+
+DEFAULT_ACCOUNT = "000000000000"
+DEFAULT_REGION = "us-east-1"
+
+MSG_GROUP_NOT_FOUND = "The specified log group does not exist."
+MSG_STREAM_NOT_FOUND = "The specified log stream does not exist."
+MSG_BAD_TOKEN = "The specified nextToken is invalid."
+
+_live_servers = []
+
+
+def _stop_all_at_exit():
+    for server in list(_live_servers):
+        server.discard()
+
+
+atexit.register(_stop_all_at_exit)
+
+
+def binary_path():
+    path = os.environ.get("CWLOGD_BINARY")
+    if not path:
+        raise unittest.SkipTest("CWLOGD_BINARY is not set (run through ctest, or export it)")
+    if not os.access(path, os.X_OK):
+        raise RuntimeError(f"CWLOGD_BINARY={path} is not an executable file")
+    return path
+
+
+def now_ms():
+    return int(time.time() * 1000)
+
+
+class CwlogdServer:
+    """One cwlogd process and its data directory.
+
+    start() launches it and waits for the banner; stop() sends SIGTERM (SIGKILL after a few
+    seconds); kill9() simulates a crash; restart() starts again on the same data directory.
+    discard() stops the process and deletes the data directory.
+    """
+
+    def __init__(self, extra_args=None):
+        self.binary = binary_path()
+        self.workdir = tempfile.mkdtemp(prefix="cwlogd-itest-")
+        self.data_dir = os.path.join(self.workdir, "data")
+        self.extra_args = list(extra_args or [])
+        self.proc = None
+        self.port = None
+        self.host = None
+        self.version = None
+        self.banner = None
+        self.starts = 0
+        self._stdout_file = None
+        self._stderr_file = None
+        _live_servers.append(self)
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    def start(self):
+        if self.proc is not None and self.proc.poll() is None:
+            raise RuntimeError("server already running")
+        self.starts += 1
+        self._stdout_file = os.path.join(self.workdir, f"stdout.{self.starts}.log")
+        self._stderr_file = os.path.join(self.workdir, f"stderr.{self.starts}.log")
+        args = [self.binary, "--port", "0", "--host", "127.0.0.1", "--data-dir", self.data_dir,
+                "--enable-test-endpoints"] + self.extra_args
+        # Output goes to files, not pipes, so a chatty server can never block on a full pipe.
+        with open(self._stdout_file, "wb") as out, open(self._stderr_file, "wb") as err:
+            self.proc = subprocess.Popen(args, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        while True:
+            line = self._first_stdout_line()
+            if line is not None:
+                m = BANNER_RE.match(line)
+                if not m:
+                    self._fail_start(f"first stdout line is not the banner: {line!r}")
+                self.version, self.host, self.port = m.group(1), m.group(2), int(m.group(3))
+                self.banner = line
+                if self.port == 0:
+                    self._fail_start("banner shows port 0, not the bound port")
+                return self
+            if self.proc.poll() is not None:
+                self._fail_start(f"server exited with status {self.proc.returncode} before the banner")
+            if time.monotonic() > deadline:
+                self._fail_start(f"no banner on stdout within {STARTUP_TIMEOUT_S:.0f} s")
+            time.sleep(0.02)
+
+    def _first_stdout_line(self):
+        try:
+            with open(self._stdout_file, "r", encoding="utf-8", errors="replace") as f:
+                data = f.read()
+        except FileNotFoundError:
+            return None
+        if "\n" not in data:
+            return None
+        return data.split("\n", 1)[0].rstrip("\r")
+
+    def _fail_start(self, why):
+        self._terminate(signal.SIGKILL)
+        raise RuntimeError(f"cwlogd did not start: {why}\n--- stderr ---\n{self.stderr_text()}"
+                           f"\n--- stdout ---\n{self.stdout_text()}")
+
+    def stdout_text(self):
+        return _read_text(self._stdout_file)
+
+    def stderr_text(self):
+        return _read_text(self._stderr_file)
+
+    def running(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def stop(self):
+        """Graceful stop: SIGTERM, then SIGKILL after STOP_TIMEOUT_S. Returns the exit status."""
+        return self._terminate(signal.SIGTERM)
+
+    def kill9(self):
+        return self._terminate(signal.SIGKILL)
+
+    def _terminate(self, sig):
+        if self.proc is None:
+            return None
+        if self.proc.poll() is None:
+            try:
+                self.proc.send_signal(sig)
+            except ProcessLookupError:
+                pass
+            try:
+                self.proc.wait(timeout=STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        code = self.proc.returncode
+        self.proc = None
+        return code
+
+    def restart(self):
+        self.stop()
+        return self.start()
+
+    def discard(self):
+        self._terminate(signal.SIGTERM)
+        if self in _live_servers:
+            _live_servers.remove(self)
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    # --- access ------------------------------------------------------------------------------
+
+    @property
+    def endpoint(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def client(self, region=DEFAULT_REGION, access_key="test", secret_key="test"):
+        return boto3.session.Session().client(
+            "logs",
+            endpoint_url=self.endpoint,
+            region_name=region,
+            aws_access_key_id=access_key,
+            aws_secret_access_key=secret_key,
+            config=Config(retries={"max_attempts": 1, "mode": "standard"},
+                          connect_timeout=10, read_timeout=60),
+        )
+
+    def http(self, method, path, body=None, headers=None, timeout=30):
+        """Raw HTTP request; returns (status, headers dict, body bytes). Never raises on 4xx/5xx."""
+        data = None
+        if body is not None:
+            data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        req = urllib.request.Request(self.endpoint + path, data=data, method=method,
+                                     headers=headers or {})
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as resp:
+                return resp.status, dict(resp.headers), resp.read()
+        except urllib.error.HTTPError as e:
+            return e.code, dict(e.headers), e.read()
+
+    def reset(self):
+        status, _, body = self.http("POST", "/_cwlogd/reset", body=b"{}",
+                                    headers={"Content-Type": "application/json"})
+        if status != 200:
+            raise RuntimeError(f"POST /_cwlogd/reset -> {status} {body!r}")
+
+    def set_clock_offset(self, offset_ms):
+        status, _, body = self.http("POST", "/_cwlogd/clock", body={"offsetMs": offset_ms},
+                                    headers={"Content-Type": "application/json"})
+        if status != 200:
+            raise RuntimeError(f"POST /_cwlogd/clock -> {status} {body!r}")
+
+
+def _read_text(path):
+    if not path:
+        return ""
+    try:
+        with open(path, "r", encoding="utf-8", errors="replace") as f:
+            return f.read()
+    except FileNotFoundError:
+        return ""
+
+
+# --- aws CLI -----------------------------------------------------------------------------------
+
+AWS_V2_PATH = "/usr/bin/aws"
+
+
+def find_aws_v1():
+    """The `aws` on PATH that is not the Debian v2 binary (the pyenv v1), or None."""
+    v2_real = os.path.realpath(AWS_V2_PATH)
+    for d in os.environ.get("PATH", "").split(os.pathsep):
+        candidate = os.path.join(d or ".", "aws")
+        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            if os.path.realpath(candidate) == v2_real:
+                continue
+            return candidate
+    return None
+
+
+def find_aws_v2():
+    return AWS_V2_PATH if os.access(AWS_V2_PATH, os.X_OK) else None
+
+
+class CliResult:
+    def __init__(self, argv, returncode, stdout, stderr):
+        self.argv = argv
+        self.returncode = returncode
+        self.stdout = stdout
+        self.stderr = stderr
+
+    def json(self):
+        if not self.stdout.strip():
+            return {}
+        return json.loads(self.stdout)
+
+    def __repr__(self):
+        return (f"CliResult(argv={self.argv!r}, rc={self.returncode}, "
+                f"stdout={self.stdout[:2000]!r}, stderr={self.stderr[:2000]!r})")
+
+
+class AwsCli:
+    """Runs one aws CLI binary against a server with throwaway credentials and no user config."""
+
+    def __init__(self, executable, label):
+        self.executable = executable
+        self.label = label
+        self._home = tempfile.mkdtemp(prefix=f"cwlogd-itest-{label}-home-")
+        atexit.register(shutil.rmtree, self._home, True)
+
+    def run(self, server, *args, region=DEFAULT_REGION, access_key="test", timeout=120):
+        env = dict(os.environ)
+        env.update({
+            "AWS_ACCESS_KEY_ID": access_key,
+            "AWS_SECRET_ACCESS_KEY": "test",
+            "AWS_DEFAULT_REGION": region,
+            "AWS_REGION": region,
+            "AWS_PAGER": "",
+            "AWS_CONFIG_FILE": os.path.join(self._home, "config"),
+            "AWS_SHARED_CREDENTIALS_FILE": os.path.join(self._home, "credentials"),
+            "AWS_EC2_METADATA_DISABLED": "true",
+            "HOME": self._home,
+        })
+        # Default retry settings, so error output looks as a user sees it.
+        for var in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE"):
+            env.pop(var, None)
+        argv = [self.executable, "--endpoint-url", server.endpoint, "--output", "json",
+                "--no-cli-pager" if self.label == "v2" else None] + list(args)
+        argv = [a for a in argv if a is not None]
+        proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=timeout)
+        return CliResult(argv, proc.returncode, proc.stdout, proc.stderr)
+
+
+# --- test base class -----------------------------------------------------------------------------
+
+
+class ServerTestCase(unittest.TestCase):
+    """One server per test class; state wiped (POST /_cwlogd/reset) before every test."""
+
+    server = None
+    reset_between_tests = True
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.server = CwlogdServer()
+        try:
+            cls.server.start()
+        except Exception:
+            cls.server.discard()
+            raise
+        cls.logs = cls.server.client()
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.server is not None:
+            cls.server.discard()
+            cls.server = None
+        super().tearDownClass()
+
+    def setUp(self):
+        super().setUp()
+        if self.reset_between_tests:
+            self.server.reset()
+
+    # --- assertions ---
+
+    def assertClientError(self, code, message, fn, *args, **kwargs):
+        """Calls fn and asserts it raises ClientError `code` with exactly `message` (or, when
+        message is a compiled regex, a message it fully matches). Returns the error response."""
+        with self.assertRaises(ClientError, msg=f"expected {code}") as cm:
+            fn(*args, **kwargs)
+        err = cm.exception.response["Error"]
+        self.assertEqual(err.get("Code"), code, f"error code; full error: {err}")
+        if message is not None:
+            if hasattr(message, "fullmatch"):
+                self.assertRegex(err.get("Message", ""), message)
+                self.assertIsNotNone(message.fullmatch(err.get("Message", "")),
+                                     f"message {err.get('Message')!r} !~ {message.pattern!r}")
+            else:
+                self.assertEqual(err.get("Message"), message, f"error message; full error: {err}")
+        self.assertEqual(cm.exception.response["ResponseMetadata"]["HTTPStatusCode"], 400,
+                         f"HTTP status for {code}")
+        return cm.exception.response
+
+    # --- helpers ---
+
+    def make_stream(self, group, stream, client=None):
+        c = client or self.logs
+        try:
+            c.create_log_group(logGroupName=group)
+        except c.exceptions.ResourceAlreadyExistsException:
+            pass
+        c.create_log_stream(logGroupName=group, logStreamName=stream)
+
+    def put(self, group, stream, events, client=None):
+        """events: list of (timestamp, message) or dicts."""
+        c = client or self.logs
+        evs = [e if isinstance(e, dict) else {"timestamp": e[0], "message": e[1]} for e in events]
+        return c.put_log_events(logGroupName=group, logStreamName=stream, logEvents=evs)
+
+
+def is_56_digits(s):
+    return isinstance(s, str) and re.fullmatch(r"[0-9]{56}", s) is not None
