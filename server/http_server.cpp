@@ -1,0 +1,406 @@
+#include "server/http_server.h"
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <deque>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "server/response.h"
+
+namespace cwlogd::server {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using beast::error_code;
+
+namespace {
+
+// After the last response of a closing connection, keep reading (and discarding) what the
+// client still sends for this long, so an early answer (413) is not lost to a TCP reset.
+constexpr std::chrono::seconds kLingerTime{2};
+constexpr size_t kLingerMaxBytes = 64u << 20;
+
+}  // namespace
+
+// State shared by the listener and every session. Declared before `ioc` in Impl so that it
+// outlives the handlers the io_context destroys.
+struct Shared {
+  ServerOptions options;
+  Router& router;
+  Logger& logger;
+  std::atomic<size_t> connections{0};
+  std::atomic<size_t> in_flight{0};  // requests read whose response is not yet written
+  std::atomic<bool> stopping{false};
+};
+
+namespace {
+
+// One HTTP connection: a small state machine in the style of Beast's advanced server.
+// Reads request N+1 while response N is written (pipelining), up to options.max_pipeline
+// queued responses; every read is bounded by the idle timeout and the body/header limits.
+// All members are touched only on the connection's strand.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, Shared& shared) : stream_(std::move(socket)), shared_(shared) {
+    shared_.connections.fetch_add(1, std::memory_order_relaxed);
+  }
+  ~Session() {
+    // Responses never written still count as in flight; release them.
+    shared_.in_flight.fetch_sub(queue_.size(), std::memory_order_relaxed);
+    shared_.connections.fetch_sub(1, std::memory_order_relaxed);
+  }
+
+  void Run() {
+    net::dispatch(stream_.get_executor(),
+                  beast::bind_front_handler(&Session::DoRead, shared_from_this()));
+  }
+
+ private:
+  void DoRead() {
+    if (shared_.stopping.load(std::memory_order_relaxed)) {
+      close_after_write_ = true;
+      if (queue_.empty()) DoLingeringClose();
+      return;
+    }
+    parser_.emplace();
+    parser_->body_limit(shared_.options.max_body_bytes);
+    parser_->header_limit(static_cast<std::uint32_t>(shared_.options.max_header_bytes));
+    stream_.expires_after(shared_.options.idle_timeout);
+    reading_ = true;
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+  }
+
+  void OnHeader(error_code ec, std::size_t /*bytes*/) {
+    if (ec) return OnRead(ec, 0);
+    // Clients that wait for "100 Continue" before sending the body (curl, some SDKs) get it
+    // right away, unless earlier responses are still being written on this connection.
+    if (queue_.empty() && !parser_->is_done() &&
+        beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+                       beast::bind_front_handler(&Session::OnContinueWritten,
+                                                 shared_from_this()));
+      return;
+    }
+    ReadBody();
+  }
+
+  void OnContinueWritten(error_code ec, std::size_t /*bytes*/) {
+    if (ec) return OnRead(ec, 0);
+    ReadBody();
+  }
+
+  void ReadBody() {
+    if (parser_->is_done()) return OnRead({}, 0);  // no body
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+  }
+
+  void OnRead(error_code ec, std::size_t /*bytes*/) {
+    reading_ = false;
+    if (ec) return OnReadError(ec);
+
+    HttpRequest request = parser_->release();
+    shared_.in_flight.fetch_add(1, std::memory_order_relaxed);
+    HttpResponse response = shared_.router.Handle(request);
+    bool keep_alive = request.keep_alive() && !shared_.stopping.load(std::memory_order_relaxed);
+    response.keep_alive(keep_alive);
+    if (!keep_alive) close_after_write_ = true;
+    Enqueue(std::move(response));
+    if (!close_after_write_ && queue_.size() < shared_.options.max_pipeline) DoRead();
+  }
+
+  void OnReadError(error_code ec) {
+    if (ec == http::error::end_of_stream) {
+      // The client is done sending; answer what is queued, then close.
+      close_after_write_ = true;
+      if (queue_.empty()) DoLingeringClose();
+      return;
+    }
+    if (ec == beast::error::timeout) {
+      shared_.logger.Debug("closing connection: idle or too slow for {} ms",
+                           shared_.options.idle_timeout.count());
+      return;  // tcp_stream closed the socket
+    }
+    std::optional<api::ApiError> error;
+    unsigned status = 400;
+    if (ec == http::error::body_limit) {
+      status = 413;
+      error = api::ApiError::Serialization(
+          "Request body too large: the limit is " +
+          std::to_string(shared_.options.max_body_bytes) + " bytes.");
+    } else if (ec == http::error::header_limit) {
+      status = 431;
+      error = api::ApiError::Serialization(
+          "Request header fields too large: the limit is " +
+          std::to_string(shared_.options.max_header_bytes) + " bytes.");
+    } else if (ec == http::error::partial_message) {
+      CloseNow();  // the peer went away in the middle of a request
+      return;
+    } else if (ec.category() == http::make_error_code(http::error::bad_target).category()) {
+      error = api::ApiError::Serialization("Malformed HTTP request: " + ec.message());
+    } else {
+      // Socket-level failure (reset, aborted, ...): nothing can be sent.
+      if (ec != net::error::operation_aborted) {
+        shared_.logger.Debug("closing connection: {}", ec.message());
+      }
+      CloseNow();
+      return;
+    }
+    error->http_status = static_cast<int>(status);
+    shared_.logger.Debug("rejecting request: {} ({})", error->message, ec.message());
+    HttpResponse response = ErrorResponse(11, NewRequestId(), *error);
+    response.keep_alive(false);
+    close_after_write_ = true;
+    shared_.in_flight.fetch_add(1, std::memory_order_relaxed);
+    Enqueue(std::move(response));
+  }
+
+  void Enqueue(HttpResponse&& response) {
+    queue_.push_back(std::move(response));
+    if (queue_.size() == 1) DoWrite();
+  }
+
+  void DoWrite() {
+    stream_.expires_after(shared_.options.idle_timeout);
+    http::async_write(stream_, queue_.front(),
+                      beast::bind_front_handler(&Session::OnWrite, shared_from_this()));
+  }
+
+  void OnWrite(error_code ec, std::size_t /*bytes*/) {
+    if (ec) {
+      if (ec != net::error::operation_aborted) {
+        shared_.logger.Debug("write failed: {}", ec.message());
+      }
+      CloseNow();
+      return;
+    }
+    queue_.pop_front();
+    shared_.in_flight.fetch_sub(1, std::memory_order_relaxed);
+    if (!queue_.empty()) {
+      DoWrite();
+      return;
+    }
+    if (close_after_write_) {
+      if (!reading_) DoLingeringClose();
+      return;
+    }
+    // Reading pauses when the pipeline queue is full; resume it now there is room.
+    if (!reading_) DoRead();
+  }
+
+  void DoLingeringClose() {
+    if (closing_) return;
+    closing_ = true;
+    error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return CloseNow();
+    stream_.expires_after(kLingerTime);
+    DoDrain();
+  }
+
+  void DoDrain() {
+    stream_.async_read_some(net::buffer(drain_),
+                            beast::bind_front_handler(&Session::OnDrain, shared_from_this()));
+  }
+
+  void OnDrain(error_code ec, std::size_t bytes) {
+    drained_ += bytes;
+    if (ec || drained_ > kLingerMaxBytes) return CloseNow();
+    DoDrain();
+  }
+
+  void CloseNow() {
+    error_code ec;
+    stream_.socket().close(ec);
+    (void)ec;  // nothing useful to do if close fails
+  }
+
+  beast::tcp_stream stream_;
+  Shared& shared_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::deque<HttpResponse> queue_;  // responses not yet (fully) written, in request order
+  bool reading_ = false;            // a read of the next request is outstanding
+  bool close_after_write_ = false;  // no more requests: close once the queue is written
+  bool closing_ = false;
+  std::array<char, 16384> drain_{};
+  size_t drained_ = 0;
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+  Impl(const ServerOptions& options, Router& router, Logger& logger)
+      : shared{options, router, logger},
+        ioc(static_cast<int>(options.io_threads < 1 ? 1 : options.io_threads)),
+        accept_strand(net::make_strand(ioc)),
+        acceptor(accept_strand),
+        retry_timer(accept_strand),
+        shutdown_timer(accept_strand),
+        signals(accept_strand) {}
+
+  void DoAccept() {
+    acceptor.async_accept(net::make_strand(ioc), [this](error_code ec, tcp::socket socket) {
+      OnAccept(ec, std::move(socket));
+    });
+  }
+
+  void OnAccept(error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
+      // E.g. out of file descriptors: log, back off a little, keep accepting.
+      shared.logger.Warn("accept failed: {}", ec.message());
+      retry_timer.expires_after(std::chrono::milliseconds(50));
+      retry_timer.async_wait([this](error_code wait_ec) {
+        if (!wait_ec && acceptor.is_open()) DoAccept();
+      });
+      return;
+    }
+    if (shared.connections.load(std::memory_order_relaxed) >= shared.options.max_connections) {
+      shared.logger.Warn("connection limit ({}) reached; closing a new connection",
+                         shared.options.max_connections);
+      error_code close_ec;
+      socket.close(close_ec);
+    } else {
+      error_code opt_ec;
+      socket.set_option(tcp::no_delay(true), opt_ec);  // small responses: don't wait for Nagle
+      std::make_shared<Session>(std::move(socket), shared)->Run();
+    }
+    DoAccept();
+  }
+
+  // Runs on accept_strand.
+  void BeginShutdown() {
+    if (shared.stopping.exchange(true)) return;
+    shared.logger.Info("shutting down: no new connections, waiting for in-flight requests");
+    error_code ec;
+    acceptor.close(ec);
+    retry_timer.cancel();
+    signals.cancel(ec);
+    shutdown_deadline = std::chrono::steady_clock::now() + shared.options.shutdown_grace;
+    PollShutdown();
+  }
+
+  void PollShutdown() {
+    size_t pending = shared.in_flight.load(std::memory_order_relaxed);
+    if (pending == 0 || std::chrono::steady_clock::now() >= shutdown_deadline) {
+      if (pending != 0) {
+        shared.logger.Warn("shutdown grace period over with {} request(s) unanswered", pending);
+      }
+      ioc.stop();
+      return;
+    }
+    shutdown_timer.expires_after(std::chrono::milliseconds(10));
+    shutdown_timer.async_wait([this](error_code ec) {
+      if (!ec) PollShutdown();
+    });
+  }
+
+  Shared shared;
+  net::io_context ioc;
+  net::strand<net::io_context::executor_type> accept_strand;
+  tcp::acceptor acceptor;
+  net::steady_timer retry_timer;
+  net::steady_timer shutdown_timer;
+  net::signal_set signals;
+  std::chrono::steady_clock::time_point shutdown_deadline;
+  uint16_t bound_port = 0;
+  bool ran = false;
+};
+
+HttpServer::HttpServer(const ServerOptions& options, Router& router, Logger& logger)
+    : impl_(std::make_unique<Impl>(options, router, logger)) {}
+
+HttpServer::~HttpServer() {
+  if (!impl_->ioc.stopped()) impl_->ioc.stop();
+}
+
+bool HttpServer::Listen(std::string* error) {
+  Impl& s = *impl_;
+  error_code ec;
+  tcp::resolver resolver(s.ioc);
+  auto results = resolver.resolve(s.shared.options.host, std::to_string(s.shared.options.port),
+                                  tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+  if (ec || results.empty()) {
+    *error = "cannot resolve host '" + s.shared.options.host + "': " +
+             (ec ? ec.message() : std::string("no address"));
+    return false;
+  }
+  tcp::endpoint endpoint = results.begin()->endpoint();
+  auto fail = [&](std::string_view what) {
+    *error = std::string(what) + " " + endpoint.address().to_string() + ":" +
+             std::to_string(endpoint.port()) + ": " + ec.message();
+    error_code close_ec;
+    s.acceptor.close(close_ec);
+    return false;
+  };
+  s.acceptor.open(endpoint.protocol(), ec);
+  if (ec) return fail("cannot open a socket for");
+  s.acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (ec) return fail("cannot set SO_REUSEADDR for");
+  s.acceptor.bind(endpoint, ec);
+  if (ec) return fail("cannot bind");
+  s.acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) return fail("cannot listen on");
+  s.bound_port = s.acceptor.local_endpoint(ec).port();
+  if (ec) return fail("cannot read the bound port of");
+  return true;
+}
+
+uint16_t HttpServer::port() const { return impl_->bound_port; }
+
+size_t HttpServer::open_connections() const {
+  return impl_->shared.connections.load(std::memory_order_relaxed);
+}
+
+void HttpServer::StopOnSignals() {
+  Impl& s = *impl_;
+  error_code ec;
+  s.signals.add(SIGINT, ec);
+  s.signals.add(SIGTERM, ec);
+  s.signals.async_wait([&s](error_code wait_ec, int signal) {
+    if (wait_ec) return;
+    s.shared.logger.Info("received signal {}", signal);
+    s.BeginShutdown();
+  });
+}
+
+void HttpServer::Run() {
+  Impl& s = *impl_;
+  if (s.ran) return;
+  s.ran = true;
+  net::dispatch(s.accept_strand, [&s] {
+    if (s.acceptor.is_open() && !s.shared.stopping.load()) s.DoAccept();
+  });
+  unsigned threads = s.shared.options.io_threads < 1 ? 1 : s.shared.options.io_threads;
+  std::vector<std::thread> pool;
+  pool.reserve(threads - 1);
+  for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&s] { s.ioc.run(); });
+  s.ioc.run();
+  for (std::thread& t : pool) t.join();
+}
+
+void HttpServer::Stop() {
+  Impl& s = *impl_;
+  net::post(s.accept_strand, [&s] { s.BeginShutdown(); });
+}
+
+}  // namespace cwlogd::server

@@ -1,0 +1,47 @@
+// HttpServer: the Boost.Beast HTTP/1.1 front end -- listener, per-connection sessions
+// (keep-alive, bounded pipelining, body/header limits, idle timeout, connection cap) and
+// graceful shutdown. Requests go to a Router on the IO threads. Beast stays in the .cpp.
+// Thread-safety: Stop() may be called from any thread; the rest from one owner thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "server/log.h"
+#include "server/options.h"
+#include "server/router.h"
+
+namespace cwlogd::server {
+
+class HttpServer {
+ public:
+  // `router` and `logger` must outlive the server.
+  HttpServer(const ServerOptions& options, Router& router, Logger& logger);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Resolves host, binds and listens. On failure returns false and says why in `error`.
+  bool Listen(std::string* error);
+  // The bound port (the real one when options.port was 0). Valid after Listen().
+  uint16_t port() const;
+
+  // Makes SIGINT and SIGTERM start a graceful Stop(). Call before Run().
+  void StopOnSignals();
+  // Serves on options.io_threads threads (the caller's included) until Stop() has finished:
+  // no more accepts, in-flight requests answered (at most options.shutdown_grace), threads
+  // joined. Call once.
+  void Run();
+  // Starts the graceful shutdown. Idempotent; callable before Run() and from any thread.
+  void Stop();
+
+  // Connections open right now (for tests and the log).
+  size_t open_connections() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace cwlogd::server

@@ -1,0 +1,258 @@
+#include "server/options.h"
+
+#include <charconv>
+#include <cstdlib>
+#include <limits>
+#include <thread>
+
+#include <fmt/format.h>
+
+namespace cwlogd::server {
+namespace {
+
+enum class Kind { kString, kBool, kUnsigned, kSigned, kLogLevel };
+
+// One flag: how it is spelled, its env var, how to apply a value, and its help line.
+struct Flag {
+  std::string_view name;  // without the leading "--"
+  std::string_view env;
+  Kind kind;
+  std::string_view default_text;
+  std::string_view help;
+  uint64_t min = 0;                                      // kUnsigned only
+  uint64_t max = std::numeric_limits<uint64_t>::max();  // kUnsigned only
+  // Stores the parsed value into the config. Exactly one of these is used, by kind.
+  void (*set_string)(Config&, std::string) = nullptr;
+  void (*set_bool)(Config&, bool) = nullptr;
+  void (*set_unsigned)(Config&, uint64_t) = nullptr;
+  void (*set_signed)(Config&, int64_t) = nullptr;
+  void (*set_level)(Config&, LogLevel) = nullptr;
+};
+
+const std::vector<Flag>& Flags() {
+  static const std::vector<Flag> flags = [] {
+    std::vector<Flag> f;
+    f.push_back({.name = "host", .env = "CWLOGD_HOST", .kind = Kind::kString,
+                 .default_text = "127.0.0.1", .help = "address to listen on",
+                 .set_string = [](Config& c, std::string v) { c.server.host = std::move(v); }});
+    f.push_back({.name = "port", .env = "CWLOGD_PORT", .kind = Kind::kUnsigned,
+                 .default_text = "4588", .help = "TCP port; 0 picks a free one", .max = 65535,
+                 .set_unsigned = [](Config& c, uint64_t v) {
+                   c.server.port = static_cast<uint16_t>(v);
+                 }});
+    f.push_back({.name = "data-dir", .env = "CWLOGD_DATA_DIR", .kind = Kind::kString,
+                 .default_text = "./data", .help = "RocksDB directory, created if missing",
+                 .set_string = [](Config& c, std::string v) { c.storage.path = std::move(v); }});
+    f.push_back({.name = "log-level", .env = "CWLOGD_LOG_LEVEL", .kind = Kind::kLogLevel,
+                 .default_text = "info",
+                 .help = "error|warn|info|debug (debug logs every request)",
+                 .set_level = [](Config& c, LogLevel v) { c.log_level = v; }});
+    f.push_back({.name = "io-threads", .env = "CWLOGD_IO_THREADS", .kind = Kind::kUnsigned,
+                 .default_text = "hardware concurrency, at least 2",
+                 .help = "threads serving HTTP and running handlers", .min = 1, .max = 1024,
+                 .set_unsigned = [](Config& c, uint64_t v) {
+                   c.server.io_threads = static_cast<unsigned>(v);
+                 }});
+    f.push_back({.name = "enable-test-endpoints", .env = "CWLOGD_ENABLE_TEST_ENDPOINTS",
+                 .kind = Kind::kBool, .default_text = "off",
+                 .help = "serve POST /_cwlogd/reset and POST /_cwlogd/clock (tests only)",
+                 .set_bool = [](Config& c, bool v) { c.server.enable_test_endpoints = v; }});
+    f.push_back({.name = "clock-offset-ms", .env = "CWLOGD_CLOCK_OFFSET_MS", .kind = Kind::kSigned,
+                 .default_text = "0", .help = "shift the server clock by this many ms",
+                 .set_signed = [](Config& c, int64_t v) { c.clock_offset_ms = v; }});
+    f.push_back({.name = "sync-writes", .env = "CWLOGD_SYNC_WRITES", .kind = Kind::kBool,
+                 .default_text = "off", .help = "fsync the write-ahead log on every write",
+                 .set_bool = [](Config& c, bool v) { c.storage.sync_writes = v; }});
+    f.push_back({.name = "max-body-bytes", .env = "CWLOGD_MAX_BODY_BYTES", .kind = Kind::kUnsigned,
+                 .default_text = "8388608", .help = "largest request body (larger: HTTP 413)",
+                 .min = 1, .max = uint64_t{1} << 30,
+                 .set_unsigned = [](Config& c, uint64_t v) {
+                   c.server.max_body_bytes = static_cast<size_t>(v);
+                 }});
+    f.push_back({.name = "max-header-bytes", .env = "CWLOGD_MAX_HEADER_BYTES",
+                 .kind = Kind::kUnsigned, .default_text = "65536",
+                 .help = "largest request line + headers (larger: HTTP 431)", .min = 1024,
+                 .max = uint64_t{1} << 24, .set_unsigned = [](Config& c, uint64_t v) {
+                   c.server.max_header_bytes = static_cast<size_t>(v);
+                 }});
+    f.push_back({.name = "idle-timeout-seconds", .env = "CWLOGD_IDLE_TIMEOUT_SECONDS",
+                 .kind = Kind::kUnsigned, .default_text = "60",
+                 .help = "close a connection idle (or too slow) for this long", .min = 1,
+                 .max = 86400, .set_unsigned = [](Config& c, uint64_t v) {
+                   c.server.idle_timeout = std::chrono::seconds(v);
+                 }});
+    f.push_back({.name = "max-connections", .env = "CWLOGD_MAX_CONNECTIONS",
+                 .kind = Kind::kUnsigned, .default_text = "1024",
+                 .help = "open connections beyond this are closed on accept", .min = 1,
+                 .max = 1'000'000, .set_unsigned = [](Config& c, uint64_t v) {
+                   c.server.max_connections = static_cast<size_t>(v);
+                 }});
+    f.push_back({.name = "max-pipeline", .env = "CWLOGD_MAX_PIPELINE", .kind = Kind::kUnsigned,
+                 .default_text = "16",
+                 .help = "pipelined responses queued per connection before reading pauses",
+                 .min = 1, .max = 1024, .set_unsigned = [](Config& c, uint64_t v) {
+                   c.server.max_pipeline = static_cast<size_t>(v);
+                 }});
+    f.push_back({.name = "shutdown-grace-seconds", .env = "CWLOGD_SHUTDOWN_GRACE_SECONDS",
+                 .kind = Kind::kUnsigned, .default_text = "10",
+                 .help = "on SIGINT/SIGTERM, wait this long for in-flight requests", .max = 3600,
+                 .set_unsigned = [](Config& c, uint64_t v) {
+                   c.server.shutdown_grace = std::chrono::seconds(v);
+                 }});
+    return f;
+  }();
+  return flags;
+}
+
+std::optional<bool> ParseBool(std::string_view v) {
+  if (v == "1" || v == "true" || v == "yes" || v == "on" || v == "TRUE" || v == "True") {
+    return true;
+  }
+  if (v == "0" || v == "false" || v == "no" || v == "off" || v == "FALSE" || v == "False" ||
+      v.empty()) {
+    return false;
+  }
+  return std::nullopt;
+}
+
+// Applies one textual value; returns an error message or "" on success.
+std::string Apply(const Flag& flag, std::string_view value, std::string_view source,
+                  Config& config) {
+  auto bad = [&](std::string_view why) {
+    return fmt::format("invalid value '{}' for {}: {}", value, source, why);
+  };
+  switch (flag.kind) {
+    case Kind::kString:
+      if (value.empty()) return bad("must not be empty");
+      flag.set_string(config, std::string(value));
+      return "";
+    case Kind::kBool: {
+      std::optional<bool> b = ParseBool(value);
+      if (!b) return bad("expected true or false");
+      flag.set_bool(config, *b);
+      return "";
+    }
+    case Kind::kUnsigned: {
+      uint64_t n = 0;
+      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+      if (ec != std::errc() || end != value.data() + value.size() || value.empty()) {
+        return bad("expected a non-negative integer");
+      }
+      if (n < flag.min || n > flag.max) {
+        return bad(fmt::format("must be between {} and {}", flag.min, flag.max));
+      }
+      flag.set_unsigned(config, n);
+      return "";
+    }
+    case Kind::kSigned: {
+      int64_t n = 0;
+      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+      if (ec != std::errc() || end != value.data() + value.size() || value.empty()) {
+        return bad("expected an integer");
+      }
+      flag.set_signed(config, n);
+      return "";
+    }
+    case Kind::kLogLevel: {
+      std::optional<LogLevel> level = ParseLogLevel(value);
+      if (!level) return bad("expected error, warn, info or debug");
+      flag.set_level(config, *level);
+      return "";
+    }
+  }
+  return bad("unsupported");
+}
+
+const Flag* FindFlag(std::string_view name) {
+  for (const Flag& f : Flags()) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+unsigned DefaultIoThreads() {
+  unsigned n = std::thread::hardware_concurrency();
+  return n < 2 ? 2 : n;
+}
+
+EnvLookup ProcessEnv() {
+  return [](const char* name) -> std::optional<std::string> {
+    const char* v = std::getenv(name);
+    if (v == nullptr) return std::nullopt;
+    return std::string(v);
+  };
+}
+
+CommandLine ParseCommandLine(const std::vector<std::string>& args, const EnvLookup& env) {
+  CommandLine out;
+  out.config.server.io_threads = DefaultIoThreads();
+  auto fail = [&](std::string message) {
+    out.action = CommandLine::Action::kError;
+    out.message = std::move(message);
+    return out;
+  };
+
+  // Environment first, so flags override it.
+  for (const Flag& flag : Flags()) {
+    std::optional<std::string> value = env ? env(std::string(flag.env).c_str()) : std::nullopt;
+    if (!value) continue;
+    std::string error = Apply(flag, *value, flag.env, out.config);
+    if (!error.empty()) return fail(error);
+  }
+
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string_view arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      out.action = CommandLine::Action::kHelp;
+      out.message = HelpText();
+      return out;
+    }
+    if (arg == "--version") {
+      out.action = CommandLine::Action::kVersion;
+      return out;
+    }
+    if (arg.size() < 3 || arg.substr(0, 2) != "--") {
+      return fail(fmt::format("unexpected argument '{}' (see --help)", arg));
+    }
+    std::string_view name = arg.substr(2);
+    std::optional<std::string_view> inline_value;
+    if (size_t eq = name.find('='); eq != std::string_view::npos) {
+      inline_value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    }
+    const Flag* flag = FindFlag(name);
+    if (flag == nullptr) return fail(fmt::format("unknown flag '--{}' (see --help)", name));
+    std::string_view value;
+    if (inline_value) {
+      value = *inline_value;
+    } else if (flag->kind == Kind::kBool) {
+      value = "true";
+    } else {
+      if (i + 1 >= args.size()) return fail(fmt::format("flag '--{}' needs a value", name));
+      value = args[++i];
+    }
+    std::string error = Apply(*flag, value, fmt::format("--{}", name), out.config);
+    if (!error.empty()) return fail(error);
+  }
+  return out;
+}
+
+std::string HelpText() {
+  std::string text =
+      "Usage: cwlogd [flags]\n"
+      "A CloudWatch Logs compatible server (AWS JSON 1.1 over HTTP).\n\n"
+      "Flags (each may also be set by its environment variable; flags win):\n";
+  for (const Flag& f : Flags()) {
+    std::string spelled = fmt::format("--{}{}", f.name, f.kind == Kind::kBool ? "" : " <v>");
+    text += fmt::format("  {:<30} {}\n  {:<30} env {}, default: {}\n", spelled, f.help, "", f.env,
+                        f.default_text);
+  }
+  text +=
+      "  --help                         show this text\n"
+      "  --version                      print the version and exit\n";
+  return text;
+}
+
+}  // namespace cwlogd::server

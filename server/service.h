@@ -1,0 +1,47 @@
+// Service: one running cwlogd -- the opened store, the (offsettable) clock, the router and the
+// HTTP server, wired from a Config. main() and the in-process server tests both use it.
+// Thread-safety: as HttpServer (Stop() from any thread).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "server/http_server.h"
+#include "server/log.h"
+#include "server/options.h"
+#include "server/router.h"
+#include "storage/clock.h"
+#include "storage/log_store.h"
+
+namespace cwlogd::server {
+
+class Service {
+ public:
+  // Creates the data directory if missing, opens the store, binds the listening socket.
+  // nullptr with `error` set when any step fails (bad directory, store locked or corrupt,
+  // port taken). `logger` must outlive the service.
+  static std::unique_ptr<Service> Start(const Config& config, Logger& logger, std::string* error);
+  // Stops serving (if still running), then closes the store.
+  ~Service();
+
+  uint16_t port() const { return http_->port(); }
+  HttpServer& http() { return *http_; }
+  storage::SystemClock& clock() { return clock_; }
+
+  // See HttpServer::Run / Stop / StopOnSignals.
+  void Run() { http_->Run(); }
+  void Stop() { http_->Stop(); }
+  void StopOnSignals() { http_->StopOnSignals(); }
+
+ private:
+  explicit Service(const Config& config);
+
+  Config config_;
+  storage::SystemClock clock_;
+  std::unique_ptr<storage::LogStore> store_;
+  std::unique_ptr<Router> router_;
+  std::unique_ptr<HttpServer> http_;
+};
+
+}  // namespace cwlogd::server
