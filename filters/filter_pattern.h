@@ -13,17 +13,33 @@
 
 namespace cwlogd::filters {
 
-// Where and why parsing failed. `message` is the text AWS puts in InvalidParameterException,
-// e.g. "Invalid character(s) in term '/api'".
+// Longest accepted pattern, in characters (UTF-8 code points), like AWS's model constraint.
+inline constexpr std::size_t kMaxPatternLength = 1024;
+// At most this many %regex% values inside one JSON or space-delimited pattern (AWS quota).
+inline constexpr int kMaxRegexesPerPattern = 2;
+// At most this many selectors with a wildcard (`.*`, `[*]`) in one JSON pattern, and one
+// wildcard per selector (AWS documented limits).
+inline constexpr int kMaxWildcardSelectors = 3;
+// Deepest parenthesis nesting accepted in a JSON pattern (ours; AWS documents none).
+inline constexpr int kMaxNestingDepth = 32;
+
+// Where and why parsing failed. `message` is the text AWS puts in InvalidParameterException
+// after the exception type, PutMetricFilter style, e.g. "Invalid character(s) in term '/api'".
+// (FilterLogEvents and StartLiveTail prefix it with "Invalid filter pattern: " unless it
+// already starts with "Invalid filter pattern".) `detail` is our own explanation, for logs
+// and tests only; it is never sent to clients because AWS sends no such thing.
 struct ParseError {
-  std::size_t offset = 0;
+  std::size_t offset = 0;  // byte offset in the pattern text as given (before trimming)
   std::string message;
+  std::string detail;
 };
 
+// kMatchAll: empty or whitespace-only pattern (or only empty quoted terms such as `""`).
 enum class PatternKind { kMatchAll, kTerms, kRegex, kJson, kSpaceDelimited };
 
-// Values a match extracts, for TestMetricFilter and metric filters: ("$ip", "127.0.0.1"),
-// ("$.latency", "42"), ... in the order AWS lists them.
+// Values a match extracts, for TestMetricFilter.extractedValues: for space-delimited patterns
+// every field of the event in event order, ("$ip", "127.0.0.1"), ("$3", "frank"), ...; empty
+// for the other kinds (spec §7). Metric values and dimensions: see filters/metric_filter.h.
 using ExtractedValues = std::vector<std::pair<std::string, std::string>>;
 
 namespace detail {
@@ -34,10 +50,18 @@ class FilterPattern {
  public:
   explicit FilterPattern(std::shared_ptr<const detail::CompiledPattern> impl);
 
+  // The pattern text as given to ParseFilterPattern.
+  const std::string& text() const;
   PatternKind kind() const;
+  // Number of %regex% in the pattern (a regex pattern counts 1), for the AWS quota of 5
+  // regex-containing metric + subscription filter patterns per log group.
+  int regex_count() const;
   bool Matches(std::string_view message) const;
   // Like Matches, and on a match fills `values` (cleared first) when it is not null.
   bool Match(std::string_view message, ExtractedValues* values) const;
+
+  // For filters/ internals (metric_filter.cpp).
+  const detail::CompiledPattern& impl() const { return *impl_; }
 
  private:
   std::shared_ptr<const detail::CompiledPattern> impl_;
