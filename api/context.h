@@ -11,6 +11,9 @@ namespace cwlogd::api {
 
 struct ApiOptions {
   size_t max_json_depth = 64;  // deeper request bodies get SerializationException. Default: 64
+  // FilterLogEvents stops after reading this many message bytes in one call and returns a
+  // nextToken, so one call cannot hold a thread for ever. Default: 1 GiB (~6 M typical events)
+  size_t max_filter_scan_bytes = size_t{1} << 30;
 };
 
 struct Context {

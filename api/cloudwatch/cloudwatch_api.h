@@ -1,0 +1,52 @@
+// Entry point into the CloudWatch metrics API (PutMetricData, GetMetricStatistics,
+// GetMetricData, ListMetrics): an operation name + the input in the JSON 1.0 shape (PascalCase
+// members, timestamps as epoch-seconds numbers) -> the output in the same shape, or an
+// ApiError whose type is a CloudWatch error shape (InvalidParameterValueException, ...).
+// The wire protocols (JSON 1.0, query, CBOR) are server/cloudwatch's business.
+// Thread-safe; handlers are stateless apart from the store.
+#pragma once
+
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "api/api_error.h"
+#include "api/dispatch.h"
+#include "storage/clock.h"
+#include "storage/metric_store.h"
+
+namespace cwlogd::api::cloudwatch {
+
+struct Context {
+  storage::MetricStore& metrics;
+  const storage::Clock& clock;
+  storage::Partition partition;
+};
+
+using Handler = ApiResult (*)(const nlohmann::json& request, Context& ctx);
+
+// True when `operation` (e.g. "ListMetrics") is one we serve.
+bool IsKnownOperation(std::string_view operation);
+
+// `request` must be a JSON object, else SerializationException. An unknown operation gives
+// UnknownOperationException. Never throws.
+ApiResult Dispatch(std::string_view operation, const nlohmann::json& request, Context& ctx);
+
+// CloudWatch error shapes (cloudwatch 2010-08-01 model).
+inline ApiError InvalidParameterValue(std::string msg) {
+  return {"InvalidParameterValueException", std::move(msg), 400};
+}
+inline ApiError MissingParameter(std::string msg) {
+  return {"MissingRequiredParameterException", std::move(msg), 400};
+}
+inline ApiError InvalidParameterCombination(std::string msg) {
+  return {"InvalidParameterCombinationException", std::move(msg), 400};
+}
+inline ApiError InvalidNextToken(std::string msg = "The specified NextToken is invalid.") {
+  return {"InvalidNextToken", std::move(msg), 400};
+}
+inline ApiError InternalServiceFault(std::string msg) {
+  return {"InternalServiceFault", std::move(msg), 500};
+}
+
+}  // namespace cwlogd::api::cloudwatch

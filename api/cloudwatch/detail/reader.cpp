@@ -1,0 +1,302 @@
+#include "api/cloudwatch/detail/reader.h"
+
+#include <cmath>
+#include <string_view>
+
+#include "api/cloudwatch/cloudwatch_api.h"
+
+namespace cwlogd::api::cloudwatch::detail {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kStandardUnits[] = {
+    "Seconds",          "Microseconds",     "Milliseconds",     "Bytes",
+    "Kilobytes",        "Megabytes",        "Gigabytes",        "Terabytes",
+    "Bits",             "Kilobits",         "Megabits",         "Gigabits",
+    "Terabits",         "Percent",          "Count",            "Bytes/Second",
+    "Kilobytes/Second", "Megabytes/Second", "Gigabytes/Second", "Terabytes/Second",
+    "Bits/Second",      "Kilobits/Second",  "Megabits/Second",  "Gigabits/Second",
+    "Terabits/Second",  "Count/Second",     "None"};
+
+// Length in Unicode code points (CloudWatch counts characters).
+size_t CodePoints(std::string_view s) {
+  size_t n = 0;
+  for (char c : s) {
+    if ((static_cast<unsigned char>(c) & 0xc0) != 0x80) ++n;
+  }
+  return n;
+}
+
+constexpr char kBase64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+std::string Base64Encode(std::string_view in) {
+  std::string out;
+  size_t i = 0;
+  while (i + 2 < in.size()) {
+    const uint32_t v = (static_cast<uint8_t>(in[i]) << 16) | (static_cast<uint8_t>(in[i + 1]) << 8) |
+                       static_cast<uint8_t>(in[i + 2]);
+    out += kBase64[v >> 18];
+    out += kBase64[(v >> 12) & 63];
+    out += kBase64[(v >> 6) & 63];
+    out += kBase64[v & 63];
+    i += 3;
+  }
+  if (i + 1 == in.size()) {
+    const uint32_t v = static_cast<uint8_t>(in[i]) << 16;
+    out += kBase64[v >> 18];
+    out += kBase64[(v >> 12) & 63];
+    out += "==";
+  } else if (i + 2 == in.size()) {
+    const uint32_t v = (static_cast<uint8_t>(in[i]) << 16) | (static_cast<uint8_t>(in[i + 1]) << 8);
+    out += kBase64[v >> 18];
+    out += kBase64[(v >> 12) & 63];
+    out += kBase64[(v >> 6) & 63];
+    out += '=';
+  }
+  return out;
+}
+
+std::optional<std::string> Base64Decode(std::string_view in) {
+  if (in.size() % 4 != 0) return std::nullopt;
+  std::string out;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (size_t i = 0; i < in.size(); ++i) {
+    const char c = in[i];
+    int v;
+    if (c >= 'A' && c <= 'Z') {
+      v = c - 'A';
+    } else if (c >= 'a' && c <= 'z') {
+      v = c - 'a' + 26;
+    } else if (c >= '0' && c <= '9') {
+      v = c - '0' + 52;
+    } else if (c == '+') {
+      v = 62;
+    } else if (c == '/') {
+      v = 63;
+    } else if (c == '=' && i + 2 >= in.size()) {
+      continue;
+    } else {
+      return std::nullopt;
+    }
+    acc = (acc << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((acc >> bits) & 0xff));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string Join(std::string_view path, std::string_view name) {
+  if (path.empty()) return std::string(name);
+  std::string out(path);
+  out += '.';
+  out += name;
+  return out;
+}
+
+std::string MemberPath(std::string_view path, size_t zero_based_index) {
+  return std::string(path) + ".member." + std::to_string(zero_based_index + 1);
+}
+
+bool IsStandardUnit(std::string_view unit) {
+  for (auto u : kStandardUnits) {
+    if (u == unit) return true;
+  }
+  return false;
+}
+
+const json* Reader::Member(const json& object, std::string_view path, std::string_view name,
+                           bool required) {
+  auto it = object.find(name);
+  if (it == object.end() || it->is_null()) {
+    if (required) Fail(MissingParameter("The parameter " + Join(path, name) + " is required."));
+    return nullptr;
+  }
+  return &*it;
+}
+
+std::optional<std::string> Reader::String(const json& object, std::string_view path,
+                                          std::string_view name, bool required,
+                                          size_t min_length, size_t max_length) {
+  const json* v = Member(object, path, name, required);
+  if (v == nullptr || failed()) return std::nullopt;
+  if (!v->is_string()) {
+    Fail(InvalidParameterValue("The parameter " + Join(path, name) + " must be a string."));
+    return std::nullopt;
+  }
+  const auto& s = v->get_ref<const std::string&>();
+  const size_t len = CodePoints(s);
+  if (len < min_length || len > max_length) {
+    Fail(InvalidParameterValue("The parameter " + Join(path, name) + " must be between " +
+                               std::to_string(min_length) + " and " + std::to_string(max_length) +
+                               " characters long."));
+    return std::nullopt;
+  }
+  return s;
+}
+
+std::optional<double> Reader::Double(const json& object, std::string_view path,
+                                     std::string_view name, bool required) {
+  const json* v = Member(object, path, name, required);
+  if (v == nullptr || failed()) return std::nullopt;
+  if (!v->is_number()) {
+    Fail(InvalidParameterValue("The parameter " + Join(path, name) + " must be a number."));
+    return std::nullopt;
+  }
+  return v->get<double>();
+}
+
+std::optional<int64_t> Reader::Integer(const json& object, std::string_view path,
+                                       std::string_view name, bool required) {
+  const json* v = Member(object, path, name, required);
+  if (v == nullptr || failed()) return std::nullopt;
+  if (v->is_number_integer()) return v->get<int64_t>();
+  if (v->is_number_unsigned()) {
+    // Larger than int64: clamp; every limit we check is far below.
+    return std::numeric_limits<int64_t>::max();
+  }
+  if (v->is_number_float()) {
+    const double d = v->get<double>();
+    if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9e18) {
+      return static_cast<int64_t>(d);
+    }
+  }
+  Fail(InvalidParameterValue("The parameter " + Join(path, name) + " must be an integer."));
+  return std::nullopt;
+}
+
+std::optional<bool> Reader::Bool(const json& object, std::string_view path,
+                                 std::string_view name) {
+  const json* v = Member(object, path, name, false);
+  if (v == nullptr || failed()) return std::nullopt;
+  if (!v->is_boolean()) {
+    Fail(InvalidParameterValue("The parameter " + Join(path, name) + " must be a boolean."));
+    return std::nullopt;
+  }
+  return v->get<bool>();
+}
+
+std::optional<int64_t> Reader::TimestampMillis(const json& object, std::string_view path,
+                                               std::string_view name, bool required) {
+  const json* v = Member(object, path, name, required);
+  if (v == nullptr || failed()) return std::nullopt;
+  if (v->is_number()) {
+    const double seconds = v->get<double>();
+    // Beyond year ~292 million the millisecond value does not fit an int64.
+    if (std::isfinite(seconds) && std::fabs(seconds) < 9.2e15) {
+      return static_cast<int64_t>(std::llround(seconds * 1000.0));
+    }
+  }
+  Fail(InvalidParameterValue("The parameter " + Join(path, name) + " must be a timestamp."));
+  return std::nullopt;
+}
+
+const json* Reader::List(const json& object, std::string_view path, std::string_view name,
+                         bool required, size_t max_length) {
+  const json* v = Member(object, path, name, required);
+  if (v == nullptr || failed()) return nullptr;
+  if (!v->is_array()) {
+    Fail(InvalidParameterValue("The parameter " + Join(path, name) + " must be a list."));
+    return nullptr;
+  }
+  if (v->size() > max_length) {
+    Fail(InvalidParameterValue("The collection " + Join(path, name) +
+                               " must not have a size greater than " +
+                               std::to_string(max_length) + "."));
+    return nullptr;
+  }
+  return v;
+}
+
+const json* Reader::Object(const json& object, std::string_view path, std::string_view name,
+                           bool required) {
+  const json* v = Member(object, path, name, required);
+  if (v == nullptr || failed()) return nullptr;
+  return CheckObject(*v, Join(path, name)) ? v : nullptr;
+}
+
+bool Reader::CheckObject(const json& value, std::string_view path) {
+  if (value.is_object()) return true;
+  Fail(InvalidParameterValue("The parameter " + std::string(path) + " must be a structure."));
+  return false;
+}
+
+std::optional<std::vector<storage::MetricDimension>> Reader::Dimensions(const json& object,
+                                                                        std::string_view path,
+                                                                        size_t max_count) {
+  std::vector<storage::MetricDimension> out;
+  const json* list = List(object, path, "Dimensions", false, max_count);
+  if (failed()) return std::nullopt;
+  if (list == nullptr) return out;
+  const std::string list_path = Join(path, "Dimensions");
+  for (size_t i = 0; i < list->size(); ++i) {
+    const std::string p = MemberPath(list_path, i);
+    if (!CheckObject((*list)[i], p)) return std::nullopt;
+    auto name = String((*list)[i], p, "Name", true, 1, 255);
+    auto value = String((*list)[i], p, "Value", true, 1, 1024);
+    if (failed()) return std::nullopt;
+    out.push_back({*name, *value});
+  }
+  storage::SortDimensions(out);
+  for (size_t i = 1; i < out.size(); ++i) {
+    if (out[i].name == out[i - 1].name) {
+      Fail(InvalidParameterValue("No Metric may specify the same dimension name twice: " +
+                                 out[i].name + "."));
+      return std::nullopt;
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> Reader::Unit(const json& object, std::string_view path) {
+  auto unit = String(object, path, "Unit", false, 0, 64);
+  if (!unit) return std::nullopt;
+  if (!IsStandardUnit(*unit)) {
+    Fail(InvalidParameterValue("The parameter " + Join(path, "Unit") +
+                               " must be a value in the set [ Seconds, Microseconds, "
+                               "Milliseconds, Bytes, Kilobytes, Megabytes, Gigabytes, Terabytes, "
+                               "Bits, Kilobits, Megabits, Gigabits, Terabits, Percent, Count, "
+                               "Bytes/Second, Kilobytes/Second, Megabytes/Second, "
+                               "Gigabytes/Second, Terabytes/Second, Bits/Second, "
+                               "Kilobits/Second, Megabits/Second, Gigabits/Second, "
+                               "Terabits/Second, Count/Second, None ]."));
+    return std::nullopt;
+  }
+  return unit;
+}
+
+std::optional<std::string> Reader::Namespace(const json& object, std::string_view path,
+                                             bool required) {
+  auto ns = String(object, path, "Namespace", required, 1, 255);
+  if (!ns) return std::nullopt;
+  if ((*ns)[0] == ':') {
+    Fail(InvalidParameterValue("The value " + *ns + " for parameter " + Join(path, "Namespace") +
+                               " is invalid."));
+    return std::nullopt;
+  }
+  return ns;
+}
+
+std::string EncodeToken(std::string_view kind, const json& state) {
+  json doc = {{"k", kind}, {"s", state}};
+  return Base64Encode(doc.dump());
+}
+
+std::optional<json> DecodeToken(std::string_view kind, std::string_view token) {
+  auto raw = Base64Decode(token);
+  if (!raw) return std::nullopt;
+  json doc = json::parse(*raw, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object()) return std::nullopt;
+  auto k = doc.find("k");
+  auto s = doc.find("s");
+  if (k == doc.end() || s == doc.end() || !k->is_string() || *k != kind) return std::nullopt;
+  return *s;
+}
+
+}  // namespace cwlogd::api::cloudwatch::detail

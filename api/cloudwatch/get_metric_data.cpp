@@ -1,0 +1,198 @@
+// GetMetricData: MetricStat queries (metric math is refused), ScanBy, MaxDatapoints pages.
+#include <algorithm>
+#include <set>
+
+#include "api/cloudwatch/detail/aggregation.h"
+#include "api/cloudwatch/detail/reader.h"
+#include "api/cloudwatch/handlers.h"
+
+namespace cwlogd::api::cloudwatch {
+namespace {
+
+using detail::Join;
+using detail::MemberPath;
+using detail::Reader;
+using nlohmann::json;
+
+struct StatQuery {
+  std::string id;
+  std::string label;
+  bool return_data = true;
+  storage::MetricId metric;
+  int64_t period_ms = 60'000;
+  detail::Statistic stat = detail::Statistic::kSum;
+  std::optional<std::string> unit;
+};
+
+// Query ids: start with a lower-case letter; letters, digits and underscores.
+bool ValidId(std::string_view id) {
+  if (id.empty() || !(id[0] >= 'a' && id[0] <= 'z')) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+std::optional<StatQuery> ReadQuery(Reader& r, const json& q, const std::string& path) {
+  if (!r.CheckObject(q, path)) return std::nullopt;
+  StatQuery out;
+  auto id = r.String(q, path, "Id", true, 1, 255);
+  const json* stat = r.Object(q, path, "MetricStat", false);
+  auto expression = r.String(q, path, "Expression", false, 1, 2048);
+  auto label = r.String(q, path, "Label", false, 0, 1024);
+  auto return_data = r.Bool(q, path, "ReturnData");
+  auto outer_period = r.Integer(q, path, "Period", false);
+  (void)r.String(q, path, "AccountId", false, 1, 255);
+  if (r.failed()) return std::nullopt;
+  if (!ValidId(*id)) {
+    r.Fail(InvalidParameterValue("The value " + *id + " for parameter " + Join(path, "Id") +
+                                 " is invalid. Ids must start with a lowercase letter and contain "
+                                 "only letters, numbers and underscores."));
+    return std::nullopt;
+  }
+  if (expression) {
+    r.Fail(InvalidParameterValue("Metric math expressions are not supported by this server (" +
+                                 Join(path, "Expression") + "); use MetricStat queries."));
+    return std::nullopt;
+  }
+  if (stat == nullptr) {
+    r.Fail(MissingParameter("The parameter " + Join(path, "MetricStat") + " is required."));
+    return std::nullopt;
+  }
+  (void)outer_period;  // only meaningful with Expression
+  const std::string sp = Join(path, "MetricStat");
+  const json* metric = r.Object(*stat, sp, "Metric", true);
+  auto period = r.Integer(*stat, sp, "Period", true);
+  auto stat_name = r.String(*stat, sp, "Stat", true, 1, 255);
+  auto unit = r.Unit(*stat, sp);
+  if (r.failed()) return std::nullopt;
+  const std::string mp = Join(sp, "Metric");
+  auto ns = r.Namespace(*metric, mp, true);
+  auto name = r.String(*metric, mp, "MetricName", true, 1, 255);
+  auto dimensions = r.Dimensions(*metric, mp, kMaxDimensions);
+  if (r.failed()) return std::nullopt;
+  if (*period < 1 || *period % 60 != 0) {
+    r.Fail(InvalidParameterValue("The parameter " + Join(sp, "Period") +
+                                 " must be a multiple of 60."));
+    return std::nullopt;
+  }
+  auto parsed = detail::ParseStatistic(*stat_name);
+  if (!parsed) {
+    r.Fail(InvalidParameterValue(
+        "The value " + *stat_name + " for parameter " + Join(sp, "Stat") +
+        " is not supported: this server serves SampleCount, Average, Sum, Minimum and Maximum."));
+    return std::nullopt;
+  }
+  out.id = *id;
+  out.label = label.value_or(*name);
+  out.return_data = return_data.value_or(true);
+  out.metric = {*ns, *name, std::move(*dimensions)};
+  out.period_ms = *period * 1000;
+  out.stat = *parsed;
+  out.unit = unit;
+  return out;
+}
+
+}  // namespace
+
+ApiResult HandleGetMetricData(const json& request, Context& ctx) {
+  Reader r;
+  const json* queries = r.List(request, "", "MetricDataQueries", true, kMaxMetricDataQueries);
+  auto start = r.TimestampMillis(request, "", "StartTime", true);
+  auto end = r.TimestampMillis(request, "", "EndTime", true);
+  auto token = r.String(request, "", "NextToken", false, 0, 4096);
+  auto scan_by = r.String(request, "", "ScanBy", false, 0, 64);
+  auto max_datapoints = r.Integer(request, "", "MaxDatapoints", false);
+  (void)r.Object(request, "", "LabelOptions", false);
+  if (r.failed()) return r.error();
+  if (queries->empty()) {
+    return MissingParameter("The parameter MetricDataQueries is required.");
+  }
+  if (scan_by && *scan_by != "TimestampDescending" && *scan_by != "TimestampAscending") {
+    return InvalidParameterValue("The value " + *scan_by +
+                                 " for parameter ScanBy is invalid. Valid values are "
+                                 "TimestampDescending and TimestampAscending.");
+  }
+  const bool descending = !scan_by || *scan_by == "TimestampDescending";
+  const int64_t page_size = max_datapoints.value_or(kDefaultMaxDatapoints);
+  if (page_size < 1) {
+    return InvalidParameterValue("The parameter MaxDatapoints must be greater than 0.");
+  }
+  std::vector<StatQuery> parsed;
+  std::set<std::string> ids;
+  for (size_t i = 0; i < queries->size(); ++i) {
+    const std::string path = MemberPath("MetricDataQueries", i);
+    auto q = ReadQuery(r, (*queries)[i], path);
+    if (!q) return r.error();
+    if (!ids.insert(q->id).second) {
+      return InvalidParameterValue("The value " + q->id + " for parameter " + Join(path, "Id") +
+                                   " is a duplicate: each Id must be unique.");
+    }
+    parsed.push_back(std::move(*q));
+  }
+  if (*start >= *end) {
+    return InvalidParameterValue("The parameter StartTime must be less than the parameter EndTime.");
+  }
+
+  // Pagination state: how many data points (in the flattened order of the returned queries)
+  // earlier pages delivered; tied to the request's time range and query ids.
+  const std::string fingerprint = std::to_string(*start) + "/" + std::to_string(*end) + "/" +
+                                  std::to_string(parsed.size()) + "/" + (descending ? "d" : "a");
+  int64_t skip = 0;
+  if (token) {
+    auto state = detail::DecodeToken("GetMetricData", *token);
+    if (!state || !state->is_object() || !state->contains("o") || !(*state)["o"].is_number_integer() ||
+        (*state)["o"].get<int64_t>() < 0 || !state->contains("f") || (*state)["f"] != fingerprint) {
+      return InvalidNextToken();
+    }
+    skip = (*state)["o"].get<int64_t>();
+  }
+
+  const int64_t aligned_start = storage::MinuteOf(*start);
+  json results = json::array();
+  int64_t seen = 0;        // points before this page plus those emitted so far
+  int64_t emitted = 0;     // points in this page
+  bool more = false;
+  for (const auto& q : parsed) {
+    if (!q.return_data) continue;
+    detail::PeriodQuery pq{aligned_start, *end, q.period_ms, q.unit, false};
+    auto buckets = detail::QueryPeriods(ctx.metrics, ctx.partition, q.metric, pq);
+    if (!buckets.ok()) return InternalServiceFault(buckets.status().message());
+    auto& points = *buckets;
+    if (descending) std::reverse(points.begin(), points.end());
+    const auto n = static_cast<int64_t>(points.size());
+    // This query's slice of the flattened sequence.
+    const int64_t first = std::max<int64_t>(0, skip - seen);
+    if (first >= n && !(n == 0 && skip == 0)) {
+      seen += n;
+      continue;
+    }
+    if (emitted == page_size && first < n) {  // the page is full: the rest comes next time
+      more = true;
+      break;
+    }
+    json timestamps = json::array();
+    json values = json::array();
+    int64_t i = first;
+    for (; i < n && emitted < page_size; ++i, ++emitted) {
+      timestamps.push_back(static_cast<double>(points[i].start_ms) / 1000.0);
+      values.push_back(detail::StatisticValue(points[i].aggregate, q.stat));
+    }
+    const bool complete = i == n;
+    if (!complete) more = true;
+    seen += n;
+    results.push_back({{"Id", q.id},
+                       {"Label", q.label},
+                       {"Timestamps", std::move(timestamps)},
+                       {"Values", std::move(values)},
+                       {"StatusCode", complete ? "Complete" : "PartialData"}});
+    if (more) break;
+  }
+  json out = {{"MetricDataResults", std::move(results)}, {"Messages", json::array()}};
+  if (more) {
+    out["NextToken"] =
+        detail::EncodeToken("GetMetricData", {{"o", skip + emitted}, {"f", fingerprint}});
+  }
+  return out;
+}
+
+}  // namespace cwlogd::api::cloudwatch

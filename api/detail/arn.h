@@ -1,0 +1,30 @@
+// ARNs of Logs resources (logs-api.md §0.2) and resolution of name-or-ARN identifiers.
+// Pure functions; thread-safe.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "storage/log_store.h"
+
+namespace cwlogd::api::detail {
+
+// "aws", or "aws-cn" / "aws-us-gov" for those regions.
+std::string_view PartitionName(std::string_view region);
+// arn:<partition>:logs:<region>:<account>:log-group:<name>   (the logGroupArn field)
+std::string LogGroupArn(const storage::Partition& p, std::string_view group);
+// The same with the trailing ":*" (the arn field of DescribeLogGroups).
+std::string LogGroupArnWithStar(const storage::Partition& p, std::string_view group);
+std::string LogStreamArn(const storage::Partition& p, std::string_view group,
+                         std::string_view stream);
+
+// A logGroupIdentifier (or a tagging resourceArn) to a log group name. Names are returned as
+// they are; an ARN must be a log-group ARN of the caller's partition, region and account, with
+// a trailing ":*" only when allow_star. nullopt when it names nothing we could hold; callers
+// answer "The specified log group does not exist." then.
+std::optional<std::string> ResolveLogGroupIdentifier(const storage::Partition& p,
+                                                     std::string_view identifier,
+                                                     bool allow_star = true);
+
+}  // namespace cwlogd::api::detail

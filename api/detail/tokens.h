@@ -1,0 +1,64 @@
+// Tokens and IDs the Logs API hands out (logs-api.md §0.6). Clients treat them as opaque; we
+// make them deterministic so a repeated position gives the same string, and self-checking so a
+// token from another stream or query is rejected. Pure functions; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "storage/log_store.h"
+
+namespace cwlogd::api::detail {
+
+// 64-bit mixing hash (splitmix64 finaliser); deterministic across runs and builds.
+uint64_t Mix(uint64_t x);
+uint64_t HashBytes(std::string_view bytes, uint64_t seed);
+
+// GetLogEvents tokens: "f/<56 digits>/s" or "b/<56 digits>/s" = 20 digits timestamp+1 (0 = the
+// origin, before every event), 20 digits sequence, 5 digits index, 11 check digits derived from
+// the group id, stream id, direction and position.
+struct StreamToken {
+  bool forward = true;
+  std::optional<storage::EventKey> key;  // nullopt = the origin
+};
+std::string EncodeStreamToken(const StreamToken& token, uint64_t group_id, uint64_t stream_id);
+// Accepts the form with or without the trailing "/s". nullopt if malformed or not ours.
+std::optional<StreamToken> DecodeStreamToken(std::string_view text, uint64_t group_id,
+                                             uint64_t stream_id);
+
+// 56-digit event id, unique per event: timestamp, sequence, index and 11 digits of the group.
+std::string EventId(const storage::EventKey& key, uint64_t group_id);
+// 56-digit nextSequenceToken / uploadSequenceToken for a stream's upload_sequence.
+std::string SequenceToken(uint64_t stream_id, uint64_t upload_sequence);
+
+// Opaque pagination tokens: a small binary record, base64url-encoded with a check value.
+class TokenWriter {
+ public:
+  explicit TokenWriter(char kind) { bytes_.push_back(kind); }
+  TokenWriter& U64(uint64_t v);
+  TokenWriter& Str(std::string_view s);
+  std::string Finish() const;
+
+ private:
+  std::string bytes_;
+};
+
+class TokenReader {
+ public:
+  // ok() is false when `text` is not a well-formed token of this kind.
+  TokenReader(std::string_view text, char kind);
+  bool ok() const { return ok_; }
+  uint64_t U64();
+  std::string Str();
+  // True when everything was read and nothing is left over.
+  bool Done() const { return ok_ && pos_ == bytes_.size(); }
+
+ private:
+  std::string bytes_;
+  size_t pos_ = 1;
+  bool ok_ = false;
+};
+
+}  // namespace cwlogd::api::detail

@@ -1,0 +1,16 @@
+#include "api/detail/common.h"
+#include "api/handlers/handlers.h"
+
+namespace cwlogd::api {
+
+ApiResult HandleDeleteLogStream(const nlohmann::json& request, Context& ctx) {
+  RequestReader in(request);
+  auto group = in.String("logGroupName", kLogGroupNameRule, /*required=*/true);
+  auto stream = in.String("logStreamName", kLogStreamNameRule, /*required=*/true);
+  if (in.failed()) return in.error();
+  storage::Status s = ctx.store.DeleteLogStream(ctx.partition, *group, *stream);
+  if (!s.ok()) return FromStorage(s);
+  return nlohmann::json::object();
+}
+
+}  // namespace cwlogd::api

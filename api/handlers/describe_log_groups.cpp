@@ -1,0 +1,110 @@
+#include <algorithm>
+#include <set>
+
+#include "api/detail/arn.h"
+#include "api/detail/common.h"
+#include "api/detail/tokens.h"
+#include "api/handlers/handlers.h"
+
+namespace cwlogd::api {
+namespace {
+
+bool MatchesGroupPattern(std::string_view s) {  // [\.\-_/#A-Za-z0-9]*
+  for (unsigned char c : s) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '-' || c == '_' || c == '/' || c == '#';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+const StringRule kPatternRule{0, 512, R"([\.\-_/#A-Za-z0-9]*)", &MatchesGroupPattern, false};
+constexpr char kTokenKind = 'G';
+constexpr int64_t kDefaultLimit = 50;
+
+}  // namespace
+
+ApiResult HandleDescribeLogGroups(const nlohmann::json& request, Context& ctx) {
+  RequestReader in(request);
+  (void)in.StringList("accountIdentifiers", ListRule{0, 20}, kAccountIdRule);
+  auto prefix = in.String("logGroupNamePrefix", kLogGroupNamePrefixRule);
+  auto pattern = in.String("logGroupNamePattern", kPatternRule);
+  auto next_token = in.String("nextToken", kNextTokenRule);
+  auto limit = in.Integer("limit", NumberRule{1, 50});
+  (void)in.Bool("includeLinkedAccounts");  // no linked accounts here: nothing to include
+  auto log_group_class = in.Enum("logGroupClass", detail::kLogGroupClasses);
+  auto identifiers = in.StringList("logGroupIdentifiers", ListRule{1, 50}, kLogGroupIdentifierRule);
+  if (in.failed()) return in.error();
+
+  if (prefix && pattern) {
+    return ApiError::InvalidParameter(
+        "LogGroup name prefix and LogGroup name pattern are mutually exclusive parameters.");
+  }
+  if (identifiers && (prefix || pattern || log_group_class)) {
+    // The model allows only includeLinkedAccounts next to logGroupIdentifiers; text is ours.
+    return ApiError::InvalidParameter(
+        "logGroupIdentifiers cannot be combined with logGroupNamePrefix, logGroupNamePattern or "
+        "logGroupClass.");
+  }
+
+  // A token is bound to the query that produced it.
+  std::string query = "prefix=" + prefix.value_or("") + "\npattern=" + pattern.value_or("") +
+                      "\nclass=" + log_group_class.value_or("") + "\nids=";
+  if (identifiers) {
+    for (const auto& id : *identifiers) query += id + ",";
+  }
+  uint64_t digest = detail::HashBytes(query, 0x64657363);
+  std::string start_after;
+  if (next_token) {
+    detail::TokenReader token(*next_token, kTokenKind);
+    start_after = token.Str();
+    uint64_t token_digest = token.U64();
+    if (!token.Done() || token_digest != digest || start_after.empty()) {
+      return detail::InvalidNextToken();
+    }
+  }
+
+  const size_t max_items = static_cast<size_t>(limit.value_or(kDefaultLimit));
+  const bool slim = pattern.has_value();
+  std::vector<storage::LogGroupInfo> page;
+  bool more = false;
+  if (identifiers) {
+    std::set<std::string> names;
+    for (const auto& id : *identifiers) {
+      if (auto name = detail::ResolveLogGroupIdentifier(ctx.partition, id)) names.insert(*name);
+    }
+    for (auto it = names.upper_bound(start_after); it != names.end(); ++it) {
+      auto group = ctx.store.GetLogGroup(ctx.partition, *it);
+      if (!group.ok()) {
+        if (group.status().IsNotFound()) continue;  // unknown identifiers are simply absent
+        return FromStorage(group.status());
+      }
+      if (page.size() == max_items) {
+        more = true;
+        break;
+      }
+      page.push_back(std::move(group.value()));
+    }
+  } else {
+    storage::Status s = ctx.store.ListLogGroups(
+        ctx.partition, prefix.value_or(""), start_after, [&](const storage::LogGroupInfo& g) {
+          if (pattern && g.name.find(*pattern) == std::string::npos) return true;
+          if (log_group_class && g.log_group_class != *log_group_class) return true;
+          if (page.size() == max_items) {
+            more = true;
+            return false;
+          }
+          page.push_back(g);
+          return true;
+        });
+    if (!s.ok()) return FromStorage(s);
+  }
+
+  nlohmann::json groups = nlohmann::json::array();
+  for (const auto& g : page) groups.push_back(detail::LogGroupJson(ctx.partition, g, slim));
+  nlohmann::json out = {{"logGroups", std::move(groups)}};
+  if (more) out["nextToken"] = detail::TokenWriter(kTokenKind).Str(page.back().name).U64(digest).Finish();
+  return out;
+}
+
+}  // namespace cwlogd::api

@@ -1,0 +1,27 @@
+// One handler per Logs operation (api/handlers/<operation>.cpp), wired up in api/dispatch.cpp.
+// A handler validates its request, calls the store and shapes the JSON; nothing else.
+// Thread-safe: handlers keep no state.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "api/context.h"
+#include "api/dispatch.h"
+
+namespace cwlogd::api {
+
+// Log groups
+ApiResult HandleCreateLogGroup(const nlohmann::json& request, Context& ctx);
+ApiResult HandleDeleteLogGroup(const nlohmann::json& request, Context& ctx);
+ApiResult HandleDescribeLogGroups(const nlohmann::json& request, Context& ctx);
+ApiResult HandleListLogGroups(const nlohmann::json& request, Context& ctx);
+// Log streams
+ApiResult HandleCreateLogStream(const nlohmann::json& request, Context& ctx);
+ApiResult HandleDeleteLogStream(const nlohmann::json& request, Context& ctx);
+ApiResult HandleDescribeLogStreams(const nlohmann::json& request, Context& ctx);
+// Events
+ApiResult HandlePutLogEvents(const nlohmann::json& request, Context& ctx);
+ApiResult HandleGetLogEvents(const nlohmann::json& request, Context& ctx);
+ApiResult HandleFilterLogEvents(const nlohmann::json& request, Context& ctx);
+
+}  // namespace cwlogd::api
