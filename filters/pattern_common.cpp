@@ -446,9 +446,14 @@ bool TranslateEscape(std::string_view body, std::size_t& i, std::string* out) {
   return false;
 }
 
-enum class RegexProblem { kNone, kCharacter, kSyntax };
+enum class RegexProblem { kNone, kCharacter, kSyntax, kTooBig };
+
+// RE2 expands x{m,n} into n copies of x, and compiling a thousand such copies a few dozen times
+// takes seconds: bound the sum of the repetition counts of one regex (ours; AWS documents none).
+constexpr long kMaxRepetitionBudget = 1000;
 
 RegexProblem TranslateRegex(std::string_view body, std::string* out) {
+  long repetitions = 0;
   std::size_t i = 0;
   while (i < body.size()) {
     const char c = body[i];
@@ -510,6 +515,8 @@ RegexProblem TranslateRegex(std::string_view body, std::string* out) {
           lo.size() > 4 || hi.size() > 4) {
         return RegexProblem::kSyntax;
       }
+      repetitions += std::max(lo.empty() ? 0L : std::stol(lo), hi.empty() ? 0L : std::stol(hi));
+      if (repetitions > kMaxRepetitionBudget) return RegexProblem::kTooBig;
       out->push_back('{');
       out->append(lo.empty() ? "0" : lo);
       if (comma) {
@@ -562,12 +569,17 @@ std::shared_ptr<const re2::RE2> CompileRegex(std::string_view token, std::size_t
     case RegexProblem::kSyntax:
       Fail(error, offset, std::string(kInvalidPattern), "malformed regex ([...] or {m,n})");
       return nullptr;
+    case RegexProblem::kTooBig:
+      Fail(error, offset, std::string(kInvalidPattern),
+           "the {m,n} repetition counts of a regex add up to more than 1000");
+      return nullptr;
   }
   re2::RE2::Options options;
   options.set_log_errors(false);
   options.set_dot_nl(true);
   options.set_case_sensitive(true);
-  options.set_max_mem(8 << 20);
+  // 1 MiB refuses huge programs quickly and still leaves the DFA room for real patterns.
+  options.set_max_mem(1 << 20);
   auto re = std::make_shared<re2::RE2>(translated, options);
   if (!re->ok()) {
     Fail(error, offset, std::string(kInvalidPattern), "invalid regex: " + re->error());
