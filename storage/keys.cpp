@@ -390,15 +390,17 @@ bool DecodeChunk(std::string_view payload, int64_t min_timestamp, DecodedChunk* 
   if (payload.empty()) return false;
   char format = payload[0];
   payload.remove_prefix(1);
-  out->owned.clear();
   if (format == kChunkLz4) {
     uint64_t size = 0;
     if (!GetVarint64(&payload, &size) || size > LZ4_MAX_INPUT_SIZE) return false;
-    out->owned.resize(size);
-    int n = LZ4_decompress_safe(payload.data(), out->owned.data(),
+    if (out->owned_capacity < size) {
+      out->owned_capacity = std::max<size_t>(size, 2 * out->owned_capacity);
+      out->owned = std::make_unique_for_overwrite<char[]>(out->owned_capacity);
+    }
+    int n = LZ4_decompress_safe(payload.data(), out->owned.get(),
                                 static_cast<int>(payload.size()), static_cast<int>(size));
     if (n < 0 || static_cast<uint64_t>(n) != size) return false;
-    out->body = out->owned;
+    out->body = std::string_view(out->owned.get(), size);
   } else if (format == kChunkPlain) {
     out->body = payload;
   } else {

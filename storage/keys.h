@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -142,7 +143,10 @@ struct DecodedEvent {
 struct DecodedChunk {
   uint64_t stream_id = 0;
   int64_t ingestion_time = 0;
-  std::string owned;      // decompressed body when the payload was compressed
+  // Decompressed body when the payload was compressed. Reused across DecodeChunk calls and
+  // not zero-filled (a std::string would memset every byte before LZ4 overwrites it).
+  std::unique_ptr<char[]> owned;
+  size_t owned_capacity = 0;
   std::string_view body;  // points into `owned` or into the payload passed to DecodeChunk
   std::vector<DecodedEvent> events;
   std::string_view message(size_t i) const {

@@ -1,0 +1,496 @@
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <thread>
+
+#include "storage/log_store.h"
+#include "tests/storage/test_util.h"
+
+namespace cwlogd::storage {
+namespace {
+
+using testing::CollectGroup;
+using testing::CollectStream;
+using testing::OpenStore;
+using testing::StoredEvent;
+using testing::TempDir;
+
+const Partition kP{"000000000000", "us-east-1"};
+constexpr int64_t kT0 = 1'700'000'000'000;
+constexpr int64_t kHour = 3'600'000;
+
+LogGroupInfo Group(std::string name, int64_t created = kT0) {
+  LogGroupInfo g;
+  g.name = std::move(name);
+  g.creation_time_ms = created;
+  return g;
+}
+
+uint64_t Put(LogStore& store, std::string_view group, std::string_view stream,
+             std::vector<InputEvent> events, int64_t ingestion = kT0) {
+  PutEventsRequest req{group, stream, events, ingestion};
+  auto r = store.PutLogEvents(kP, req);
+  INFO(r.status().message());
+  REQUIRE(r.ok());
+  return r->upload_sequence;
+}
+
+std::vector<std::string> Messages(const std::vector<StoredEvent>& events) {
+  std::vector<std::string> out;
+  for (const auto& e : events) out.push_back(e.message);
+  return out;
+}
+
+std::vector<std::string> GroupNames(LogStore& store, const Partition& p, std::string_view prefix,
+                                    std::string_view after, size_t limit = SIZE_MAX) {
+  std::vector<std::string> names;
+  REQUIRE(store
+              .ListLogGroups(p, prefix, after,
+                             [&](const LogGroupInfo& g) {
+                               names.push_back(g.name);
+                               return names.size() < limit;
+                             })
+              .ok());
+  return names;
+}
+
+std::vector<std::string> StreamNames(LogStore& store, std::string_view group,
+                                     std::string_view prefix, std::string_view after) {
+  std::vector<std::string> names;
+  Status s = store.ListLogStreams(kP, group, prefix, after, [&](const LogStreamInfo& st) {
+    names.push_back(st.name);
+    return true;
+  });
+  REQUIRE(s.ok());
+  return names;
+}
+
+TEST_CASE("Log groups: create, get, duplicate, update, delete", "[storage][groups]") {
+  TempDir dir;
+  auto store = OpenStore(dir.path());
+  LogGroupInfo g = Group("app/web");
+  g.retention_days = 7;
+  g.tags = {{"env", "test"}};
+  REQUIRE(store->CreateLogGroup(kP, g).ok());
+  CHECK(store->CreateLogGroup(kP, Group("app/web")).IsAlreadyExists());
+
+  auto got = store->GetLogGroup(kP, "app/web");
+  REQUIRE(got.ok());
+  CHECK(got->name == "app/web");
+  CHECK(got->id != 0);
+  CHECK(got->creation_time_ms == kT0);
+  CHECK(got->retention_days == 7);
+  CHECK(got->log_group_class == "STANDARD");
+  CHECK(got->tags == g.tags);
+  CHECK(got->stored_bytes == 0);
+
+  // Another partition is another namespace.
+  Partition other{"111111111111", "us-east-1"};
+  CHECK(store->GetLogGroup(other, "app/web").status().IsNotFound());
+  CHECK(store->GetLogGroup(other, "app/web").status().message() == "log group");
+  REQUIRE(store->CreateLogGroup(other, Group("app/web")).ok());
+
+  SECTION("update keeps id, name, stored bytes and metric filter count") {
+    REQUIRE(store
+                ->UpdateLogGroup(kP, "app/web",
+                                 [](LogGroupInfo& info) {
+                                   info.retention_days.reset();
+                                   info.kms_key_id = "key";
+                                   info.id = 999;
+                                   info.name = "hacked";
+                                   info.stored_bytes = 5;
+                                   info.metric_filter_count = 9;
+                                   return Status::OK();
+                                 })
+                .ok());
+    auto after = store->GetLogGroup(kP, "app/web");
+    REQUIRE(after.ok());
+    CHECK_FALSE(after->retention_days);
+    CHECK(after->kms_key_id == "key");
+    CHECK(after->id == got->id);
+    CHECK(after->stored_bytes == 0);
+    CHECK(after->metric_filter_count == 0);
+    // A failing mutation writes nothing.
+    Status s = store->UpdateLogGroup(kP, "app/web", [](LogGroupInfo& info) {
+      info.kms_key_id.reset();
+      return Status::InvalidArgument("no");
+    });
+    CHECK(s.code() == Status::Code::kInvalidArgument);
+    CHECK(store->GetLogGroup(kP, "app/web")->kms_key_id == "key");
+    CHECK(store->UpdateLogGroup(kP, "missing", [](LogGroupInfo&) { return Status::OK(); })
+              .IsNotFound());
+  }
+  SECTION("delete, then re-create with the same name starts empty with a new id") {
+    REQUIRE(store->CreateLogStream(kP, "app/web", "s", kT0).ok());
+    Put(*store, "app/web", "s", {{kT0, "hello"}});
+    REQUIRE(store->DeleteLogGroup(kP, "app/web").ok());
+    CHECK(store->GetLogGroup(kP, "app/web").status().IsNotFound());
+    CHECK(store->DeleteLogGroup(kP, "app/web").IsNotFound());
+    REQUIRE(store->CreateLogGroup(kP, Group("app/web")).ok());
+    auto again = store->GetLogGroup(kP, "app/web");
+    REQUIRE(again.ok());
+    CHECK(again->id != got->id);
+    CHECK(again->stored_bytes == 0);
+    CHECK(store->GetLogStream(kP, "app/web", "s").status().IsNotFound());
+    REQUIRE(store->CreateLogStream(kP, "app/web", "s", kT0).ok());
+    CHECK(CollectStream(*store, kP, "app/web", "s", {}).empty());
+    CHECK(CollectGroup(*store, kP, "app/web", {}).empty());
+    // The other partition's group is untouched.
+    CHECK(store->GetLogGroup(other, "app/web").ok());
+  }
+  SECTION("deletion protection blocks DeleteLogGroup") {
+    REQUIRE(store
+                ->UpdateLogGroup(kP, "app/web",
+                                 [](LogGroupInfo& info) {
+                                   info.deletion_protection = true;
+                                   return Status::OK();
+                                 })
+                .ok());
+    CHECK(store->DeleteLogGroup(kP, "app/web").code() == Status::Code::kFailedPrecondition);
+    CHECK(store->GetLogGroup(kP, "app/web").ok());
+  }
+}
+
+TEST_CASE("ListLogGroups orders by name bytes, with prefix and start_after", "[storage][groups]") {
+  TempDir dir;
+  auto store = OpenStore(dir.path());
+  for (const char* name : {"b", "a/2", "a", "a/10", "B", "c", "a/1"}) {
+    REQUIRE(store->CreateLogGroup(kP, Group(name)).ok());
+  }
+  REQUIRE(store->CreateLogGroup({"000000000000", "eu-west-1"}, Group("a/3")).ok());
+  CHECK(GroupNames(*store, kP, "", "") ==
+        std::vector<std::string>{"B", "a", "a/1", "a/10", "a/2", "b", "c"});
+  CHECK(GroupNames(*store, kP, "a/", "") == std::vector<std::string>{"a/1", "a/10", "a/2"});
+  CHECK(GroupNames(*store, kP, "a/", "a/1") == std::vector<std::string>{"a/10", "a/2"});
+  CHECK(GroupNames(*store, kP, "", "a/2") == std::vector<std::string>{"b", "c"});
+  CHECK(GroupNames(*store, kP, "a", "A") == std::vector<std::string>{"a", "a/1", "a/10", "a/2"});
+  CHECK(GroupNames(*store, kP, "", "", 2) == std::vector<std::string>{"B", "a"});
+  CHECK(GroupNames(*store, kP, "zz", "").empty());
+  CHECK(GroupNames(*store, {"000000000000", "eu-west-1"}, "", "") ==
+        std::vector<std::string>{"a/3"});
+}
+
+TEST_CASE("Log streams: create, list, duplicate, delete", "[storage][streams]") {
+  TempDir dir;
+  auto store = OpenStore(dir.path());
+  CHECK(store->CreateLogStream(kP, "g", "s", kT0).message() == "log group");
+  REQUIRE(store->CreateLogGroup(kP, Group("g")).ok());
+  REQUIRE(store->CreateLogGroup(kP, Group("g2")).ok());
+  for (const char* name : {"s2", "s1", "s10", "t", "S"}) {
+    REQUIRE(store->CreateLogStream(kP, "g", name, kT0 + 1).ok());
+  }
+  REQUIRE(store->CreateLogStream(kP, "g2", "s3", kT0).ok());
+  Status dup = store->CreateLogStream(kP, "g", "s1", kT0);
+  CHECK(dup.IsAlreadyExists());
+  CHECK(dup.message() == "log stream");
+
+  auto s = store->GetLogStream(kP, "g", "s1");
+  REQUIRE(s.ok());
+  CHECK(s->name == "s1");
+  CHECK(s->creation_time_ms == kT0 + 1);
+  CHECK_FALSE(s->first_event_timestamp);
+  CHECK_FALSE(s->last_ingestion_time);
+  CHECK(store->GetLogStream(kP, "g", "nope").status().message() == "log stream");
+  CHECK(store->GetLogStream(kP, "nope", "s1").status().message() == "log group");
+
+  CHECK(StreamNames(*store, "g", "", "") ==
+        std::vector<std::string>{"S", "s1", "s10", "s2", "t"});
+  CHECK(StreamNames(*store, "g", "s1", "") == std::vector<std::string>{"s1", "s10"});
+  CHECK(StreamNames(*store, "g", "s", "s1") == std::vector<std::string>{"s10", "s2"});
+  CHECK(StreamNames(*store, "g2", "", "") == std::vector<std::string>{"s3"});
+  CHECK(store->ListLogStreams(kP, "nope", "", "", [](const LogStreamInfo&) { return true; })
+            .IsNotFound());
+
+  REQUIRE(store->DeleteLogStream(kP, "g", "s1").ok());
+  CHECK(store->DeleteLogStream(kP, "g", "s1").IsNotFound());
+  CHECK(StreamNames(*store, "g", "", "") == std::vector<std::string>{"S", "s10", "s2", "t"});
+}
+
+TEST_CASE("PutLogEvents updates stream counters and stored bytes", "[storage][events]") {
+  TempDir dir;
+  auto store = OpenStore(dir.path());
+  REQUIRE(store->CreateLogGroup(kP, Group("g")).ok());
+  REQUIRE(store->CreateLogStream(kP, "g", "s", kT0).ok());
+
+  PutEventsRequest missing{"g", "nope", {}, kT0};
+  std::vector<InputEvent> one{{kT0, "x"}};
+  missing.events = one;
+  CHECK(store->PutLogEvents(kP, missing).status().message() == "log stream");
+  missing.group = "nog";
+  CHECK(store->PutLogEvents(kP, missing).status().message() == "log group");
+
+  uint64_t seq1 = Put(*store, "g", "s", {{kT0 + 10, "abc"}, {kT0 + 20, "de"}}, kT0 + 100);
+  uint64_t seq2 = Put(*store, "g", "s", {{kT0 - 5, "🙀"}}, kT0 + 200);
+  CHECK(seq2 > seq1);
+  auto s = store->GetLogStream(kP, "g", "s");
+  REQUIRE(s.ok());
+  CHECK(s->first_event_timestamp == kT0 - 5);
+  CHECK(s->last_event_timestamp == kT0 + 20);
+  CHECK(s->last_ingestion_time == kT0 + 200);
+  CHECK(s->upload_sequence == seq2);
+  CHECK(store->GetLogGroup(kP, "g")->stored_bytes == 3 + 2 + 4);
+
+  SECTION("rejects unordered, empty and over-24h batches") {
+    std::vector<InputEvent> unordered{{kT0 + 1, "a"}, {kT0, "b"}};
+    CHECK(store->PutLogEvents(kP, {"g", "s", unordered, kT0}).status().code() ==
+          Status::Code::kInvalidArgument);
+    CHECK(store->PutLogEvents(kP, {"g", "s", {}, kT0}).status().code() ==
+          Status::Code::kInvalidArgument);
+    std::vector<InputEvent> wide{{kT0, "a"}, {kT0 + 24 * kHour + 1, "b"}};
+    CHECK(store->PutLogEvents(kP, {"g", "s", wide, kT0}).status().code() ==
+          Status::Code::kInvalidArgument);
+    std::vector<InputEvent> exactly{{kT0, "a"}, {kT0 + 24 * kHour, "b"}};
+    CHECK(store->PutLogEvents(kP, {"g", "s", exactly, kT0}).ok());
+  }
+}
+
+TEST_CASE("ScanStream pages forward and backward with cursors and time bounds",
+          "[storage][events]") {
+  TempDir dir;
+  auto store = OpenStore(dir.path());
+  REQUIRE(store->CreateLogGroup(kP, Group("g")).ok());
+  REQUIRE(store->CreateLogStream(kP, "g", "s", kT0).ok());
+  REQUIRE(store->CreateLogStream(kP, "g", "other", kT0).ok());
+  // Overlapping batches: b1 covers [0, 100], b2 [50, 60] (arrives later), b3 [100, 200].
+  Put(*store, "g", "s", {{kT0, "b1-0"}, {kT0 + 50, "b1-50"}, {kT0 + 100, "b1-100"}}, kT0 + 1);
+  Put(*store, "g", "s", {{kT0 + 50, "b2-50"}, {kT0 + 60, "b2-60"}}, kT0 + 2);
+  Put(*store, "g", "other", {{kT0 + 55, "other"}});
+  Put(*store, "g", "s", {{kT0 + 100, "b3-100"}, {kT0 + 200, "b3-200"}}, kT0 + 3);
+  const std::vector<std::string> all{"b1-0",   "b1-50",  "b2-50", "b2-60",
+                                     "b1-100", "b3-100", "b3-200"};
+
+  auto forward = CollectStream(*store, kP, "g", "s", {});
+  CHECK(Messages(forward) == all);
+  for (size_t i = 1; i < forward.size(); ++i) CHECK(forward[i - 1].key < forward[i].key);
+  CHECK(forward[0].stream == "s");
+  CHECK(forward[0].ingestion_time == kT0 + 1);
+  CHECK(forward[2].ingestion_time == kT0 + 2);
+
+  StreamScanQuery back;
+  back.forward = false;
+  auto backward = CollectStream(*store, kP, "g", "s", back);
+  std::vector<std::string> reversed(all.rbegin(), all.rend());
+  CHECK(Messages(backward) == reversed);
+
+  SECTION("time bounds: start inclusive, end exclusive") {
+    StreamScanQuery q;
+    q.start_time = kT0 + 50;
+    q.end_time = kT0 + 100;
+    CHECK(Messages(CollectStream(*store, kP, "g", "s", q)) ==
+          std::vector<std::string>{"b1-50", "b2-50", "b2-60"});
+    q.forward = false;
+    CHECK(Messages(CollectStream(*store, kP, "g", "s", q)) ==
+          std::vector<std::string>{"b2-60", "b2-50", "b1-50"});
+    q.start_time = kT0 + 300;
+    q.end_time = kT0 + 400;
+    CHECK(CollectStream(*store, kP, "g", "s", q).empty());
+  }
+  SECTION("paging with cursors visits every event exactly once") {
+    for (size_t page : {1, 2, 3}) {
+      std::vector<std::string> seen;
+      StreamScanQuery q;
+      while (true) {
+        auto got = CollectStream(*store, kP, "g", "s", q, page);
+        if (got.empty()) break;
+        for (auto& e : got) seen.push_back(e.message);
+        q.cursor = got.back().key;
+      }
+      CHECK(seen == all);
+      seen.clear();
+      StreamScanQuery b;
+      b.forward = false;
+      while (true) {
+        auto got = CollectStream(*store, kP, "g", "s", b, page);
+        if (got.empty()) break;
+        for (auto& e : got) seen.push_back(e.message);
+        b.cursor = got.back().key;
+      }
+      CHECK(seen == reversed);
+    }
+  }
+  SECTION("a cursor from the middle of a batch") {
+    StreamScanQuery q;
+    q.cursor = forward[2].key;  // b2-50
+    CHECK(Messages(CollectStream(*store, kP, "g", "s", q)) ==
+          std::vector<std::string>{"b2-60", "b1-100", "b3-100", "b3-200"});
+    q.forward = false;
+    CHECK(Messages(CollectStream(*store, kP, "g", "s", q)) ==
+          std::vector<std::string>{"b1-50", "b1-0"});
+  }
+}
+
+TEST_CASE("ScanGroup interleaves streams in EventKey order with filters", "[storage][events]") {
+  TempDir dir;
+  auto store = OpenStore(dir.path());
+  REQUIRE(store->CreateLogGroup(kP, Group("g")).ok());
+  for (const char* s : {"a1", "a2", "b"}) REQUIRE(store->CreateLogStream(kP, "g", s, kT0).ok());
+  Put(*store, "g", "a1", {{kT0 + 1, "a1-1"}, {kT0 + 5, "a1-5"}, {kT0 + 9, "a1-9"}});
+  Put(*store, "g", "b", {{kT0 + 2, "b-2"}, {kT0 + 5, "b-5"}});
+  Put(*store, "g", "a2", {{kT0 + 0, "a2-0"}, {kT0 + 5, "a2-5"}, {kT0 + 20, "a2-20"}});
+  Put(*store, "g", "a1", {{kT0 + 5, "a1-5b"}});
+
+  const std::vector<std::string> all{"a2-0", "a1-1", "b-2",   "a1-5", "b-5",
+                                     "a2-5", "a1-5b", "a1-9", "a2-20"};
+  auto events = CollectGroup(*store, kP, "g", {});
+  CHECK(Messages(events) == all);
+  CHECK(events[0].stream == "a2");
+  CHECK(events[2].stream == "b");
+
+  SECTION("after cursor pages through everything") {
+    for (size_t page : {1, 2, 4}) {
+      GroupScanQuery q;
+      std::vector<std::string> seen;
+      while (true) {
+        auto got = CollectGroup(*store, kP, "g", q, page);
+        if (got.empty()) break;
+        for (auto& e : got) seen.push_back(e.message);
+        q.after = got.back().key;
+      }
+      CHECK(seen == all);
+    }
+  }
+  SECTION("stream names and prefix") {
+    GroupScanQuery q;
+    q.stream_names = std::vector<std::string>{"b", "a2", "missing"};
+    CHECK(Messages(CollectGroup(*store, kP, "g", q)) ==
+          std::vector<std::string>{"a2-0", "b-2", "b-5", "a2-5", "a2-20"});
+    q.stream_names = std::vector<std::string>{"missing"};
+    CHECK(CollectGroup(*store, kP, "g", q).empty());
+    GroupScanQuery pq;
+    pq.stream_name_prefix = "a";
+    CHECK(Messages(CollectGroup(*store, kP, "g", pq)) ==
+          std::vector<std::string>{"a2-0", "a1-1", "a1-5", "a2-5", "a1-5b", "a1-9", "a2-20"});
+    pq.stream_name_prefix = "a1";
+    pq.start_time = kT0 + 5;
+    pq.end_time = kT0 + 9;
+    CHECK(Messages(CollectGroup(*store, kP, "g", pq)) ==
+          std::vector<std::string>{"a1-5", "a1-5b"});
+  }
+  SECTION("a deleted stream's events disappear from group scans") {
+    REQUIRE(store->DeleteLogStream(kP, "g", "a1").ok());
+    CHECK(Messages(CollectGroup(*store, kP, "g", {})) ==
+          std::vector<std::string>{"a2-0", "b-2", "b-5", "a2-5", "a2-20"});
+    CHECK(store->GetLogGroup(kP, "g")->stored_bytes == 4 + 3 + 3 + 4 + 5);
+  }
+  CHECK(store->ScanGroup(kP, "nope", {}, [](const EventView&) { return true; }).IsNotFound());
+}
+
+TEST_CASE("ScanGroup finds a batch that started up to 24 hours before startTime",
+          "[storage][events]") {
+  TempDir dir;
+  auto store = OpenStore(dir.path());
+  REQUIRE(store->CreateLogGroup(kP, Group("g")).ok());
+  REQUIRE(store->CreateLogStream(kP, "g", "s", kT0).ok());
+  REQUIRE(store->CreateLogStream(kP, "g", "t", kT0).ok());
+  // A day-long batch, then many short later ones from another stream.
+  Put(*store, "g", "s", {{kT0, "day-start"}, {kT0 + 24 * kHour, "day-end"}});
+  Put(*store, "g", "s", {{kT0 - 2 * 24 * kHour, "old"}});
+  for (int i = 0; i < 50; ++i) {
+    Put(*store, "g", "t", {{kT0 + 23 * kHour + i, "t" + std::to_string(i)}});
+  }
+  GroupScanQuery q;
+  q.start_time = kT0 + 24 * kHour - 10;
+  auto got = CollectGroup(*store, kP, "g", q);
+  REQUIRE(got.size() == 1);
+  CHECK(got[0].message == "day-end");
+  q.start_time = kT0 + 23 * kHour + 48;
+  CHECK(Messages(CollectGroup(*store, kP, "g", q)) ==
+        std::vector<std::string>{"t48", "t49", "day-end"});
+  StreamScanQuery sq;
+  sq.start_time = kT0 + 1;
+  CHECK(Messages(CollectStream(*store, kP, "g", "s", sq)) ==
+        std::vector<std::string>{"day-end"});
+  sq.forward = false;
+  sq.start_time = kT0 - 3 * 24 * kHour;
+  sq.end_time = kT0 + 1;
+  CHECK(Messages(CollectStream(*store, kP, "g", "s", sq)) ==
+        std::vector<std::string>{"day-start", "old"});
+}
+
+TEST_CASE("Data, ids and sequences survive a reopen", "[storage][durability]") {
+  TempDir dir;
+  uint64_t last_seq = 0;
+  uint64_t group_id = 0;
+  {
+    auto store = OpenStore(dir.path());
+    REQUIRE(store->CreateLogGroup(kP, Group("g")).ok());
+    REQUIRE(store->CreateLogStream(kP, "g", "s", kT0).ok());
+    for (int i = 0; i < 5; ++i) last_seq = Put(*store, "g", "s", {{kT0 + i, std::to_string(i)}});
+    group_id = store->GetLogGroup(kP, "g")->id;
+  }
+  {
+    auto store = OpenStore(dir.path());
+    CHECK(Messages(CollectStream(*store, kP, "g", "s", {})) ==
+          std::vector<std::string>{"0", "1", "2", "3", "4"});
+    CHECK(store->GetLogGroup(kP, "g")->stored_bytes == 5);
+    CHECK(store->GetLogStream(kP, "g", "s")->upload_sequence == last_seq);
+    uint64_t next = Put(*store, "g", "s", {{kT0 + 10, "5"}});
+    CHECK(next > last_seq);
+    REQUIRE(store->CreateLogGroup(kP, Group("h")).ok());
+    CHECK(store->GetLogGroup(kP, "h")->id > group_id);
+    last_seq = next;
+  }
+  {
+    auto store = OpenStore(dir.path());
+    CHECK(CollectStream(*store, kP, "g", "s", {}).size() == 6);
+    CHECK(Put(*store, "g", "s", {{kT0 + 11, "6"}}) > last_seq);
+  }
+}
+
+TEST_CASE("Reset wipes every partition but keeps ids growing", "[storage][admin]") {
+  TempDir dir;
+  auto store = OpenStore(dir.path());
+  Partition other{"111111111111", "eu-west-1"};
+  REQUIRE(store->CreateLogGroup(kP, Group("g")).ok());
+  REQUIRE(store->CreateLogGroup(other, Group("g")).ok());
+  REQUIRE(store->CreateLogStream(kP, "g", "s", kT0).ok());
+  uint64_t seq = Put(*store, "g", "s", {{kT0, "x"}});
+  uint64_t old_id = store->GetLogGroup(kP, "g")->id;
+  REQUIRE(store->Reset().ok());
+  CHECK(GroupNames(*store, kP, "", "").empty());
+  CHECK(GroupNames(*store, other, "", "").empty());
+  REQUIRE(store->CreateLogGroup(kP, Group("g")).ok());
+  CHECK(store->GetLogGroup(kP, "g")->id > old_id);
+  CHECK(store->GetLogGroup(kP, "g")->stored_bytes == 0);
+  REQUIRE(store->CreateLogStream(kP, "g", "s", kT0).ok());
+  CHECK(CollectStream(*store, kP, "g", "s", {}).empty());
+  CHECK(CollectGroup(*store, kP, "g", {}).empty());
+  CHECK(Put(*store, "g", "s", {{kT0, "y"}}) > seq);
+  CHECK(Messages(CollectGroup(*store, kP, "g", {})) == std::vector<std::string>{"y"});
+}
+
+TEST_CASE("Concurrent writers to one group lose nothing", "[storage][concurrency]") {
+  TempDir dir;
+  auto store = OpenStore(dir.path());
+  REQUIRE(store->CreateLogGroup(kP, Group("g")).ok());
+  constexpr int kThreads = 4;
+  constexpr int kBatches = 50;
+  for (int t = 0; t < kThreads; ++t) {
+    REQUIRE(store->CreateLogStream(kP, "g", "s" + std::to_string(t), kT0).ok());
+  }
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      std::string stream = "s" + std::to_string(t);
+      for (int b = 0; b < kBatches; ++b) {
+        std::vector<InputEvent> events;
+        for (int i = 0; i < 10; ++i) events.push_back({kT0 + b * 10 + i, "0123456789"});
+        if (!store->PutLogEvents(kP, {"g", stream, events, kT0}).ok()) ++failures;
+        // Readers run alongside the writers.
+        if (!store->ScanGroup(kP, "g", {}, [](const EventView&) { return true; }).ok()) {
+          ++failures;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  CHECK(failures == 0);
+  auto all = CollectGroup(*store, kP, "g", {});
+  CHECK(all.size() == kThreads * kBatches * 10);
+  for (size_t i = 1; i < all.size(); ++i) REQUIRE(all[i - 1].key < all[i].key);
+  CHECK(store->GetLogGroup(kP, "g")->stored_bytes == kThreads * kBatches * 10 * 10);
+}
+
+}  // namespace
+}  // namespace cwlogd::storage
