@@ -134,7 +134,9 @@ class DelimitedPattern final : public CompiledPattern {
     if (p >= 0 && fields_[static_cast<std::size_t>(p)].type == Field::Type::kNamed) {
       return fields_[static_cast<std::size_t>(p)].key;
     }
-    return "$" + std::to_string(i + 1);
+    std::string key(1, '$');  // (not "$" + ...: GCC 12 warns falsely, bug 105329)
+    key += std::to_string(i + 1);
+    return key;
   }
 
   bool MatchFields(std::string_view message, std::vector<std::string_view>* event) const {
@@ -205,7 +207,8 @@ std::shared_ptr<const CompiledPattern> BuildDelimitedPattern(std::string text,
              "expected a field name ([A-Za-z0-9_-]), '...' or ','");
         return nullptr;
       }
-      field.key = "$" + std::string(name);
+      field.key.assign(1, '$');
+      field.key.append(name);
       cur.SkipSpace();
       const char c = cur.Peek();
       if (c == '=' || c == '!' || c == '<' || c == '>') {
