@@ -95,16 +95,24 @@ trap 'exit 143' TERM
 
 # ---------------------------------------------------------------------------------------------
 # Build
-log "building $image (compile jobs: $jobs)"
+log "building $image (compile jobs: $jobs; the build output is shown only if it fails)"
+build_log=$tmp/build.log
+build_start=$SECONDS
 if [ "$engine" = docker ]; then
-  docker build --build-arg "BUILD_JOBS=$jobs" -t "$image" -f "$repo/docker/Dockerfile" "$repo"
-  size=$(docker image inspect --format '{{.Size}}' "$image")
+  build=(docker build)
 else
-  podman build --isolation chroot --cgroup-manager cgroupfs "${pull[@]}" --format docker \
-    --build-arg "BUILD_JOBS=$jobs" -t "$image" -f "$repo/docker/Dockerfile" "$repo"
-  size=$(podman image inspect --format '{{.Size}}' "$image")
+  build=(podman build --isolation chroot --cgroup-manager cgroupfs "${pull[@]}" --format docker)
 fi
-log "built $image: $((size / 1000000)) MB ($size bytes)"
+if ! "${build[@]}" --build-arg "BUILD_JOBS=$jobs" -t "$image" -f "$repo/docker/Dockerfile" "$repo" \
+    >"$build_log" 2>&1; then
+  grep -E -B2 -A12 'error:|FAILED:|^Error' "$build_log" | head -n 150 >&2 || true
+  echo "--- last lines of the image build:" >&2
+  tail -n 40 "$build_log" >&2
+  fail "image build failed"
+fi
+grep -E '^(\[[0-9]+/[0-9]+\] )?STEP ' "$build_log" | sed 's/^/  /'
+size=$("${build[0]}" image inspect --format '{{.Size}}' "$image")
+log "built $image in $((SECONDS - build_start))s: $((size / 1000000)) MB ($size bytes)"
 
 # ---------------------------------------------------------------------------------------------
 # Engine-specific start/stop/health. start_server sets $port (host port) and checks the banner.
