@@ -121,6 +121,22 @@ std::string GroupKey(const Partition& p, std::string_view name) {
   return k;
 }
 
+bool ParseGroupKey(std::string_view key, Partition* p, std::string* name) {
+  if (key.size() < 2 || key[0] != kGroupTag) return false;
+  key.remove_prefix(1);
+  auto part = [&key](std::string* out) {
+    if (key.empty()) return false;
+    size_t n = static_cast<unsigned char>(key[0]);
+    if (key.size() < 1 + n) return false;
+    out->assign(key.substr(1, n));
+    key.remove_prefix(1 + n);
+    return true;
+  };
+  if (!part(&p->account) || !part(&p->region)) return false;
+  name->assign(key);
+  return true;
+}
+
 std::string StreamKeyPrefix(uint64_t group_id) {
   std::string k;
   k.push_back(kStreamTag);    // DO NOT CHANGE: on-disk

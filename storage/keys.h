@@ -62,6 +62,7 @@ std::string CounterKey(Counter c);
 // keys sort by the raw bytes of the name, which is what ListLogGroups needs.
 std::string GroupKeyPrefix(const Partition& p);
 std::string GroupKey(const Partition& p, std::string_view name);
+bool ParseGroupKey(std::string_view key, Partition* p, std::string* name);
 
 // 0x03 <group id BE8> <stream name bytes>.
 std::string StreamKeyPrefix(uint64_t group_id);

@@ -101,6 +101,14 @@ struct PutEventsResult {
   uint64_t upload_sequence = 0;  // the stream's new upload_sequence
 };
 
+// What one SweepExpiredEvents call removed.
+struct SweepStats {
+  uint64_t groups_with_retention = 0;  // groups looked at
+  uint64_t chunks_deleted = 0;         // whole PutLogEvents batches removed
+  uint64_t events_deleted = 0;
+  uint64_t bytes_deleted = 0;          // message bytes, as subtracted from stored_bytes
+};
+
 class LogStore {
  public:
   virtual ~LogStore() = default;
@@ -147,6 +155,21 @@ class LogStore {
   virtual Status ScanGroup(const Partition& p, std::string_view group,
                            const GroupScanQuery& query, const EventVisitor& visit) = 0;
 
+  // --- retention ---
+  // For every group with retention_days R, deletes the stored batches whose events are all
+  // older than now_ms - R days, with their index entries, and lowers the group's stored_bytes
+  // in the same atomic write. A batch with some unexpired events stays until all of them
+  // expire (readers clamp by time themselves). Streams stay even when emptied; their
+  // first/last event timestamps are unchanged. Safe concurrently with everything else and
+  // idempotent: interrupted at any point (even kill -9), stored_bytes stays exact and the next
+  // sweep finishes the job. `stats` may be null.
+  virtual Status SweepExpiredEvents(int64_t now_ms, SweepStats* stats) = 0;
+  // Flushes and compacts the whole database so that deleted data leaves the disk (call it
+  // after a sweep that deleted something). Heavy: meant for a background job.
+  virtual Status CompactRange() = 0;
+  // Live SST files plus WAL files, in bytes (for tests and benchmarks).
+  virtual uint64_t ApproximateDiskBytes() = 0;
+
   // --- administration ---
   // Wipes every partition (the test-suite reset endpoint).
   virtual Status Reset() = 0;
@@ -156,6 +179,9 @@ struct StorageOptions {
   std::string path = "./data";     // Default: ./data (created if missing)
   bool sync_writes = false;        // fsync the WAL on every write. Default: false (WAL on, no fsync)
   size_t block_cache_bytes = 64 << 20;  // Default: 64 MiB
+  // Batches deleted per atomic write (and per hold of a group's lock) by SweepExpiredEvents.
+  // Default: 1024
+  size_t sweep_batch_chunks = 1024;
 };
 
 // Opens (creating if missing) the RocksDB-backed store at options.path.

@@ -8,6 +8,8 @@
 #include <rocksdb/options.h>
 #include <rocksdb/slice.h>
 #include <rocksdb/table.h>
+#include <rocksdb/transaction_log.h>
+#include <rocksdb/utilities/table_properties_collectors.h>
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
@@ -27,7 +29,8 @@ namespace {
 namespace k = keys;
 
 // PutLogEvents guarantees a batch spans at most 24 h; scans rely on it to bound their seeks.
-constexpr int64_t kMaxChunkSpanMs = 24LL * 60 * 60 * 1000;
+constexpr int64_t kDayMs = 24LL * 60 * 60 * 1000;
+constexpr int64_t kMaxChunkSpanMs = kDayMs;
 constexpr size_t kGroupLockStripes = 64;
 constexpr uint64_t kIdLease = 1024;           // ids reserved per counter write
 constexpr uint64_t kSequenceLease = 1 << 20;  // batch sequences reserved per counter write
@@ -114,6 +117,10 @@ class RocksLogStore final : public LogStore {
   Status ScanGroup(const Partition& p, std::string_view group, const GroupScanQuery& query,
                    const EventVisitor& visit) override;
 
+  Status SweepExpiredEvents(int64_t now_ms, SweepStats* stats) override;
+  Status CompactRange() override;
+  uint64_t ApproximateDiskBytes() override;
+
   Status Reset() override;
 
  private:
@@ -137,6 +144,11 @@ class RocksLogStore final : public LogStore {
   Result<LogStreamInfo> ReadStream(const rocksdb::ReadOptions& ro, uint64_t group_id,
                                    std::string_view name);
   Status Write(rocksdb::WriteBatch* batch, std::string_view what);
+
+  // Deletes the wholly expired chunks of one group in atomic slices of
+  // options_.sweep_batch_chunks, each also lowering stored_bytes.
+  Status SweepGroup(const Partition& p, const std::string& name, int64_t now_ms,
+                    SweepStats* stats);
 
   Status LoadChunk(const rocksdb::ReadOptions& ro, ChunkCursor* c);
   Status ScanStreamForward(const rocksdb::ReadOptions& ro, const LogStreamInfo& s,
@@ -213,6 +225,13 @@ Result<std::unique_ptr<LogStore>> RocksLogStore::Open(const StorageOptions& opti
   // leaves incompressible blocks as they are.
   rocksdb::ColumnFamilyOptions events = BaseCfOptions(cache, 64 << 10, /*bloom=*/false);
   events.write_buffer_size = 64 << 20;
+  // Retention sweeps write runs of deletes; files dense in tombstones get compacted on their
+  // own so the space comes back even without an explicit CompactRange().
+  for (auto* cf : {&index, &events}) {
+    cf->table_properties_collector_factories.push_back(
+        rocksdb::NewCompactOnDeletionCollectorFactory(/*sliding_window_size=*/256,
+                                                      /*deletion_trigger=*/128));
+  }
 
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {
       {rocksdb::kDefaultColumnFamilyName, BaseCfOptions(cache, 4 << 10, false)},
@@ -915,6 +934,122 @@ Status RocksLogStore::ScanGroup(const Partition& p, std::string_view group,
                           query.after, visit);
   if (!s.ok()) return s;
   return lookup_error;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Retention.
+
+Status RocksLogStore::SweepExpiredEvents(int64_t now_ms, SweepStats* stats) {
+  SweepStats local;
+  SweepStats& st = stats != nullptr ? *stats : local;
+  st = {};
+  // Walk every group record of every partition; each group is then swept under its own lock
+  // (re-read there, so concurrent updates and deletes are respected).
+  const std::string lower(1, k::kGroupTag);
+  const std::string upper(1, static_cast<char>(k::kGroupTag + 1));
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions ro;
+  ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, meta_));
+  for (it->Seek(lower); it->Valid(); it->Next()) {
+    LogGroupInfo g;
+    Partition p;
+    std::string name;
+    if (!k::ParseGroupKey(ToView(it->key()), &p, &name) ||
+        !k::DecodeGroupRecord(ToView(it->value()), &g)) {
+      return Status::Corruption("bad log group record");
+    }
+    if (!g.retention_days) continue;
+    ++st.groups_with_retention;
+    if (Status s = SweepGroup(p, name, now_ms, &st); !s.ok()) return s;
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "sweep");
+  return Status::OK();
+}
+
+Status RocksLogStore::SweepGroup(const Partition& p, const std::string& name, int64_t now_ms,
+                                 SweepStats* st) {
+  const size_t slice = std::max<size_t>(1, options_.sweep_batch_chunks);
+  std::string resume;  // directory key to continue from; empty = the group's first chunk
+  while (true) {
+    std::lock_guard lock(GroupMutex(p, name));
+    rocksdb::ReadOptions ro;
+    auto g = ReadGroup(ro, p, name);
+    if (g.status().IsNotFound()) return Status::OK();  // deleted meanwhile
+    if (!g.ok()) return g.status();
+    if (!g->retention_days) return Status::OK();
+    const int64_t cutoff =
+        SaturatingSub(now_ms, static_cast<int64_t>(*g->retention_days) * kDayMs);
+    const uint64_t gid = g->id;
+    if (resume.empty() || !resume.starts_with(k::DirPrefix(gid))) resume = k::DirPrefix(gid);
+
+    // Only chunks that started before the cutoff can be wholly expired.
+    const std::string upper = k::DirKey({gid, cutoff, 0});
+    rocksdb::Slice upper_slice(upper);
+    ro.iterate_upper_bound = &upper_slice;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, index_));
+    rocksdb::WriteBatch batch;
+    size_t chunks = 0;
+    uint64_t events = 0, bytes = 0;
+    bool more = false;
+    for (it->Seek(resume); it->Valid(); it->Next()) {
+      k::ChunkId id;
+      k::ChunkInfo info;
+      if (!k::ParseDirKey(ToView(it->key()), &id) ||
+          !k::DecodeChunkInfo(ToView(it->value()), id.min_timestamp, &info)) {
+        return Status::Corruption("bad chunk directory entry");
+      }
+      if (chunks == slice) {
+        more = true;
+        resume = ToView(it->key());
+        break;
+      }
+      if (info.max_timestamp >= cutoff) continue;  // partly live: stays until wholly expired
+      batch.Delete(index_, it->key());
+      batch.Delete(index_, k::StreamIndexKey(info.stream_id, id));
+      batch.Delete(events_, k::ChunkKey(id));
+      ++chunks;
+      events += info.count;
+      bytes += info.message_bytes;
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "sweep group");
+    if (chunks == 0) return Status::OK();
+    LogGroupInfo updated = std::move(*g);
+    updated.stored_bytes = std::max<int64_t>(0, updated.stored_bytes - static_cast<int64_t>(bytes));
+    batch.Put(meta_, k::GroupKey(p, name), k::EncodeGroupRecord(updated));
+    if (Status s = Write(&batch, "sweep expired events"); !s.ok()) return s;
+    st->chunks_deleted += chunks;
+    st->events_deleted += events;
+    st->bytes_deleted += bytes;
+    if (!more) return Status::OK();
+  }
+}
+
+Status RocksLogStore::CompactRange() {
+  // Flush every CF first: the WAL can only be dropped once all of them are flushed.
+  rocksdb::FlushOptions fo;
+  if (rocksdb::Status s = db_->Flush(fo, handles_); !s.ok()) return FromRocks(s, "flush");
+  rocksdb::CompactRangeOptions cro;
+  cro.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
+  for (auto* cf : {meta_, index_, events_}) {
+    if (rocksdb::Status s = db_->CompactRange(cro, cf, nullptr, nullptr); !s.ok()) {
+      return FromRocks(s, "compact");
+    }
+  }
+  return Status::OK();
+}
+
+uint64_t RocksLogStore::ApproximateDiskBytes() {
+  uint64_t total = 0;
+  for (auto* cf : handles_) {
+    uint64_t v = 0;
+    if (db_->GetIntProperty(cf, rocksdb::DB::Properties::kLiveSstFilesSize, &v)) total += v;
+  }
+  rocksdb::VectorLogPtr wals;
+  if (db_->GetSortedWalFiles(wals).ok()) {
+    for (const auto& w : wals) total += w->SizeFileBytes();
+  }
+  return total;
 }
 
 // ---------------------------------------------------------------------------------------------

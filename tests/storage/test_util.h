@@ -34,15 +34,19 @@ class TempDir {
   std::string path_;
 };
 
-inline std::unique_ptr<LogStore> OpenStore(const std::string& path,
-                                            size_t block_cache_bytes = 8 << 20) {
-  StorageOptions options;
-  options.path = path;
-  options.block_cache_bytes = block_cache_bytes;
+inline std::unique_ptr<LogStore> OpenStore(StorageOptions options) {
   auto store = OpenRocksLogStore(options);
   INFO(store.status().message());
   REQUIRE(store.ok());
   return std::move(store).value();
+}
+
+inline std::unique_ptr<LogStore> OpenStore(const std::string& path,
+                                           size_t block_cache_bytes = 8 << 20) {
+  StorageOptions options;
+  options.path = path;
+  options.block_cache_bytes = block_cache_bytes;
+  return OpenStore(options);
 }
 
 struct StoredEvent {
