@@ -126,8 +126,8 @@ if [ "$engine" = docker ]; then
       -v "$volume:/data" "$image")
     port=$(docker port "$cid" 4588/tcp | sed -n 's/^127\.0\.0\.1:\([0-9]*\)$/\1/p' | head -n1)
     [ -n "$port" ] || fail "container publishes no port: $(docker port "$cid")"
-    local i status=
-    for ((i = 0; i < 60; i++)); do
+    local status='' deadline=$((SECONDS + 60))
+    while ((SECONDS < deadline)); do
       status=$(docker inspect --format '{{.State.Health.Status}}' "$cid")
       [ "$status" = healthy ] && break
       [ "$(docker inspect --format '{{.State.Running}}' "$cid")" = true ] \
@@ -160,9 +160,13 @@ if [ "$engine" = docker ]; then
 else
   # Everything `docker run` would take from the image: user, environment, working dir, entrypoint, cmd,
   # health check.
-  config_json=$(podman image inspect --format '{{json .Config}}' "$image")
+  # (podman shows the docker-format HEALTHCHECK as a top-level "Healthcheck", beside "Config".)
+  image_json=$(podman image inspect "$image")
   python_field() {
-    python3 -c 'import json,sys; c=json.loads(sys.argv[1]); exec(sys.argv[2])' "$config_json" "$1"
+    python3 -c 'import json,sys
+d = json.loads(sys.argv[1]); d = d[0] if isinstance(d, list) else d; c = d.get("Config") or {}
+c["Healthcheck"] = d.get("Healthcheck") or c.get("Healthcheck")
+exec(sys.argv[2])' "$image_json" "$1"
   }
   image_user=$(python_field 'print(c.get("User") or "root")')
   image_workdir=$(python_field 'print(c.get("WorkingDir") or "/")')
@@ -218,22 +222,22 @@ else
   run=0
   start_server() {
     run=$((run + 1))
-    local out=$tmp/server-$run.log
+    local out=$tmp/server-$run.out err=$tmp/server-$run.err
     # shellcheck disable=SC2016
-    # Port 0: the server picks a free loopback port and prints it in its banner.
+    # Port 0: the server picks a free loopback port and prints it in its banner (first stdout line).
     env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/data \
       "${image_env[@]}" CWLOGD_HOST=127.0.0.1 CWLOGD_PORT=0 \
       "$chroot_bin" --userspec="$uid:$gid" --groups="$gid" "$root" \
-      /bin/sh -c 'cd "$0" && exec "$@"' "$image_workdir" "${image_cmd[@]}" >"$out" 2>&1 &
+      /bin/sh -c 'cd "$0" && exec "$@"' "$image_workdir" "${image_cmd[@]}" >"$out" 2>"$err" &
     server_pid=$!
-    local i line=
-    for ((i = 0; i < 300; i++)); do
+    local line='' deadline=$((SECONDS + 30))
+    while ((SECONDS < deadline)); do
       line=$(head -n1 "$out")
       [[ $line =~ $banner_re ]] && break
-      alive "$server_pid" || { cat "$out" >&2; fail "cwlogd exited at start"; }
+      alive "$server_pid" || { cat "$out" "$err" >&2; fail "cwlogd exited at start"; }
       sleep 0.1
     done
-    [[ $line =~ $banner_re ]] || { cat "$out" >&2; fail "no banner after 30s"; }
+    [[ $line =~ $banner_re ]] || { cat "$out" "$err" >&2; fail "no banner after 30s"; }
     [[ ${BASH_REMATCH[1]} == 127.0.0.1 && ${BASH_REMATCH[3]} == /data ]] \
       || fail "banner should show 127.0.0.1 and the image's CWLOGD_DATA_DIR /data: $line"
     port=${BASH_REMATCH[2]}
@@ -248,7 +252,7 @@ else
       fail "cwlogd did not stop within 10s of SIG$1 (docker stop would kill it)"
     fi
     local rc=0
-    wait "$server_pid" || rc=$?
+    wait "$server_pid" 2>/dev/null || rc=$?
     [ "$1" != TERM ] || [ "$rc" = 0 ] || fail "cwlogd exited with status $rc after SIGTERM"
     server_pid=
   }
