@@ -6,7 +6,7 @@ set -euo pipefail
 build_packages=(
   build-essential cmake ninja-build pkg-config
   libboost1.81-dev nlohmann-json3-dev librocksdb-dev libfmt-dev catch2
-  libre2-dev libsimdjson-dev libssl-dev zlib1g-dev
+  libre2-dev libsimdjson-dev libssl-dev zlib1g-dev liblz4-dev
 )
 # Tests drive the server with real clients: python3 + boto3, the aws CLI v2 (Debian's awscli),
 # and clang for the libFuzzer targets.
