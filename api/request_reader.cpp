@@ -27,7 +27,10 @@ bool MatchesStreamName(std::string_view s) {  // [^:*]*
   return s.find_first_of(":*") == std::string_view::npos;
 }
 
-bool MatchesIdentifier(std::string_view s) {  // [\w#+=/:,.@-]*
+// [\w#+=/:,.@-]*, plus a trailing ":*": the model's pattern has no '*', yet AWS's own
+// GetLogEvents example passes "arn:...:log-group:name:*" (logs-api.md §0.2), so we accept it.
+bool MatchesIdentifier(std::string_view s) {
+  if (s.ends_with(":*")) s.remove_suffix(2);
   for (unsigned char c : s) {
     if (!IsAsciiAlnum(c) && std::string_view("_#+=/:,.@-").find(static_cast<char>(c)) ==
                                 std::string_view::npos) {
