@@ -1,0 +1,36 @@
+// The AWS query protocol's request side (protocol.md §2.5): an x-www-form-urlencoded body (or
+// URL query string) -> the JSON 1.0 shape of the operation's input, guided by shapes.h.
+// `A.member.N.B` lists (1-based, any order), `M.entry.N.key/value` maps, `S.C` structures;
+// numbers, booleans and ISO 8601 timestamps are converted (timestamps -> epoch seconds).
+// Pure functions; thread-safe.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "api/api_error.h"
+#include "server/cloudwatch/shapes.h"
+
+namespace cwlogd::server::cloudwatch {
+
+using FormParams = std::vector<std::pair<std::string, std::string>>;
+
+// Splits `a=b&c=d` and percent-decodes names and values (`+` is a space). nullopt when a
+// percent escape is malformed.
+std::optional<FormParams> ParseForm(std::string_view text);
+
+// The value of the first parameter named `name`, if any.
+std::optional<std::string_view> FindParam(const FormParams& params, std::string_view name);
+
+// Builds the input object of an operation; `Action` and `Version` are skipped, unknown
+// parameters ignored. A value of the wrong type (e.g. `Period=abc`) gives
+// InvalidParameterValueException naming the parameter.
+std::variant<nlohmann::json, api::ApiError> DecodeQueryInput(const FormParams& params,
+                                                             const Shape& input);
+
+}  // namespace cwlogd::server::cloudwatch

@@ -1,0 +1,101 @@
+#include "server/cloudwatch/shapes.h"
+
+namespace cwlogd::server::cloudwatch {
+namespace {
+
+// The subset of the botocore model (cloudwatch 2010-08-01) the served operations take.
+constexpr Shape kString{ShapeKind::kString};
+constexpr Shape kInteger{ShapeKind::kInteger};
+constexpr Shape kDouble{ShapeKind::kDouble};
+constexpr Shape kBoolean{ShapeKind::kBoolean};
+constexpr Shape kTimestamp{ShapeKind::kTimestamp};
+
+constexpr Member kDimensionMembers[] = {{"Name", &kString}, {"Value", &kString}};
+constexpr Shape kDimension{ShapeKind::kStructure, kDimensionMembers};
+constexpr Shape kDimensions{ShapeKind::kList, {}, &kDimension};
+
+constexpr Member kStatisticSetMembers[] = {
+    {"SampleCount", &kDouble}, {"Sum", &kDouble}, {"Minimum", &kDouble}, {"Maximum", &kDouble}};
+constexpr Shape kStatisticSet{ShapeKind::kStructure, kStatisticSetMembers};
+constexpr Shape kDoubleList{ShapeKind::kList, {}, &kDouble};
+constexpr Shape kStringList{ShapeKind::kList, {}, &kString};
+constexpr Shape kStringMap{ShapeKind::kMap, {}, &kString};
+
+constexpr Member kMetricDatumMembers[] = {
+    {"MetricName", &kString},     {"Dimensions", &kDimensions},
+    {"Timestamp", &kTimestamp},   {"Value", &kDouble},
+    {"StatisticValues", &kStatisticSet}, {"Values", &kDoubleList},
+    {"Counts", &kDoubleList},     {"Unit", &kString},
+    {"StorageResolution", &kInteger}};
+constexpr Shape kMetricDatum{ShapeKind::kStructure, kMetricDatumMembers};
+constexpr Shape kMetricData{ShapeKind::kList, {}, &kMetricDatum};
+
+constexpr Member kEntityMembers[] = {{"KeyAttributes", &kStringMap}, {"Attributes", &kStringMap}};
+constexpr Shape kEntity{ShapeKind::kStructure, kEntityMembers};
+constexpr Member kEntityMetricDataMembers[] = {{"Entity", &kEntity}, {"MetricData", &kMetricData}};
+constexpr Shape kEntityMetricData{ShapeKind::kStructure, kEntityMetricDataMembers};
+constexpr Shape kEntityMetricDataList{ShapeKind::kList, {}, &kEntityMetricData};
+
+constexpr Member kPutMetricDataMembers[] = {{"Namespace", &kString},
+                                            {"MetricData", &kMetricData},
+                                            {"EntityMetricData", &kEntityMetricDataList},
+                                            {"StrictEntityValidation", &kBoolean}};
+constexpr Shape kPutMetricDataInput{ShapeKind::kStructure, kPutMetricDataMembers};
+
+constexpr Member kGetMetricStatisticsMembers[] = {
+    {"Namespace", &kString},   {"MetricName", &kString}, {"Dimensions", &kDimensions},
+    {"StartTime", &kTimestamp}, {"EndTime", &kTimestamp}, {"Period", &kInteger},
+    {"Statistics", &kStringList}, {"ExtendedStatistics", &kStringList}, {"Unit", &kString}};
+constexpr Shape kGetMetricStatisticsInput{ShapeKind::kStructure, kGetMetricStatisticsMembers};
+
+constexpr Member kMetricMembers[] = {
+    {"Namespace", &kString}, {"MetricName", &kString}, {"Dimensions", &kDimensions}};
+constexpr Shape kMetric{ShapeKind::kStructure, kMetricMembers};
+constexpr Member kMetricStatMembers[] = {
+    {"Metric", &kMetric}, {"Period", &kInteger}, {"Stat", &kString}, {"Unit", &kString}};
+constexpr Shape kMetricStat{ShapeKind::kStructure, kMetricStatMembers};
+constexpr Member kMetricDataQueryMembers[] = {
+    {"Id", &kString},         {"MetricStat", &kMetricStat}, {"Expression", &kString},
+    {"Label", &kString},      {"ReturnData", &kBoolean},    {"Period", &kInteger},
+    {"AccountId", &kString}};
+constexpr Shape kMetricDataQuery{ShapeKind::kStructure, kMetricDataQueryMembers};
+constexpr Shape kMetricDataQueries{ShapeKind::kList, {}, &kMetricDataQuery};
+constexpr Member kLabelOptionsMembers[] = {{"Timezone", &kString}};
+constexpr Shape kLabelOptions{ShapeKind::kStructure, kLabelOptionsMembers};
+constexpr Member kGetMetricDataMembers[] = {
+    {"MetricDataQueries", &kMetricDataQueries}, {"StartTime", &kTimestamp},
+    {"EndTime", &kTimestamp}, {"NextToken", &kString}, {"ScanBy", &kString},
+    {"MaxDatapoints", &kInteger}, {"LabelOptions", &kLabelOptions}};
+constexpr Shape kGetMetricDataInput{ShapeKind::kStructure, kGetMetricDataMembers};
+
+constexpr Member kDimensionFilterMembers[] = {{"Name", &kString}, {"Value", &kString}};
+constexpr Shape kDimensionFilter{ShapeKind::kStructure, kDimensionFilterMembers};
+constexpr Shape kDimensionFilters{ShapeKind::kList, {}, &kDimensionFilter};
+constexpr Member kListMetricsMembers[] = {
+    {"Namespace", &kString},        {"MetricName", &kString},
+    {"Dimensions", &kDimensionFilters}, {"NextToken", &kString},
+    {"RecentlyActive", &kString},   {"IncludeLinkedAccounts", &kBoolean},
+    {"OwningAccount", &kString}};
+constexpr Shape kListMetricsInput{ShapeKind::kStructure, kListMetricsMembers};
+
+constexpr OperationModel kOperations[] = {
+    {"PutMetricData", &kPutMetricDataInput, false},
+    {"GetMetricStatistics", &kGetMetricStatisticsInput, true},
+    {"GetMetricData", &kGetMetricDataInput, true},
+    {"ListMetrics", &kListMetricsInput, true},
+};
+
+}  // namespace
+
+const OperationModel* FindOperationModel(std::string_view name) {
+  for (const auto& op : kOperations) {
+    if (op.name == name) return &op;
+  }
+  return nullptr;
+}
+
+bool IsTimestampMember(std::string_view name) {
+  return name == "Timestamp" || name == "Timestamps";
+}
+
+}  // namespace cwlogd::server::cloudwatch

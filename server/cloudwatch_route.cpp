@@ -1,0 +1,252 @@
+#include "server/cloudwatch_route.h"
+
+#include <cctype>
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
+#include "server/cloudwatch/cbor.h"
+#include "server/cloudwatch/errors.h"
+#include "server/cloudwatch/query_form.h"
+#include "server/cloudwatch/shapes.h"
+#include "server/cloudwatch/xml_writer.h"
+#include "server/content_encoding.h"
+
+namespace cwlogd::server {
+namespace {
+
+using nlohmann::json;
+namespace cw = cloudwatch;
+
+constexpr std::string_view kTargetPrefix = "GraniteServiceVersion20100801.";
+constexpr std::string_view kCborPathPrefix = "/service/GraniteServiceVersion20100801/operation/";
+constexpr std::string_view kJson10 = "application/x-amz-json-1.0";
+constexpr std::string_view kCbor = "application/cbor";
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(s[i])) !=
+        std::tolower(static_cast<unsigned char>(prefix[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string_view PathOf(std::string_view target) {
+  const size_t q = target.find('?');
+  return q == std::string_view::npos ? target : target.substr(0, q);
+}
+
+std::string_view QueryOf(std::string_view target) {
+  const size_t q = target.find('?');
+  return q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
+}
+
+// A Smithy error document: {"__type": "com.amazonaws.cloudwatch#Shape", "message": ...}.
+json ErrorDocument(const cw::WireError& wire, const api::ApiError& error) {
+  return {{"__type", std::string(cw::kSmithyNamespace) + "#" + wire.shape},
+          {"message", error.message}};
+}
+
+CloudWatchHttpResponse Error(CloudWatchProtocol protocol, const std::string& request_id,
+                             const api::ApiError& error) {
+  const cw::WireError wire = cw::MapError(error);
+  CloudWatchHttpResponse r;
+  r.status = wire.http_status;
+  r.headers.emplace_back("x-amzn-RequestId", request_id);
+  switch (protocol) {
+    case CloudWatchProtocol::kCbor:
+      r.headers.emplace_back("smithy-protocol", "rpc-v2-cbor");
+      r.headers.emplace_back("Content-Type", std::string(kCbor));
+      r.headers.emplace_back("x-amzn-query-error", cw::QueryErrorHeader(wire));
+      r.body = cw::EncodeCbor(ErrorDocument(wire, error));
+      break;
+    case CloudWatchProtocol::kJson10:
+      r.headers.emplace_back("Content-Type", std::string(kJson10));
+      r.headers.emplace_back("x-amzn-query-error", cw::QueryErrorHeader(wire));
+      r.body = ErrorDocument(wire, error).dump(-1, ' ', false, json::error_handler_t::replace);
+      break;
+    case CloudWatchProtocol::kQuery:
+      r.headers.emplace_back("Content-Type", "text/xml");
+      r.body = cw::QueryErrorXml(wire.sender_fault ? "Sender" : "Receiver", wire.query_code,
+                                 error.message, request_id);
+      break;
+  }
+  return r;
+}
+
+CloudWatchHttpResponse Success(CloudWatchProtocol protocol, const std::string& request_id,
+                               std::string_view operation, const json& result) {
+  const cw::OperationModel* model = cw::FindOperationModel(operation);
+  const bool has_output = model == nullptr || model->has_output;
+  CloudWatchHttpResponse r;
+  r.headers.emplace_back("x-amzn-RequestId", request_id);
+  switch (protocol) {
+    case CloudWatchProtocol::kCbor:
+      r.headers.emplace_back("smithy-protocol", "rpc-v2-cbor");
+      // No output: an empty body and no Content-Type (protocol.md §2.4).
+      if (has_output) {
+        r.headers.emplace_back("Content-Type", std::string(kCbor));
+        r.body = cw::EncodeCbor(result, &cw::IsTimestampMember);
+      }
+      break;
+    case CloudWatchProtocol::kJson10:
+      r.headers.emplace_back("Content-Type", std::string(kJson10));
+      r.body = result.dump(-1, ' ', false, json::error_handler_t::replace);
+      break;
+    case CloudWatchProtocol::kQuery:
+      r.headers.emplace_back("Content-Type", "text/xml");
+      r.body = cw::QueryResponseXml(operation, result, has_output, request_id);
+      break;
+  }
+  return r;
+}
+
+struct Decoded {
+  std::string operation;
+  json input;
+};
+
+std::variant<Decoded, api::ApiError> Decode(CloudWatchProtocol protocol,
+                                            const CloudWatchHttpRequest& request,
+                                            std::string_view body) {
+  Decoded out;
+  switch (protocol) {
+    case CloudWatchProtocol::kCbor: {
+      std::string_view path = PathOf(request.target);
+      if (path.substr(0, kCborPathPrefix.size()) != kCborPathPrefix) {
+        return api::ApiError::UnknownOperation(
+            "RPC v2 CBOR requests go to /service/GraniteServiceVersion20100801/operation/<Op>.");
+      }
+      out.operation = std::string(path.substr(kCborPathPrefix.size()));
+      if (!api::cloudwatch::IsKnownOperation(out.operation)) {
+        return api::ApiError::UnknownOperation("Operation " + out.operation +
+                                               " is not supported by this server.");
+      }
+      if (body.empty()) {
+        out.input = json::object();
+        return out;
+      }
+      std::string error;
+      auto decoded = cw::DecodeCbor(body, &error);
+      if (!decoded) return api::ApiError::Serialization("Malformed CBOR request body: " + error);
+      if (!decoded->is_object()) {
+        return api::ApiError::Serialization("The CBOR request body must be a map.");
+      }
+      out.input = std::move(*decoded);
+      return out;
+    }
+    case CloudWatchProtocol::kJson10: {
+      out.operation = std::string(Trim(request.amz_target).substr(kTargetPrefix.size()));
+      if (!api::cloudwatch::IsKnownOperation(out.operation)) {
+        return api::ApiError::UnknownOperation("Operation " + out.operation +
+                                               " is not supported by this server.");
+      }
+      if (Trim(body).empty()) {
+        out.input = json::object();
+        return out;
+      }
+      json parsed = json::parse(body, nullptr, false);
+      if (parsed.is_discarded() || !parsed.is_object()) {
+        return api::ApiError::Serialization("The request body is not a valid JSON object.");
+      }
+      out.input = std::move(parsed);
+      return out;
+    }
+    case CloudWatchProtocol::kQuery: {
+      // Parameters from the URL query string, then the form body (which wins for duplicates
+      // because FindParam returns the first: put the body first).
+      cw::FormParams params;
+      if (StartsWithNoCase(Trim(request.content_type), "application/x-www-form-urlencoded")) {
+        auto form = cw::ParseForm(body);
+        if (!form) {
+          return api::ApiError{"MalformedQueryString", "The request body is not a valid form.",
+                               400};
+        }
+        params = std::move(*form);
+      }
+      auto url_params = cw::ParseForm(QueryOf(request.target));
+      if (!url_params) {
+        return api::ApiError{"MalformedQueryString", "The query string is malformed.", 400};
+      }
+      params.insert(params.end(), url_params->begin(), url_params->end());
+      auto action = cw::FindParam(params, "Action");
+      if (!action || action->empty()) {
+        return api::ApiError{"MissingAction", "The request must contain the parameter Action.",
+                             400};
+      }
+      out.operation = std::string(*action);
+      const cw::OperationModel* model = cw::FindOperationModel(out.operation);
+      if (model == nullptr || !api::cloudwatch::IsKnownOperation(out.operation)) {
+        return api::ApiError{"InvalidAction",
+                             "The action " + out.operation + " is not valid for this web service.",
+                             400};
+      }
+      auto input = cw::DecodeQueryInput(params, *model->input);
+      if (auto* e = std::get_if<api::ApiError>(&input)) return *e;
+      out.input = std::move(std::get<json>(input));
+      return out;
+    }
+  }
+  return api::ApiError::UnknownOperation("Unknown protocol.");
+}
+
+}  // namespace
+
+CloudWatchProtocol DetectCloudWatchProtocol(const CloudWatchHttpRequest& request) {
+  if (StartsWithNoCase(Trim(request.smithy_protocol), "rpc-v2-cbor") ||
+      PathOf(request.target).substr(0, kCborPathPrefix.size()) == kCborPathPrefix) {
+    return CloudWatchProtocol::kCbor;
+  }
+  if (Trim(request.amz_target).substr(0, kTargetPrefix.size()) == kTargetPrefix) {
+    return CloudWatchProtocol::kJson10;
+  }
+  return CloudWatchProtocol::kQuery;
+}
+
+CloudWatchHttpResponse CloudWatchErrorResponse(const CloudWatchHttpRequest& request,
+                                               const std::string& request_id,
+                                               const api::ApiError& error) {
+  return Error(DetectCloudWatchProtocol(request), request_id, error);
+}
+
+CloudWatchHttpResponse HandleCloudWatchRequest(const CloudWatchHttpRequest& request,
+                                               const std::string& request_id,
+                                               api::cloudwatch::Context& ctx,
+                                               const CloudWatchRouteOptions& options) {
+  const CloudWatchProtocol protocol = DetectCloudWatchProtocol(request);
+  std::string_view body = request.body;
+  std::string inflated;
+  const std::string_view encoding = Trim(request.content_encoding);
+  if (!encoding.empty() && !StartsWithNoCase(encoding, "identity")) {
+    if (!StartsWithNoCase(encoding, "gzip") && !StartsWithNoCase(encoding, "x-gzip")) {
+      return Error(protocol, request_id,
+                   api::ApiError::Serialization("Unsupported Content-Encoding: " +
+                                                std::string(encoding)));
+    }
+    std::string error;
+    auto out = Gunzip(body, options.max_body_bytes, &error);
+    if (!out) {
+      return Error(protocol, request_id,
+                   api::ApiError::Serialization("Cannot decode the gzip request body: " + error));
+    }
+    inflated = std::move(*out);
+    body = inflated;
+  }
+  auto decoded = Decode(protocol, request, body);
+  if (auto* e = std::get_if<api::ApiError>(&decoded)) return Error(protocol, request_id, *e);
+  auto& d = std::get<Decoded>(decoded);
+  api::ApiResult result = api::cloudwatch::Dispatch(d.operation, d.input, ctx);
+  if (auto* e = std::get_if<api::ApiError>(&result)) return Error(protocol, request_id, *e);
+  return Success(protocol, request_id, d.operation, std::get<json>(result));
+}
+
+}  // namespace cwlogd::server

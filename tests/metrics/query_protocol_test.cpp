@@ -1,0 +1,183 @@
+#include <cmath>
+
+#include <catch2/catch.hpp>
+
+#include "server/cloudwatch/errors.h"
+#include "server/cloudwatch/query_form.h"
+#include "server/cloudwatch/shapes.h"
+#include "server/cloudwatch/timestamp.h"
+#include "server/cloudwatch/xml_writer.h"
+
+namespace cw = cwlogd::server::cloudwatch;
+using nlohmann::json;
+
+namespace {
+
+std::variant<json, cwlogd::api::ApiError> Decode(std::string_view op, std::string_view body) {
+  auto params = cw::ParseForm(body);
+  REQUIRE(params.has_value());
+  const cw::OperationModel* model = cw::FindOperationModel(op);
+  REQUIRE(model != nullptr);
+  return cw::DecodeQueryInput(*params, *model->input);
+}
+
+}  // namespace
+
+TEST_CASE("ParseForm percent-decodes names and values", "[metrics][query]") {
+  auto p = cw::ParseForm("Action=ListMetrics&Namespace=My%2FApp+x&Empty=&Flag");
+  REQUIRE(p);
+  REQUIRE(p->size() == 4);
+  CHECK((*p)[1] == std::pair<std::string, std::string>("Namespace", "My/App x"));
+  CHECK((*p)[2].second.empty());
+  CHECK((*p)[3].first == "Flag");
+  CHECK(cw::FindParam(*p, "Action") == "ListMetrics");
+  CHECK_FALSE(cw::ParseForm("a=%zz").has_value());
+  CHECK_FALSE(cw::ParseForm("a=%4").has_value());
+}
+
+TEST_CASE("Query form decodes PutMetricData lists, structures and numbers", "[metrics][query]") {
+  // As botocore's QuerySerializer writes it (members in any order).
+  auto r = Decode("PutMetricData",
+                  "Action=PutMetricData&Version=2010-08-01&Namespace=App"
+                  "&MetricData.member.2.MetricName=Second&MetricData.member.2.Value=2"
+                  "&MetricData.member.1.MetricName=Latency"
+                  "&MetricData.member.1.Dimensions.member.1.Name=Host"
+                  "&MetricData.member.1.Dimensions.member.1.Value=a"
+                  "&MetricData.member.1.Timestamp=2024-01-01T00%3A01%3A30.250Z"
+                  "&MetricData.member.1.Values.member.1=1.5&MetricData.member.1.Values.member.2=3"
+                  "&MetricData.member.1.Counts.member.1=2&MetricData.member.1.Counts.member.2=1"
+                  "&MetricData.member.1.Unit=Milliseconds"
+                  "&MetricData.member.1.StorageResolution=60"
+                  "&MetricData.member.1.StatisticValues.Sum=4.5"
+                  "&Unknown.Param=1");
+  REQUIRE(std::holds_alternative<json>(r));
+  const json& j = std::get<json>(r);
+  CHECK(j["Namespace"] == "App");
+  REQUIRE(j["MetricData"].size() == 2);
+  const json& d = j["MetricData"][0];
+  CHECK(d["MetricName"] == "Latency");
+  CHECK(d["Dimensions"] == json::parse(R"([{"Name":"Host","Value":"a"}])"));
+  CHECK(d["Timestamp"].get<double>() == Approx(1704067290.25));
+  CHECK(d["Values"] == json::parse("[1.5,3.0]"));
+  CHECK(d["Counts"] == json::parse("[2.0,1.0]"));
+  CHECK(d["StorageResolution"] == 60);
+  CHECK(d["StatisticValues"]["Sum"] == 4.5);
+  CHECK(j["MetricData"][1]["Value"] == 2.0);
+  CHECK_FALSE(j.contains("Unknown"));
+  CHECK_FALSE(j.contains("Action"));
+}
+
+TEST_CASE("Query form decodes an empty list, booleans and maps", "[metrics][query]") {
+  auto r = Decode("GetMetricStatistics",
+                  "Action=GetMetricStatistics&Namespace=N&MetricName=M&Dimensions="
+                  "&Statistics.member.1=Sum&Statistics.member.2=Maximum&Period=60"
+                  "&StartTime=2024-01-01T00%3A00%3A00Z&EndTime=2024-01-01T01%3A00%3A00Z");
+  REQUIRE(std::holds_alternative<json>(r));
+  const json& j = std::get<json>(r);
+  CHECK(j["Dimensions"] == json::array());
+  CHECK(j["Statistics"] == json::parse(R"(["Sum","Maximum"])"));
+  CHECK(j["Period"] == 60);
+  CHECK(j["StartTime"].get<double>() == 1704067200.0);
+  CHECK(j["EndTime"].get<double>() == 1704070800.0);
+
+  auto l = Decode("ListMetrics", "Action=ListMetrics&IncludeLinkedAccounts=true");
+  REQUIRE(std::holds_alternative<json>(l));
+  CHECK(std::get<json>(l)["IncludeLinkedAccounts"] == true);
+
+  auto e = Decode("PutMetricData",
+                  "Namespace=N&EntityMetricData.member.1.Entity.KeyAttributes.entry.1.key=Type"
+                  "&EntityMetricData.member.1.Entity.KeyAttributes.entry.1.value=Service"
+                  "&EntityMetricData.member.1.MetricData.member.1.MetricName=m"
+                  "&EntityMetricData.member.1.MetricData.member.1.Value=1");
+  REQUIRE(std::holds_alternative<json>(e));
+  const json& em = std::get<json>(e)["EntityMetricData"][0];
+  CHECK(em["Entity"]["KeyAttributes"] == json::parse(R"({"Type":"Service"})"));
+  CHECK(em["MetricData"][0]["Value"] == 1.0);
+}
+
+TEST_CASE("Query form refuses values of the wrong type with InvalidParameterValue",
+          "[metrics][query]") {
+  auto r = Decode("GetMetricStatistics", "Period=abc");
+  REQUIRE(std::holds_alternative<cwlogd::api::ApiError>(r));
+  CHECK(std::get<cwlogd::api::ApiError>(r).type == "InvalidParameterValueException");
+  CHECK(std::get<cwlogd::api::ApiError>(r).message.find("Period") != std::string::npos);
+  auto t = Decode("GetMetricStatistics", "StartTime=yesterday");
+  REQUIRE(std::holds_alternative<cwlogd::api::ApiError>(t));
+  auto b = Decode("ListMetrics", "IncludeLinkedAccounts=maybe");
+  REQUIRE(std::holds_alternative<cwlogd::api::ApiError>(b));
+  auto d = Decode("PutMetricData", "MetricData.member.1.Value=1.5.5");
+  REQUIRE(std::holds_alternative<cwlogd::api::ApiError>(d));
+  CHECK(std::get<cwlogd::api::ApiError>(d).message.find("MetricData.member.1.Value") !=
+        std::string::npos);
+  // botocore writes str(float('nan')); it reaches the handler as NaN, which refuses it.
+  auto n = Decode("PutMetricData", "MetricData.member.1.Value=nan");
+  REQUIRE(std::holds_alternative<json>(n));
+  CHECK(std::isnan(std::get<json>(n)["MetricData"][0]["Value"].get<double>()));
+  // Indexes must be positive integers; such parameters are ignored.
+  auto i = Decode("PutMetricData", "MetricData.member.0.Value=1&MetricData.member.x.Value=1");
+  REQUIRE(std::holds_alternative<json>(i));
+  CHECK(std::get<json>(i)["MetricData"] == json::array());
+}
+
+TEST_CASE("Timestamps parse ISO 8601 forms and epoch seconds, and format back",
+          "[metrics][query]") {
+  CHECK(cw::ParseTimestamp("1970-01-01T00:00:00Z") == 0.0);
+  CHECK(cw::ParseTimestamp("2024-01-01T00:00:00Z") == 1704067200.0);
+  CHECK(cw::ParseTimestamp("2024-01-01T00:00:00") == 1704067200.0);
+  CHECK(cw::ParseTimestamp("2024-01-01T01:00:00+01:00") == 1704067200.0);
+  CHECK(cw::ParseTimestamp("2024-02-29T12:00:00.5Z") == 1709208000.5);
+  CHECK(cw::ParseTimestamp("1700000000") == 1700000000.0);
+  CHECK(cw::ParseTimestamp("1700000000.25") == 1700000000.25);
+  CHECK_FALSE(cw::ParseTimestamp("2024-13-01T00:00:00Z"));
+  CHECK_FALSE(cw::ParseTimestamp("2024-01-01T00:00:00Q"));
+  CHECK_FALSE(cw::ParseTimestamp(""));
+  CHECK_FALSE(cw::ParseTimestamp("soon"));
+  CHECK(cw::FormatIso8601(1704067200.0) == "2024-01-01T00:00:00Z");
+  CHECK(cw::FormatIso8601(1709208000.5) == "2024-02-29T12:00:00.500Z");
+  CHECK(cw::FormatIso8601(-1.0) == "1969-12-31T23:59:59Z");
+}
+
+TEST_CASE("Query responses are XML with Result wrapper, member lists and ISO timestamps",
+          "[metrics][query]") {
+  json result = {{"Label", "Latency"},
+                 {"Datapoints",
+                  {{{"Timestamp", 1704067200.0}, {"Sum", 3.0}, {"Unit", "Count"}}}}};
+  std::string xml = cw::QueryResponseXml("GetMetricStatistics", result, true, "rid-1");
+  CHECK(xml.find("<GetMetricStatisticsResponse xmlns=\"http://monitoring.amazonaws.com/doc/"
+                 "2010-08-01/\">") == 0);
+  CHECK(xml.find("<GetMetricStatisticsResult><Datapoints><member><Sum>3.0</Sum>"
+                 "<Timestamp>2024-01-01T00:00:00Z</Timestamp><Unit>Count</Unit></member>"
+                 "</Datapoints><Label>Latency</Label></GetMetricStatisticsResult>") !=
+        std::string::npos);
+  CHECK(xml.find("<RequestId>rid-1</RequestId>") != std::string::npos);
+
+  json gmd = {{"MetricDataResults",
+               {{{"Id", "a&b"}, {"Timestamps", {60.0, 120.0}}, {"Values", {1.0, 2.5}}}}}};
+  xml = cw::QueryResponseXml("GetMetricData", gmd, true, "r");
+  CHECK(xml.find("<Id>a&amp;b</Id>") != std::string::npos);
+  CHECK(xml.find("<Timestamps><member>1970-01-01T00:01:00Z</member><member>1970-01-01T00:02:00Z"
+                 "</member></Timestamps>") != std::string::npos);
+  CHECK(xml.find("<Values><member>1.0</member><member>2.5</member></Values>") !=
+        std::string::npos);
+
+  xml = cw::QueryResponseXml("PutMetricData", json::object(), false, "r");
+  CHECK(xml.find("PutMetricDataResult") == std::string::npos);
+  CHECK(xml.find("<PutMetricDataResponse") == 0);
+}
+
+TEST_CASE("Errors map to query codes, fault sides and statuses", "[metrics][query]") {
+  auto w = cw::MapError({"InvalidParameterValueException", "bad <x>", 400});
+  CHECK(w.query_code == "InvalidParameterValue");
+  CHECK(cw::QueryErrorHeader(w) == "InvalidParameterValue;Sender");
+  CHECK(cw::MapError({"MissingRequiredParameterException", "", 400}).query_code ==
+        "MissingParameter");
+  CHECK(cw::MapError({"InvalidParameterCombinationException", "", 400}).query_code ==
+        "InvalidParameterCombination");
+  auto fault = cw::MapError({"InternalServiceFault", "", 500});
+  CHECK(fault.http_status == 500);
+  CHECK(cw::QueryErrorHeader(fault) == "InternalServiceError;Receiver");
+  CHECK(cw::MapError({"ResourceNotFound", "", 400}).http_status == 404);
+  std::string xml = cw::QueryErrorXml("Sender", "InvalidParameterValue", "bad <x>", "rid");
+  CHECK(xml.find("<Error>\n    <Type>Sender</Type>\n    <Code>InvalidParameterValue</Code>\n"
+                 "    <Message>bad &lt;x&gt;</Message>") != std::string::npos);
+}
