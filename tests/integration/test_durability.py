@@ -49,16 +49,13 @@ class RestartTest(unittest.TestCase):
                   for g, ss in streams.items() for s in ss}
         filtered = {g["logGroupName"]: filter_all(logs, logGroupName=g["logGroupName"])
                     for g in groups}
-        tags = {g["logGroupName"]: logs.list_tags_log_group(
-            logGroupName=g["logGroupName"])["tags"] for g in groups}
-        return {"groups": groups, "streams": streams, "events": events, "filtered": filtered,
-                "tags": tags}
+        return {"groups": groups, "streams": streams, "events": events, "filtered": filtered}
 
     def test_sigterm_restart_keeps_everything_and_continues(self):
         logs = self.server.client()
         west = self.server.client(region="eu-west-1")
         t = now_ms() - 120_000
-        logs.create_log_group(logGroupName="/r/app", tags={"k": "v"})
+        logs.create_log_group(logGroupName="/r/app")
         logs.create_log_group(logGroupName="/r/ia", logGroupClass="INFREQUENT_ACCESS")
         west.create_log_group(logGroupName="/r/app")
         tokens = []
@@ -96,25 +93,32 @@ class RestartTest(unittest.TestCase):
         self.assertEqual(empty["events"], [])
         self.assertEqual(empty["nextForwardToken"], fwd)
 
-        # New puts continue: a new sequence token, events ordered after the old ones that share
-        # their timestamp, fresh event ids.
+        # New puts continue: new sequence tokens, fresh event ids, and an event sharing a
+        # timestamp with older ones sorts after them (the arrival order survives the restart).
+        r_tie = logs.put_log_events(logGroupName="/r/app", logStreamName="a",
+                                    logEvents=[{"timestamp": t + 20, "message": "tie after"}])
         r = logs.put_log_events(logGroupName="/r/app", logStreamName="a",
-                                logEvents=[{"timestamp": t + 20, "message": "after restart"}])
-        self.assertTrue(is_56_digits(r["nextSequenceToken"]))
-        self.assertNotIn(r["nextSequenceToken"], tokens)
+                                logEvents=[{"timestamp": t + 30, "message": "after restart"}])
+        for resp in (r_tie, r):
+            self.assertTrue(is_56_digits(resp["nextSequenceToken"]))
+            self.assertNotIn(resp["nextSequenceToken"], tokens)
+        self.assertNotEqual(r_tie["nextSequenceToken"], r["nextSequenceToken"])
         stream_a = logs.describe_log_streams(logGroupName="/r/app",
                                              logStreamNamePrefix="a")["logStreams"][0]
+        self.assertTrue(is_56_digits(stream_a["uploadSequenceToken"]))
         self.assertNotIn(stream_a["uploadSequenceToken"], tokens)
+        self.assertEqual(stream_a["lastEventTimestamp"], t + 30)
+        # The old forward token (end of stream at t + 24) now yields the newer event only.
         new = logs.get_log_events(logGroupName="/r/app", logStreamName="a", startFromHead=True,
                                   nextToken=fwd)
         self.assertEqual([e["message"] for e in new["events"]], ["after restart"])
         msgs = [e["message"] for e in all_stream_events(logs, "/r/app", "a")]
-        self.assertEqual(len(msgs), 16)
-        # t + 20 is also the timestamp of "a-2-0 ü": arrival order puts the new event after it.
-        self.assertEqual(msgs[10:13], ["a-2-0 ü", "after restart", "a-2-1 ü"])
+        self.assertEqual(len(msgs), 17)
+        self.assertEqual(msgs[10:13], ["a-2-0 ü", "tie after", "a-2-1 ü"])
+        self.assertEqual(msgs[-1], "after restart")
         old_ids = {e["eventId"] for e in before["filtered"]["/r/app"]}
         new_ids = {e["eventId"] for e in filter_all(logs, logGroupName="/r/app")}
-        self.assertEqual(len(new_ids - old_ids), 1)
+        self.assertEqual(len(new_ids - old_ids), 2)
         self.assertTrue(old_ids <= new_ids)
 
         # New resources work too, and a second restart keeps them.
@@ -123,7 +127,7 @@ class RestartTest(unittest.TestCase):
         logs = self.server.client()
         names = [g["logGroupName"] for g in logs.describe_log_groups()["logGroups"]]
         self.assertEqual(names, ["/r/app", "/r/ia", "/r/new"])
-        self.assertEqual(len(filter_all(logs, logGroupName="/r/app")), 31)
+        self.assertEqual(len(filter_all(logs, logGroupName="/r/app")), 32)
 
     def test_reset_state_survives_restart(self):
         logs = self.server.client()
@@ -154,9 +158,8 @@ class CrashTest(unittest.TestCase):
         print(f"\n[crash test] seed {seed} (set CWLOGD_CRASH_SEED to repeat)", file=sys.stderr)
         self.rng = random.Random(seed)
 
-    def writer(self, round_no, thread_no, stream_names, base_ts, stop, acked, attempted,
+    def writer(self, client, round_no, thread_no, stream_names, base_ts, stop, acked, attempted,
                errors):
-        client = self.server.client()
         for b in range(MAX_BATCHES_PER_THREAD):
             if stop.is_set():
                 return
@@ -187,13 +190,18 @@ class CrashTest(unittest.TestCase):
         base_ts = now_ms() - 3_600_000
         stop = threading.Event()
         acked, attempted, errors = [], [], []
+        clients = [self.server.client() for _ in range(THREADS)]  # slow to build: not timed
         threads = [threading.Thread(target=self.writer,
-                                    args=(round_no, n, stream_names, base_ts, stop, acked,
-                                          attempted, errors), daemon=True)
+                                    args=(clients[n], round_no, n, stream_names, base_ts, stop,
+                                          acked, attempted, errors), daemon=True)
                    for n in range(THREADS)]
         for th in threads:
             th.start()
-        delay = self.rng.uniform(0.3, 2.0)
+        # The random delay starts once writes are flowing, so every round kills mid-stream.
+        deadline = time.monotonic() + 20
+        while not acked and not errors and time.monotonic() < deadline:
+            time.sleep(0.005)
+        delay = self.rng.uniform(0.2, 1.5)
         time.sleep(delay)
         code = self.server.kill9()
         stop.set()

@@ -45,12 +45,16 @@ class CreateLogGroupTest(ServerTestCase):
         self.assertEqual(by_name["ia"]["logGroupClass"], "INFREQUENT_ACCESS")
         self.assertEqual(by_name["std"]["logGroupClass"], "STANDARD")
 
-    def test_tags_given_at_creation_are_listed(self):
-        tags = {"team": "core", "env": "test-1", "cost:center": "42"}
-        self.logs.create_log_group(logGroupName="tagged", tags=tags)
+    TAGS = {"team": "core", "env": "test-1", "cost:center": "42"}
+
+    def test_tags_given_at_creation_are_listed_by_list_tags_for_resource(self):
+        self.logs.create_log_group(logGroupName="tagged", tags=self.TAGS)
         self.assertEqual(self.logs.list_tags_for_resource(resourceArn=group_arn("tagged"))["tags"],
-                         tags)
-        self.assertEqual(self.logs.list_tags_log_group(logGroupName="tagged")["tags"], tags)
+                         self.TAGS)
+
+    def test_tags_given_at_creation_are_listed_by_list_tags_log_group(self):
+        self.logs.create_log_group(logGroupName="tagged", tags=self.TAGS)
+        self.assertEqual(self.logs.list_tags_log_group(logGroupName="tagged")["tags"], self.TAGS)
 
     def test_duplicate_name_is_rejected(self):
         self.logs.create_log_group(logGroupName="dup")

@@ -1,0 +1,361 @@
+"""SigV4 authentication end to end: cwlogd started with --auth sigv4 and a credentials file, driven
+by real clients (boto3, aws CLI v1 and v2, the JS SDK when installed) with keys from the file, and
+by raw HTTP requests signed with botocore's own signer and then tampered with. Every failure must
+be AWS's error type and message, and change no state.
+"""
+
+import datetime
+import http.client
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import unittest
+from unittest import mock
+
+import botocore.auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+
+import cwlogd_harness as h
+
+KEY_A, SECRET_A, ACCOUNT_A = "AKIACWLOGDTESTAAAAAA", "secret/A+key/aaaaaaaaaaaaaaaaaaaaaaaaaaaa", "111122223333"
+KEY_B, SECRET_B, ACCOUNT_B = "AKIACWLOGDTESTBBBBBB", "secret/B+key/bbbbbbbbbbbbbbbbbbbbbbbbbbbb", "444455556666"
+# The harness's CLI runner always signs with secret "test".
+KEY_CLI = "test"
+KEY_CLI_WRONG = "cli-wrong-secret"
+
+MSG_MISMATCH = ("The request signature we calculated does not match the signature you provided. "
+                "Check your AWS Secret Access Key and signing method. Consult the service "
+                "documentation for details.")
+MSG_UNRECOGNIZED = "The security token included in the request is invalid."
+EXPIRED_RE = re.compile(r"Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z "
+                        r"\(\d{8}T\d{6}Z - 5 min\.\)")
+NOT_YET_RE = re.compile(r"Signature not yet current: \d{8}T\d{6}Z is still later than "
+                        r"\d{8}T\d{6}Z \(\d{8}T\d{6}Z \+ 5 min\.\)")
+
+CREDENTIALS = f"""# cwlogd test keys
+{KEY_A} {SECRET_A} {ACCOUNT_A}
+{KEY_B}\t{SECRET_B}\t{ACCOUNT_B}   # tab-separated
+{KEY_CLI} test
+{KEY_CLI_WRONG} not-test 999988887777
+"""
+
+
+def sign(server, target, body, *, key=KEY_A, secret=SECRET_A, region="us-east-1",
+         service="logs", when=None, token=None, extra_headers=None):
+    """A request signed by botocore.auth.SigV4Auth. Returns (headers dict, body bytes)."""
+    body = body if isinstance(body, bytes) else json.dumps(body).encode()
+    headers = {"X-Amz-Target": f"Logs_20140328.{target}",
+               "Content-Type": "application/x-amz-json-1.1"}
+    headers.update(extra_headers or {})
+    request = AWSRequest(method="POST", url=server.endpoint + "/", data=body, headers=headers)
+    signer = botocore.auth.SigV4Auth(Credentials(key, secret, token), service, region)
+    if when is None:
+        signer.add_auth(request)
+    else:
+        with mock.patch.object(botocore.auth, "get_current_datetime", return_value=when):
+            signer.add_auth(request)
+    prepared = request.prepare()
+    return dict(prepared.headers), prepared.body or b""
+
+
+def raw_post(server, headers, body):
+    """POST / with exactly these headers (http.client adds Host and Content-Length only)."""
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    try:
+        conn.putrequest("POST", "/", skip_accept_encoding=True)
+        for k, v in headers.items():
+            if k.lower() != "content-length":
+                conn.putheader(k, v)
+        conn.putheader("Content-Length", str(len(body)))
+        conn.endheaders(body)
+        resp = conn.getresponse()
+        return resp.status, resp.read()
+    finally:
+        conn.close()
+
+
+class SigV4Server(unittest.TestCase):
+    """One `--auth sigv4` server for the class."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="cwlogd-sigv4-")
+        cls.creds_path = os.path.join(cls.tmp, "credentials")
+        with open(cls.creds_path, "w") as f:
+            f.write(CREDENTIALS)
+        cls.server = h.CwlogdServer(["--auth", "sigv4", "--credentials-file", cls.creds_path])
+        try:
+            cls.server.start()
+        except Exception:
+            cls.server.discard()
+            raise
+        cls.logs_a = cls.server.client(access_key=KEY_A, secret_key=SECRET_A)
+        cls.logs_b = cls.server.client(access_key=KEY_B, secret_key=SECRET_B)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.discard()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def setUp(self):
+        self.server.reset()
+        self.logs_a.create_log_group(logGroupName="seed")
+        self.logs_a.create_log_stream(logGroupName="seed", logStreamName="s")
+        self.logs_a.put_log_events(logGroupName="seed", logStreamName="s",
+                                   logEvents=[{"timestamp": h.now_ms(), "message": "one"}])
+
+    def snapshot(self):
+        groups = self.logs_a.describe_log_groups()["logGroups"]
+        events = self.logs_a.get_log_events(logGroupName="seed", logStreamName="s",
+                                            startFromHead=True)["events"]
+        return ([g["logGroupName"] for g in groups],
+                [(e["timestamp"], e["message"]) for e in events])
+
+    def assertAwsError(self, status, body, code, message):
+        self.assertEqual(status, 400, body)
+        doc = json.loads(body)
+        self.assertEqual(doc.get("__type"), code, doc)
+        if hasattr(message, "fullmatch"):
+            self.assertIsNotNone(message.fullmatch(doc.get("message", "")), doc)
+        elif message is not None:
+            self.assertEqual(doc.get("message"), message, doc)
+
+
+class SigV4RealClientsTest(SigV4Server):
+
+    def test_boto3_with_keys_from_the_file_works_and_accounts_are_separate(self):
+        self.assertEqual(self.snapshot(), (["seed"], [(self.snapshot()[1][0][0], "one")]))
+        group = self.logs_a.describe_log_groups()["logGroups"][0]
+        self.assertIn(f":{ACCOUNT_A}:", group.get("arn", f":{ACCOUNT_A}:"))
+        # Key B is another account: it sees nothing of A's.
+        self.assertEqual(self.logs_b.describe_log_groups()["logGroups"], [])
+        self.logs_b.create_log_group(logGroupName="seed")
+        self.assertEqual(len(self.logs_a.describe_log_groups()["logGroups"]), 1)
+
+    def test_boto3_region_scope_selects_the_partition(self):
+        eu = self.server.client(region="eu-west-1", access_key=KEY_A, secret_key=SECRET_A)
+        self.assertEqual(eu.describe_log_groups()["logGroups"], [])
+
+    def test_boto3_with_a_session_token_works(self):
+        c = h.boto3.session.Session().client(
+            "logs", endpoint_url=self.server.endpoint, region_name="us-east-1",
+            aws_access_key_id=KEY_A, aws_secret_access_key=SECRET_A,
+            aws_session_token="FQoGZXIvYXdzEXAMPLE//token==",
+            config=h.Config(retries={"max_attempts": 1}))
+        self.assertEqual(len(c.describe_log_groups()["logGroups"]), 1)
+
+    def test_boto3_with_a_wrong_secret_gets_InvalidSignatureException(self):
+        before = self.snapshot()
+        bad = self.server.client(access_key=KEY_A, secret_key="wrong")
+        with self.assertRaises(h.ClientError) as cm:
+            bad.create_log_group(logGroupName="nope")
+        err = cm.exception.response["Error"]
+        self.assertEqual((err["Code"], err["Message"]), ("InvalidSignatureException", MSG_MISMATCH))
+        self.assertEqual(self.snapshot(), before)
+
+    def test_boto3_with_an_unknown_key_gets_UnrecognizedClientException(self):
+        before = self.snapshot()
+        bad = self.server.client(access_key="AKIAUNKNOWNKEY000000", secret_key="x")
+        with self.assertRaises(h.ClientError) as cm:
+            bad.create_log_group(logGroupName="nope")
+        err = cm.exception.response["Error"]
+        self.assertEqual((err["Code"], err["Message"]),
+                         ("UnrecognizedClientException", MSG_UNRECOGNIZED))
+        self.assertEqual(self.snapshot(), before)
+
+    def _cli(self, label, finder):
+        exe = finder()
+        if exe is None:
+            self.skipTest(f"aws CLI {label} not installed")
+        cli = h.AwsCli(exe, label)
+        r = cli.run(self.server, "logs", "create-log-group", "--log-group-name", f"cli-{label}",
+                    access_key=KEY_CLI)
+        self.assertEqual(r.returncode, 0, r)
+        r = cli.run(self.server, "logs", "describe-log-groups", access_key=KEY_CLI)
+        self.assertEqual(r.returncode, 0, r)
+        self.assertEqual([g["logGroupName"] for g in r.json()["logGroups"]], [f"cli-{label}"])
+        before = self.snapshot()
+        r = cli.run(self.server, "logs", "create-log-group", "--log-group-name", "nope",
+                    access_key=KEY_CLI_WRONG)
+        self.assertNotEqual(r.returncode, 0, r)
+        self.assertIn("InvalidSignatureException", r.stderr)
+        self.assertIn("The request signature we calculated does not match", r.stderr)
+        r = cli.run(self.server, "logs", "describe-log-groups", access_key="AKIANOTINTHEFILE")
+        self.assertNotEqual(r.returncode, 0, r)
+        self.assertIn("UnrecognizedClientException", r.stderr)
+        self.assertEqual(self.snapshot(), before)
+
+    def test_aws_cli_v1_signs_acceptably(self):
+        self._cli("v1", h.find_aws_v1)
+
+    def test_aws_cli_v2_signs_acceptably(self):
+        self._cli("v2", h.find_aws_v2)
+
+    def test_js_sdk_signs_acceptably(self):
+        node_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "node")
+        module = os.path.join(node_dir, "node_modules", "@aws-sdk", "client-cloudwatch-logs")
+        if shutil.which("node") is None or not os.path.isdir(module):
+            self.skipTest("JS SDK not installed (cd tests/integration/node && npm install)")
+        script = os.path.join(node_dir, "sigv4_check.mjs")
+        env = dict(os.environ, CWLOGD_ENDPOINT=self.server.endpoint, KEY_ID=KEY_A,
+                   SECRET=SECRET_A, WRONG_SECRET="wrong")
+        proc = subprocess.run(["node", script], env=env, capture_output=True, text=True,
+                              timeout=120, cwd=node_dir)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        result = json.loads(proc.stdout.strip().splitlines()[-1])
+        self.assertEqual(result["groups"], ["js-sdk", "seed"])
+        self.assertEqual(result["wrongSecretError"], "InvalidSignatureException")
+        self.assertEqual(result["wrongSecretMessage"], MSG_MISMATCH)
+
+
+class SigV4TamperedRequestsTest(SigV4Server):
+    """Raw requests signed by botocore, then changed; each must fail and change nothing."""
+
+    BODY = {"logGroupName": "created-by-tampered-request"}
+
+    def check_rejected(self, headers, body, code, message):
+        before = self.snapshot()
+        status, resp = raw_post(self.server, headers, body)
+        self.assertAwsError(status, resp, code, message)
+        self.assertEqual(self.snapshot(), before)
+
+    def test_an_untampered_raw_request_is_accepted(self):
+        headers, body = sign(self.server, "CreateLogGroup", self.BODY)
+        status, resp = raw_post(self.server, headers, body)
+        self.assertEqual(status, 200, resp)
+        self.assertIn("created-by-tampered-request", self.snapshot()[0])
+
+    def test_tampered_body(self):
+        headers, body = sign(self.server, "CreateLogGroup", self.BODY)
+        self.check_rejected(headers, body.replace(b"tampered", b"tampereD"),
+                            "InvalidSignatureException", MSG_MISMATCH)
+
+    def test_tampered_signed_header(self):
+        headers, body = sign(self.server, "CreateLogGroup", self.BODY)
+        headers["X-Amz-Target"] = "Logs_20140328.DeleteLogGroup"
+        self.check_rejected(headers, json.dumps({"logGroupName": "seed"}).encode(),
+                            "InvalidSignatureException", MSG_MISMATCH)
+
+    def test_wrong_secret(self):
+        headers, body = sign(self.server, "CreateLogGroup", self.BODY, secret="not-the-secret")
+        self.check_rejected(headers, body, "InvalidSignatureException", MSG_MISMATCH)
+
+    def test_region_in_scope_changed_after_signing(self):
+        headers, body = sign(self.server, "CreateLogGroup", self.BODY, region="us-east-1")
+        headers["Authorization"] = headers["Authorization"].replace("/us-east-1/", "/eu-west-1/")
+        self.check_rejected(headers, body, "InvalidSignatureException", MSG_MISMATCH)
+
+    def test_wrong_service_in_scope(self):
+        headers, body = sign(self.server, "CreateLogGroup", self.BODY, service="monitoring")
+        self.check_rejected(headers, body, "InvalidSignatureException",
+                            "Credential should be scoped to correct service: 'logs'.")
+
+    def test_invalid_region_in_scope(self):
+        headers, body = sign(self.server, "CreateLogGroup", self.BODY, region="Not_A_Region")
+        self.check_rejected(headers, body, "InvalidSignatureException",
+                            "Credential should be scoped to a valid region.")
+
+    def test_old_x_amz_date(self):
+        when = datetime.datetime.utcnow() - datetime.timedelta(minutes=6)
+        headers, body = sign(self.server, "CreateLogGroup", self.BODY, when=when)
+        self.check_rejected(headers, body, "InvalidSignatureException", EXPIRED_RE)
+
+    def test_future_x_amz_date(self):
+        when = datetime.datetime.utcnow() + datetime.timedelta(minutes=6)
+        headers, body = sign(self.server, "CreateLogGroup", self.BODY, when=when)
+        self.check_rejected(headers, body, "InvalidSignatureException", NOT_YET_RE)
+
+    def test_slightly_skewed_date_is_accepted(self):
+        when = datetime.datetime.utcnow() - datetime.timedelta(minutes=4)
+        headers, body = sign(self.server, "CreateLogGroup", self.BODY, when=when)
+        status, resp = raw_post(self.server, headers, body)
+        self.assertEqual(status, 200, resp)
+
+    def test_missing_authorization(self):
+        headers, body = sign(self.server, "CreateLogGroup", self.BODY)
+        del headers["Authorization"]
+        self.check_rejected(headers, body, "MissingAuthenticationTokenException",
+                            "Missing Authentication Token")
+
+    def test_missing_x_amz_date(self):
+        headers, body = sign(self.server, "CreateLogGroup", self.BODY)
+        del headers["X-Amz-Date"]
+        self.check_rejected(headers, body, "IncompleteSignatureException",
+                            re.compile(r"Authorization header requires existence of either a "
+                                       r"'X-Amz-Date' or a 'Date' header\. Authorization=.*"))
+
+    def test_missing_signature_parameter(self):
+        headers, body = sign(self.server, "CreateLogGroup", self.BODY)
+        headers["Authorization"] = headers["Authorization"].split(", Signature=")[0]
+        self.check_rejected(headers, body, "IncompleteSignatureException",
+                            re.compile(r"Authorization header requires 'Signature' parameter\. "
+                                       r"Authorization=AWS4-HMAC-SHA256 .*"))
+
+    def test_unknown_access_key(self):
+        headers, body = sign(self.server, "CreateLogGroup", self.BODY, key="AKIANOTINFILE")
+        self.check_rejected(headers, body, "UnrecognizedClientException", MSG_UNRECOGNIZED)
+
+    def test_mismatched_x_amz_content_sha256(self):
+        headers, body = sign(self.server, "CreateLogGroup", self.BODY, extra_headers={
+            "X-Amz-Content-SHA256": botocore.auth.sha256(b"{}").hexdigest()})
+        self.check_rejected(headers, body, "InvalidSignatureException", MSG_MISMATCH)
+
+    def test_bearer_token(self):
+        headers, body = sign(self.server, "CreateLogGroup", self.BODY)
+        headers["Authorization"] = "Bearer abc"
+        self.check_rejected(headers, body, "IncompleteSignatureException",
+                            "Authorization header requires 'Credential' parameter. "
+                            "Authorization header requires 'Signature' parameter. "
+                            "Authorization header requires 'SignedHeaders' parameter. "
+                            "Authorization=Bearer abc")
+
+
+class SigV4StartupTest(unittest.TestCase):
+
+    def _start_fails(self, args, expect):
+        server = h.CwlogdServer(args)
+        try:
+            with self.assertRaises(RuntimeError) as cm:
+                server.start()
+            self.assertIn(expect, str(cm.exception))
+        finally:
+            server.discard()
+
+    def test_sigv4_without_credentials_file_is_refused(self):
+        self._start_fails(["--auth", "sigv4"], "--auth sigv4 needs --credentials-file")
+
+    def test_unknown_auth_mode_is_refused(self):
+        self._start_fails(["--auth", "basic"], "expected none or sigv4")
+
+    def test_bad_credentials_file_names_the_line(self):
+        with tempfile.NamedTemporaryFile("w", suffix=".creds", delete=False) as f:
+            f.write("# ok\nAKID SECRET 12345\n")
+        try:
+            self._start_fails(["--auth", "sigv4", "--credentials-file", f.name],
+                              "line 2: account id must be exactly 12 digits")
+        finally:
+            os.unlink(f.name)
+
+    def test_missing_credentials_file(self):
+        self._start_fails(["--auth", "sigv4", "--credentials-file", "/nonexistent/creds"],
+                          "cannot read credentials file /nonexistent/creds")
+
+
+class DefaultModeAcceptsAnyCredentialsTest(h.ServerTestCase):
+
+    def test_any_keys_and_no_authorization_are_accepted(self):
+        c = self.server.client(access_key="whatever", secret_key="anything")
+        c.create_log_group(logGroupName="g")
+        status, _, body = self.server.http(
+            "POST", "/", body=b"{}", headers={"X-Amz-Target": "Logs_20140328.DescribeLogGroups",
+                                              "Content-Type": "application/x-amz-json-1.1"})
+        self.assertEqual(status, 200, body)
+        self.assertEqual([g["logGroupName"] for g in json.loads(body)["logGroups"]], ["g"])
+
+
+if __name__ == "__main__":
+    unittest.main()
