@@ -129,6 +129,14 @@ class RestartTest(unittest.TestCase):
         self.assertEqual(names, ["/r/app", "/r/ia", "/r/new"])
         self.assertEqual(len(filter_all(logs, logGroupName="/r/app")), 32)
 
+    def test_banner_names_the_bound_port_and_data_dir(self):
+        self.assertRegex(self.server.banner,
+                         r"^cwlogd \S+ listening on http://127\.0\.0\.1:[1-9][0-9]* \(data: .+\)$")
+        shown = self.server.banner.rsplit("(data: ", 1)[1][:-1]
+        self.assertEqual(os.path.realpath(shown), os.path.realpath(self.server.data_dir))
+        status, _, _ = self.server.http("GET", "/_cwlogd/health")
+        self.assertEqual(status, 200)
+
     def test_reset_state_survives_restart(self):
         logs = self.server.client()
         logs.create_log_group(logGroupName="gone")

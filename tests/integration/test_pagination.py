@@ -174,5 +174,43 @@ class EventPaginationTest(ServerTestCase):
         self.assertEqual([e["message"] for e in resp["events"]], expected)
 
 
+class OneMegabytePagesTest(ServerTestCase):
+    """Pages hold at most 1 MB: with 300,000-byte messages, 3 fit and 4 never do."""
+
+    SIZE = 300_000
+    COUNT = 8
+
+    def setUp(self):
+        super().setUp()
+        t = now_ms() - 60_000
+        self.make_stream("g", "s")
+        self.expected = [f"{i}:" + chr(ord("a") + i) * (self.SIZE - 2) for i in range(self.COUNT)]
+        for start in range(0, self.COUNT, 3):
+            self.put("g", "s", [(t + i, self.expected[i])
+                                for i in range(start, min(start + 3, self.COUNT))])
+
+    def test_get_log_events_default_limit_pages_by_size(self):
+        resp = self.logs.get_log_events(logGroupName="g", logStreamName="s", startFromHead=True)
+        self.assertEqual(len(resp["events"]), 3)
+        got = [e["message"] for e in resp["events"]]
+        token = resp["nextForwardToken"]
+        for _ in range(self.COUNT + 2):
+            resp = self.logs.get_log_events(logGroupName="g", logStreamName="s",
+                                            startFromHead=True, nextToken=token)
+            self.assertLessEqual(len(resp["events"]), 3)
+            got += [e["message"] for e in resp["events"]]
+            if resp["nextForwardToken"] == token:
+                break
+            token = resp["nextForwardToken"]
+        self.assertEqual(got, self.expected)
+
+    def test_filter_log_events_pages_by_size(self):
+        paginator = self.logs.get_paginator("filter_log_events")
+        pages = list(paginator.paginate(logGroupName="g"))
+        for p in pages:
+            self.assertLessEqual(len(p["events"]), 3)
+        self.assertEqual([e["message"] for p in pages for e in p["events"]], self.expected)
+
+
 if __name__ == "__main__":
     unittest.main()
