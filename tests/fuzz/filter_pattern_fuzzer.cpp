@@ -4,10 +4,13 @@
 // - a rejected pattern has a message and an offset inside the text;
 // - Matches() == Match(); extracted values only on a match, and only for space-delimited;
 // - metric-filter resolution matches exactly when the pattern does.
+#include <cctype>
 #include <cstddef>
+#include <optional>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "filters/filter_pattern.h"
 #include "filters/metric_filter.h"
@@ -20,8 +23,27 @@ void Check(bool ok) {
   if (!ok) __builtin_trap();
 }
 
+// When the pattern is one plain or simply quoted term, Matches must be plain substring search
+// (a differential check of the SIMD search against std::string_view::find).
+std::optional<std::string> SingleTerm(std::string_view pattern) {
+  if (pattern.size() >= 3 && pattern.front() == '"' && pattern.back() == '"') {
+    std::string_view inner = pattern.substr(1, pattern.size() - 2);
+    if (inner.find_first_of("\"\\") != std::string_view::npos) return std::nullopt;
+    if (inner.find_first_not_of(" \t\n\r\f\v") == std::string_view::npos) return std::nullopt;
+    return std::string(inner);
+  }
+  if (pattern.empty()) return std::nullopt;
+  for (char c : pattern) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return std::nullopt;
+  }
+  return std::string(pattern);
+}
+
 void MatchOne(const filters::FilterPattern& p, std::string_view message,
               const std::vector<filters::ValueReference>& refs) {
+  if (auto term = SingleTerm(p.text())) {
+    Check(p.Matches(message) == (message.find(*term) != std::string_view::npos));
+  }
   filters::ExtractedValues values{{"stale", "x"}};
   const bool matched = p.Match(message, &values);
   Check(matched == p.Matches(message));
