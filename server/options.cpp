@@ -99,6 +99,22 @@ const std::vector<Flag>& Flags() {
                  .set_unsigned = [](Config& c, uint64_t v) {
                    c.server.shutdown_grace = std::chrono::seconds(v);
                  }});
+    f.push_back({.name = "auth", .env = "CWLOGD_AUTH", .kind = Kind::kString,
+                 .default_text = "none",
+                 .help = "none (accept any credentials) or sigv4 (verify signatures)",
+                 .set_string = [](Config& c, std::string v) { c.auth.mode = std::move(v); }});
+    f.push_back({.name = "credentials-file", .env = "CWLOGD_CREDENTIALS_FILE",
+                 .kind = Kind::kString, .default_text = "unset",
+                 .help = "with --auth sigv4: lines 'ACCESS_KEY_ID SECRET_ACCESS_KEY [ACCOUNT_ID]'",
+                 .set_string = [](Config& c, std::string v) {
+                   c.auth.credentials_file = std::move(v);
+                 }});
+    f.push_back({.name = "auth-max-skew-seconds", .env = "CWLOGD_AUTH_MAX_SKEW_SECONDS",
+                 .kind = Kind::kUnsigned, .default_text = "300",
+                 .help = "with --auth sigv4: largest accepted request clock skew", .min = 1,
+                 .max = 7 * 86400, .set_unsigned = [](Config& c, uint64_t v) {
+                   c.auth.max_skew_seconds = static_cast<int64_t>(v);
+                 }});
     return f;
   }();
   return flags;
@@ -235,6 +251,16 @@ CommandLine ParseCommandLine(const std::vector<std::string>& args, const EnvLook
     }
     std::string error = Apply(*flag, value, fmt::format("--{}", name), out.config);
     if (!error.empty()) return fail(error);
+  }
+  if (out.config.auth.mode != "none" && out.config.auth.mode != "sigv4") {
+    return fail(fmt::format("invalid value '{}' for --auth: expected none or sigv4",
+                            out.config.auth.mode));
+  }
+  if (out.config.auth.mode == "sigv4" && out.config.auth.credentials_file.empty()) {
+    return fail("--auth sigv4 needs --credentials-file");
+  }
+  if (out.config.auth.mode == "none" && !out.config.auth.credentials_file.empty()) {
+    return fail("--credentials-file is only used with --auth sigv4");
   }
   return out;
 }

@@ -40,9 +40,20 @@ struct ServerOptions {
   bool enable_test_endpoints = false;  // /_cwlogd/reset and /_cwlogd/clock. Default: off
 };
 
+// Request authentication (docs/security.md).
+struct AuthConfig {
+  // "none": any credentials are accepted and nothing is verified (local development).
+  // "sigv4": every Logs request must carry a valid AWS SigV4 signature made with a key from
+  // credentials_file. Default: none
+  std::string mode = "none";
+  std::string credentials_file;    // required with mode sigv4. Default: unset
+  int64_t max_skew_seconds = 300;  // |request time - server time| limit. Default: 300 (as AWS)
+};
+
 // The whole process configuration, filled once by ParseCommandLine.
 struct Config {
   ServerOptions server;
+  AuthConfig auth;
   storage::StorageOptions storage;  // path = --data-dir, sync_writes = --sync-writes
   api::ApiOptions api;
   LogLevel log_level = LogLevel::kInfo;  // Default: info

@@ -4,6 +4,8 @@
 #include <system_error>
 #include <utility>
 
+#include "server/auth/authenticator.h"
+
 namespace cwlogd::server {
 
 Service::Service(const Config& config) : config_(config), clock_(config.clock_offset_ms) {}
@@ -18,6 +20,29 @@ Service::~Service() {
 std::unique_ptr<Service> Service::Start(const Config& config, Logger& logger,
                                         std::string* error) {
   std::unique_ptr<Service> service(new Service(config));
+  // Authentication first: a bad credentials file must not leave a half-started server.
+  Authenticator authenticator = UnverifiedAuthenticator();
+  if (config.auth.mode == "sigv4") {
+    std::string cred_error;
+    std::optional<auth::CredentialStore> keys =
+        auth::CredentialStore::Load(config.auth.credentials_file, &cred_error);
+    if (!keys) {
+      *error = cred_error;
+      return nullptr;
+    }
+    if (keys->size() == 0) {
+      *error = "credentials file " + config.auth.credentials_file + " has no credentials";
+      return nullptr;
+    }
+    logger.Info("auth=sigv4: {} access key(s) from {}, max clock skew {} s", keys->size(),
+                config.auth.credentials_file, config.auth.max_skew_seconds);
+    auth::SigV4Options sigv4;
+    sigv4.max_skew_seconds = config.auth.max_skew_seconds;
+    authenticator = auth::SigV4Authenticator(
+        std::make_shared<const auth::CredentialStore>(std::move(*keys)), std::move(sigv4));
+  } else {
+    logger.Info("auth=none: any credentials are accepted (local development mode)");
+  }
   std::error_code fs_ec;
   std::filesystem::create_directories(config.storage.path, fs_ec);
   if (fs_ec) {
@@ -37,7 +62,7 @@ std::unique_ptr<Service> Service::Start(const Config& config, Logger& logger,
   router_options.max_body_bytes = config.server.max_body_bytes;
   service->router_ =
       std::make_unique<Router>(*service->store_, service->clock_, service->config_.api,
-                               UnverifiedAuthenticator(), logger, router_options);
+                               std::move(authenticator), logger, router_options);
   service->http_ = std::make_unique<HttpServer>(config.server, *service->router_, logger);
   if (!service->http_->Listen(error)) return nullptr;
   return service;
