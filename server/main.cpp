@@ -42,9 +42,11 @@ int main(int argc, char** argv) {
     return 1;
   }
   service->StopOnSignals();
-  std::string banner = fmt::format("cwlogd {} listening on http://{}:{} (data: {})\n",
-                                   CWLOGD_VERSION, config.server.host, service->port(),
-                                   config.storage.path);
+  // An IPv6 literal needs brackets in a URL.
+  bool ipv6 = config.server.host.find(':') != std::string::npos;
+  std::string banner = fmt::format("cwlogd {} listening on http://{}{}{}:{} (data: {})\n",
+                                   CWLOGD_VERSION, ipv6 ? "[" : "", config.server.host,
+                                   ipv6 ? "]" : "", service->port(), config.storage.path);
   std::fputs(banner.c_str(), stdout);
   std::fflush(stdout);
   logger.Info("io-threads={} max-body-bytes={} idle-timeout={}s max-connections={} "

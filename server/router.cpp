@@ -184,7 +184,7 @@ HttpResponse Router::Route(HttpRequest& request, const std::string& request_id, 
   if (t.substr(0, kLogsTargetPrefix.size()) != kLogsTargetPrefix) {
     op = "unknown-target";
     return ErrorResponse(version, request_id,
-                         UnknownOperation("Unknown operation " + std::string(t) + "."));
+                         UnknownOperation("Unknown operation: " + std::string(t)));
   }
   op = std::string(t.substr(kLogsTargetPrefix.size()));
   return HandleLogs(request, request_id, t);
