@@ -4,6 +4,7 @@
 
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "storage/status.h"
 
@@ -13,6 +14,9 @@ struct ApiError {
   std::string type;       // short shape name, e.g. "ResourceNotFoundException" -> JSON "__type"
   std::string message;    // -> JSON "message"
   int http_status = 400;  // 500 only for ServiceUnavailableException / InternalFailure
+  // Further modelled string members of the error body, e.g. {"resourceName", arn} for
+  // TooManyTagsException. Rendered next to "__type" and "message". Default: none.
+  std::vector<std::pair<std::string, std::string>> extra_fields = {};
 
   static ApiError InvalidParameter(std::string msg) {
     return {"InvalidParameterException", std::move(msg), 400};
@@ -35,6 +39,9 @@ struct ApiError {
   }
   static ApiError UnknownOperation(std::string msg) {
     return {"UnknownOperationException", std::move(msg), 400};
+  }
+  static ApiError TooManyTags(std::string msg, std::string resource_name) {
+    return {"TooManyTagsException", std::move(msg), 400, {{"resourceName", std::move(resource_name)}}};
   }
   static ApiError ServiceUnavailable(std::string msg) {
     return {"ServiceUnavailableException", std::move(msg), 500};

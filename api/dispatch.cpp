@@ -20,16 +20,27 @@ struct Operation {
 constexpr std::string_view kTargetPrefix = "Logs_20140328.";
 
 constexpr Operation kOperations[] = {
+    {"AssociateKmsKey", &HandleAssociateKmsKey},
     {"CreateLogGroup", &HandleCreateLogGroup},
     {"CreateLogStream", &HandleCreateLogStream},
     {"DeleteLogGroup", &HandleDeleteLogGroup},
     {"DeleteLogStream", &HandleDeleteLogStream},
+    {"DeleteRetentionPolicy", &HandleDeleteRetentionPolicy},
     {"DescribeLogGroups", &HandleDescribeLogGroups},
     {"DescribeLogStreams", &HandleDescribeLogStreams},
+    {"DisassociateKmsKey", &HandleDisassociateKmsKey},
     {"FilterLogEvents", &HandleFilterLogEvents},
     {"GetLogEvents", &HandleGetLogEvents},
     {"ListLogGroups", &HandleListLogGroups},
+    {"ListTagsForResource", &HandleListTagsForResource},
+    {"ListTagsLogGroup", &HandleListTagsLogGroup},
     {"PutLogEvents", &HandlePutLogEvents},
+    {"PutLogGroupDeletionProtection", &HandlePutLogGroupDeletionProtection},
+    {"PutRetentionPolicy", &HandlePutRetentionPolicy},
+    {"TagLogGroup", &HandleTagLogGroup},
+    {"TagResource", &HandleTagResource},
+    {"UntagLogGroup", &HandleUntagLogGroup},
+    {"UntagResource", &HandleUntagResource},
 };
 
 Handler FindHandler(std::string_view target) {

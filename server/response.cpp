@@ -83,6 +83,7 @@ HttpResponse JsonResponse(unsigned http_version, const std::string& request_id,
 HttpResponse ErrorResponse(unsigned http_version, const std::string& request_id,
                            const api::ApiError& error, std::string_view content_type) {
   nlohmann::json body = {{"__type", error.type}, {"message", error.message}};
+  for (const auto& [name, value] : error.extra_fields) body[name] = value;
   int status = error.http_status;
   if (status < 400 || status > 599) status = 500;  // a handler bug must not look like success
   HttpResponse res = BaseResponse(http_version, request_id, static_cast<unsigned>(status),

@@ -1,11 +1,16 @@
-// Tag rules shared by CreateLogGroup and the tagging operations (logs-api.md §7). Thread-safe.
+// Tag rules and the tag read-modify-write shared by CreateLogGroup, TagResource/TagLogGroup,
+// UntagResource/UntagLogGroup and ListTagsForResource/ListTagsLogGroup (logs-api.md §7). Both API
+// families work on the one tag set stored with the log group. Thread-safe.
 #pragma once
 
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "api/api_error.h"
+#include "api/context.h"
+#include "api/dispatch.h"
 #include "api/request_reader.h"
 
 namespace cwlogd::api::detail {
@@ -15,5 +20,20 @@ inline constexpr ListRule kTagMapRule{1, kMaxTagsPerResource};  // tags in one r
 
 // Keys starting with the reserved "aws:" prefix (any case) are refused.
 std::optional<ApiError> CheckTagKeys(const std::map<std::string, std::string>& tags);
+
+// The log group a tagging resourceArn names (an ARN without ":*"); nullopt + *error otherwise.
+std::optional<std::string> GroupFromResourceArn(const Context& ctx, const std::string& arn,
+                                                ApiError* error);
+
+// Merges `tags` into the group's tags (new keys added, existing overwritten). More than 50 in
+// total gives TooManyTagsException naming `resource_name` when it is set (TagResource), else
+// InvalidParameterException (TagLogGroup, whose model has no TooManyTagsException).
+ApiResult TagGroup(Context& ctx, const std::string& group,
+                   const std::map<std::string, std::string>& tags,
+                   const std::optional<std::string>& resource_name);
+// Removes `keys` from the group's tags; absent keys are ignored.
+ApiResult UntagGroup(Context& ctx, const std::string& group, const std::vector<std::string>& keys);
+// {"tags": {...}} ({"tags": {}} when there are none).
+ApiResult ListGroupTags(Context& ctx, const std::string& group);
 
 }  // namespace cwlogd::api::detail

@@ -23,5 +23,17 @@ ApiResult HandleDescribeLogStreams(const nlohmann::json& request, Context& ctx);
 ApiResult HandlePutLogEvents(const nlohmann::json& request, Context& ctx);
 ApiResult HandleGetLogEvents(const nlohmann::json& request, Context& ctx);
 ApiResult HandleFilterLogEvents(const nlohmann::json& request, Context& ctx);
+// Log group settings: retention, tags, deletion protection, KMS key
+ApiResult HandlePutRetentionPolicy(const nlohmann::json& request, Context& ctx);
+ApiResult HandleDeleteRetentionPolicy(const nlohmann::json& request, Context& ctx);
+ApiResult HandleTagResource(const nlohmann::json& request, Context& ctx);
+ApiResult HandleUntagResource(const nlohmann::json& request, Context& ctx);
+ApiResult HandleListTagsForResource(const nlohmann::json& request, Context& ctx);
+ApiResult HandleTagLogGroup(const nlohmann::json& request, Context& ctx);
+ApiResult HandleUntagLogGroup(const nlohmann::json& request, Context& ctx);
+ApiResult HandleListTagsLogGroup(const nlohmann::json& request, Context& ctx);
+ApiResult HandlePutLogGroupDeletionProtection(const nlohmann::json& request, Context& ctx);
+ApiResult HandleAssociateKmsKey(const nlohmann::json& request, Context& ctx);
+ApiResult HandleDisassociateKmsKey(const nlohmann::json& request, Context& ctx);
 
 }  // namespace cwlogd::api

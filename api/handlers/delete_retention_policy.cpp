@@ -1,0 +1,19 @@
+#include "api/detail/common.h"
+#include "api/handlers/handlers.h"
+
+namespace cwlogd::api {
+
+// Removing a policy that is not set succeeds (spec: [unsure]; the model lists no error for it).
+ApiResult HandleDeleteRetentionPolicy(const nlohmann::json& request, Context& ctx) {
+  RequestReader in(request);
+  auto group = in.String("logGroupName", kLogGroupNameRule, /*required=*/true);
+  if (in.failed()) return in.error();
+  storage::Status s = ctx.store.UpdateLogGroup(ctx.partition, *group, [](storage::LogGroupInfo& g) {
+    g.retention_days.reset();
+    return storage::Status::OK();
+  });
+  if (!s.ok()) return FromStorage(s);
+  return nlohmann::json::object();
+}
+
+}  // namespace cwlogd::api
