@@ -245,14 +245,14 @@ exec(sys.argv[2])' "$image_json" "$1"
     log "cwlogd pid $server_pid (uid $uid) in the chroot: $line"
   }
   stop_server() { # $1: TERM or KILL
-    kill -"$1" "$server_pid"
-    local i
-    for ((i = 0; i < 100; i++)); do alive "$server_pid" || break; sleep 0.1; done
-    if alive "$server_pid"; then
-      fail "cwlogd did not stop within 10s of SIG$1 (docker stop would kill it)"
-    fi
-    local rc=0
-    wait "$server_pid" 2>/dev/null || rc=$?
+    local i rc=0 stopped=0
+    # (stderr off meanwhile: bash would report "Killed" for the job.)
+    {
+      kill -"$1" "$server_pid"
+      for ((i = 0; i < 100; i++)); do alive "$server_pid" || { stopped=1; break; }; sleep 0.1; done
+      if ((stopped)); then wait "$server_pid" || rc=$?; fi
+    } 2>/dev/null
+    ((stopped)) || fail "cwlogd did not stop within 10s of SIG$1 (docker stop would kill it)"
     [ "$1" != TERM ] || [ "$rc" = 0 ] || fail "cwlogd exited with status $rc after SIGTERM"
     server_pid=
   }
