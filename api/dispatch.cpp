@@ -7,6 +7,7 @@
 #include <string>
 
 #include "api/handlers/handlers.h"
+#include "api/handlers/metric_filter_handlers.h"
 
 namespace cwlogd::api {
 namespace {
@@ -25,9 +26,11 @@ constexpr Operation kOperations[] = {
     {"CreateLogStream", &HandleCreateLogStream},
     {"DeleteLogGroup", &HandleDeleteLogGroup},
     {"DeleteLogStream", &HandleDeleteLogStream},
+    {"DeleteMetricFilter", &HandleDeleteMetricFilter},
     {"DeleteRetentionPolicy", &HandleDeleteRetentionPolicy},
     {"DescribeLogGroups", &HandleDescribeLogGroups},
     {"DescribeLogStreams", &HandleDescribeLogStreams},
+    {"DescribeMetricFilters", &HandleDescribeMetricFilters},
     {"DisassociateKmsKey", &HandleDisassociateKmsKey},
     {"FilterLogEvents", &HandleFilterLogEvents},
     {"GetLogEvents", &HandleGetLogEvents},
@@ -36,6 +39,7 @@ constexpr Operation kOperations[] = {
     {"ListTagsLogGroup", &HandleListTagsLogGroup},
     {"PutLogEvents", &HandlePutLogEvents},
     {"PutLogGroupDeletionProtection", &HandlePutLogGroupDeletionProtection},
+    {"PutMetricFilter", &HandlePutMetricFilter},
     {"PutRetentionPolicy", &HandlePutRetentionPolicy},
     {"TagLogGroup", &HandleTagLogGroup},
     {"TagResource", &HandleTagResource},

@@ -11,9 +11,11 @@
 #include <nlohmann/json.hpp>
 
 #include "api/dispatch.h"
+#include "server/cloudwatch_route.h"
 #include "server/content_encoding.h"
 #include "server/partition.h"
 #include "server/response.h"
+#include "storage/metric_store.h"
 
 namespace cwlogd::server {
 
@@ -262,11 +264,34 @@ HttpResponse Router::HandleTestEndpoint(const HttpRequest& request,
 }
 
 HttpResponse Router::HandleMetrics(HttpRequest& request, const std::string& request_id) {
-  // The CloudWatch metrics route goes here (JSON 1.0, RPC v2 CBOR and Query all arrive at this
-  // one function). Until then, answer like an unknown operation.
-  return ErrorResponse(request.version(), request_id,
-                       UnknownOperation("The CloudWatch metrics API is not supported by this "
-                                        "server yet."));
+  // JSON 1.0, RPC v2 CBOR and Query all arrive here; server/cloudwatch_route.h does the rest
+  // (protocol detection, gzip, decoding, api::cloudwatch, encoding, protocol-shaped errors).
+  CloudWatchHttpRequest cw;
+  cw.method = request.method_string();
+  cw.target = request.target();
+  cw.content_type = request[http::field::content_type];
+  cw.content_encoding = request[http::field::content_encoding];
+  cw.amz_target = Header(request, "X-Amz-Target").value_or("");
+  cw.smithy_protocol = Header(request, "smithy-protocol").value_or("");
+  cw.body = request.body();
+  CloudWatchHttpResponse out;
+  AuthResult auth = authenticate_(request);
+  storage::MetricStore* metrics = store_.metric_store();
+  if (auto* error = std::get_if<api::ApiError>(&auth)) {
+    out = CloudWatchErrorResponse(cw, request_id, *error);
+  } else if (metrics == nullptr) {
+    out = CloudWatchErrorResponse(
+        cw, request_id, {"InternalServiceFault", "This store keeps no metrics.", 500});
+  } else {
+    api::cloudwatch::Context ctx{*metrics, clock_, std::get<storage::Partition>(std::move(auth))};
+    out = HandleCloudWatchRequest(cw, request_id, ctx, {options_.max_body_bytes});
+  }
+  HttpResponse res{static_cast<http::status>(out.status), request.version()};
+  res.set(http::field::date, HttpDateNow());
+  for (auto& [name, value] : out.headers) res.set(name, value);
+  res.body() = std::move(out.body);
+  res.prepare_payload();
+  return res;
 }
 
 std::optional<api::ApiError> Router::DecodeBody(HttpRequest& request) const {

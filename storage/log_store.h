@@ -18,6 +18,9 @@
 
 namespace cwlogd::storage {
 
+class MetricStore;            // storage/metric_store.h
+struct MetricAggregateDelta;  // storage/metric_store.h
+
 // All resources live in one (account, region) partition; names are unique within it.
 struct Partition {
   std::string account;  // 12 digits, e.g. "000000000000"
@@ -95,6 +98,9 @@ struct PutEventsRequest {
   // Already validated and classified by the caller: non-empty, chronological, all accepted.
   std::span<const InputEvent> events;
   int64_t ingestion_time = 0;
+  // Metric-filter data the events produced (api/metric_filter_eval.h), merged into the metric
+  // store in the SAME atomic write as the events. Empty when the group has no metric filters.
+  std::span<const MetricAggregateDelta> metrics = {};
 };
 
 struct PutEventsResult {
@@ -169,6 +175,12 @@ class LogStore {
   virtual Status CompactRange() = 0;
   // Live SST files plus WAL files, in bytes (for tests and benchmarks).
   virtual uint64_t ApproximateDiskBytes() = 0;
+
+  // --- metrics ---
+  // The MetricStore sharing this store's database (metric data and metric-filter definitions;
+  // filter definitions are deleted with their group), or nullptr when the implementation has
+  // none (test fakes). Default: nullptr.
+  virtual MetricStore* metric_store() { return nullptr; }
 
   // --- administration ---
   // Wipes every partition (the test-suite reset endpoint).

@@ -20,8 +20,10 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "storage/detail/rocks_metric_store.h"
 #include "storage/keys.h"
 #include "storage/log_store.h"
+#include "storage/metric_keys.h"
 
 namespace cwlogd::storage {
 namespace {
@@ -123,6 +125,9 @@ class RocksLogStore final : public LogStore {
 
   Status Reset() override;
 
+  // Metrics (storage/detail/rocks_metric_store.h): same DB, `metrics` CF.
+  MetricStore* metric_store() override { return metric_store_.get(); }
+
  private:
   // A monotonically increasing counter persisted in leases: the stored value is an upper
   // bound on what was handed out, so a restart continues above it without any scan.
@@ -171,7 +176,9 @@ class RocksLogStore final : public LogStore {
   rocksdb::ColumnFamilyHandle* meta_ = nullptr;
   rocksdb::ColumnFamilyHandle* index_ = nullptr;
   rocksdb::ColumnFamilyHandle* events_ = nullptr;
+  rocksdb::ColumnFamilyHandle* metrics_ = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  std::unique_ptr<detail::RocksMetricStore> metric_store_;
   rocksdb::WriteOptions write_options_;
 
   std::array<std::mutex, kGroupLockStripes> group_mu_;
@@ -199,6 +206,13 @@ rocksdb::ColumnFamilyOptions BaseCfOptions(const std::shared_ptr<rocksdb::Cache>
   bool has_lz4 = std::find(supported.begin(), supported.end(), rocksdb::kLZ4Compression) !=
                  supported.end();
   cf.compression = has_lz4 ? rocksdb::kLZ4Compression : rocksdb::kNoCompression;
+  return cf;
+}
+
+// Metric buckets and index entries are merged (statistic sets), never read-modified-written.
+rocksdb::ColumnFamilyOptions MetricsCfOptions(const std::shared_ptr<rocksdb::Cache>& cache) {
+  rocksdb::ColumnFamilyOptions cf = BaseCfOptions(cache, 4 << 10, /*bloom=*/false);
+  detail::ConfigureMetricsCf(&cf);
   return cf;
 }
 
@@ -238,6 +252,7 @@ Result<std::unique_ptr<LogStore>> RocksLogStore::Open(const StorageOptions& opti
       {std::string(k::kMetaCf), meta},
       {std::string(k::kIndexCf), index},
       {std::string(k::kEventsCf), events},
+      {std::string(metric_keys::kMetricsCf), MetricsCfOptions(cache)},
   };
   std::unique_ptr<RocksLogStore> store(new RocksLogStore());
   store->options_ = options;
@@ -248,6 +263,13 @@ Result<std::unique_ptr<LogStore>> RocksLogStore::Open(const StorageOptions& opti
   store->meta_ = store->handles_[1];
   store->index_ = store->handles_[2];
   store->events_ = store->handles_[3];
+  store->metrics_ = store->handles_[4];
+  RocksLogStore* self = store.get();
+  store->metric_store_ = std::make_unique<detail::RocksMetricStore>(detail::RocksMetricStore::Deps{
+      raw, store->metrics_, store->meta_, &store->write_options_, self,
+      [self](const Partition& p, std::string_view group) -> std::mutex& {
+        return self->GroupMutex(p, group);
+      }});
   store->write_options_.sync = options.sync_writes;
   for (LeasedCounter* c : {&store->group_ids_, &store->stream_ids_, &store->sequences_}) {
     if (Status st = store->LoadCounter(*c); !st.ok()) return st;
@@ -414,6 +436,7 @@ Status RocksLogStore::DeleteLogGroup(const Partition& p, std::string_view name) 
   range(index_, k::DirPrefix(id));
   range(index_, k::GroupStreamIndexPrefix(id));
   batch.DeleteRange(events_, k::GroupChunksBegin(id), k::GroupChunksBegin(id + 1));
+  range(metrics_, metric_keys::FilterPrefix(id));  // its metric filters (not its metric data)
   return Write(&batch, "delete log group");
 }
 
@@ -577,6 +600,9 @@ Result<PutEventsResult> RocksLogStore::PutLogEvents(const Partition& p,
   batch.Put(index_, k::StreamIndexKey(stream.id, id), info_value);
   batch.Put(meta_, k::StreamKey(group.id, request.stream), k::EncodeStreamRecord(stream));
   batch.Put(meta_, k::GroupKey(p, request.group), k::EncodeGroupRecord(group));
+  // Metric-filter data of these events: merges in the same batch, so a crash keeps both or
+  // neither.
+  detail::AppendMetricDeltas(&batch, metrics_, p, request.metrics, request.ingestion_time);
   if (Status st = Write(&batch, "put log events"); !st.ok()) return st;
   return PutEventsResult{stream.upload_sequence};
 }
@@ -1066,6 +1092,7 @@ Status RocksLogStore::Reset() {
   batch.DeleteRange(meta_, std::string(1, k::kGroupTag), end);
   batch.DeleteRange(index_, std::string(), end);
   batch.DeleteRange(events_, std::string(), end);
+  batch.DeleteRange(metrics_, std::string(), end);
   return Write(&batch, "reset");
 }
 

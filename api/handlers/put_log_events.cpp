@@ -9,6 +9,7 @@
 #include "api/detail/common.h"
 #include "api/detail/tokens.h"
 #include "api/handlers/handlers.h"
+#include "api/metric_filter_eval.h"
 
 namespace cwlogd::api {
 namespace {
@@ -158,6 +159,16 @@ ApiResult HandlePutLogEvents(const nlohmann::json& request, Context& ctx) {
     put.stream = *stream_name;
     put.events = std::span<const storage::InputEvent>(events).subspan(first, count);
     put.ingestion_time = now;
+    // Metric filters of the group run on the accepted events; their data goes into the same
+    // atomic write as the events (api/metric_filter_eval.h).
+    std::vector<storage::MetricAggregateDelta> metrics;
+    if (storage::MetricStore* metric_store = ctx.store.metric_store()) {
+      auto evaluated = EvaluateMetricFilters(*metric_store, ctx.partition, put.group, put.events,
+                                             MetricFilterCache::Shared());
+      if (!evaluated.ok()) return FromStorage(evaluated.status());
+      metrics = std::move(*evaluated);
+      put.metrics = metrics;
+    }
     auto result = ctx.store.PutLogEvents(ctx.partition, put);
     if (!result.ok()) return FromStorage(result.status());
     upload_sequence = result->upload_sequence;

@@ -1,0 +1,103 @@
+// DescribeMetricFilters: by group (and name prefix), or by metric name + namespace across
+// groups, in (group, filter name) order, `limit` per page.
+#include "api/detail/common.h"
+#include "api/detail/tokens.h"
+#include "api/handlers/metric_filter_handlers.h"
+#include "api/request_reader.h"
+#include "storage/metric_store.h"
+
+namespace cwlogd::api {
+namespace {
+
+using nlohmann::json;
+
+constexpr char kTokenKind = 'M';
+
+bool NoColonOrStar(std::string_view s) { return s.find_first_of(":*") == std::string_view::npos; }
+bool NoColonStarDollar(std::string_view s) {
+  return s.find_first_of(":*$") == std::string_view::npos;
+}
+bool NoStarDollar(std::string_view s) { return s.find_first_of("*$") == std::string_view::npos; }
+
+json FilterJson(const storage::MetricFilterDefinition& d) {
+  json t = {{"metricName", d.metric_name},
+            {"metricNamespace", d.metric_namespace},
+            {"metricValue", d.metric_value}};
+  // defaultValue is a double on the wire: 0 comes back as 0.0 (nlohmann keeps the type).
+  if (d.default_value) t["defaultValue"] = *d.default_value;
+  if (d.unit && *d.unit != "None") t["unit"] = *d.unit;
+  if (!d.dimensions.empty()) t["dimensions"] = d.dimensions;
+  json out = {{"filterName", d.filter_name},
+              {"filterPattern", d.filter_pattern},
+              {"logGroupName", d.log_group},
+              {"creationTime", d.creation_time_ms},
+              {"applyOnTransformedLogs", d.apply_on_transformed_logs},
+              {"metricTransformations", json::array({std::move(t)})}};
+  if (d.field_selection_criteria) out["fieldSelectionCriteria"] = *d.field_selection_criteria;
+  if (!d.emit_system_field_dimensions.empty()) {
+    out["emitSystemFieldDimensions"] = d.emit_system_field_dimensions;
+  }
+  return out;
+}
+
+}  // namespace
+
+ApiResult HandleDescribeMetricFilters(const json& request, Context& ctx) {
+  RequestReader in(request);
+  auto group = in.String("logGroupName", kLogGroupNameRule);
+  auto prefix = in.String("filterNamePrefix", StringRule{1, 512, "[^:*]*", &NoColonOrStar, false});
+  auto next_token = in.String("nextToken", kNextTokenRule);
+  auto limit = in.Integer("limit", NumberRule{1, 50});
+  auto metric_name =
+      in.String("metricName", StringRule{0, 255, "[^:*$]*", &NoColonStarDollar, false});
+  auto metric_namespace =
+      in.String("metricNamespace", StringRule{0, 255, "[^:*$]*", &NoStarDollar, false});
+  if (in.failed()) return in.error();
+  if (metric_name.has_value() != metric_namespace.has_value()) {
+    return ApiError::InvalidParameter(
+        "The parameters metricName and metricNamespace must be specified together.");
+  }
+  storage::MetricStore* metrics = ctx.store.metric_store();
+  if (metrics == nullptr) {
+    return ApiError::ServiceUnavailable("Metric filters are not available on this store.");
+  }
+  storage::MetricFilterQuery query;
+  query.log_group = group;
+  query.filter_name_prefix = prefix.value_or("");
+  if (metric_name) query.metric = std::make_pair(*metric_name, *metric_namespace);
+  // The token remembers the last (group, filter) returned and the query it belongs to.
+  const std::string digest_input = group.value_or("\x01") + "\n" + query.filter_name_prefix +
+                                   "\n" + metric_name.value_or("\x01") + "\n" +
+                                   metric_namespace.value_or("\x01");
+  const uint64_t digest = detail::HashBytes(digest_input, 0x6d66);
+  if (next_token) {
+    detail::TokenReader token(*next_token, kTokenKind);
+    std::string g = token.Str();
+    std::string f = token.Str();
+    if (token.U64() != digest || !token.Done()) return detail::InvalidNextToken();
+    query.start_after = std::make_pair(std::move(g), std::move(f));
+  }
+  const size_t max_items = static_cast<size_t>(limit.value_or(50));
+  json filters = json::array();
+  std::optional<std::pair<std::string, std::string>> last;
+  bool more = false;
+  storage::Status s =
+      metrics->ListMetricFilters(ctx.partition, query, [&](const storage::MetricFilterDefinition& d) {
+        if (filters.size() == max_items) {
+          more = true;
+          return false;
+        }
+        filters.push_back(FilterJson(d));
+        last = std::make_pair(d.log_group, d.filter_name);
+        return true;
+      });
+  if (!s.ok()) return FromStorage(s);
+  json out = {{"metricFilters", std::move(filters)}};
+  if (more && last) {
+    out["nextToken"] =
+        detail::TokenWriter(kTokenKind).Str(last->first).Str(last->second).U64(digest).Finish();
+  }
+  return out;
+}
+
+}  // namespace cwlogd::api

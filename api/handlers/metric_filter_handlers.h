@@ -1,0 +1,19 @@
+// The Logs metric-filter operations (logs-api.md §5.1-5.3), wired up in api/dispatch.cpp.
+// Definitions live in the MetricStore sharing the log store's database
+// (LogStore::metric_store()). Thread-safe: handlers keep no state.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "api/context.h"
+#include "api/dispatch.h"
+
+namespace cwlogd::api {
+
+inline constexpr int32_t kMaxMetricFiltersPerGroup = 100;  // limits.md §3
+
+ApiResult HandlePutMetricFilter(const nlohmann::json& request, Context& ctx);
+ApiResult HandleDescribeMetricFilters(const nlohmann::json& request, Context& ctx);
+ApiResult HandleDeleteMetricFilter(const nlohmann::json& request, Context& ctx);
+
+}  // namespace cwlogd::api
