@@ -11,11 +11,14 @@ build="$root/build/fuzz"
 
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCWLOGD_FUZZ=ON -DBUILD_TESTING=OFF >/dev/null
-cmake --build "$build" --target fuzzers -j2
 
 if [ "$#" -gt 0 ]; then
   names=("$@")
+  targets=()
+  for n in "${names[@]}"; do targets+=("${n}_fuzzer"); done
+  cmake --build "$build" --target "${targets[@]}" -j2
 else
+  cmake --build "$build" --target fuzzers -j2
   names=()
   for src in "$here"/*_fuzzer.cpp; do
     n="$(basename "$src" _fuzzer.cpp)"
