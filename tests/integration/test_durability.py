@@ -245,6 +245,8 @@ class CrashTest(unittest.TestCase):
             self.assertEqual(idx, list(range(BATCH)), f"batch {key} events out of order")
         missing = sorted(acked_keys - set(found))
         self.assertEqual(missing, [], f"{len(missing)} acknowledged batches lost")
+        print(f"[crash test] round {round_no}: {len(found)} whole batches after restart "
+              f"({len(set(found) - acked_keys)} of them unacknowledged)", file=sys.stderr)
 
         # The events are also visible through FilterLogEvents, each once.
         filtered = filter_all(logs, logGroupName="crash", logStreamNamePrefix=f"round{round_no}-")
