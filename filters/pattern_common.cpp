@@ -64,7 +64,6 @@ std::optional<double> ParseNumber(std::string_view t) {
   if (t.empty() || t.size() > 400) return std::nullopt;
   std::size_t i = 0;
   if (t[i] == '+' || t[i] == '-') ++i;
-  const std::size_t mantissa_start = i;
   std::size_t digits = 0;
   while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i, ++digits;
   if (i < t.size() && t[i] == '.') {
@@ -82,7 +81,6 @@ std::optional<double> ParseNumber(std::string_view t) {
   if (i != t.size()) return std::nullopt;
   // from_chars rejects a leading '+', and "1." / ".5" are fine for it.
   const char* begin = t.data() + (t[0] == '+' ? 1 : 0);
-  (void)mantissa_start;
   double value = 0;
   auto [ptr, ec] = std::from_chars(begin, t.data() + t.size(), value);
   if (ec == std::errc::result_out_of_range) {
