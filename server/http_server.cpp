@@ -120,6 +120,12 @@ class Session : public std::enable_shared_from_this<Session> {
     HttpRequest request = parser_->release();
     shared_.in_flight.fetch_add(1, std::memory_order_relaxed);
     HttpResponse response = shared_.router.Handle(request);
+    if (request.method() == http::verb::head) {
+      // Same headers as GET, no body (Content-Length still tells the GET size).
+      const auto size = response.body().size();
+      response.body().clear();
+      response.content_length(size);
+    }
     bool keep_alive = request.keep_alive() && !shared_.stopping.load(std::memory_order_relaxed);
     response.keep_alive(keep_alive);
     if (!keep_alive) close_after_write_ = true;

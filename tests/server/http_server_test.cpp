@@ -32,6 +32,23 @@ TEST_CASE("HTTP server answers the health endpoint", "[server][http]") {
   CHECK_FALSE(res[http::field::date].empty());
 }
 
+TEST_CASE("HTTP server answers HEAD with headers only", "[server][http]") {
+  TestServer server;
+  Client client(server.port());
+  // HEAD then GET on the same connection: a stray HEAD body would corrupt the GET response.
+  REQUIRE_FALSE(client.WriteRaw("HEAD /_cwlogd/health HTTP/1.1\r\nHost: x\r\n\r\n"
+                                "GET /_cwlogd/health HTTP/1.1\r\nHost: x\r\n\r\n"));
+  beast::error_code ec;
+  HttpResponse head = client.Read(ec, /*head_response=*/true);
+  REQUIRE_FALSE(ec);
+  CHECK(head.result_int() == 200);
+  CHECK(head[http::field::content_length] == "15");
+  CHECK(head.body().empty());
+  HttpResponse get = client.Read();
+  CHECK(get.result_int() == 200);
+  CHECK(get.body() == R"({"status":"ok"})");
+}
+
 TEST_CASE("HTTP server reports an unknown target as UnknownOperationException",
           "[server][http]") {
   TestServer server;

@@ -124,9 +124,11 @@ class Client {
   }
 
   // Reads one response; `ec` says why there is none (end_of_stream when the server closed).
-  HttpResponse Read(beast::error_code& ec) {
+  // `head_response`: the answer to a HEAD request (headers only, whatever Content-Length says).
+  HttpResponse Read(beast::error_code& ec, bool head_response = false) {
     stream_.expires_after(timeout_);
     http::response_parser<http::string_body> parser;
+    parser.skip(head_response);
     parser.body_limit(64u << 20);
     http::async_read(stream_, buffer_, parser, [&](beast::error_code e, std::size_t) { ec = e; });
     Run();
