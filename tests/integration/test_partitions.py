@@ -8,13 +8,14 @@ from cwlogd_harness import MSG_GROUP_NOT_FOUND, ServerTestCase, now_ms
 
 class PartitionTest(ServerTestCase):
 
-    def setUp(self):
-        super().setUp()
-        self.east = self.server.client(region="us-east-1", access_key="test")
-        self.west = self.server.client(region="eu-west-1", access_key="test")
-        self.acct = self.server.client(region="us-east-1", access_key="111111111111")
-        self.other_key_default_acct = self.server.client(region="us-east-1",
-                                                         access_key="AKIAIOSFODNN7EXAMPLE")
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.east = cls.server.client(region="us-east-1", access_key="test")
+        cls.west = cls.server.client(region="eu-west-1", access_key="test")
+        cls.acct = cls.server.client(region="us-east-1", access_key="111111111111")
+        cls.other_key_default_acct = cls.server.client(region="us-east-1",
+                                                       access_key="AKIAIOSFODNN7EXAMPLE")
 
     def describe(self, client):
         return client.describe_log_groups()["logGroups"]
