@@ -55,11 +55,18 @@ const std::vector<Flag>& Flags() {
                  }});
     f.push_back({.name = "enable-test-endpoints", .env = "CWLOGD_ENABLE_TEST_ENDPOINTS",
                  .kind = Kind::kBool, .default_text = "off",
-                 .help = "serve POST /_cwlogd/reset and POST /_cwlogd/clock (tests only)",
+                 .help = "serve POST /_cwlogd/reset, /_cwlogd/clock, /_cwlogd/sweep (tests only)",
                  .set_bool = [](Config& c, bool v) { c.server.enable_test_endpoints = v; }});
     f.push_back({.name = "clock-offset-ms", .env = "CWLOGD_CLOCK_OFFSET_MS", .kind = Kind::kSigned,
                  .default_text = "0", .help = "shift the server clock by this many ms",
                  .set_signed = [](Config& c, int64_t v) { c.clock_offset_ms = v; }});
+    f.push_back({.name = "retention-sweep-interval-seconds",
+                 .env = "CWLOGD_RETENTION_SWEEP_INTERVAL_SECONDS", .kind = Kind::kUnsigned,
+                 .default_text = "300",
+                 .help = "delete events past their group's retention this often; 0 = never",
+                 .max = 7 * 86400, .set_unsigned = [](Config& c, uint64_t v) {
+                   c.retention.sweep_interval = std::chrono::seconds(v);
+                 }});
     f.push_back({.name = "sync-writes", .env = "CWLOGD_SYNC_WRITES", .kind = Kind::kBool,
                  .default_text = "off", .help = "fsync the write-ahead log on every write",
                  .set_bool = [](Config& c, bool v) { c.storage.sync_writes = v; }});

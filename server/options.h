@@ -13,6 +13,7 @@
 
 #include "api/context.h"
 #include "server/log.h"
+#include "server/retention_sweeper.h"
 #include "storage/log_store.h"
 
 namespace cwlogd::server {
@@ -58,6 +59,7 @@ struct Config {
   api::ApiOptions api;
   LogLevel log_level = LogLevel::kInfo;  // Default: info
   int64_t clock_offset_ms = 0;           // shifts the server clock (test clock). Default: 0
+  RetentionOptions retention;            // --retention-sweep-interval-seconds
 };
 
 struct CommandLine {

@@ -259,6 +259,15 @@ HttpResponse Router::HandleTestEndpoint(const HttpRequest& request,
                         {{"offsetMs", clock_.offset_ms()}, {"nowMs", clock_.NowMillis()}}, 200,
                         "application/json");
   }
+  if (path == "/_cwlogd/sweep" && method == http::verb::post && options_.retention_sweep) {
+    op = "sweep";
+    std::variant<nlohmann::json, api::ApiError> result = options_.retention_sweep();
+    if (auto* error = std::get_if<api::ApiError>(&result)) {
+      return ErrorResponse(version, request_id, *error);
+    }
+    return JsonResponse(version, request_id, std::get<nlohmann::json>(result), 200,
+                        "application/json");
+  }
   op = "not-found";
   return ErrorResponse(version, request_id, NotFound(request));
 }

@@ -13,6 +13,7 @@ Service::Service(const Config& config) : config_(config), clock_(config.clock_of
 Service::~Service() {
   // The server goes first: its sessions reference the router, the router the store.
   http_.reset();
+  sweeper_.reset();  // joins a pass in progress; it uses the store
   router_.reset();
   store_.reset();
 }
@@ -60,11 +61,25 @@ std::unique_ptr<Service> Service::Start(const Config& config, Logger& logger,
   RouterOptions router_options;
   router_options.enable_test_endpoints = config.server.enable_test_endpoints;
   router_options.max_body_bytes = config.server.max_body_bytes;
+  service->sweeper_ = std::make_unique<RetentionSweeper>(*service->store_, service->clock_, logger,
+                                                        config.retention);
+  router_options.retention_sweep = [sweeper = service->sweeper_.get()]()
+      -> std::variant<nlohmann::json, api::ApiError> {
+    RetentionSweepResult r = sweeper->SweepNow();
+    if (!r.status.ok()) return api::FromStorage(r.status);
+    return ToJson(r);
+  };
   service->router_ =
       std::make_unique<Router>(*service->store_, service->clock_, service->config_.api,
                                std::move(authenticator), logger, router_options);
   service->http_ = std::make_unique<HttpServer>(config.server, *service->router_, logger);
   if (!service->http_->Listen(error)) return nullptr;
+  service->sweeper_->Start();
+  if (config.retention.sweep_interval.count() > 0) {
+    logger.Info("retention sweep every {} s", config.retention.sweep_interval.count());
+  } else {
+    logger.Info("retention sweep off (--retention-sweep-interval-seconds 0)");
+  }
   return service;
 }
 

@@ -1,5 +1,6 @@
-// Service: one running cwlogd -- the opened store, the (offsettable) clock, the router and the
-// HTTP server, wired from a Config. main() and the in-process server tests both use it.
+// Service: one running cwlogd -- the opened store, the (offsettable) clock, the retention job,
+// the router and the HTTP server, wired from a Config. main() and the in-process server tests
+// both use it.
 // Thread-safety: as HttpServer (Stop() from any thread).
 #pragma once
 
@@ -10,6 +11,7 @@
 #include "server/http_server.h"
 #include "server/log.h"
 #include "server/options.h"
+#include "server/retention_sweeper.h"
 #include "server/router.h"
 #include "storage/clock.h"
 #include "storage/log_store.h"
@@ -40,6 +42,7 @@ class Service {
   Config config_;
   storage::SystemClock clock_;
   std::unique_ptr<storage::LogStore> store_;
+  std::unique_ptr<RetentionSweeper> sweeper_;  // stopped before the store closes
   std::unique_ptr<Router> router_;
   std::unique_ptr<HttpServer> http_;
 };
