@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "api/detail/common.h"
+#include "api/detail/put_log_events_fast.h"
 #include "api/detail/tokens.h"
 #include "api/handlers/handlers.h"
 #include "api/metric_filter_eval.h"
@@ -92,15 +93,26 @@ ApiResult HandlePutLogEvents(const nlohmann::json& request, Context& ctx) {
   }
   if (in.failed()) return in.error();
 
-  auto group = ctx.store.GetLogGroup(ctx.partition, *group_name);
+  detail::PutLogEventsInput input{std::move(*group_name), std::move(*stream_name),
+                                  std::move(events)};
+  return detail::PutValidatedLogEvents(input, ctx);
+}
+
+namespace detail {
+
+ApiResult PutValidatedLogEvents(PutLogEventsInput& input, Context& ctx) {
+  const std::string& group_name = input.group;
+  const std::string& stream_name = input.stream;
+  std::vector<storage::InputEvent>& events = input.events;
+  auto group = ctx.store.GetLogGroup(ctx.partition, group_name);
   if (!group.ok()) return FromStorage(group.status());
-  auto stream = ctx.store.GetLogStream(ctx.partition, *group_name, *stream_name);
+  auto stream = ctx.store.GetLogStream(ctx.partition, group_name, stream_name);
   if (!stream.ok()) return FromStorage(stream.status());
 
   size_t batch_bytes = 0;
   size_t largest = 0;
   for (const auto& e : events) {
-    size_t size = e.message.size() + detail::kEventOverheadBytes;
+    size_t size = e.message.size() + kEventOverheadBytes;
     batch_bytes += size;
     largest = std::max(largest, size);
   }
@@ -124,7 +136,7 @@ ApiResult HandlePutLogEvents(const nlohmann::json& request, Context& ctx) {
   // exclusive; the too-new index is the first too-new event.
   const int64_t now = ctx.clock.NowMillis();
   const int64_t too_old_before = now - kTooOldMs;
-  const int64_t expired_before = detail::RetentionFloor(group.value(), now);
+  const int64_t expired_before = RetentionFloor(group.value(), now);
   const int64_t too_new_after = now + kTooNewMs;
   size_t too_old_end = 0;
   while (too_old_end < events.size() && events[too_old_end].timestamp < too_old_before) {
@@ -155,8 +167,8 @@ ApiResult HandlePutLogEvents(const nlohmann::json& request, Context& ctx) {
   uint64_t upload_sequence = stream->upload_sequence;
   if (count > 0) {
     storage::PutEventsRequest put;
-    put.group = *group_name;
-    put.stream = *stream_name;
+    put.group = group_name;
+    put.stream = stream_name;
     put.events = std::span<const storage::InputEvent>(events).subspan(first, count);
     put.ingestion_time = now;
     // Metric filters of the group run on the accepted events; their data goes into the same
@@ -174,9 +186,10 @@ ApiResult HandlePutLogEvents(const nlohmann::json& request, Context& ctx) {
     upload_sequence = result->upload_sequence;
   }
 
-  nlohmann::json out = {{"nextSequenceToken", detail::SequenceToken(stream->id, upload_sequence)}};
+  nlohmann::json out = {{"nextSequenceToken", SequenceToken(stream->id, upload_sequence)}};
   if (!rejected.empty()) out["rejectedLogEventsInfo"] = std::move(rejected);
   return out;
 }
 
+}  // namespace detail
 }  // namespace cwlogd::api
