@@ -15,12 +15,14 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <mutex>
 #include <unordered_map>
 
 #include "storage/detail/rocks_metric_store.h"
+#include "storage/detail/rocks_fault_handling.h"
 #include "storage/keys.h"
 #include "storage/log_store.h"
 #include "storage/metric_keys.h"
@@ -149,6 +151,8 @@ class RocksLogStore final : public LogStore {
   Result<LogStreamInfo> ReadStream(const rocksdb::ReadOptions& ro, uint64_t group_id,
                                    std::string_view name);
   Status Write(rocksdb::WriteBatch* batch, std::string_view what);
+  // After a failed write: DB::Resume(), at most once a second. True when the DB resumed.
+  bool TryResume();
 
   // Deletes the wholly expired chunks of one group in atomic slices of
   // options_.sweep_batch_chunks, each also lowering stored_bytes.
@@ -180,6 +184,7 @@ class RocksLogStore final : public LogStore {
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   std::unique_ptr<detail::RocksMetricStore> metric_store_;
   rocksdb::WriteOptions write_options_;
+  std::atomic<int64_t> last_resume_ms_{0};  // steady clock, for TryResume's rate limit
 
   std::array<std::mutex, kGroupLockStripes> group_mu_;
   std::mutex counter_mu_;
@@ -229,6 +234,10 @@ Result<std::unique_ptr<LogStore>> RocksLogStore::Open(const StorageOptions& opti
   db_options.keep_log_file_num = 3;
   db_options.max_total_wal_size = 256 << 20;  // bounds WAL replay at start-up
   db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  // Disk faults (detail/rocks_fault_handling.h): no LOG file on the data disk, and recovery
+  // from a background error by Resume() in Write() instead of RocksDB's own.
+  db_options.info_log = std::make_shared<detail::RocksStderrLogger>(db_options.info_log_level);
+  db_options.listeners.push_back(std::make_shared<detail::ManualRecoveryListener>());
 
   auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   rocksdb::ColumnFamilyOptions meta = BaseCfOptions(cache, 4 << 10, /*bloom=*/true);
@@ -325,8 +334,19 @@ std::mutex& RocksLogStore::GroupMutex(const Partition& p, std::string_view name)
 
 Status RocksLogStore::Write(rocksdb::WriteBatch* batch, std::string_view what) {
   rocksdb::Status s = db_->Write(write_options_, batch);
+  // A failed write left nothing behind, so after a successful Resume() it can be retried.
+  if (!s.ok() && TryResume()) s = db_->Write(write_options_, batch);
   if (!s.ok()) return FromRocks(s, what);
   return Status::OK();
+}
+
+bool RocksLogStore::TryResume() {
+  int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::steady_clock::now().time_since_epoch())
+                    .count();
+  int64_t last = last_resume_ms_.load(std::memory_order_relaxed);
+  if (now - last < 1000 || !last_resume_ms_.compare_exchange_strong(last, now)) return false;
+  return db_->Resume().ok();
 }
 
 Result<LogGroupInfo> RocksLogStore::ReadGroup(const rocksdb::ReadOptions& ro, const Partition& p,
