@@ -50,7 +50,7 @@ std::optional<filters::MetricFilterEvaluator> CompileMetricFilter(
   return evaluator;
 }
 
-std::shared_ptr<const filters::MetricFilterEvaluator> MetricFilterCache::Get(
+std::shared_ptr<const CompiledMetricFilter> MetricFilterCache::Get(
     const storage::MetricFilterDefinition& definition) {
   std::string key = CacheKey(definition);
   {
@@ -59,9 +59,18 @@ std::shared_ptr<const filters::MetricFilterEvaluator> MetricFilterCache::Get(
     if (it != entries_.end()) return it->second;
   }
   // Compile outside the lock; two threads may both compile the same filter, which is harmless.
-  std::shared_ptr<const filters::MetricFilterEvaluator> compiled;
+  std::shared_ptr<const CompiledMetricFilter> compiled;
   if (auto evaluator = CompileMetricFilter(definition, nullptr)) {
-    compiled = std::make_shared<const filters::MetricFilterEvaluator>(std::move(*evaluator));
+    auto filter = std::make_shared<CompiledMetricFilter>(CompiledMetricFilter{
+        std::move(*evaluator), std::nullopt, definition.default_value, false});
+    filters::ParseError ignored;
+    auto value = filters::ValueReference::ParseMetricValue(definition.metric_value, &ignored);
+    if (value && value->kind() == filters::ValueReference::Kind::kNumber &&
+        definition.dimensions.empty()) {
+      filter->constant_value = value->number();
+    }
+    filter->match_all = filter->evaluator.pattern().kind() == filters::PatternKind::kMatchAll;
+    compiled = std::move(filter);
   }
   std::lock_guard lock(mu_);
   if (entries_.size() >= max_entries_) entries_.clear();
@@ -80,7 +89,7 @@ storage::Result<std::vector<storage::MetricAggregateDelta>> EvaluateMetricFilter
     storage::MetricStore& store, const storage::Partition& p, std::string_view group,
     std::span<const storage::InputEvent> events, MetricFilterCache& cache) {
   struct Active {
-    std::shared_ptr<const filters::MetricFilterEvaluator> evaluator;
+    std::shared_ptr<const CompiledMetricFilter> compiled;
     std::string metric_namespace;
     std::string metric_name;
     std::string unit;
@@ -90,8 +99,8 @@ storage::Result<std::vector<storage::MetricAggregateDelta>> EvaluateMetricFilter
   query.log_group = std::string(group);
   storage::Status s =
       store.ListMetricFilters(p, query, [&](const storage::MetricFilterDefinition& d) {
-        if (auto evaluator = cache.Get(d)) {
-          active.push_back({std::move(evaluator), d.metric_namespace, d.metric_name,
+        if (auto compiled = cache.Get(d)) {
+          active.push_back({std::move(compiled), d.metric_namespace, d.metric_name,
                             d.unit.value_or("None")});
         }
         return true;
@@ -100,25 +109,77 @@ storage::Result<std::vector<storage::MetricAggregateDelta>> EvaluateMetricFilter
   std::vector<storage::MetricAggregateDelta> out;
   if (active.empty()) return out;
 
+  // Samples are summed per (minute, dimension values) first: a batch usually hits a handful of
+  // such slots, so a short linear search from the last hit beats a map keyed by whole MetricIds.
+  struct Slot {
+    int64_t minute_ms;
+    std::vector<std::pair<std::string, std::string>> dimensions;
+    storage::MetricAggregate aggregate;
+  };
+  constexpr size_t kMaxSlots = 64;  // then flush into the accumulator and start again
   cloudwatch::detail::DeltaAccumulator acc;
-  storage::MetricId id;
+  std::vector<Slot> slots;
+  auto flush = [&](const Active& filter) {
+    for (Slot& slot : slots) {
+      storage::MetricId id{filter.metric_namespace, filter.metric_name, {}};
+      id.dimensions.reserve(slot.dimensions.size());
+      for (auto& [name, value] : slot.dimensions) {
+        id.dimensions.push_back({std::move(name), std::move(value)});
+      }
+      storage::SortDimensions(id.dimensions);
+      acc.Add(id, slot.minute_ms, filter.unit, slot.aggregate);
+    }
+    slots.clear();
+  };
   for (const Active& filter : active) {
-    id.metric_namespace = filter.metric_namespace;
-    id.metric_name = filter.metric_name;
+    const CompiledMetricFilter& c = *filter.compiled;
+    if (c.constant_value) {
+      // Counting filter: per minute, matches add the constant and misses the default.
+      for (const storage::InputEvent& event : events) {
+        const bool matched = c.match_all || c.evaluator.pattern().Matches(event.message);
+        if (!matched && !c.default_value) continue;
+        const double v = matched ? *c.constant_value : *c.default_value;
+        const int64_t minute = storage::MinuteOf(event.timestamp);
+        if (slots.empty() || slots.back().minute_ms != minute) {
+          if (slots.size() == kMaxSlots) flush(filter);
+          slots.push_back({minute, {}, {}});
+        }
+        slots.back().aggregate.Add(v);
+      }
+      flush(filter);  // same (minute) twice in `slots` is fine: the accumulator merges
+      continue;
+    }
+    size_t last = 0;
     for (const storage::InputEvent& event : events) {
-      std::optional<filters::MetricSample> sample = filter.evaluator->Evaluate(event.message);
+      std::optional<filters::MetricSample> sample = c.evaluator.Evaluate(event.message);
       if (!sample) continue;
-      id.dimensions.clear();
       bool publishable = true;
-      for (auto& [name, value] : sample->dimensions) {
+      for (const auto& dimension : sample->dimensions) {
         // CloudWatch dimension values are 1-1024 characters; such a datum cannot be published.
-        if (value.empty() || value.size() > 1024) publishable = false;
-        id.dimensions.push_back({name, value});
+        if (dimension.second.empty() || dimension.second.size() > 1024) publishable = false;
       }
       if (!publishable) continue;
-      storage::SortDimensions(id.dimensions);
-      acc.AddSample(id, event.timestamp, filter.unit, sample->value);
+      const int64_t minute = storage::MinuteOf(event.timestamp);
+      auto same = [&](const Slot& slot) {
+        return slot.minute_ms == minute && slot.dimensions == sample->dimensions;
+      };
+      if (last < slots.size() && same(slots[last])) {
+        slots[last].aggregate.Add(sample->value);
+        continue;
+      }
+      size_t i = 0;
+      while (i < slots.size() && !same(slots[i])) ++i;
+      if (i == slots.size()) {
+        if (slots.size() == kMaxSlots) {
+          flush(filter);
+          i = 0;
+        }
+        slots.push_back({minute, std::move(sample->dimensions), {}});
+      }
+      slots[i].aggregate.Add(sample->value);
+      last = i;
     }
+    flush(filter);
   }
   return acc.Take();
 }

@@ -24,22 +24,31 @@ namespace cwlogd::api {
 std::optional<filters::MetricFilterEvaluator> CompileMetricFilter(
     const storage::MetricFilterDefinition& definition, std::string* error);
 
-// Compiled evaluators keyed by what determines them (pattern, value, default, dimensions).
+// A stored definition, compiled once. Filters whose value is a constant and that have no
+// dimensions (counting filters, the common case) only need Matches(), much cheaper than
+// extracting fields; match-all patterns need nothing at all.
+struct CompiledMetricFilter {
+  filters::MetricFilterEvaluator evaluator;
+  std::optional<double> constant_value;  // metricValue is a number and there are no dimensions
+  std::optional<double> default_value;
+  bool match_all = false;  // empty/whitespace pattern
+};
+
+// Compiled filters keyed by what determines them (pattern, value, default, dimensions).
 // Entries are immutable; the cache is cleared wholesale when it grows past `max_entries`.
 class MetricFilterCache {
  public:
   explicit MetricFilterCache(size_t max_entries = 4096) : max_entries_(max_entries) {}
   // nullptr when the definition does not compile (it was validated when stored, so only a
   // grammar change between versions gets here; such a filter is skipped).
-  std::shared_ptr<const filters::MetricFilterEvaluator> Get(
-      const storage::MetricFilterDefinition& definition);
+  std::shared_ptr<const CompiledMetricFilter> Get(const storage::MetricFilterDefinition& definition);
   // The cache PutLogEvents uses.
   static MetricFilterCache& Shared();
 
  private:
   std::mutex mu_;
   size_t max_entries_;
-  std::unordered_map<std::string, std::shared_ptr<const filters::MetricFilterEvaluator>> entries_;
+  std::unordered_map<std::string, std::shared_ptr<const CompiledMetricFilter>> entries_;
 };
 
 // Runs every metric filter of `group` over `events` (already accepted) and returns the merged
