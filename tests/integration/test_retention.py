@@ -23,8 +23,8 @@ import threading
 import time
 import unittest
 
-from cwlogd_harness import (AwsCli, CwlogdServer, ServerTestCase, binary_path, find_aws_v1,
-                            find_aws_v2, now_ms)
+from cwlogd_harness import (BANNER_RE, AwsCli, CwlogdServer, ServerTestCase, binary_path,
+                            find_aws_v1, find_aws_v2, now_ms)
 
 HOUR_MS = 3_600_000
 DAY_MS = 24 * HOUR_MS
@@ -459,7 +459,7 @@ class RetentionTest(ServerTestCase):
                 self.assertEqual(desc["logGroups"][0]["storedBytes"],
                                  old_bytes + message_bytes(recent))
                 got = run("logs", "filter-log-events", "--log-group-name", g,
-                          "--filter-pattern", f"{label}0-000000")
+                          "--filter-pattern", f'"{label}0-000000"')
                 self.assertEqual(len(got["events"]), 1)
 
                 self.server.set_clock_offset(6 * HOUR_MS)  # the old events are now 26 h old
@@ -521,8 +521,9 @@ class RetentionFlagsTest(unittest.TestCase):
         proc = subprocess.Popen([binary_path(), "--port", "0", "--data-dir", server.data_dir],
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         try:
-            banner = proc.stdout.readline()
-            port = int(banner.rsplit(":", 1)[1].split()[0])
+            m = BANNER_RE.match(proc.stdout.readline().rstrip("\n"))
+            self.assertIsNotNone(m)
+            port = int(m.group(3))
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             conn.request("POST", "/_cwlogd/sweep", body=b"{}")
             self.assertEqual(conn.getresponse().status, 404)
@@ -530,6 +531,7 @@ class RetentionFlagsTest(unittest.TestCase):
         finally:
             proc.terminate()
             proc.wait(timeout=15)
+            proc.stdout.close()
 
 
 class BackgroundSweepTest(unittest.TestCase):
@@ -558,7 +560,10 @@ class BackgroundSweepTest(unittest.TestCase):
             self.assertLess(time.monotonic(), deadline, "background sweep did not run")
             time.sleep(0.2)
         self.assertIn("retention sweep every 1 s", server.stderr_text())
-        self.assertIn("retention sweep: ", server.stderr_text())
+        # The log line comes after the compaction that follows the deletes.
+        while "retention sweep: " not in server.stderr_text():
+            self.assertLess(time.monotonic(), deadline, "no log line for the sweep")
+            time.sleep(0.2)
         # A graceful stop with the job idle is prompt.
         start = time.monotonic()
         self.assertEqual(server.stop(), 0)
@@ -569,8 +574,20 @@ class RestartMidSweepTest(unittest.TestCase):
     """kill -9 while the background job sweeps a big expired group (and a client keeps putting
     recent events): nothing unexpired is lost, and storedBytes equals what is really left."""
 
-    OLD_BATCHES = 3000  # 3 sweep slices of 1024 batches
+    OLD_BATCHES = 6000  # 6 sweep slices of 1024 batches; the sweep takes ~0.1-0.3 s
     OLD_BATCH_EVENTS = 20
+
+    def wait_for_log(self, server, needle, timeout):
+        """Polls the server's stderr file (new bytes only) until `needle` shows up."""
+        deadline = time.monotonic() + timeout
+        seen = b""
+        with open(server._stderr_file, "rb") as f:
+            while True:
+                seen = seen[-len(needle):] + f.read()
+                if needle.encode() in seen:
+                    return
+                self.assertLess(time.monotonic(), deadline, f"no {needle!r} in the server log")
+                time.sleep(0.0005)
 
     def test_kill9_during_background_sweep(self):
         server = CwlogdServer(extra_args=["--retention-sweep-interval-seconds", "0"])
@@ -599,76 +616,74 @@ class RestartMidSweepTest(unittest.TestCase):
         putter.put("/ret/other", "s", other)  # as old, but no policy: must stay
         putter.close()
         logs.put_retention_policy(logGroupName=g, retentionInDays=1)
-        total_old = sum(old_sizes)
-        self.assertEqual(group_info(logs, g)["storedBytes"], total_old + message_bytes(live))
+        self.assertEqual(group_info(logs, g)["storedBytes"],
+                         sum(old_sizes) + message_bytes(live))
         server.stop()
 
+        # The background pass starts one interval (1 s) after start; kill as soon as it says so.
+        server.extra_args = ["--retention-sweep-interval-seconds", "1", "--log-level", "debug"]
+        server.start()
         acked = []  # writer batches acknowledged before the kill
-        outcomes = []
-        for delay in (1.3, 1.6, 2.0, 2.5):
-            server.extra_args = ["--retention-sweep-interval-seconds", "1"]
-            server.start()
-            stop = threading.Event()
+        stop = threading.Event()
 
-            def writer():
-                p = RawPutter(server)
-                n = len(acked)
-                try:
-                    while not stop.is_set():
-                        ev = [{"timestamp": now_ms(), "message": f"w {n} {i}"} for i in range(10)]
-                        p.put(g, "writer", ev)
-                        acked.append(ev)
-                        n += 1
-                except Exception:  # the server was killed under us
-                    pass
+        def writer():
+            p = RawPutter(server)
+            n = 0
+            try:
+                while not stop.is_set():
+                    ev = [{"timestamp": now_ms(), "message": f"w {n} {i}"} for i in range(10)]
+                    p.put(g, "writer", ev)
+                    acked.append(ev)
+                    n += 1
+            except Exception:  # the server was killed under us
+                pass
 
-            th = threading.Thread(target=writer)
-            th.start()
-            time.sleep(delay)
+        th = threading.Thread(target=writer)
+        th.start()
+        try:
+            self.wait_for_log(server, "retention sweep: pass started", 30)
+        finally:
             server.kill9()
             stop.set()
             th.join(timeout=30)
+        self.assertGreater(len(acked), 0)
 
-            server.extra_args = ["--retention-sweep-interval-seconds", "0"]
-            server.start()
-            logs = server.client()
-            info = group_info(logs, g)
-            # Look at what is really stored: without the policy nothing is hidden.
-            logs.delete_retention_policy(logGroupName=g)
-            remaining_old = [e for e in filter_all(logs, logGroupName=g, logStreamNames=["old"])]
-            stored_old = message_bytes(remaining_old)
-            got_live = filter_all(logs, logGroupName=g, logStreamNames=["live"])
-            got_writer = filter_all(logs, logGroupName=g, logStreamNames=["writer"])
-            self.assertEqual([e["message"] for e in got_live], [e["message"] for e in live])
-            written = {e["message"] for e in got_writer}
-            missing = [e["message"] for batch in acked for e in batch if e["message"] not in written]
-            self.assertEqual(missing, [], "acknowledged recent events lost")
-            self.assertEqual(info["storedBytes"],
-                             stored_old + message_bytes(got_live) + message_bytes(got_writer),
-                             "storedBytes differs from the bytes of the events still stored")
-            # The sweep removes whole batches, oldest first: what is left is a suffix of them.
-            n_left = len(remaining_old) // self.OLD_BATCH_EVENTS
-            self.assertEqual(len(remaining_old) % self.OLD_BATCH_EVENTS, 0)
-            self.assertEqual(stored_old, sum(old_sizes[self.OLD_BATCHES - n_left:]))
-            self.assertEqual([e["message"] for e in filter_all(logs, logGroupName="/ret/other")],
-                             [e["message"] for e in other])
-            outcomes.append((delay, self.OLD_BATCHES - n_left))
-            logs.put_retention_policy(logGroupName=g, retentionInDays=1)
-            server.stop()
-            if 0 < n_left < self.OLD_BATCHES:
-                break  # caught it in the middle of the sweep
-        print(f"\n  kill -9 after (delay s, old batches swept of {self.OLD_BATCHES}): {outcomes}")
-
-        # The next sweep finishes the job; storedBytes ends exact.
         server.extra_args = ["--retention-sweep-interval-seconds", "0"]
         server.start()
         logs = server.client()
-        sweep(server)
+        info = group_info(logs, g)
+        # Look at what is really stored: without the policy nothing is hidden.
+        logs.delete_retention_policy(logGroupName=g)
+        remaining_old = filter_all(logs, logGroupName=g, logStreamNames=["old"])
+        got_live = filter_all(logs, logGroupName=g, logStreamNames=["live"])
+        got_writer = filter_all(logs, logGroupName=g, logStreamNames=["writer"])
+        self.assertEqual([e["message"] for e in got_live], [e["message"] for e in live])
+        written = {e["message"] for e in got_writer}
+        missing = [e["message"] for batch in acked for e in batch if e["message"] not in written]
+        self.assertEqual(missing, [], "acknowledged recent events lost")
+        self.assertEqual(info["storedBytes"], message_bytes(remaining_old) +
+                         message_bytes(got_live) + message_bytes(got_writer),
+                         "storedBytes differs from the bytes of the events still stored")
+        # The sweep removes whole batches, oldest first: what is left is a suffix of them.
+        self.assertEqual(len(remaining_old) % self.OLD_BATCH_EVENTS, 0)
+        n_left = len(remaining_old) // self.OLD_BATCH_EVENTS
+        self.assertEqual(message_bytes(remaining_old),
+                         sum(old_sizes[self.OLD_BATCHES - n_left:]))
+        self.assertEqual([e["message"] for e in filter_all(logs, logGroupName="/ret/other")],
+                         [e["message"] for e in other])
+        print(f"\n  kill -9 at the start of the pass: {self.OLD_BATCHES - n_left} of "
+              f"{self.OLD_BATCHES} expired batches had been swept; {len(acked)} concurrent "
+              f"batches acknowledged, all kept")
+
+        # The next sweep finishes the job; storedBytes ends exact.
+        logs.put_retention_policy(logGroupName=g, retentionInDays=1)
+        r = sweep(server)
+        self.assertEqual(r["deletedChunks"], n_left)
         logs.delete_retention_policy(logGroupName=g)
         self.assertEqual(filter_all(logs, logGroupName=g, logStreamNames=["old"]), [])
         everything = filter_all(logs, logGroupName=g)
         self.assertEqual(group_info(logs, g)["storedBytes"], message_bytes(everything))
-        self.assertGreaterEqual(len(everything), len(live) + sum(len(b) for b in acked))
+        self.assertEqual(len(everything), len(live) + len(got_writer))
 
 
 if __name__ == "__main__":
