@@ -46,6 +46,7 @@ constexpr Operation kOperations[] = {
     {"PutRetentionPolicy", &HandlePutRetentionPolicy},
     {"TagLogGroup", &HandleTagLogGroup},
     {"TagResource", &HandleTagResource},
+    {"TestMetricFilter", &HandleTestMetricFilter},
     {"UntagLogGroup", &HandleUntagLogGroup},
     {"UntagResource", &HandleUntagResource},
 };

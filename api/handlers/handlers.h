@@ -35,5 +35,6 @@ ApiResult HandleListTagsLogGroup(const nlohmann::json& request, Context& ctx);
 ApiResult HandlePutLogGroupDeletionProtection(const nlohmann::json& request, Context& ctx);
 ApiResult HandleAssociateKmsKey(const nlohmann::json& request, Context& ctx);
 ApiResult HandleDisassociateKmsKey(const nlohmann::json& request, Context& ctx);
+ApiResult HandleTestMetricFilter(const nlohmann::json& request, Context& ctx);
 
 }  // namespace cwlogd::api
