@@ -167,6 +167,23 @@ class SigV4RealClientsTest(SigV4Server):
                          ("UnrecognizedClientException", MSG_UNRECOGNIZED))
         self.assertEqual(self.snapshot(), before)
 
+    def test_cloudwatch_metrics_are_verified_too_including_gzip_bodies(self):
+        def cw(secret):
+            return h.boto3.session.Session().client(
+                "cloudwatch", endpoint_url=self.server.endpoint, region_name="us-east-1",
+                aws_access_key_id=KEY_A, aws_secret_access_key=secret,
+                config=h.Config(retries={"max_attempts": 1}))
+        # 600 datums serialise to more than 10 KiB, so botocore gzips the body; the signature
+        # covers the compressed bytes.
+        cw(SECRET_A).put_metric_data(Namespace="ns", MetricData=[
+            {"MetricName": "m", "Value": float(i)} for i in range(600)])
+        self.assertEqual([m["MetricName"] for m in cw(SECRET_A).list_metrics()["Metrics"]], ["m"])
+        with self.assertRaises(h.ClientError) as cm:
+            cw("wrong").list_metrics()
+        err = cm.exception.response["Error"]
+        self.assertIn(err["Code"], ("InvalidSignatureException", "SignatureDoesNotMatch"), err)
+        self.assertEqual(err["Message"], MSG_MISMATCH)
+
     def _cli(self, label, finder):
         exe = finder()
         if exe is None:
