@@ -157,7 +157,7 @@ r() { get "$1" "$WORK/$2"; }
   row() {  # label cw moto unit higher_is_better(1/0)
     awk -v l="$1" -v a="$2" -v b="$3" -v u="$4" -v h="$5" 'BEGIN {
       ratio = (a > 0 && b > 0) ? (h ? a / b : b / a) : 0;
-      printf "| %s | %s %s | %s %s | %s |\n", l, a, u, b, u, ratio > 0 ? sprintf("%.1fx", ratio) : "n/a" }'
+      rs = (ratio > 0) ? sprintf("%.1fx", ratio) : "n/a"; printf "| %s | %s %s | %s %s | %s |\n", l, a, u, b, u, rs }'
   }
   row "ingest events/s (8 conns, 1000/batch)" "$(r events_per_s cw.ingest)" "$(r events_per_s moto.ingest)" "ev/s" 1
   row "ingest MB/s of messages" "$(r mb_per_s cw.ingest)" "$(r mb_per_s moto.ingest)" "MB/s" 1
