@@ -49,7 +49,7 @@ if [ -z "${CWLOGD_BINARY:-}" ] || [ -z "${LOADGEN_BINARY:-}" ]; then
     tail -30 "$BUILD/bench-build.log" >&2; exit 1
   fi
 fi
-CWLOGD=${CWLOGD_BINARY:-$BUILD/server/cwlogd}
+CWLOGD=${CWLOGD_BINARY:-$BUILD/cwlogd}
 LG=${LOADGEN_BINARY:-$BUILD/bench/loadgen}
 
 WORK=$(mktemp -d /tmp/cwlogd-bench.XXXXXX)
