@@ -170,8 +170,9 @@ class LogStore {
   // idempotent: interrupted at any point (even kill -9), stored_bytes stays exact and the next
   // sweep finishes the job. `stats` may be null.
   virtual Status SweepExpiredEvents(int64_t now_ms, SweepStats* stats) = 0;
-  // Flushes and compacts the whole database so that deleted data leaves the disk (call it
-  // after a sweep that deleted something). Heavy: meant for a background job.
+  // Flushes every memtable, then compacts so that deleted data leaves the disk (call it after
+  // a sweep that deleted something): only the key ranges that sweeps deleted from since the
+  // last call, or the whole database when there are none. Heavy: meant for a background job.
   virtual Status CompactRange() = 0;
   // Live SST files plus WAL files, in bytes (for tests and benchmarks).
   virtual uint64_t ApproximateDiskBytes() = 0;

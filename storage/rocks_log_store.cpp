@@ -18,6 +18,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <unordered_map>
 
@@ -187,6 +188,10 @@ class RocksLogStore final : public LogStore {
   std::atomic<int64_t> last_resume_ms_{0};  // steady clock, for TryResume's rate limit
 
   std::array<std::mutex, kGroupLockStripes> group_mu_;
+  // Per group id, the largest sweep cutoff whose deletes are not compacted yet: the key ranges
+  // CompactRange() compacts (instead of the whole database).
+  std::mutex swept_mu_;
+  std::map<uint64_t, int64_t> swept_;
   std::mutex counter_mu_;
   LeasedCounter group_ids_{k::Counter::kGroupId, kIdLease};
   LeasedCounter stream_ids_{k::Counter::kStreamId, kIdLease};
@@ -1064,6 +1069,11 @@ Status RocksLogStore::SweepGroup(const Partition& p, const std::string& name, in
     updated.stored_bytes = std::max<int64_t>(0, updated.stored_bytes - static_cast<int64_t>(bytes));
     batch.Put(meta_, k::GroupKey(p, name), k::EncodeGroupRecord(updated));
     if (Status s = Write(&batch, "sweep expired events"); !s.ok()) return s;
+    {
+      std::lock_guard swept_lock(swept_mu_);
+      auto [pos, inserted] = swept_.try_emplace(gid, cutoff);
+      if (!inserted) pos->second = std::max(pos->second, cutoff);
+    }
     st->chunks_deleted += chunks;
     st->events_deleted += events;
     st->bytes_deleted += bytes;
@@ -1077,9 +1087,42 @@ Status RocksLogStore::CompactRange() {
   if (rocksdb::Status s = db_->Flush(fo, handles_); !s.ok()) return FromRocks(s, "flush");
   rocksdb::CompactRangeOptions cro;
   cro.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
-  for (auto* cf : {meta_, index_, events_}) {
-    if (rocksdb::Status s = db_->CompactRange(cro, cf, nullptr, nullptr); !s.ok()) {
-      return FromRocks(s, "compact");
+  std::map<uint64_t, int64_t> swept;
+  {
+    std::lock_guard lock(swept_mu_);
+    swept.swap(swept_);
+  }
+  if (swept.empty()) {
+    for (auto* cf : {meta_, index_, events_}) {
+      if (rocksdb::Status s = db_->CompactRange(cro, cf, nullptr, nullptr); !s.ok()) {
+        return FromRocks(s, "compact");
+      }
+    }
+    return Status::OK();
+  }
+  // Only the ranges sweeps deleted from: the cost follows the expired data, not the database
+  // (a full compaction rewrites every live byte and slows concurrent ingest for seconds).
+  // Per group: its chunks and directory entries below the cutoff, and its stream index.
+  Status result = Status::OK();
+  for (const auto& [gid, cutoff] : swept) {
+    const std::string ranges[3][2] = {
+        {k::GroupChunksBegin(gid), k::ChunkKey({gid, cutoff, 0})},
+        {k::DirPrefix(gid), k::DirKey({gid, cutoff, 0})},
+        {k::GroupStreamIndexPrefix(gid), k::PrefixSuccessor(k::GroupStreamIndexPrefix(gid))}};
+    rocksdb::ColumnFamilyHandle* const cfs[3] = {events_, index_, index_};
+    for (int i = 0; i < 3 && result.ok(); ++i) {
+      rocksdb::Slice begin(ranges[i][0]), end(ranges[i][1]);
+      if (rocksdb::Status s = db_->CompactRange(cro, cfs[i], &begin, &end); !s.ok()) {
+        result = FromRocks(s, "compact");
+      }
+    }
+    if (!result.ok()) {  // keep the rest for the next call
+      std::lock_guard lock(swept_mu_);
+      for (const auto& [g, c] : swept) {
+        auto [pos, inserted] = swept_.try_emplace(g, c);
+        if (!inserted) pos->second = std::max(pos->second, c);
+      }
+      return result;
     }
   }
   return Status::OK();
