@@ -33,7 +33,8 @@ PATHS = ["/", "/index.html", "/api/v1/items", "/api/v1/users/42", "/static/app.j
 def access_line(rng, i):
     ip = ".".join(str(rng.randrange(256)) for _ in range(4))
     return (f'{ip} - - [10/Oct/2025:13:55:{i % 60:02d} +0000] "GET {rng.choice(PATHS)}'
-            f'?q={rng.getrandbits(32):x} HTTP/1.1" {rng.choice([200, 200, 200, 304, 404, 500])} {rng.randrange(100000)} '
+            f'?q={rng.getrandbits(32):x} HTTP/1.1" {rng.choice([200, 200, 200, 304, 404, 500])} '
+            f'{rng.randrange(100000)} '
             f'"-" "Mozilla/5.0 (X11; Linux x86_64) bench/{i}"')
 
 
