@@ -10,7 +10,7 @@ build_packages=(
 )
 # Tests drive the server with real clients: python3 + boto3, the aws CLI v2 (Debian's awscli),
 # and clang for the libFuzzer targets.
-test_packages=(python3 awscli clang libclang-rt-dev curl nodejs npm)
+test_packages=(python3 awscli clang libclang-rt-dev curl)
 
 mode=${1:-build}
 wanted=("${build_packages[@]}")
@@ -20,6 +20,12 @@ missing=()
 for pkg in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
+# Node.js and npm (for the JS SDK tests) are looked for as commands, not packages: many machines
+# carry NodeSource's nodejs, which bundles npm and conflicts with Debian's npm package.
+if [ "$mode" = test ]; then
+  command -v node >/dev/null 2>&1 || missing+=(nodejs)
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
+fi
 # boto3 may come from the machine's own python (pip) or from Debian's python3-boto3.
 if [ "$mode" = test ] && ! python3 -c 'import boto3' 2>/dev/null; then
   missing+=(python3-boto3)
