@@ -94,18 +94,19 @@ class DelimitedPattern final : public CompiledPattern {
   }
 
   bool MatchAndResolve(std::string_view message, const std::vector<const Selector*>& json_refs,
-                       const std::vector<std::string_view>& field_refs,
+                       const std::vector<std::string>& field_refs,
                        std::vector<std::optional<ResolvedScalar>>* out) const override {
     out->assign(json_refs.size() + field_refs.size(), std::nullopt);
     std::vector<std::string_view>& event = Scratch();
     if (!MatchFields(message, &event)) return false;
     for (std::size_t r = 0; r < field_refs.size(); ++r) {
-      for (std::size_t i = 0; i < event.size(); ++i) {
-        if (KeyFor(i, event.size()) == field_refs[r]) {
-          (*out)[json_refs.size() + r] = ResolvedScalar{std::string(event[i]), ParseNumber(event[i])};
-          break;
-        }
-      }
+      const long i = EventIndexOf(field_refs[r], event.size());
+      if (i < 0) continue;
+      const std::string_view value = event[static_cast<std::size_t>(i)];
+      auto& slot = (*out)[json_refs.size() + r];
+      slot.emplace();
+      slot->text.assign(value);
+      slot->number = ParseNumber(value);
     }
     return true;
   }
@@ -127,6 +128,36 @@ class DelimitedPattern final : public CompiledPattern {
     const std::size_t after = fields_.size() - ellipsis_ - 1;
     if (i >= n - after) return static_cast<long>(fields_.size() - (n - i));
     return -1;
+  }
+
+  // The event field (of n) that reference `ref` names, or -1: `$name` is the field the pattern
+  // names so, `$3` the third event field when the pattern gives it no name (KeyFor's rule).
+  // Runs per event and reference, so it compares in place instead of building KeyFor strings.
+  long EventIndexOf(std::string_view ref, std::size_t n) const {
+    long named = -1;
+    const std::size_t k = fields_.size();
+    for (std::size_t p = 0; p < k && named < 0; ++p) {
+      if (fields_[p].type != Field::Type::kNamed || fields_[p].key != ref) continue;
+      const std::size_t i = (HasEllipsis() && p > ellipsis_) ? n - (k - p) : p;
+      if (i < n && PatternIndex(i, n) == static_cast<long>(p)) named = static_cast<long>(i);
+    }
+    const long positional = PositionalIndexOf(ref, n);
+    if (named < 0 || (positional >= 0 && positional < named)) return positional;
+    return named;
+  }
+
+  // `$3` -> 2 when the third event field exists and the pattern does not name it; else -1.
+  long PositionalIndexOf(std::string_view ref, std::size_t n) const {
+    if (ref.size() < 2 || ref[0] != '$' || ref[1] == '0') return -1;
+    std::size_t position = 0;
+    for (std::size_t j = 1; j < ref.size(); ++j) {
+      if (ref[j] < '0' || ref[j] > '9' || position > n) return -1;
+      position = position * 10 + static_cast<std::size_t>(ref[j] - '0');
+    }
+    if (position == 0 || position > n) return -1;
+    const long p = PatternIndex(position - 1, n);
+    if (p >= 0 && fields_[static_cast<std::size_t>(p)].type == Field::Type::kNamed) return -1;
+    return static_cast<long>(position - 1);
   }
 
   std::string KeyFor(std::size_t i, std::size_t n) const {

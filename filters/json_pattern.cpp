@@ -198,7 +198,7 @@ class JsonPattern final : public CompiledPattern {
   }
 
   bool MatchAndResolve(std::string_view message, const std::vector<const Selector*>& json_refs,
-                       const std::vector<std::string_view>& field_refs,
+                       const std::vector<std::string>& field_refs,
                        std::vector<std::optional<ResolvedScalar>>* out) const override {
     out->assign(json_refs.size() + field_refs.size(), std::nullopt);
     return WithParsedObject(message, [&](element root) {

@@ -73,40 +73,63 @@ std::optional<ValueReference> ValueReference::Parse(std::string_view text, bool 
   return std::nullopt;
 }
 
+namespace {
+
+// Where each of `refs` is resolved. The pattern resolves JSON selectors first, then fields:
+// slots[i] is refs[i]'s index in what CompiledPattern::MatchAndResolve fills, or -1 for a
+// constant (number or string), which resolves to itself.
+struct ReferencePlan {
+  std::vector<const detail::Selector*> json_refs;
+  std::vector<std::string> field_refs;
+  std::vector<int> slots;
+};
+
+ReferencePlan PlanReferences(const std::vector<ValueReference>& refs) {
+  ReferencePlan plan;
+  for (const ValueReference& r : refs) {
+    if (r.kind() == ValueReference::Kind::kJsonPath) plan.json_refs.push_back(r.selector());
+    if (r.kind() == ValueReference::Kind::kField) plan.field_refs.push_back(r.text());
+  }
+  int next_json = 0;
+  int next_field = static_cast<int>(plan.json_refs.size());
+  for (const ValueReference& r : refs) {
+    switch (r.kind()) {
+      case ValueReference::Kind::kJsonPath:
+        plan.slots.push_back(next_json++);
+        break;
+      case ValueReference::Kind::kField:
+        plan.slots.push_back(next_field++);
+        break;
+      case ValueReference::Kind::kNumber:
+      case ValueReference::Kind::kString:
+        plan.slots.push_back(-1);
+        break;
+    }
+  }
+  return plan;
+}
+
+}  // namespace
+
 bool MatchAndResolve(const FilterPattern& pattern, std::string_view message,
                      const std::vector<ValueReference>& refs,
                      std::vector<std::optional<ResolvedValue>>* values) {
-  std::vector<const detail::Selector*> json_refs;
-  std::vector<std::string_view> field_refs;
-  for (const ValueReference& r : refs) {
-    if (r.kind() == ValueReference::Kind::kJsonPath) json_refs.push_back(r.selector());
-    if (r.kind() == ValueReference::Kind::kField) field_refs.push_back(r.text());
-  }
+  const ReferencePlan plan = PlanReferences(refs);
   std::vector<std::optional<detail::ResolvedScalar>> resolved;
-  if (!pattern.impl().MatchAndResolve(message, json_refs, field_refs, &resolved)) return false;
+  if (!pattern.impl().MatchAndResolve(message, plan.json_refs, plan.field_refs, &resolved)) {
+    return false;
+  }
   values->assign(refs.size(), std::nullopt);
-  std::size_t next_json = 0;
-  std::size_t next_field = json_refs.size();
   for (std::size_t i = 0; i < refs.size(); ++i) {
     const ValueReference& r = refs[i];
-    std::optional<detail::ResolvedScalar>* from = nullptr;
-    switch (r.kind()) {
-      case ValueReference::Kind::kNumber:
-        (*values)[i] = ResolvedValue{r.text(), r.number()};
-        continue;
-      case ValueReference::Kind::kString:
-        (*values)[i] = ResolvedValue{r.text(), std::nullopt};
-        continue;
-      case ValueReference::Kind::kJsonPath:
-        from = &resolved[next_json++];
-        break;
-      case ValueReference::Kind::kField:
-        from = &resolved[next_field++];
-        break;
+    if (plan.slots[i] < 0) {
+      (*values)[i] = ResolvedValue{r.text(), r.kind() == ValueReference::Kind::kNumber
+                                                 ? std::optional<double>(r.number())
+                                                 : std::nullopt};
+      continue;
     }
-    if (from != nullptr && from->has_value()) {
-      (*values)[i] = ResolvedValue{std::move((*from)->text), (*from)->number};
-    }
+    auto& from = resolved[static_cast<std::size_t>(plan.slots[i])];
+    if (from) (*values)[i] = ResolvedValue{std::move(from->text), from->number};
   }
   return true;
 }
@@ -144,19 +167,46 @@ std::optional<MetricFilterEvaluator> MetricFilterEvaluator::Create(
                                spec.default_value);
 }
 
+MetricFilterEvaluator::MetricFilterEvaluator(FilterPattern pattern, std::vector<ValueReference> refs,
+                                             std::vector<std::string> dimension_names,
+                                             std::optional<double> default_value)
+    : pattern_(std::move(pattern)),
+      refs_(std::move(refs)),
+      dimension_names_(std::move(dimension_names)),
+      default_value_(default_value) {
+  ReferencePlan plan = PlanReferences(refs_);
+  json_refs_ = std::move(plan.json_refs);
+  field_refs_ = std::move(plan.field_refs);
+  slots_ = std::move(plan.slots);
+}
+
 std::optional<MetricSample> MetricFilterEvaluator::Evaluate(std::string_view message) const {
-  std::vector<std::optional<ResolvedValue>> values;
-  if (!MatchAndResolve(pattern_, message, refs_, &values)) {
+  // Runs for every ingested event and filter: the resolved values live in a per-thread buffer
+  // whose strings keep their capacity, so a steady stream of events allocates nothing here.
+  thread_local std::vector<std::optional<detail::ResolvedScalar>> resolved;
+  if (!pattern_.impl().MatchAndResolve(message, json_refs_, field_refs_, &resolved)) {
     if (!default_value_) return std::nullopt;
     return MetricSample{*default_value_, {}};
   }
-  if (!values[0] || !values[0]->number) return std::nullopt;
   MetricSample sample;
-  sample.value = *values[0]->number;
+  if (slots_[0] < 0) {
+    sample.value = refs_[0].number();
+  } else {
+    const auto& value = resolved[static_cast<std::size_t>(slots_[0])];
+    if (!value || !value->number) return std::nullopt;
+    sample.value = *value->number;
+  }
+  if (dimension_names_.empty()) return sample;
+  sample.dimensions.reserve(dimension_names_.size());
   for (std::size_t i = 0; i < dimension_names_.size(); ++i) {
-    const auto& v = values[i + 1];
-    if (!v) return std::nullopt;
-    sample.dimensions.emplace_back(dimension_names_[i], v->text);
+    const int slot = slots_[i + 1];
+    if (slot < 0) {
+      sample.dimensions.emplace_back(dimension_names_[i], refs_[i + 1].text());
+      continue;
+    }
+    const auto& value = resolved[static_cast<std::size_t>(slot)];
+    if (!value) return std::nullopt;
+    sample.dimensions.emplace_back(dimension_names_[i], value->text);
   }
   return sample;
 }

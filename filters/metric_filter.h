@@ -99,16 +99,16 @@ class MetricFilterEvaluator {
  private:
   MetricFilterEvaluator(FilterPattern pattern, std::vector<ValueReference> refs,
                         std::vector<std::string> dimension_names,
-                        std::optional<double> default_value)
-      : pattern_(std::move(pattern)),
-        refs_(std::move(refs)),
-        dimension_names_(std::move(dimension_names)),
-        default_value_(default_value) {}
+                        std::optional<double> default_value);
 
   FilterPattern pattern_;
   std::vector<ValueReference> refs_;  // [0] = metricValue, then one per dimension
   std::vector<std::string> dimension_names_;
   std::optional<double> default_value_;
+  // refs_ split by how the pattern resolves them, computed once (see PlanReferences).
+  std::vector<const detail::Selector*> json_refs_;
+  std::vector<std::string> field_refs_;
+  std::vector<int> slots_;  // per ref: index among the resolved values, -1 for a constant
 };
 
 }  // namespace cwlogd::filters

@@ -594,7 +594,7 @@ bool RegexSearch(const re2::RE2& re, std::string_view text) {
 
 bool CompiledPattern::MatchAndResolve(std::string_view message,
                                       const std::vector<const Selector*>& json_refs,
-                                      const std::vector<std::string_view>& field_refs,
+                                      const std::vector<std::string>& field_refs,
                                       std::vector<std::optional<ResolvedScalar>>* out) const {
   out->assign(json_refs.size() + field_refs.size(), std::nullopt);
   return Match(message, nullptr);

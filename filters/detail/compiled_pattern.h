@@ -143,7 +143,7 @@ class CompiledPattern {
   // `$.path` for JSON); unresolvable ones stay nullopt. Default: no references resolve.
   virtual bool MatchAndResolve(std::string_view message,
                                const std::vector<const Selector*>& json_refs,
-                               const std::vector<std::string_view>& field_refs,
+                               const std::vector<std::string>& field_refs,
                                std::vector<std::optional<ResolvedScalar>>* out) const;
 
  private:
