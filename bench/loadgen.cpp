@@ -6,6 +6,7 @@
 //   modes: setup   --group G --streams N                 create group and streams s0..s<N-1>
 //          load    --group G --streams N --events E      E events spread over the streams, 1000/batch
 //          ingest  --group G --conns C --duration S      back-to-back 1000-event batches
+//                  [--metric-filters N]                  first put N (0-5) metric filters on G
 //          filter  --group G --pattern P --limit L --pages 1|0 --reps R   (pages 0 = follow all)
 //          read    --group G --stream S --limit L        GetLogEvents from head until the end
 //          probe   --group G --stream S                  retry GetLogEvents until it returns events
@@ -238,8 +239,27 @@ void Load(const std::string& group, int streams, long long events, int conns) {
   std::printf("loaded=%lld\nload_seconds=%.3f\n", done.load(), Seconds(Clock::now() - t0));
 }
 
-void Ingest(const std::string& group, int conns, double duration, int batch) {
+// The metric filters a user puts on an nginx access log (issue 5's speed goal): an event count,
+// bytes by space-delimited $size, 5xx by status with a dimension, a term with a default value,
+// and a JSON filter (which never matches these lines, but still has to look at each one).
+void PutMetricFilters(const std::string& group, int count) {
+  static const char* kFilters[] = {
+      R"("filterName":"events","filterPattern":"","metricTransformations":[{"metricName":"EventCount","metricNamespace":"Bench","metricValue":"1"}])",
+      R"("filterName":"bytes","filterPattern":"[ip, id, user, timestamp, request, status_code, size, ...]","metricTransformations":[{"metricName":"BytesTransferred","metricNamespace":"Bench","metricValue":"$size","unit":"Bytes"}])",
+      R"("filterName":"5xx","filterPattern":"[ip, id, user, timestamp, request, status_code = 5*, ...]","metricTransformations":[{"metricName":"ServerErrors","metricNamespace":"Bench","metricValue":"1","dimensions":{"Status":"$status_code"}}])",
+      R"("filterName":"posts","filterPattern":"POST","metricTransformations":[{"metricName":"Posts","metricNamespace":"Bench","metricValue":"1","defaultValue":0}])",
+      R"("filterName":"json-errors","filterPattern":"{ $.level = "ERROR" }","metricTransformations":[{"metricName":"JsonErrors","metricNamespace":"Bench","metricValue":"1"}])",
+  };
+  Client c;
+  std::string out;
+  for (int i = 0; i < count && i < 5; ++i) {
+    c.MustCall("PutMetricFilter", "{\"logGroupName\":\"" + group + "\"," + kFilters[i] + "}");
+  }
+}
+
+void Ingest(const std::string& group, int conns, double duration, int batch, int metric_filters) {
   Setup(group, conns);
+  PutMetricFilters(group, metric_filters);
   const int64_t base = NowMs();
   // A few distinct bodies per connection, reused (the API has no de-duplication).
   std::vector<std::vector<std::string>> bodies(static_cast<size_t>(conns));
@@ -496,7 +516,7 @@ int main(int argc, char** argv) {
            static_cast<int>(OptI("conns", 2)));
     } else if (mode == "ingest") {
       Ingest(group, static_cast<int>(OptI("conns", 8)), static_cast<double>(OptI("duration", 20)),
-             static_cast<int>(OptI("batch", 1000)));
+             static_cast<int>(OptI("batch", 1000)), static_cast<int>(OptI("metric-filters", 0)));
     } else if (mode == "filter") {
       Filter(group, Opt("pattern"), static_cast<int>(OptI("limit", 10000)), OptI("pages", 0) == 0,
              static_cast<int>(OptI("reps", 5)));
