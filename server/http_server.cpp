@@ -7,6 +7,7 @@
 #include <deque>
 #include <optional>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include <boost/asio/dispatch.hpp>
@@ -14,10 +15,13 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 
 #include "server/response.h"
 
@@ -28,6 +32,7 @@ namespace http = beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using beast::error_code;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 namespace {
 
@@ -55,9 +60,17 @@ namespace {
 // Reads request N+1 while response N is written (pipelining), up to options.max_pipeline
 // queued responses; every read is bounded by the idle timeout and the body/header limits.
 // All members are touched only on the connection's strand.
-class Session : public std::enable_shared_from_this<Session> {
+// `Stream` is beast::tcp_stream (plain HTTP) or TlsStream (HTTPS): the same session serves
+// both; only the start (TLS handshake) and the close (close_notify) differ.
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
  public:
-  Session(tcp::socket&& socket, Shared& shared) : stream_(std::move(socket)), shared_(shared) {
+  // `stream_args`: what Stream needs besides the socket (the ssl::context for TLS).
+  template <class... StreamArgs>
+  Session(Shared& shared, tcp::socket&& socket, StreamArgs&... stream_args)
+      : stream_(std::move(socket), stream_args...), shared_(shared) {
     shared_.connections.fetch_add(1, std::memory_order_relaxed);
   }
   ~Session() {
@@ -67,11 +80,42 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Run() {
-    net::dispatch(stream_.get_executor(),
-                  beast::bind_front_handler(&Session::DoRead, shared_from_this()));
+    if constexpr (kTls) {
+      net::dispatch(Lowest().get_executor(),
+                    beast::bind_front_handler(&Session::DoHandshake, this->shared_from_this()));
+    } else {
+      net::dispatch(Lowest().get_executor(),
+                    beast::bind_front_handler(&Session::DoRead, this->shared_from_this()));
+    }
   }
 
  private:
+  beast::tcp_stream& Lowest() { return beast::get_lowest_layer(stream_); }
+
+  // The handshake is bounded like a request read, so a client that connects and then stalls
+  // (or drips its ClientHello) cannot hold a connection slot.
+  void DoHandshake() {
+    Lowest().expires_after(shared_.options.idle_timeout);
+    stream_.async_handshake(net::ssl::stream_base::server,
+                            beast::bind_front_handler(&Session::OnHandshake,
+                                                      this->shared_from_this()));
+  }
+
+  void OnHandshake(error_code ec) {
+    if (ec) {
+      // Plain HTTP, garbage, an untrusting client, a timeout: only this connection fails.
+      if (ec == beast::error::timeout) {
+        shared_.logger.Debug("closing connection: no TLS handshake within {} ms",
+                             shared_.options.idle_timeout.count());
+      } else if (ec != net::error::operation_aborted) {
+        shared_.logger.Debug("TLS handshake failed: {}", ec.message());
+      }
+      CloseNow();
+      return;
+    }
+    DoRead();
+  }
+
   void DoRead() {
     if (shared_.stopping.load(std::memory_order_relaxed)) {
       close_after_write_ = true;
@@ -81,10 +125,11 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->body_limit(shared_.options.max_body_bytes);
     parser_->header_limit(static_cast<std::uint32_t>(shared_.options.max_header_bytes));
-    stream_.expires_after(shared_.options.idle_timeout);
+    Lowest().expires_after(shared_.options.idle_timeout);
     reading_ = true;
-    http::async_read_header(stream_, buffer_, *parser_,
-                            beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        beast::bind_front_handler(&Session::OnHeader, this->shared_from_this()));
   }
 
   void OnHeader(error_code ec, std::size_t /*bytes*/) {
@@ -96,7 +141,7 @@ class Session : public std::enable_shared_from_this<Session> {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
       net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
                        beast::bind_front_handler(&Session::OnContinueWritten,
-                                                 shared_from_this()));
+                                                 this->shared_from_this()));
       return;
     }
     ReadBody();
@@ -110,7 +155,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void ReadBody() {
     if (parser_->is_done()) return OnRead({}, 0);  // no body
     http::async_read(stream_, buffer_, *parser_,
-                     beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+                     beast::bind_front_handler(&Session::OnRead, this->shared_from_this()));
   }
 
   void OnRead(error_code ec, std::size_t /*bytes*/) {
@@ -134,7 +179,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnReadError(error_code ec) {
-    if (ec == http::error::end_of_stream) {
+    // Over TLS, a client closing TCP without its close_notify reads as stream_truncated.
+    if (ec == http::error::end_of_stream || (kTls && ec == net::ssl::error::stream_truncated)) {
       // The client is done sending; answer what is queued, then close.
       close_after_write_ = true;
       if (queue_.empty()) DoLingeringClose();
@@ -185,9 +231,9 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void DoWrite() {
-    stream_.expires_after(shared_.options.idle_timeout);
+    Lowest().expires_after(shared_.options.idle_timeout);
     http::async_write(stream_, queue_.front(),
-                      beast::bind_front_handler(&Session::OnWrite, shared_from_this()));
+                      beast::bind_front_handler(&Session::OnWrite, this->shared_from_this()));
   }
 
   void OnWrite(error_code ec, std::size_t /*bytes*/) {
@@ -215,16 +261,39 @@ class Session : public std::enable_shared_from_this<Session> {
   void DoLingeringClose() {
     if (closing_) return;
     closing_ = true;
+    if constexpr (kTls) {
+      // close_notify tells the client the stream ended cleanly (best effort). The shutdown
+      // then waits, at most kLingerTime, for the client's own close_notify.
+      Lowest().expires_after(kLingerTime);
+      stream_.async_shutdown(
+          beast::bind_front_handler(&Session::OnTlsShutdown, this->shared_from_this()));
+    } else {
+      ShutdownSendAndDrain();
+    }
+  }
+
+  void OnTlsShutdown(error_code ec) {
+    if (!ec || ec == beast::error::timeout || ec == net::error::eof ||
+        ec == net::ssl::error::stream_truncated) {
+      return CloseNow();  // done, or the client is gone or silent
+    }
+    // Most likely the client is still sending (the rest of a body refused with 413): drain
+    // it at TCP level, as for plain HTTP, so the answer is not lost to a reset.
+    ShutdownSendAndDrain();
+  }
+
+  void ShutdownSendAndDrain() {
     error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    Lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
     if (ec) return CloseNow();
-    stream_.expires_after(kLingerTime);
+    Lowest().expires_after(kLingerTime);
     DoDrain();
   }
 
   void DoDrain() {
-    stream_.async_read_some(net::buffer(drain_),
-                            beast::bind_front_handler(&Session::OnDrain, shared_from_this()));
+    Lowest().async_read_some(
+        net::buffer(drain_),
+        beast::bind_front_handler(&Session::OnDrain, this->shared_from_this()));
   }
 
   void OnDrain(error_code ec, std::size_t bytes) {
@@ -235,11 +304,11 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void CloseNow() {
     error_code ec;
-    stream_.socket().close(ec);
+    Lowest().socket().close(ec);
     (void)ec;  // nothing useful to do if close fails
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   Shared& shared_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
@@ -254,8 +323,10 @@ class Session : public std::enable_shared_from_this<Session> {
 }  // namespace
 
 struct HttpServer::Impl {
-  Impl(const ServerOptions& options, Router& router, Logger& logger)
-      : shared{options, router, logger},
+  Impl(const ServerOptions& options, Router& router, Logger& logger,
+       std::shared_ptr<net::ssl::context> tls_context)
+      : tls(std::move(tls_context)),
+        shared{options, router, logger},
         ioc(static_cast<int>(options.io_threads < 1 ? 1 : options.io_threads)),
         accept_strand(net::make_strand(ioc)),
         acceptor(accept_strand),
@@ -288,7 +359,11 @@ struct HttpServer::Impl {
     } else {
       error_code opt_ec;
       socket.set_option(tcp::no_delay(true), opt_ec);  // small responses: don't wait for Nagle
-      std::make_shared<Session>(std::move(socket), shared)->Run();
+      if (tls) {
+        std::make_shared<Session<TlsStream>>(shared, std::move(socket), *tls)->Run();
+      } else {
+        std::make_shared<Session<beast::tcp_stream>>(shared, std::move(socket))->Run();
+      }
     }
     DoAccept();
   }
@@ -320,6 +395,7 @@ struct HttpServer::Impl {
     });
   }
 
+  std::shared_ptr<net::ssl::context> tls;  // null: plain HTTP. Outlives the sessions.
   Shared shared;
   net::io_context ioc;
   net::strand<net::io_context::executor_type> accept_strand;
@@ -332,8 +408,9 @@ struct HttpServer::Impl {
   bool ran = false;
 };
 
-HttpServer::HttpServer(const ServerOptions& options, Router& router, Logger& logger)
-    : impl_(std::make_unique<Impl>(options, router, logger)) {}
+HttpServer::HttpServer(const ServerOptions& options, Router& router, Logger& logger,
+                       std::shared_ptr<boost::asio::ssl::context> tls)
+    : impl_(std::make_unique<Impl>(options, router, logger, std::move(tls))) {}
 
 HttpServer::~HttpServer() {
   if (!impl_->ioc.stopped()) impl_->ioc.stop();

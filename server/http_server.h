@@ -1,6 +1,7 @@
 // HttpServer: the Boost.Beast HTTP/1.1 front end -- listener, per-connection sessions
-// (keep-alive, bounded pipelining, body/header limits, idle timeout, connection cap) and
-// graceful shutdown. Requests go to a Router on the IO threads. Beast stays in the .cpp.
+// (keep-alive, bounded pipelining, body/header limits, idle timeout, connection cap), plain
+// HTTP or HTTPS, and graceful shutdown. Requests go to a Router on the IO threads. Beast
+// stays in the .cpp.
 // Thread-safety: Stop() may be called from any thread; the rest from one owner thread.
 #pragma once
 
@@ -11,13 +12,17 @@
 #include "server/log.h"
 #include "server/options.h"
 #include "server/router.h"
+#include "server/tls_context.h"
 
 namespace cwlogd::server {
 
 class HttpServer {
  public:
-  // `router` and `logger` must outlive the server.
-  HttpServer(const ServerOptions& options, Router& router, Logger& logger);
+  // `router` and `logger` must outlive the server. With `tls` (LoadTlsContext) the port
+  // speaks HTTPS only: each connection starts with a TLS handshake, bounded by
+  // options.idle_timeout; a client that fails it (plain HTTP, garbage) is just disconnected.
+  HttpServer(const ServerOptions& options, Router& router, Logger& logger,
+             std::shared_ptr<boost::asio::ssl::context> tls = nullptr);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

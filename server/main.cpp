@@ -44,8 +44,9 @@ int main(int argc, char** argv) {
   service->StopOnSignals();
   // An IPv6 literal needs brackets in a URL.
   bool ipv6 = config.server.host.find(':') != std::string::npos;
-  std::string banner = fmt::format("cwlogd {} listening on http://{}{}{}:{} (data: {})\n",
-                                   CWLOGD_VERSION, ipv6 ? "[" : "", config.server.host,
+  std::string banner = fmt::format("cwlogd {} listening on {}://{}{}{}:{} (data: {})\n",
+                                   CWLOGD_VERSION, config.server.tls() ? "https" : "http",
+                                   ipv6 ? "[" : "", config.server.host,
                                    ipv6 ? "]" : "", service->port(), config.storage.path);
   std::fputs(banner.c_str(), stdout);
   std::fflush(stdout);

@@ -122,6 +122,18 @@ const std::vector<Flag>& Flags() {
                  .max = 7 * 86400, .set_unsigned = [](Config& c, uint64_t v) {
                    c.auth.max_skew_seconds = static_cast<int64_t>(v);
                  }});
+    f.push_back({.name = "tls-cert", .env = "CWLOGD_TLS_CERT", .kind = Kind::kString,
+                 .default_text = "unset (plain HTTP)",
+                 .help = "with --tls-key: serve HTTPS with this PEM certificate (chain)",
+                 .set_string = [](Config& c, std::string v) {
+                   c.server.tls_cert_file = std::move(v);
+                 }});
+    f.push_back({.name = "tls-key", .env = "CWLOGD_TLS_KEY", .kind = Kind::kString,
+                 .default_text = "unset",
+                 .help = "with --tls-cert: the certificate's PEM private key (unencrypted)",
+                 .set_string = [](Config& c, std::string v) {
+                   c.server.tls_key_file = std::move(v);
+                 }});
     return f;
   }();
   return flags;
@@ -268,6 +280,11 @@ CommandLine ParseCommandLine(const std::vector<std::string>& args, const EnvLook
   }
   if (out.config.auth.mode == "none" && !out.config.auth.credentials_file.empty()) {
     return fail("--credentials-file is only used with --auth sigv4");
+  }
+  if (out.config.server.tls_cert_file.empty() != out.config.server.tls_key_file.empty()) {
+    return fail(out.config.server.tls_cert_file.empty()
+                    ? "--tls-key needs --tls-cert (HTTPS needs both)"
+                    : "--tls-cert needs --tls-key (HTTPS needs both)");
   }
   return out;
 }

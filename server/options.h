@@ -39,6 +39,12 @@ struct ServerOptions {
   // On SIGINT/SIGTERM, in-flight requests get this long to finish. Default: 10 s
   std::chrono::milliseconds shutdown_grace{10'000};
   bool enable_test_endpoints = false;  // /_cwlogd/reset and /_cwlogd/clock. Default: off
+  // HTTPS: both set = the port speaks TLS 1.2+ only, with this PEM certificate chain and
+  // private key (docs/security.md); both empty = plain HTTP. Only one set is an error.
+  // Default: unset (plain HTTP)
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  bool tls() const { return !tls_cert_file.empty(); }
 };
 
 // Request authentication (docs/security.md).

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "server/auth/authenticator.h"
+#include "server/tls_context.h"
 
 namespace cwlogd::server {
 
@@ -44,6 +45,13 @@ std::unique_ptr<Service> Service::Start(const Config& config, Logger& logger,
   } else {
     logger.Info("auth=none: any credentials are accepted (local development mode)");
   }
+  // TLS files next, for the same reason: nothing is created or opened when they are bad.
+  std::shared_ptr<boost::asio::ssl::context> tls;
+  if (config.server.tls()) {
+    tls = LoadTlsContext(config.server.tls_cert_file, config.server.tls_key_file, error);
+    if (!tls) return nullptr;
+    logger.Info("tls: HTTPS only (TLS 1.2+), certificate {}", config.server.tls_cert_file);
+  }
   std::error_code fs_ec;
   std::filesystem::create_directories(config.storage.path, fs_ec);
   if (fs_ec) {
@@ -72,7 +80,8 @@ std::unique_ptr<Service> Service::Start(const Config& config, Logger& logger,
   service->router_ =
       std::make_unique<Router>(*service->store_, service->clock_, service->config_.api,
                                std::move(authenticator), logger, router_options);
-  service->http_ = std::make_unique<HttpServer>(config.server, *service->router_, logger);
+  service->http_ = std::make_unique<HttpServer>(config.server, *service->router_, logger,
+                                                std::move(tls));
   if (!service->http_->Listen(error)) return nullptr;
   service->sweeper_->Start();
   if (config.retention.sweep_interval.count() > 0) {

@@ -106,10 +106,41 @@ TEST_CASE("ParseCommandLine rejects bad arguments with a message", "[server][opt
           {{"--data-dir="}, {}, "--data-dir"},
           {{}, {{"CWLOGD_PORT", "http"}}, "CWLOGD_PORT"},
           {{}, {{"CWLOGD_ENABLE_TEST_ENDPOINTS", "sure"}}, "CWLOGD_ENABLE_TEST_ENDPOINTS"},
+          {{"--tls-cert", "c.pem"}, {}, "--tls-cert needs --tls-key (HTTPS needs both)"},
+          {{"--tls-key=k.pem"}, {}, "--tls-key needs --tls-cert (HTTPS needs both)"},
+          {{}, {{"CWLOGD_TLS_KEY", "k.pem"}}, "--tls-key needs --tls-cert"},
+          {{"--tls-key", "k.pem"}, {{"CWLOGD_TLS_CERT", ""}}, "CWLOGD_TLS_CERT"},
+          {{"--tls-cert=", "--tls-key", "k.pem"}, {}, "--tls-cert"},
       }));
   CommandLine cl = Parse(args, env);
   CHECK(cl.action == CommandLine::Action::kError);
   CHECK_THAT(cl.message, Catch::Contains(expected));
+}
+
+TEST_CASE("ParseCommandLine takes the TLS certificate and key from flags or env, flags win",
+          "[server][options]") {
+  CommandLine plain = Parse({});
+  REQUIRE(plain.action == CommandLine::Action::kRun);
+  CHECK_FALSE(plain.config.server.tls());
+
+  CommandLine flags = Parse({"--tls-cert", "/etc/c.pem", "--tls-key=/etc/k.pem"});
+  REQUIRE(flags.action == CommandLine::Action::kRun);
+  CHECK(flags.config.server.tls());
+  CHECK(flags.config.server.tls_cert_file == "/etc/c.pem");
+  CHECK(flags.config.server.tls_key_file == "/etc/k.pem");
+
+  std::map<std::string, std::string> env = {{"CWLOGD_TLS_CERT", "/env/c.pem"},
+                                            {"CWLOGD_TLS_KEY", "/env/k.pem"}};
+  CommandLine from_env = Parse({}, env);
+  REQUIRE(from_env.action == CommandLine::Action::kRun);
+  CHECK(from_env.config.server.tls_cert_file == "/env/c.pem");
+  CHECK(from_env.config.server.tls_key_file == "/env/k.pem");
+
+  // A flag for one file with the env var for the other makes a complete pair.
+  CommandLine mixed = Parse({"--tls-key", "/flag/k.pem"}, env);
+  REQUIRE(mixed.action == CommandLine::Action::kRun);
+  CHECK(mixed.config.server.tls_cert_file == "/env/c.pem");
+  CHECK(mixed.config.server.tls_key_file == "/flag/k.pem");
 }
 
 TEST_CASE("ParseCommandLine --help lists every flag with its env var and default",
@@ -121,7 +152,8 @@ TEST_CASE("ParseCommandLine --help lists every flag with its env var and default
         "CWLOGD_DATA_DIR", "./data", "--log-level", "CWLOGD_LOG_LEVEL", "--io-threads",
         "CWLOGD_IO_THREADS", "--enable-test-endpoints", "CWLOGD_ENABLE_TEST_ENDPOINTS",
         "--clock-offset-ms", "CWLOGD_CLOCK_OFFSET_MS", "--sync-writes", "CWLOGD_SYNC_WRITES",
-        "--max-body-bytes", "--idle-timeout-seconds", "--max-connections", "--version"}) {
+        "--max-body-bytes", "--idle-timeout-seconds", "--max-connections", "--tls-cert",
+        "CWLOGD_TLS_CERT", "--tls-key", "CWLOGD_TLS_KEY", "--version"}) {
     CAPTURE(needle);
     CHECK_THAT(cl.message, Catch::Contains(needle));
   }
