@@ -284,7 +284,7 @@ TEST_CASE("Space-delimited patterns: event fields, ellipsis and extracted values
 }
 
 TEST_CASE("A FilterPattern is cheap to copy and matches from many threads at once",
-          "[filters]") {
+          "[filters][concurrency]") {
   const auto json = MustParse("{ $.n > 10 && $.s = \"a*\" }");
   const auto delim = MustParse("[x, y > 10, ...]");
   const auto terms = MustParse("ERROR -DEBUG");

@@ -301,7 +301,7 @@ TEST_CASE("HTTP server stops promptly with idle connections open", "[server][htt
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
 }
 
-TEST_CASE("HTTP server serves many clients on several threads", "[server][http]") {
+TEST_CASE("HTTP server serves many clients on several threads", "[server][http][concurrency]") {
   TestServer server([](Config& c) { c.server.io_threads = 4; });
   Client setup(server.port());
   REQUIRE(setup.Send(LogsRequest("CreateLogGroup", R"({"logGroupName":"conc"})")).result_int() ==

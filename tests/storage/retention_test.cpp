@@ -148,7 +148,8 @@ TEST_CASE("A sweep in small slices skips live batches and deletes every expired 
   CHECK(CollectStream(*store, kP, "g", "old", {}).size() == 1);
 }
 
-TEST_CASE("Sweeps running alongside ingest keep stored_bytes exact", "[storage][retention]") {
+TEST_CASE("Sweeps running alongside ingest keep stored_bytes exact",
+          "[storage][retention][concurrency]") {
   TempDir dir;
   StorageOptions options;
   options.path = dir.path();
