@@ -4,6 +4,11 @@ at it. Stdlib unittest only.
 
 The binary comes from the CWLOGD_BINARY environment variable (ctest sets it). Every server gets a
 fresh temporary data directory, removed when the server is discarded.
+
+Sanitizer builds (cmake -DCWLOGD_SANITIZE=...): ctest sets CWLOGD_TEST_TIMEOUT_SCALE, which
+stretches the harness's start and stop waits, and every stop, kill or discard of a server raises
+SanitizerReport when its stderr holds a sanitizer report (ASan, LSan, UBSan, TSan), so a finding in
+the server process fails the test that ran it even when the client saw nothing wrong.
 """
 
 import atexit
@@ -23,8 +28,15 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 BANNER_RE = re.compile(r"^cwlogd (\S+) listening on http://([^\s:]+):(\d+) \(data: (.*)\)$")
-STARTUP_TIMEOUT_S = 20.0
-STOP_TIMEOUT_S = 5.0
+# Sanitized servers start, answer and shut down (leak check included) several times slower.
+TIMEOUT_SCALE = float(os.environ.get("CWLOGD_TEST_TIMEOUT_SCALE") or "1")
+STARTUP_TIMEOUT_S = 20.0 * TIMEOUT_SCALE
+STOP_TIMEOUT_S = 5.0 * TIMEOUT_SCALE
+# Lines the sanitizer runtimes print with a finding: the SUMMARY closing every report, and the
+# "file:line:col: runtime error:" opening a UBSan one.
+SANITIZER_REPORT_RE = re.compile(
+    r"^(?:SUMMARY: (?:Address|Leak|Thread|UndefinedBehavior)Sanitizer: "
+    r"|\S+:\d+:\d+: runtime error: )", re.M)
 
 DEFAULT_ACCOUNT = "000000000000"
 DEFAULT_REGION = "us-east-1"
@@ -42,6 +54,10 @@ def _stop_all_at_exit():
 
 
 atexit.register(_stop_all_at_exit)
+
+
+class SanitizerReport(AssertionError):
+    """The server printed a sanitizer report on stderr (sanitizer builds only)."""
 
 
 def binary_path():
@@ -157,17 +173,27 @@ class CwlogdServer:
                 self.proc.wait()
         code = self.proc.returncode
         self.proc = None
+        self.check_sanitizer_report()
         return code
+
+    def check_sanitizer_report(self):
+        """Raises SanitizerReport if the last run's stderr holds a sanitizer finding."""
+        text = self.stderr_text()
+        if SANITIZER_REPORT_RE.search(text):
+            raise SanitizerReport(f"cwlogd (start {self.starts}) reported a sanitizer finding; "
+                                  f"its stderr:\n{text[-20000:]}")
 
     def restart(self):
         self.stop()
         return self.start()
 
     def discard(self):
-        self._terminate(signal.SIGTERM)
-        if self in _live_servers:
-            _live_servers.remove(self)
-        shutil.rmtree(self.workdir, ignore_errors=True)
+        try:
+            self._terminate(signal.SIGTERM)
+        finally:
+            if self in _live_servers:
+                _live_servers.remove(self)
+            shutil.rmtree(self.workdir, ignore_errors=True)
 
     # --- access ------------------------------------------------------------------------------
 
