@@ -14,21 +14,6 @@ namespace {
 
 namespace ssl = boost::asio::ssl;
 
-// The reason of the oldest queued OpenSSL error (the one naming the real cause), and clears
-// the queue so the next check starts clean.
-std::string TakeOpenSslError() {
-  unsigned long code = ERR_get_error();  // NOLINT(google-runtime-int): OpenSSL's type
-  std::string reason;
-  if (code != 0) {
-    const char* r = ERR_reason_error_string(code);
-    reason = r != nullptr ? r : "unknown OpenSSL error";
-  } else {
-    reason = "unknown OpenSSL error";
-  }
-  ERR_clear_error();
-  return reason;
-}
-
 // Checked up front so "cannot read" names the errno, not an OpenSSL parse message.
 bool Readable(const std::string& path, std::string_view what, std::string* error) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
@@ -60,8 +45,9 @@ std::shared_ptr<ssl::context> LoadTlsContext(const std::string& cert_file,
                                   SSL_OP_CIPHER_SERVER_PREFERENCE);
 
   if (SSL_CTX_use_certificate_chain_file(native, cert_file.c_str()) != 1) {
-    *error = "TLS certificate file " + cert_file + " has no usable PEM certificate: " +
-             TakeOpenSslError();
+    // OpenSSL's own reasons ("PEM lib", "unsupported") would not help the reader.
+    ERR_clear_error();
+    *error = "TLS certificate file " + cert_file + " has no usable PEM certificate";
     return nullptr;
   }
 
@@ -73,9 +59,9 @@ std::shared_ptr<ssl::context> LoadTlsContext(const std::string& cert_file,
   EVP_PKEY* key = PEM_read_PrivateKey(f, nullptr, &NoPassphrase, nullptr);
   std::fclose(f);
   if (key == nullptr) {
+    ERR_clear_error();
     *error = "TLS key file " + key_file +
-             " has no usable PEM private key (an encrypted key is not supported): " +
-             TakeOpenSslError();
+             " has no usable PEM private key (encrypted keys are not supported)";
     return nullptr;
   }
   int used = SSL_CTX_use_PrivateKey(native, key);

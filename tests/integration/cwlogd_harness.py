@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import signal
+import ssl
 import subprocess
 import tempfile
 import time
@@ -27,7 +28,8 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-BANNER_RE = re.compile(r"^cwlogd (\S+) listening on http://([^\s:]+):(\d+) \(data: (.*)\)$")
+# Groups: version, host, port, data dir (the scheme is http, or https with --tls-cert).
+BANNER_RE = re.compile(r"^cwlogd (\S+) listening on https?://([^\s:]+):(\d+) \(data: (.*)\)$")
 # Sanitized servers start, answer and shut down (leak check included) several times slower.
 TIMEOUT_SCALE = float(os.environ.get("CWLOGD_TEST_TIMEOUT_SCALE") or "1")
 STARTUP_TIMEOUT_S = 20.0 * TIMEOUT_SCALE
@@ -81,11 +83,14 @@ class CwlogdServer:
     discard() stops the process and deletes the data directory.
     """
 
-    def __init__(self, extra_args=None):
+    def __init__(self, extra_args=None, ca_bundle=None):
+        """ca_bundle: for a server started with --tls-cert, the PEM file clients trust."""
         self.binary = binary_path()
         self.workdir = tempfile.mkdtemp(prefix="cwlogd-itest-")
         self.data_dir = os.path.join(self.workdir, "data")
         self.extra_args = list(extra_args or [])
+        self.ca_bundle = ca_bundle
+        self.scheme = "http"
         self.proc = None
         self.port = None
         self.host = None
@@ -117,6 +122,7 @@ class CwlogdServer:
                 if not m:
                     self._fail_start(f"first stdout line is not the banner: {line!r}")
                 self.version, self.host, self.port = m.group(1), m.group(2), int(m.group(3))
+                self.scheme = "https" if " on https://" in line else "http"
                 self.banner = line
                 if self.port == 0:
                     self._fail_start("banner shows port 0, not the bound port")
@@ -199,7 +205,7 @@ class CwlogdServer:
 
     @property
     def endpoint(self):
-        return f"http://127.0.0.1:{self.port}"
+        return f"{self.scheme}://127.0.0.1:{self.port}"
 
     def client(self, region=DEFAULT_REGION, access_key="test", secret_key="test"):
         return boto3.session.Session().client(
@@ -208,6 +214,7 @@ class CwlogdServer:
             region_name=region,
             aws_access_key_id=access_key,
             aws_secret_access_key=secret_key,
+            verify=self.ca_bundle,
             config=Config(retries={"max_attempts": 1, "mode": "standard"},
                           connect_timeout=10, read_timeout=60),
         )
@@ -219,8 +226,11 @@ class CwlogdServer:
             data = body if isinstance(body, bytes) else json.dumps(body).encode()
         req = urllib.request.Request(self.endpoint + path, data=data, method=method,
                                      headers=headers or {})
+        context = None
+        if self.scheme == "https":
+            context = ssl.create_default_context(cafile=self.ca_bundle)
         try:
-            with urllib.request.urlopen(req, timeout=timeout) as resp:
+            with urllib.request.urlopen(req, timeout=timeout, context=context) as resp:
                 return resp.status, dict(resp.headers), resp.read()
         except urllib.error.HTTPError as e:
             return e.code, dict(e.headers), e.read()
@@ -309,10 +319,13 @@ class AwsCli:
             "HOME": self._home,
         })
         # Default retry settings, so error output looks as a user sees it.
-        for var in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE"):
+        for var in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE",
+                    "AWS_CA_BUNDLE"):
             env.pop(var, None)
+        ca_bundle = getattr(server, "ca_bundle", None)
         argv = [self.executable, "--endpoint-url", server.endpoint, "--output", "json",
-                "--no-cli-pager" if self.label == "v2" else None] + list(args)
+                "--no-cli-pager" if self.label == "v2" else None,
+                "--ca-bundle" if ca_bundle else None, ca_bundle] + list(args)
         argv = [a for a in argv if a is not None]
         proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=timeout)
         return CliResult(argv, proc.returncode, proc.stdout, proc.stderr)
