@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
-"""Ingest throughput with and without a concurrent retention sweep (docs/retention.md).
+"""Ingest throughput before, during and after a retention pass (docs/retention.md).
 
 Starts a real cwlogd (temp data dir, background sweeps off), then for each run:
   1. fills group "expired" with --expired-mb of events 3 days old, sets retention 1 day on it;
-  2. baseline: --clients processes put 1000-event batches to group "live" for --duration s;
-  3. same ingest, and after 1 s POST /_cwlogd/sweep (sweep + CompactRange of the expired group,
-     synchronous); throughput is counted over the sweep's own time window.
-Prints events/s, per-request latency p50/p99 for both, and the medians over --runs.
+  2. --clients processes put 1000-event batches to group "live": 1 s warm-up, --duration s
+     "before", then POST /_cwlogd/sweep runs one pass synchronously ("during": the pass's own
+     time window), then --after s "after";
+  --mode gentle (default) runs the background job's pass ({"gentle": true, "reclaimDelayMs":
+  --reclaim-delay-ms}); --mode immediate the endpoint default (sweep, flush, compaction at once;
+  also what binaries before the gentle pass do whatever the body).
+Prints events/s and per-request latency p50/p99 per window, the pass's figures, and the medians
+over --runs. Run a/b pairs back to back: other work on the machine moves absolute figures.
 
   CWLOGD_BINARY=build/x/cwlogd python3 bench/retention_ingest_bench.py [--runs 3] ...
 """
@@ -83,9 +87,20 @@ def fill_worker(port, group, stream, t0, batches, seed):
     conn.close()
 
 
-def ingest(server, streams, seconds, during=None):
-    """Runs len(streams) ingest processes; `during()` (if any) runs in this process after 1 s and
-    its (t_start, t_end) window is where throughput is counted. Returns a result dict."""
+def window_stats(samples, t0, t1):
+    inside = sorted(lat for (t, lat) in samples if t0 <= t <= t1)
+    secs = t1 - t0
+    return {"events_per_s": len(inside) * BATCH / secs if secs > 0 else 0.0,
+            "window_s": secs,
+            "requests": len(inside),
+            "p50_ms": 1000 * inside[len(inside) // 2] if inside else float("nan"),
+            "p99_ms": 1000 * inside[min(len(inside) - 1, int(len(inside) * 0.99))] if inside
+            else float("nan")}
+
+
+def ingest(server, streams, before_s, during, after_s):
+    """Runs len(streams) ingest processes: 1 s warm-up, `before_s` s, then `during()` in this
+    process (the pass), then `after_s` s. Returns per-window stats and during()'s result."""
     stop = mp.Event()
     out = mp.Queue()
     procs = [mp.Process(target=ingest_worker, args=(server.port, "live", s, stop, out))
@@ -93,29 +108,30 @@ def ingest(server, streams, seconds, during=None):
     for p in procs:
         p.start()
     time.sleep(1.0)  # warm-up: processes start, bodies encoded, connections open
-    extra = None
-    window_start = time.monotonic()
-    if during is not None:
-        extra = during()
-        window_end = time.monotonic()
-        time.sleep(0.3)
-    else:
-        time.sleep(seconds)
-        window_end = time.monotonic()
+    t0 = time.monotonic()
+    time.sleep(before_s)
+    t1 = time.monotonic()
+    extra = during()
+    t2 = time.monotonic()
+    time.sleep(after_s)
+    t3 = time.monotonic()
     stop.set()
     samples = [s for _ in procs for s in out.get()]
     for p in procs:
         p.join()
-    inside = [lat for (t, lat) in samples if window_start <= t <= window_end]
-    inside.sort()
-    secs = window_end - window_start
-    return {"events_per_s": len(inside) * BATCH / secs if secs > 0 else 0.0,
-            "window_s": secs,
-            "requests": len(inside),
-            "p50_ms": 1000 * inside[len(inside) // 2] if inside else None,
-            "p99_ms": 1000 * inside[min(len(inside) - 1, int(len(inside) * 0.99))] if inside
-            else None,
-            "extra": extra}
+    timeline = []  # events/s per 0.5 s from the start of "before" to the end of "after"
+    t = t0
+    while t + 0.5 <= t3:
+        timeline.append(window_stats(samples, t, t + 0.5)["events_per_s"])
+        t += 0.5
+    return {"before": window_stats(samples, t0, t1), "during": window_stats(samples, t1, t2),
+            "after": window_stats(samples, t2, t3), "extra": extra, "timeline": timeline,
+            "pass_offset_s": t1 - t0}
+
+
+def fmt(w):
+    return (f"{w['events_per_s']:>9.0f} ev/s  p50 {w['p50_ms']:5.1f} ms  p99 {w['p99_ms']:5.1f} ms"
+            f"  ({w['requests']} req, {w['window_s']:.1f} s)")
 
 
 def main():
@@ -124,7 +140,15 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--clients", type=int, default=3)
     ap.add_argument("--expired-mb", type=int, default=200, help="approx. message MB to expire")
-    ap.add_argument("--duration", type=float, default=8.0, help="baseline window, seconds")
+    ap.add_argument("--duration", type=float, default=8.0, help="'before' window, seconds")
+    ap.add_argument("--after", type=float, default=3.0, help="'after' window, seconds")
+    ap.add_argument("--mode", choices=["immediate", "gentle", "none"], default="gentle",
+                    help="pass to run: the background job's (gentle), the endpoint default "
+                    "(immediate), or none (control: the window is --reclaim-delay-ms of ingest "
+                    "only, to compare with a gentle pass's window)")
+    ap.add_argument("--timeline", action="store_true", help="print events/s per 0.5 s")
+    ap.add_argument("--reclaim-delay-ms", type=int, default=5000,
+                    help="gentle: delay before the reclaim check (server default 60000)")
     ap.add_argument("--nice-rocksdb", type=int, default=None,
                     help="experiment: renice the server's rocksdb:* threads to this value")
     args = ap.parse_args()
@@ -149,7 +173,7 @@ def main():
         for s in streams:
             logs.create_log_stream(logGroupName="live", logStreamName=s)
         batches_total = max(1, args.expired_mb * 1_000_000 // (BATCH * 170))
-        base, with_sweep = [], []
+        results = []
         for run in range(args.runs):
             # 1. expired data, filled in parallel streams.
             logs.delete_retention_policy(logGroupName="expired")
@@ -175,39 +199,55 @@ def main():
                   f"{server_disk(server)} bytes", flush=True)
             logs.put_retention_policy(logGroupName="expired", retentionInDays=1)
 
-            # 2. baseline.
-            a = ingest(server, streams, args.duration)
-            print(f"  baseline:   {a['events_per_s']:>10.0f} events/s  p50 {a['p50_ms']:.1f} ms  "
-                  f"p99 {a['p99_ms']:.1f} ms  ({a['requests']} requests, {a['window_s']:.1f} s)",
-                  flush=True)
+            # 2. ingest: before, during the pass, after.
+            request = ({"gentle": True, "reclaimDelayMs": args.reclaim_delay_ms}
+                       if args.mode == "gentle" else {})
 
-            # 3. the same with a sweep + compaction running.
             def run_sweep():
-                status, _, data = server.http("POST", "/_cwlogd/sweep", body=b"{}",
-                                              timeout=1800)
+                if args.mode == "none":
+                    time.sleep(args.reclaim_delay_ms / 1000)
+                    return {"deletedEvents": 0, "deletedBytes": 0, "sweepMs": 0, "compactMs": 0,
+                            "diskBytesBefore": 0, "diskBytesAfter": 0}
+                status, _, data = server.http("POST", "/_cwlogd/sweep",
+                                              body=json.dumps(request).encode(), timeout=1800)
                 if status != 200:
                     raise RuntimeError(f"sweep -> {status} {data!r}")
                 return json.loads(data)
-            b = ingest(server, streams, args.duration, during=run_sweep)
-            r = b["extra"]
-            print(f"  with sweep: {b['events_per_s']:>10.0f} events/s  p50 {b['p50_ms']:.1f} ms  "
-                  f"p99 {b['p99_ms']:.1f} ms  ({b['requests']} requests, {b['window_s']:.1f} s)"
-                  f"\n  sweep: deleted {r['deletedEvents']} events / {r['deletedBytes']} bytes in "
-                  f"{r['sweepMs']:.0f} ms, compaction {r['compactMs']:.0f} ms, RocksDB "
-                  f"{r['diskBytesBefore']} -> {r['diskBytesAfter']} bytes", flush=True)
-            base.append(a)
-            with_sweep.append(b)
-        ma = statistics.median(x["events_per_s"] for x in base)
-        mb = statistics.median(x["events_per_s"] for x in with_sweep)
-        print(f"\nmedian of {args.runs}: baseline {ma:.0f} events/s, during sweep {mb:.0f} "
-              f"events/s ({100 * (mb - ma) / ma:+.1f}%); p99 baseline "
-              f"{statistics.median(x['p99_ms'] for x in base):.1f} ms, during sweep "
-              f"{statistics.median(x['p99_ms'] for x in with_sweep):.1f} ms; "
-              f"sweep+compaction median "
-              f"{statistics.median(x['window_s'] for x in with_sweep):.1f} s; load average "
+            res = ingest(server, streams, args.duration, run_sweep, args.after)
+            r = res["extra"]
+            print(f"  before: {fmt(res['before'])}\n  during: {fmt(res['during'])}\n"
+                  f"  after:  {fmt(res['after'])}\n"
+                  f"  pass ({args.mode}): deleted {r['deletedEvents']} events / "
+                  f"{r['deletedBytes']} bytes in {r['sweepMs']:.0f} ms, reclaim wait "
+                  f"{r.get('reclaimWaitMs', 0):.0f} ms, compaction {r['compactMs']:.0f} ms "
+                  f"(ranges compacted {r.get('rangesCompacted', '-')}, already reclaimed "
+                  f"{r.get('rangesReclaimed', '-')}), RocksDB {r['diskBytesBefore']} -> "
+                  f"{r['diskBytesAfter']} bytes; after the window {rocks_disk(server)} bytes; "
+                  f"load {os.getloadavg()[0]:.1f}", flush=True)
+            if args.timeline:
+                print(f"  timeline (k ev/s per 0.5 s, pass starts at {res['pass_offset_s']:.1f} s):"
+                      f" {' '.join(f'{v / 1000:.0f}' for v in res['timeline'])}", flush=True)
+            results.append(res)
+        med = {w: statistics.median(x[w]["events_per_s"] for x in results)
+               for w in ("before", "during", "after")}
+        p99 = {w: statistics.median(x[w]["p99_ms"] for x in results)
+               for w in ("before", "during", "after")}
+        rel = {w: 100 * (med[w] - med["before"]) / med["before"] for w in med}
+        print(f"\nmedian of {args.runs} ({args.mode}): before {med['before']:.0f} ev/s, during "
+              f"{med['during']:.0f} ev/s ({rel['during']:+.1f}%), after {med['after']:.0f} ev/s "
+              f"({rel['after']:+.1f}%); "
+              f"p99 before {p99['before']:.1f} ms, during {p99['during']:.1f} ms, after "
+              f"{p99['after']:.1f} ms; pass median "
+              f"{statistics.median(x['during']['window_s'] for x in results):.1f} s; load average "
               f"{os.getloadavg()[0]:.1f}")
     finally:
         server.discard()
+
+
+def rocks_disk(server):
+    """Live SST + WAL bytes as the server sees them: a no-op pass reports them."""
+    status, _, data = server.http("POST", "/_cwlogd/sweep", body=b"{}", timeout=600)
+    return json.loads(data)["diskBytesAfter"] if status == 200 else -1
 
 
 def server_disk(server):

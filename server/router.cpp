@@ -261,7 +261,14 @@ HttpResponse Router::HandleTestEndpoint(const HttpRequest& request,
   }
   if (path == "/_cwlogd/sweep" && method == http::verb::post && options_.retention_sweep) {
     op = "sweep";
-    std::variant<nlohmann::json, api::ApiError> result = options_.retention_sweep();
+    nlohmann::json body = request.body().empty()
+                              ? nlohmann::json::object()
+                              : nlohmann::json::parse(request.body(), nullptr, false);
+    if (body.is_discarded() || !body.is_object()) {
+      return ErrorResponse(version, request_id,
+                           api::ApiError::Serialization("Body must be a JSON object."));
+    }
+    std::variant<nlohmann::json, api::ApiError> result = options_.retention_sweep(body);
     if (auto* error = std::get_if<api::ApiError>(&result)) {
       return ErrorResponse(version, request_id, *error);
     }

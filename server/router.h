@@ -33,9 +33,10 @@ Authenticator UnverifiedAuthenticator();
 struct RouterOptions {
   bool enable_test_endpoints = false;  // /_cwlogd/reset and /_cwlogd/clock. Default: off
   size_t max_body_bytes = 8u << 20;    // also caps a gzip body once inflated. Default: 8 MiB
-  // POST /_cwlogd/sweep (with the test endpoints): runs one retention pass and returns its
-  // JSON. Unset: 404. Default: unset
-  std::function<std::variant<nlohmann::json, api::ApiError>()> retention_sweep;
+  // POST /_cwlogd/sweep (with the test endpoints): runs one retention pass with the request's
+  // JSON object (empty body = {}) and returns its JSON. Unset: 404. Default: unset
+  std::function<std::variant<nlohmann::json, api::ApiError>(const nlohmann::json& request)>
+      retention_sweep;
 };
 
 // True for requests meant for the CloudWatch metrics API (any of its three protocols):

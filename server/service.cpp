@@ -71,9 +71,23 @@ std::unique_ptr<Service> Service::Start(const Config& config, Logger& logger,
   router_options.max_body_bytes = config.server.max_body_bytes;
   service->sweeper_ = std::make_unique<RetentionSweeper>(*service->store_, service->clock_, logger,
                                                         config.retention);
-  router_options.retention_sweep = [sweeper = service->sweeper_.get()]()
+  router_options.retention_sweep = [sweeper = service->sweeper_.get()](
+                                       const nlohmann::json& request)
       -> std::variant<nlohmann::json, api::ApiError> {
-    RetentionSweepResult r = sweeper->SweepNow();
+    // {"gentle": true} runs the background job's pass; "reclaimDelayMs" overrides its delay.
+    RetentionPassOptions pass;
+    auto gentle = request.find("gentle");
+    auto delay = request.find("reclaimDelayMs");
+    if ((gentle != request.end() && !gentle->is_boolean()) ||
+        (delay != request.end() && (!delay->is_number_integer() || delay->get<int64_t>() < 0))) {
+      return api::ApiError::InvalidParameter(
+          "gentle must be a boolean and reclaimDelayMs a non-negative integer.");
+    }
+    if (gentle != request.end()) pass.gentle = gentle->get<bool>();
+    if (delay != request.end()) {
+      pass.reclaim_delay = std::chrono::milliseconds(delay->get<int64_t>());
+    }
+    RetentionSweepResult r = sweeper->SweepNow(pass);
     if (!r.status.ok()) return api::FromStorage(r.status);
     return ToJson(r);
   };

@@ -3,6 +3,7 @@
 // Thread-safety: every method may be called concurrently from any thread.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -115,6 +116,36 @@ struct SweepStats {
   uint64_t bytes_deleted = 0;          // message bytes, as subtracted from stored_bytes
 };
 
+// Pacing and interruption of a sweep (the background retention job; docs/retention.md).
+struct SweepControl {
+  // Batches deleted per atomic write; 0 = StorageOptions::sweep_batch_chunks.
+  size_t batch_chunks = 0;
+  // Called after every written slice (outside every lock); returning false stops the sweep
+  // there with Status OK and the stats so far (the next sweep finishes the job). May sleep.
+  std::function<bool()> between_batches;
+};
+
+// How CompactRange() reclaims the swept ranges.
+struct CompactControl {
+  // false: flush, then compact every swept range (deterministic; the test endpoint).
+  // true: never the whole database; first measure each swept range (SST files + memtables);
+  // a range RocksDB's own compactions already emptied (at most 1/8 of its size right after the
+  // sweep, plus reclaimed_slack_bytes, is left: partly live batches stay) is only forgotten;
+  // the others are compacted with one subcompaction, not exclusive of automatic compactions.
+  bool gentle = false;
+  uint64_t reclaimed_slack_bytes = 64 << 10;
+  // When set and it becomes true, a running compaction stops (RocksDB checks it between
+  // keys); CompactRange then returns OK with `CompactStats::cancelled` and keeps the ranges
+  // for the next call.
+  std::atomic<bool>* canceled = nullptr;
+};
+
+struct CompactStats {
+  uint64_t ranges_compacted = 0;  // swept groups whose ranges were compacted
+  uint64_t ranges_reclaimed = 0;  // ... found already reclaimed (gentle only)
+  bool cancelled = false;
+};
+
 class LogStore {
  public:
   virtual ~LogStore() = default;
@@ -169,11 +200,18 @@ class LogStore {
   // first/last event timestamps are unchanged. Safe concurrently with everything else and
   // idempotent: interrupted at any point (even kill -9), stored_bytes stays exact and the next
   // sweep finishes the job. `stats` may be null.
-  virtual Status SweepExpiredEvents(int64_t now_ms, SweepStats* stats) = 0;
-  // Flushes every memtable, then compacts so that deleted data leaves the disk (call it after
-  // a sweep that deleted something): only the key ranges that sweeps deleted from since the
-  // last call, or the whole database when there are none. Heavy: meant for a background job.
-  virtual Status CompactRange() = 0;
+  // `control` paces the deletes and may stop the sweep between slices.
+  virtual Status SweepExpiredEvents(int64_t now_ms, SweepStats* stats,
+                                    const SweepControl& control) = 0;
+  Status SweepExpiredEvents(int64_t now_ms, SweepStats* stats) {
+    return SweepExpiredEvents(now_ms, stats, SweepControl{});
+  }
+  // Makes deleted data leave the disk (call it after a sweep that deleted something): flushes
+  // every memtable (so the WAL can go), then compacts only the key ranges that sweeps deleted
+  // from since the last call, or the whole database when there are none. Heavy unless
+  // `control.gentle` (see CompactControl); meant for a background job. `stats` may be null.
+  virtual Status CompactRange(const CompactControl& control, CompactStats* stats) = 0;
+  Status CompactRange() { return CompactRange(CompactControl{}, nullptr); }
   // Live SST files plus WAL files, in bytes (for tests and benchmarks).
   virtual uint64_t ApproximateDiskBytes() = 0;
 

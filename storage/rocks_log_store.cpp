@@ -122,8 +122,11 @@ class RocksLogStore final : public LogStore {
   Status ScanGroup(const Partition& p, std::string_view group, const GroupScanQuery& query,
                    const EventVisitor& visit) override;
 
-  Status SweepExpiredEvents(int64_t now_ms, SweepStats* stats) override;
-  Status CompactRange() override;
+  using LogStore::CompactRange;
+  using LogStore::SweepExpiredEvents;
+  Status SweepExpiredEvents(int64_t now_ms, SweepStats* stats,
+                            const SweepControl& control) override;
+  Status CompactRange(const CompactControl& control, CompactStats* stats) override;
   uint64_t ApproximateDiskBytes() override;
 
   Status Reset() override;
@@ -155,10 +158,26 @@ class RocksLogStore final : public LogStore {
   // After a failed write: DB::Resume(), at most once a second. True when the DB resumed.
   bool TryResume();
 
-  // Deletes the wholly expired chunks of one group in atomic slices of
-  // options_.sweep_batch_chunks, each also lowering stored_bytes.
+  // Deletes the wholly expired chunks of one group in atomic slices of `control.batch_chunks`
+  // (or options_.sweep_batch_chunks), each also lowering stored_bytes. *stopped is set when
+  // control.between_batches asked to stop.
   Status SweepGroup(const Partition& p, const std::string& name, int64_t now_ms,
-                    SweepStats* stats);
+                    const SweepControl& control, SweepStats* stats, bool* stopped);
+  // The key ranges (cf, begin, end) a sweep of group `gid` up to `cutoff` deleted from.
+  struct SweptRange {
+    rocksdb::ColumnFamilyHandle* cf;
+    std::string begin, end;
+  };
+  std::vector<SweptRange> SweptRanges(uint64_t gid, int64_t cutoff) const;
+  // Approximate bytes (SST files + memtables) of a group's swept ranges.
+  uint64_t SweptRangeBytes(uint64_t gid, int64_t cutoff);
+  // A swept group not reclaimed yet: the largest cutoff, and the swept ranges' size right
+  // after the latest sweep (deleted data still counted).
+  struct Swept {
+    int64_t cutoff = 0;
+    uint64_t bytes_at_sweep = 0;
+  };
+  void KeepSwept(const std::map<uint64_t, Swept>& swept);
 
   Status LoadChunk(const rocksdb::ReadOptions& ro, ChunkCursor* c);
   Status ScanStreamForward(const rocksdb::ReadOptions& ro, const LogStreamInfo& s,
@@ -191,7 +210,7 @@ class RocksLogStore final : public LogStore {
   // Per group id, the largest sweep cutoff whose deletes are not compacted yet: the key ranges
   // CompactRange() compacts (instead of the whole database).
   std::mutex swept_mu_;
-  std::map<uint64_t, int64_t> swept_;
+  std::map<uint64_t, Swept> swept_;
   std::mutex counter_mu_;
   LeasedCounter group_ids_{k::Counter::kGroupId, kIdLease};
   LeasedCounter stream_ids_{k::Counter::kStreamId, kIdLease};
@@ -990,7 +1009,8 @@ Status RocksLogStore::ScanGroup(const Partition& p, std::string_view group,
 // ---------------------------------------------------------------------------------------------
 // Retention.
 
-Status RocksLogStore::SweepExpiredEvents(int64_t now_ms, SweepStats* stats) {
+Status RocksLogStore::SweepExpiredEvents(int64_t now_ms, SweepStats* stats,
+                                         const SweepControl& control) {
   SweepStats local;
   SweepStats& st = stats != nullptr ? *stats : local;
   st = {};
@@ -1012,18 +1032,29 @@ Status RocksLogStore::SweepExpiredEvents(int64_t now_ms, SweepStats* stats) {
     }
     if (!g.retention_days) continue;
     ++st.groups_with_retention;
-    if (Status s = SweepGroup(p, name, now_ms, &st); !s.ok()) return s;
+    bool stopped = false;
+    if (Status s = SweepGroup(p, name, now_ms, control, &st, &stopped); !s.ok()) return s;
+    if (stopped) return Status::OK();
   }
   if (!it->status().ok()) return FromRocks(it->status(), "sweep");
   return Status::OK();
 }
 
 Status RocksLogStore::SweepGroup(const Partition& p, const std::string& name, int64_t now_ms,
-                                 SweepStats* st) {
-  const size_t slice = std::max<size_t>(1, options_.sweep_batch_chunks);
+                                 const SweepControl& control, SweepStats* st, bool* stopped) {
+  const size_t slice = std::max<size_t>(
+      1, control.batch_chunks > 0 ? control.batch_chunks : options_.sweep_batch_chunks);
   std::string resume;  // directory key to continue from; empty = the group's first chunk
+  bool deleted_any = false;
+  // After the group's last slice: what the reclaim should remove (CompactRange, gentle).
+  auto measure = [this](uint64_t gid, int64_t cutoff) {
+    const uint64_t bytes = SweptRangeBytes(gid, cutoff);
+    std::lock_guard swept_lock(swept_mu_);
+    Swept& sw = swept_[gid];
+    sw.bytes_at_sweep = std::max(sw.bytes_at_sweep, bytes);
+  };
   while (true) {
-    std::lock_guard lock(GroupMutex(p, name));
+    std::unique_lock lock(GroupMutex(p, name));
     rocksdb::ReadOptions ro;
     auto g = ReadGroup(ro, p, name);
     if (g.status().IsNotFound()) return Status::OK();  // deleted meanwhile
@@ -1064,66 +1095,135 @@ Status RocksLogStore::SweepGroup(const Partition& p, const std::string& name, in
       bytes += info.message_bytes;
     }
     if (!it->status().ok()) return FromRocks(it->status(), "sweep group");
-    if (chunks == 0) return Status::OK();
+    if (chunks == 0) {
+      if (deleted_any) measure(gid, cutoff);
+      return Status::OK();
+    }
+    deleted_any = true;
     LogGroupInfo updated = std::move(*g);
     updated.stored_bytes = std::max<int64_t>(0, updated.stored_bytes - static_cast<int64_t>(bytes));
     batch.Put(meta_, k::GroupKey(p, name), k::EncodeGroupRecord(updated));
     if (Status s = Write(&batch, "sweep expired events"); !s.ok()) return s;
     {
       std::lock_guard swept_lock(swept_mu_);
-      auto [pos, inserted] = swept_.try_emplace(gid, cutoff);
-      if (!inserted) pos->second = std::max(pos->second, cutoff);
+      Swept& sw = swept_[gid];
+      sw.cutoff = std::max(sw.cutoff, cutoff);
     }
+    if (!more) measure(gid, cutoff);
     st->chunks_deleted += chunks;
     st->events_deleted += events;
     st->bytes_deleted += bytes;
+    it.reset();
+    lock.unlock();
+    if (control.between_batches && !control.between_batches()) {
+      if (more) measure(gid, cutoff);
+      *stopped = true;
+      return Status::OK();
+    }
     if (!more) return Status::OK();
   }
 }
 
-Status RocksLogStore::CompactRange() {
-  // Flush every CF first: the WAL can only be dropped once all of them are flushed.
-  rocksdb::FlushOptions fo;
-  if (rocksdb::Status s = db_->Flush(fo, handles_); !s.ok()) return FromRocks(s, "flush");
-  rocksdb::CompactRangeOptions cro;
-  cro.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
-  std::map<uint64_t, int64_t> swept;
+std::vector<RocksLogStore::SweptRange> RocksLogStore::SweptRanges(uint64_t gid,
+                                                                 int64_t cutoff) const {
+  // Per group: its chunks and directory entries below the cutoff, and its stream index.
+  return {{events_, k::GroupChunksBegin(gid), k::ChunkKey({gid, cutoff, 0})},
+          {index_, k::DirPrefix(gid), k::DirKey({gid, cutoff, 0})},
+          {index_, k::GroupStreamIndexPrefix(gid),
+           k::PrefixSuccessor(k::GroupStreamIndexPrefix(gid))}};
+}
+
+uint64_t RocksLogStore::SweptRangeBytes(uint64_t gid, int64_t cutoff) {
+  uint64_t bytes = 0;
+  for (const SweptRange& r : SweptRanges(gid, cutoff)) {
+    rocksdb::Range range(r.begin, r.end);
+    rocksdb::SizeApproximationOptions sao;
+    sao.include_memtables = true;
+    sao.include_files = true;
+    uint64_t size = 0;
+    if (db_->GetApproximateSizes(sao, r.cf, &range, 1, &size).ok()) bytes += size;
+  }
+  return bytes;
+}
+
+void RocksLogStore::KeepSwept(const std::map<uint64_t, Swept>& swept) {
+  std::lock_guard lock(swept_mu_);
+  for (const auto& [g, kept] : swept) {
+    Swept& sw = swept_[g];
+    sw.cutoff = std::max(sw.cutoff, kept.cutoff);
+    sw.bytes_at_sweep = std::max(sw.bytes_at_sweep, kept.bytes_at_sweep);
+  }
+}
+
+Status RocksLogStore::CompactRange(const CompactControl& control, CompactStats* stats) {
+  CompactStats local;
+  CompactStats& cs = stats != nullptr ? *stats : local;
+  cs = {};
+  std::map<uint64_t, Swept> swept;
   {
     std::lock_guard lock(swept_mu_);
     swept.swap(swept_);
   }
+  if (control.gentle && swept.empty()) return Status::OK();  // never the whole database
+  if (control.gentle) {
+    // Ranges RocksDB's own compactions have emptied need nothing more. Partly live batches
+    // below the cutoff stay in the range: "emptied" = at most 1/8 of the size right after the
+    // sweep is left, plus slack.
+    for (auto it = swept.begin(); it != swept.end();) {
+      const uint64_t now_bytes = SweptRangeBytes(it->first, it->second.cutoff);
+      if (now_bytes <= it->second.bytes_at_sweep / 8 + control.reclaimed_slack_bytes) {
+        ++cs.ranges_reclaimed;
+        it = swept.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    if (swept.empty()) return Status::OK();
+  }
+  // Flush every CF first: the WAL can only be dropped once all of them are flushed.
+  rocksdb::FlushOptions fo;
+  if (rocksdb::Status s = db_->Flush(fo, handles_); !s.ok()) {
+    KeepSwept(swept);
+    return FromRocks(s, "flush");
+  }
+  rocksdb::CompactRangeOptions cro;
+  cro.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
+  cro.exclusive_manual_compaction = false;
+  if (control.gentle) cro.max_subcompactions = 1;
+  cro.canceled = control.canceled;
+  auto cancelled = [&] { return control.canceled != nullptr && control.canceled->load(); };
   if (swept.empty()) {
     for (auto* cf : {meta_, index_, events_}) {
-      if (rocksdb::Status s = db_->CompactRange(cro, cf, nullptr, nullptr); !s.ok()) {
-        return FromRocks(s, "compact");
+      if (cancelled()) {
+        cs.cancelled = true;
+        return Status::OK();
       }
+      rocksdb::Status s = db_->CompactRange(cro, cf, nullptr, nullptr);
+      if (!s.ok() && cancelled()) {
+        cs.cancelled = true;
+        return Status::OK();
+      }
+      if (!s.ok()) return FromRocks(s, "compact");
     }
     return Status::OK();
   }
   // Only the ranges sweeps deleted from: the cost follows the expired data, not the database
   // (a full compaction rewrites every live byte and slows concurrent ingest for seconds).
-  // Per group: its chunks and directory entries below the cutoff, and its stream index.
-  Status result = Status::OK();
-  for (const auto& [gid, cutoff] : swept) {
-    const std::string ranges[3][2] = {
-        {k::GroupChunksBegin(gid), k::ChunkKey({gid, cutoff, 0})},
-        {k::DirPrefix(gid), k::DirKey({gid, cutoff, 0})},
-        {k::GroupStreamIndexPrefix(gid), k::PrefixSuccessor(k::GroupStreamIndexPrefix(gid))}};
-    rocksdb::ColumnFamilyHandle* const cfs[3] = {events_, index_, index_};
-    for (int i = 0; i < 3 && result.ok(); ++i) {
-      rocksdb::Slice begin(ranges[i][0]), end(ranges[i][1]);
-      if (rocksdb::Status s = db_->CompactRange(cro, cfs[i], &begin, &end); !s.ok()) {
-        result = FromRocks(s, "compact");
+  for (auto it = swept.begin(); it != swept.end(); ++it) {
+    for (const SweptRange& r : SweptRanges(it->first, it->second.cutoff)) {
+      rocksdb::Slice begin(r.begin), end(r.end);
+      rocksdb::Status s =
+          cancelled() ? rocksdb::Status::Incomplete() : db_->CompactRange(cro, r.cf, &begin, &end);
+      if (!s.ok()) {  // keep this group and the rest for the next call
+        KeepSwept(std::map<uint64_t, Swept>(it, swept.end()));
+        if (cancelled()) {
+          cs.cancelled = true;
+          return Status::OK();
+        }
+        return FromRocks(s, "compact");
       }
     }
-    if (!result.ok()) {  // keep the rest for the next call
-      std::lock_guard lock(swept_mu_);
-      for (const auto& [g, c] : swept) {
-        auto [pos, inserted] = swept_.try_emplace(g, c);
-        if (!inserted) pos->second = std::max(pos->second, c);
-      }
-      return result;
-    }
+    ++cs.ranges_compacted;
   }
   return Status::OK();
 }

@@ -100,8 +100,9 @@ def dir_bytes(path):
     return total
 
 
-def sweep(server):
-    status, _, body = server.http("POST", "/_cwlogd/sweep", body=b"{}",
+def sweep(server, request=None):
+    status, _, body = server.http("POST", "/_cwlogd/sweep",
+                                  body=json.dumps(request or {}).encode(),
                                   headers={"Content-Type": "application/json"}, timeout=300)
     if status != 200:
         raise AssertionError(f"POST /_cwlogd/sweep -> {status} {body!r}")
@@ -328,6 +329,43 @@ class RetentionTest(ServerTestCase):
         self.assertEqual(group_info(self.logs, g)["storedBytes"],
                          new_bytes + len("after the sweep"))
         self.assertEqual(self.messages(stream_events(self.logs, g, "old")), ["after the sweep"])
+
+    def test_gentle_pass_reclaims_the_disk_after_its_delay(self):
+        # The background job's pass ({"gentle": true}): paced deletes, then after the reclaim
+        # delay whatever RocksDB has not reclaimed on its own is compacted (nothing else is
+        # written here, so the pass compacts).
+        g = "/ret/gentle"
+        self.make_stream(g, "old")
+        self.make_stream(g, "new")
+        t = now_ms()
+        old_bytes = 0
+        for k in range(16):
+            batch = big_batch(t - 3 * DAY_MS + k * 1000, 1000, 1000, self.rng, f"g{k}-")
+            self.put(g, "old", batch)
+            old_bytes += message_bytes(batch)
+        new = [{"timestamp": t - 1000, "message": "new"}]
+        self.put(g, "new", new)
+        self.logs.put_retention_policy(logGroupName=g, retentionInDays=1)
+        disk_before = dir_bytes(self.server.data_dir)
+        r = sweep(self.server, {"gentle": True, "reclaimDelayMs": 200})
+        disk_after = dir_bytes(self.server.data_dir)
+        print(f"\n  gentle pass: {r}; data dir {disk_before} -> {disk_after} bytes")
+        self.assertTrue(r["gentle"])
+        self.assertEqual((r["deletedChunks"], r["deletedBytes"]), (16, old_bytes))
+        self.assertGreaterEqual(r["reclaimWaitMs"], 200)
+        self.assertEqual(r["rangesCompacted"] + r["rangesReclaimed"], 1, r)
+        self.assertFalse(r["cancelled"])
+        self.assertLess(r["diskBytesAfter"], r["diskBytesBefore"] - old_bytes // 2, r)
+        self.assertLess(disk_after, disk_before - old_bytes // 2)
+        self.assertEqual(group_info(self.logs, g)["storedBytes"], 3)
+        self.assertEqual(self.messages(filter_all(self.logs, logGroupName=g)), ["new"])
+        # Nothing left: the next gentle pass neither deletes nor waits.
+        r = sweep(self.server, {"gentle": True, "reclaimDelayMs": 60000})
+        self.assertEqual((r["deletedChunks"], r["reclaimWaitMs"], r["compacted"]), (0, 0, False))
+        for bad in ({"gentle": "yes"}, {"reclaimDelayMs": -1}, {"reclaimDelayMs": 1.5}):
+            status, _, body = self.server.http("POST", "/_cwlogd/sweep",
+                                               body=json.dumps(bad).encode())
+            self.assertEqual(status, 400, body)
 
     def test_other_groups_are_untouched_by_a_sweep(self):
         t = now_ms()
@@ -560,11 +598,12 @@ class BackgroundSweepTest(unittest.TestCase):
             self.assertLess(time.monotonic(), deadline, "background sweep did not run")
             time.sleep(0.2)
         self.assertIn("retention sweep every 1 s", server.stderr_text())
-        # The log line comes after the compaction that follows the deletes.
+        # The log line comes after the deletes; the pass then waits its reclaim delay (60 s).
         while "retention sweep: " not in server.stderr_text():
             self.assertLess(time.monotonic(), deadline, "no log line for the sweep")
             time.sleep(0.2)
-        # A graceful stop with the job idle is prompt.
+        self.assertIn("reclaim check in 60000 ms", server.stderr_text())
+        # A graceful stop in the middle of that pass is prompt: it is cancelled.
         start = time.monotonic()
         self.assertEqual(server.stop(), 0)
         self.assertLess(time.monotonic() - start, 4.0)
