@@ -258,17 +258,16 @@ class TlsClientsTest(CertDirMixin, unittest.TestCase):
         self.assert_still_serving()
 
 
-class TlsLimitsTest(CertDirMixin, unittest.TestCase):
-    """Timeouts and the connection cap hold for TLS connections (small limits, own server)."""
+class TlsServerPerClass(CertDirMixin):
+    """One TLS server per test class, started with SERVER_ARGS."""
 
-    MAX_CONNECTIONS = 8
+    SERVER_ARGS = []
 
     @classmethod
     def setUpClass(cls):
         cls.make_certs()
         try:
-            cls.server = start_tls_server(cls.cert, cls.key, [
-                "--idle-timeout-seconds", "2", "--max-connections", str(cls.MAX_CONNECTIONS)])
+            cls.server = start_tls_server(cls.cert, cls.key, cls.SERVER_ARGS)
         except Exception:
             cls.remove_certs()
             raise
@@ -290,6 +289,12 @@ class TlsLimitsTest(CertDirMixin, unittest.TestCase):
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.1)
+
+
+class TlsTimeoutsTest(TlsServerPerClass, unittest.TestCase):
+    """The idle timeout bounds TLS handshakes and idle TLS connections (own server, 2 s)."""
+
+    SERVER_ARGS = ["--idle-timeout-seconds", "2"]
 
     def test_a_stalled_handshake_is_cut_off(self):
         socks = []
@@ -328,12 +333,23 @@ class TlsLimitsTest(CertDirMixin, unittest.TestCase):
             self.assertTrue(wait_closed(s, 30), "idle TLS connection still open")
         self.health_soon()
 
+
+class TlsConnectionCapTest(TlsServerPerClass, unittest.TestCase):
+    """--max-connections counts TLS connections, handshaken or not (default idle timeout, so
+    the connections holding the slots stay open)."""
+
+    MAX_CONNECTIONS = 8
+    SERVER_ARGS = ["--max-connections", str(MAX_CONNECTIONS)]
+
     def test_the_connection_cap_counts_tls_connections(self):
         socks = []
         try:
-            for _ in range(self.MAX_CONNECTIONS):
-                socks.append(socket.create_connection(("127.0.0.1", self.server.port),
-                                                      timeout=10))
+            for i in range(self.MAX_CONNECTIONS):
+                if i % 2:
+                    socks.append(tls_socket(self.server))  # handshake done
+                else:
+                    socks.append(socket.create_connection(("127.0.0.1", self.server.port),
+                                                          timeout=10))  # no handshake yet
             with self.assertRaises((ssl.SSLError, OSError)):
                 tls_socket(self.server).close()
         finally:
