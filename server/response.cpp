@@ -80,6 +80,11 @@ HttpResponse JsonResponse(unsigned http_version, const std::string& request_id,
   return BaseResponse(http_version, request_id, status, DumpJson(body), content_type);
 }
 
+HttpResponse JsonTextResponse(unsigned http_version, const std::string& request_id,
+                              std::string json_text) {
+  return BaseResponse(http_version, request_id, 200, std::move(json_text), kAmzJson11);
+}
+
 HttpResponse ErrorResponse(unsigned http_version, const std::string& request_id,
                            const api::ApiError& error, std::string_view content_type) {
   nlohmann::json body = {{"__type", error.type}, {"message", error.message}};

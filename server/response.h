@@ -28,6 +28,10 @@ HttpResponse JsonResponse(unsigned http_version, const std::string& request_id,
                           const nlohmann::json& body, unsigned status = 200,
                           std::string_view content_type = kAmzJson11);
 
+// The same, with a body already written as JSON text (api::RenderedJson).
+HttpResponse JsonTextResponse(unsigned http_version, const std::string& request_id,
+                              std::string json_text);
+
 // error.http_status with body {"__type": type, "message": message} and X-Amzn-ErrorType.
 HttpResponse ErrorResponse(unsigned http_version, const std::string& request_id,
                            const api::ApiError& error, std::string_view content_type = kAmzJson11);

@@ -210,6 +210,9 @@ HttpResponse Router::HandleLogs(HttpRequest& request, const std::string& request
   if (auto* error = std::get_if<api::ApiError>(&result)) {
     return ErrorResponse(version, request_id, *error);
   }
+  if (auto* text = std::get_if<api::RenderedJson>(&result)) {
+    return JsonTextResponse(version, request_id, std::move(text->text));
+  }
   return JsonResponse(version, request_id, std::get<nlohmann::json>(result));
 }
 

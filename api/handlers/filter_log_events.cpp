@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "api/detail/common.h"
+#include "api/detail/json_text.h"
 #include "api/detail/tokens.h"
 #include "api/handlers/handlers.h"
 
@@ -84,7 +85,11 @@ ApiResult HandleFilterLogEvents(const nlohmann::json& request, Context& ctx) {
   query.stream_name_prefix = stream_prefix;
 
   const size_t max_events = static_cast<size_t>(limit.value_or(kMaxLimit));
-  nlohmann::json events = nlohmann::json::array();
+  // The response is written as text while scanning (members in AWS's order), not as a DOM:
+  // a page is up to 10,000 events / 1 MB.
+  RenderedJson out;
+  out.text += "{\"events\":[";
+  size_t page_events = 0;
   size_t page_bytes = 0;
   size_t scanned_bytes = 0;
   bool more = false;
@@ -103,32 +108,39 @@ ApiResult HandleFilterLogEvents(const nlohmann::json& request, Context& ctx) {
             return true;
           }
           size_t size = e.message.size() + detail::kEventOverheadBytes;
-          if (events.size() == max_events || page_bytes + size > detail::kMaxPageBytes) {
+          if (page_events == max_events || page_bytes + size > detail::kMaxPageBytes) {
             more = true;  // a match that does not fit: it starts the next page
             return false;
           }
           page_bytes += size;
-          events.push_back({{"logStreamName", e.stream_name},
-                            {"timestamp", e.key.timestamp},
-                            {"message", e.message},
-                            {"ingestionTime", e.ingestion_time},
-                            {"eventId", detail::EventId(e.key, group->id)}});
+          out.text += page_events++ == 0 ? "{\"logStreamName\":" : ",{\"logStreamName\":";
+          detail::AppendJsonString(out.text, e.stream_name);
+          out.text += ",\"timestamp\":";
+          detail::AppendJsonInt(out.text, e.key.timestamp);
+          out.text += ",\"message\":";
+          detail::AppendJsonString(out.text, e.message);
+          out.text += ",\"ingestionTime\":";
+          detail::AppendJsonInt(out.text, e.ingestion_time);
+          out.text += ",\"eventId\":";
+          detail::AppendJsonString(out.text, detail::EventId(e.key, group->id));
+          out.text += '}';
           consumed = e.key;
           return true;
         });
     if (!s.ok()) return FromStorage(s);
   }
 
-  nlohmann::json out = {{"events", std::move(events)},
-                        {"searchedLogStreams", nlohmann::json::array()}};
+  out.text += "],\"searchedLogStreams\":[]";
   if (more && consumed) {
-    out["nextToken"] = detail::TokenWriter(kTokenKind)
-                           .U64(static_cast<uint64_t>(consumed->timestamp))
-                           .U64(consumed->sequence)
-                           .U64(consumed->index)
-                           .U64(digest)
-                           .Finish();
+    out.text += ",\"nextToken\":";
+    detail::AppendJsonString(out.text, detail::TokenWriter(kTokenKind)
+                                           .U64(static_cast<uint64_t>(consumed->timestamp))
+                                           .U64(consumed->sequence)
+                                           .U64(consumed->index)
+                                           .U64(digest)
+                                           .Finish());
   }
+  out.text += '}';
   return out;
 }
 

@@ -59,6 +59,7 @@ class ApiFixture {
       FAIL_CHECK(op << " failed: " << e->type << ": " << e->message);
       return json();
     }
+    if (auto* text = std::get_if<RenderedJson>(&r)) return json::parse(text->text);
     return std::get<json>(r);
   }
   // The error; fails the test when the call succeeded.
@@ -66,6 +67,10 @@ class ApiFixture {
     ApiResult r = Call(op, body);
     if (auto* j = std::get_if<json>(&r)) {
       FAIL_CHECK(op << " unexpectedly succeeded: " << j->dump());
+      return ApiError{};
+    }
+    if (auto* text = std::get_if<RenderedJson>(&r)) {
+      FAIL_CHECK(op << " unexpectedly succeeded: " << text->text);
       return ApiError{};
     }
     return std::get<ApiError>(r);

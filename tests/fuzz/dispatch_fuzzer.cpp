@@ -86,6 +86,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (error->http_status != 400 && error->http_status != 500) __builtin_trap();
     nlohmann::json rendered = {{"__type", error->type}, {"message", error->message}};
     (void)rendered.dump();  // throws (and so crashes the fuzzer) on invalid UTF-8
+  } else if (auto* text = std::get_if<cwlogd::api::RenderedJson>(&result)) {
+    // Written without a DOM: it must still parse as a JSON object (nlohmann rejects invalid
+    // UTF-8 and bad escapes).
+    const nlohmann::json out = nlohmann::json::parse(text->text, nullptr, false);
+    if (out.is_discarded() || !out.is_object()) __builtin_trap();
   } else {
     const nlohmann::json& out = std::get<nlohmann::json>(result);
     if (!out.is_object()) __builtin_trap();

@@ -1,0 +1,20 @@
+// JSON text written straight into a string, for the responses that carry pages of events
+// (GetLogEvents, FilterLogEvents): building an nlohmann DOM of 10,000 events and then dumping
+// it cost most of such a call. The output is what nlohmann's dump (with error_handler replace)
+// would accept as equal: the same escapes, invalid UTF-8 replaced by U+FFFD.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace cwlogd::api::detail {
+
+// Appends `value` as a quoted JSON string: `"` `\` and control characters escaped, valid
+// UTF-8 copied as is, each byte of an invalid sequence replaced by U+FFFD.
+void AppendJsonString(std::string& out, std::string_view value);
+
+// Appends `value` as a JSON number.
+void AppendJsonInt(std::string& out, int64_t value);
+
+}  // namespace cwlogd::api::detail
