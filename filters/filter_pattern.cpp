@@ -64,6 +64,19 @@ class TermPattern final : public CompiledPattern {
     return false;
   }
 
+  // A matching message inside `bytes` contains every required term and at least one `?`
+  // term; excluded terms say nothing about the other messages of the block.
+  bool MayMatchWithin(std::string_view bytes) const override {
+    for (const Needle& n : required_) {
+      if (!n.FoundIn(bytes)) return false;
+    }
+    if (optional_.empty()) return true;
+    for (const Needle& n : optional_) {
+      if (n.FoundIn(bytes)) return true;
+    }
+    return false;
+  }
+
  private:
   std::vector<Needle> required_;
   std::vector<Needle> excluded_;
@@ -188,6 +201,10 @@ int FilterPattern::regex_count() const { return impl_->regex_count(); }
 
 bool FilterPattern::Matches(std::string_view message) const {
   return impl_->Match(message, nullptr);
+}
+
+bool FilterPattern::MayMatchWithin(std::string_view bytes) const {
+  return impl_->MayMatchWithin(bytes);
 }
 
 bool FilterPattern::Match(std::string_view message, ExtractedValues* values) const {

@@ -60,6 +60,12 @@ class FilterPattern {
   // Like Matches, and on a match fills `values` (cleared first) when it is not null.
   bool Match(std::string_view message, ExtractedValues* values) const;
 
+  // A prefilter for scans: false only when no message that lies whole inside `bytes` (for
+  // example a decompressed block of many messages) can match, so the block can be skipped
+  // without looking at its messages one by one. True whenever unsure: only term patterns
+  // answer false (a required term, or every `?` term, absent from the block).
+  bool MayMatchWithin(std::string_view bytes) const;
+
   // For filters/ internals (metric_filter.cpp).
   const detail::CompiledPattern& impl() const { return *impl_; }
 

@@ -403,6 +403,10 @@ std::string EncodeChunk(uint64_t stream_id, int64_t ingestion_time, int64_t min_
 }
 
 bool DecodeChunk(std::string_view payload, int64_t min_timestamp, DecodedChunk* out) {
+  return DecompressChunk(payload, out) && ParseChunkBody(min_timestamp, out);
+}
+
+bool DecompressChunk(std::string_view payload, DecodedChunk* out) {
   if (payload.empty()) return false;
   char format = payload[0];
   payload.remove_prefix(1);
@@ -422,7 +426,10 @@ bool DecodeChunk(std::string_view payload, int64_t min_timestamp, DecodedChunk* 
   } else {
     return false;
   }
+  return true;
+}
 
+bool ParseChunkBody(int64_t min_timestamp, DecodedChunk* out) {
   std::string_view in = out->body;
   uint64_t ingestion = 0, count = 0;
   if (!GetVarint64(&in, &out->stream_id) || !GetVarint64(&in, &ingestion) ||

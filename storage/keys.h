@@ -156,5 +156,9 @@ struct DecodedChunk {
 };
 // The payload must outlive `out` when it was stored uncompressed. False on corruption.
 bool DecodeChunk(std::string_view payload, int64_t min_timestamp, DecodedChunk* out);
+// DecodeChunk in two steps, for scans that look at the body before paying for its events:
+// DecompressChunk sets out->body (and nothing else), ParseChunkBody the rest.
+bool DecompressChunk(std::string_view payload, DecodedChunk* out);
+bool ParseChunkBody(int64_t min_timestamp, DecodedChunk* out);
 
 }  // namespace cwlogd::storage::keys

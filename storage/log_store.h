@@ -84,6 +84,11 @@ struct StreamScanQuery {
   std::optional<EventKey> cursor;
 };
 
+// A prefilter on a chunk's decompressed body (many messages with framing bytes between them):
+// false when no event of the chunk can be wanted, so the scan skips it without decoding its
+// events. It may say true for chunks without a wanted event (the visitor still decides).
+using ChunkBodyFilter = std::function<bool(std::string_view body)>;
+
 struct GroupScanQuery {
   int64_t start_time = std::numeric_limits<int64_t>::min();  // inclusive
   int64_t end_time = std::numeric_limits<int64_t>::max();    // exclusive
@@ -91,6 +96,8 @@ struct GroupScanQuery {
   // At most one of these narrows the streams searched; neither = every stream of the group.
   std::optional<std::vector<std::string>> stream_names;
   std::optional<std::string> stream_name_prefix;
+  // When set, chunks it rejects are skipped: the visitor never sees their events.
+  ChunkBodyFilter chunk_body_filter;
 };
 
 struct PutEventsRequest {

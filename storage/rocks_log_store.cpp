@@ -179,7 +179,10 @@ class RocksLogStore final : public LogStore {
   };
   void KeepSwept(const std::map<uint64_t, Swept>& swept);
 
-  Status LoadChunk(const rocksdb::ReadOptions& ro, ChunkCursor* c);
+  // Reads and decodes c->ref's chunk. With a `body_filter` that rejects the decompressed body,
+  // the events are not decoded and *skipped is set (c->chunk.events is then empty).
+  Status LoadChunk(const rocksdb::ReadOptions& ro, ChunkCursor* c,
+                   const ChunkBodyFilter& body_filter = {}, bool* skipped = nullptr);
   Status ScanStreamForward(const rocksdb::ReadOptions& ro, const LogStreamInfo& s,
                            uint64_t group_id, const StreamScanQuery& q, const EventVisitor& visit);
   Status ScanStreamBackward(const rocksdb::ReadOptions& ro, const LogStreamInfo& s,
@@ -188,12 +191,12 @@ class RocksLogStore final : public LogStore {
 
   // Forward k-way merge over chunks listed by `index_it` (ascending (min ts, sequence)).
   // `parse` turns an index entry into a ChunkRef; `name_of` gives the stream name of a chunk's
-  // stream, or nullptr to skip the chunk.
+  // stream, or nullptr to skip the chunk. Chunks whose body `body_filter` rejects are skipped.
   Status MergeForward(const rocksdb::ReadOptions& ro, rocksdb::Iterator* index_it,
                       const std::function<bool(const rocksdb::Iterator&, ChunkRef*)>& parse,
                       const std::function<const std::string*(uint64_t)>& name_of,
                       int64_t start_time, int64_t end_time, const std::optional<EventKey>& after,
-                      const EventVisitor& visit);
+                      const EventVisitor& visit, const ChunkBodyFilter& body_filter = {});
 
   StorageOptions options_;
   std::unique_ptr<rocksdb::DB> db_;
@@ -654,14 +657,21 @@ Result<PutEventsResult> RocksLogStore::PutLogEvents(const Partition& p,
 // ---------------------------------------------------------------------------------------------
 // Reading events.
 
-Status RocksLogStore::LoadChunk(const rocksdb::ReadOptions& ro, ChunkCursor* c) {
+Status RocksLogStore::LoadChunk(const rocksdb::ReadOptions& ro, ChunkCursor* c,
+                                const ChunkBodyFilter& body_filter, bool* skipped) {
   rocksdb::Status s = db_->Get(ro, events_, k::ChunkKey(c->ref.id), &c->pinned);
   if (!s.ok()) {
     if (s.IsNotFound()) return Status::Corruption("index points at a missing chunk");
     return FromRocks(s, "read chunk");
   }
-  if (!k::DecodeChunk(ToView(c->pinned), c->ref.id.min_timestamp, &c->chunk) ||
-      c->chunk.events.empty()) {
+  if (!k::DecompressChunk(ToView(c->pinned), &c->chunk)) return Status::Corruption("bad chunk");
+  if (body_filter && !body_filter(c->chunk.body)) {
+    // None of its events can be wanted: skip the per-event decoding, most of a scan's cost.
+    c->chunk.events.clear();
+    if (skipped != nullptr) *skipped = true;
+    return Status::OK();
+  }
+  if (!k::ParseChunkBody(c->ref.id.min_timestamp, &c->chunk) || c->chunk.events.empty()) {
     return Status::Corruption("bad chunk");
   }
   return Status::OK();
@@ -678,7 +688,8 @@ Status RocksLogStore::MergeForward(
     const rocksdb::ReadOptions& ro, rocksdb::Iterator* it,
     const std::function<bool(const rocksdb::Iterator&, ChunkRef*)>& parse,
     const std::function<const std::string*(uint64_t)>& name_of, int64_t start_time,
-    int64_t end_time, const std::optional<EventKey>& after, const EventVisitor& visit) {
+    int64_t end_time, const std::optional<EventKey>& after, const EventVisitor& visit,
+    const ChunkBodyFilter& body_filter) {
   std::vector<std::unique_ptr<ChunkCursor>> owned;  // cursors in use or retired
   std::vector<ChunkCursor*> heap;
   std::vector<std::unique_ptr<ChunkCursor>> spare;  // retired cursors, reused
@@ -738,7 +749,13 @@ Status RocksLogStore::MergeForward(
       }
       c->ref = ref;
       c->stream_name = *name;
-      if (Status s = LoadChunk(ro, c.get()); !s.ok()) return s;
+      bool skipped = false;
+      if (Status s = LoadChunk(ro, c.get(), body_filter, &skipped); !s.ok()) return s;
+      if (skipped) {
+        c->pinned.Reset();
+        spare.push_back(std::move(c));
+        continue;
+      }
       const auto& evs = c->chunk.events;
       // Events ascend by (timestamp, index), so "not yet wanted" is a prefix.
       auto first = std::partition_point(evs.begin(), evs.end(), [&](const k::DecodedEvent& e) {
@@ -1001,7 +1018,7 @@ Status RocksLogStore::ScanGroup(const Partition& p, std::string_view group,
            k::DecodeChunkInfo(ToView(i.value()), ref->id.min_timestamp, &ref->info);
   };
   Status s = MergeForward(ro, it.get(), parse, name_of, query.start_time, query.end_time,
-                          query.after, visit);
+                          query.after, visit, query.chunk_body_filter);
   if (!s.ok()) return s;
   return lookup_error;
 }

@@ -139,6 +139,9 @@ class CompiledPattern {
 
   virtual bool Match(std::string_view message, ExtractedValues* values) const = 0;
 
+  // See FilterPattern::MayMatchWithin. Default: maybe.
+  virtual bool MayMatchWithin(std::string_view) const { return true; }
+
   // Matches and, on a match, resolves each reference (`$name` / `$3` for space-delimited,
   // `$.path` for JSON); unresolvable ones stay nullopt. Default: no references resolve.
   virtual bool MatchAndResolve(std::string_view message,

@@ -494,3 +494,53 @@ TEST_CASE("Concurrent writers to one group lose nothing", "[storage][concurrency
 
 }  // namespace
 }  // namespace cwlogd::storage
+
+namespace cwlogd::storage {
+namespace {
+
+TEST_CASE("ScanGroup skips the chunks its body filter rejects, keeping merge order",
+          "[storage][scan]") {
+  TempDir dir;
+  auto store = OpenStore(dir.path());
+  REQUIRE(store->CreateLogGroup(kP, Group("g")).ok());
+  REQUIRE(store->CreateLogStream(kP, "g", "a", kT0).ok());
+  REQUIRE(store->CreateLogStream(kP, "g", "b", kT0).ok());
+  // Interleaved batches of two streams; only some batches hold "NEEDLE".
+  for (int batch = 0; batch < 20; ++batch) {
+    std::vector<InputEvent> events;
+    for (int i = 0; i < 50; ++i) {
+      std::string message = "batch " + std::to_string(batch) + " event " + std::to_string(i);
+      if (batch % 7 == 3 && i == 25) message += " NEEDLE";
+      events.push_back({kT0 + batch * 100 + i * 2 + (batch % 2), message});
+    }
+    Put(*store, "g", batch % 2 == 0 ? "a" : "b", events);
+  }
+  auto scan = [&](const ChunkBodyFilter& filter, size_t* visited) {
+    GroupScanQuery q;
+    q.chunk_body_filter = filter;
+    std::vector<std::string> hits;
+    *visited = 0;
+    REQUIRE(store->ScanGroup(kP, "g", q, [&](const EventView& e) {
+                   ++*visited;
+                   if (e.message.find("NEEDLE") != std::string_view::npos) {
+                     hits.push_back(std::string(e.stream_name) + ":" + std::string(e.message));
+                   }
+                   return true;
+                 })
+                .ok());
+    return hits;
+  };
+  size_t all_visited = 0, filtered_visited = 0;
+  const auto all = scan({}, &all_visited);
+  const auto filtered = scan(
+      [](std::string_view body) { return body.find("NEEDLE") != std::string_view::npos; },
+      &filtered_visited);
+  CHECK(all_visited == 1000);
+  CHECK(all == filtered);  // same matches, same (timestamp) order
+  REQUIRE(all.size() == 3);  // batches 3, 10 and 17
+  CHECK(all[0] == "b:batch 3 event 25 NEEDLE");
+  CHECK(filtered_visited == 150);  // only the three chunks that hold the term were decoded
+}
+
+}  // namespace
+}  // namespace cwlogd::storage
