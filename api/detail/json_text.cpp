@@ -99,4 +99,14 @@ void AppendJsonInt(std::string& out, int64_t value) {
   out.append(buf, static_cast<size_t>(end - buf));
 }
 
+void AppendEventMembers(std::string& out, int64_t timestamp, std::string_view message,
+                        int64_t ingestion_time) {
+  out += "\"timestamp\":";
+  AppendJsonInt(out, timestamp);
+  out += ",\"message\":";
+  AppendJsonString(out, message);
+  out += ",\"ingestionTime\":";
+  AppendJsonInt(out, ingestion_time);
+}
+
 }  // namespace cwlogd::api::detail

@@ -17,4 +17,9 @@ void AppendJsonString(std::string& out, std::string_view value);
 // Appends `value` as a JSON number.
 void AppendJsonInt(std::string& out, int64_t value);
 
+// Appends the members every event shape shares, in AWS's order and without braces:
+// "timestamp":T,"message":"M","ingestionTime":I
+void AppendEventMembers(std::string& out, int64_t timestamp, std::string_view message,
+                        int64_t ingestion_time);
+
 }  // namespace cwlogd::api::detail

@@ -123,12 +123,8 @@ ApiResult HandleFilterLogEvents(const nlohmann::json& request, Context& ctx) {
           page_bytes += size;
           out.text += page_events++ == 0 ? "{\"logStreamName\":" : ",{\"logStreamName\":";
           detail::AppendJsonString(out.text, e.stream_name);
-          out.text += ",\"timestamp\":";
-          detail::AppendJsonInt(out.text, e.key.timestamp);
-          out.text += ",\"message\":";
-          detail::AppendJsonString(out.text, e.message);
-          out.text += ",\"ingestionTime\":";
-          detail::AppendJsonInt(out.text, e.ingestion_time);
+          out.text += ',';
+          detail::AppendEventMembers(out.text, e.key.timestamp, e.message, e.ingestion_time);
           out.text += ",\"eventId\":";
           detail::AppendJsonString(out.text, detail::EventId(e.key, group->id));
           out.text += '}';

@@ -110,12 +110,8 @@ ApiResult HandleGetLogEvents(const nlohmann::json& request, Context& ctx) {
   out.text += "{\"events\":[";
   for (size_t i = 0; i < page.size(); ++i) {
     const PageEvent& e = page[i];
-    out.text += i == 0 ? "{\"timestamp\":" : ",{\"timestamp\":";
-    detail::AppendJsonInt(out.text, e.key.timestamp);
-    out.text += ",\"message\":";
-    detail::AppendJsonString(out.text, e.message);
-    out.text += ",\"ingestionTime\":";
-    detail::AppendJsonInt(out.text, e.ingestion_time);
+    out.text += i == 0 ? "{" : ",{";
+    detail::AppendEventMembers(out.text, e.key.timestamp, e.message, e.ingestion_time);
     out.text += '}';
   }
   out.text += "],\"nextForwardToken\":";
