@@ -11,6 +11,8 @@
 namespace cwlogd::api {
 
 inline constexpr int32_t kMaxMetricFiltersPerGroup = 100;  // limits.md §3
+// Metric (and, in AWS, subscription) filters per group whose pattern contains a %regex%.
+inline constexpr int32_t kMaxRegexFiltersPerGroup = 5;  // limits.md §3, filter-patterns.md §3.3
 
 ApiResult HandlePutMetricFilter(const nlohmann::json& request, Context& ctx);
 ApiResult HandleDescribeMetricFilters(const nlohmann::json& request, Context& ctx);

@@ -154,7 +154,31 @@ ApiResult HandlePutMetricFilter(const json& request, Context& ctx) {
     return FromStorage(g.status());
   }
   std::string error;
-  if (!CompileMetricFilter(def, &error)) return ApiError::InvalidParameter(error);
+  auto compiled = CompileMetricFilter(def, &error);
+  if (!compiled) return ApiError::InvalidParameter(error);
+  if (compiled->pattern().regex_count() > 0) {
+    // The regex quota (limits.md §3): other filters of the group whose pattern has a %regex%.
+    // The filter this call replaces does not count. Checked here rather than inside the store's
+    // atomic write, so two concurrent puts of new regex filters can both pass it.
+    int32_t others = 0;
+    storage::MetricFilterQuery query;
+    query.log_group = def.log_group;
+    auto count = [&](const storage::MetricFilterDefinition& existing) {
+      if (existing.filter_name == def.filter_name) return true;
+      auto other = MetricFilterCache::Shared().Get(existing);
+      if (other != nullptr && other->evaluator.pattern().regex_count() > 0) ++others;
+      return true;
+    };
+    storage::Status listed = metrics->ListMetricFilters(ctx.partition, query, count);
+    if (!listed.ok()) return FromStorage(listed);
+    if (others >= kMaxRegexFiltersPerGroup) {
+      // AWS documents the quota but not its error; the code is AWS's usual one for quotas and
+      // the message is our own wording.
+      return ApiError::LimitExceeded(
+          "A log group can have at most 5 metric and subscription filters whose filter pattern "
+          "contains a regular expression.");
+    }
+  }
 
   storage::Status s = metrics->PutMetricFilter(ctx.partition, def, kMaxMetricFiltersPerGroup);
   if (s.code() == storage::Status::Code::kFailedPrecondition) return ApiError::LimitExceeded();

@@ -184,6 +184,21 @@ class MetricFilterApiTest(MetricsTestCase):
             ["metricFilterCount"], 100)
 
 
+    def test_limit_of_5_regex_filter_patterns_per_group(self):
+        self.logs.create_log_group(logGroupName="g")
+        for i, pattern in enumerate(["%ERROR%", "%a|b%", "{ $.level = %WARN% }",
+                                     "[ip=%^10\\.%, rest]", "[a=%x%, b=%y%]"]):
+            self.metric_filter("g", f"re{i}", pattern, "M", "NS", "1")
+        self.metric_filter("g", "plain", "ERROR", "M", "NS", "1")  # no regex: not counted
+        err = self.assertClientError("LimitExceededException", None, self.metric_filter, "g",
+                                     "re5", "%timeout%", "M", "NS", "1")
+        self.assertIn("regular expression", err["Error"]["Message"])
+        self.metric_filter("g", "re0", "%FATAL%", "M", "NS", "1")  # replacing is fine
+        names = [f["filterName"] for f in
+                 self.logs.describe_metric_filters(logGroupName="g")["metricFilters"]]
+        self.assertEqual(sorted(names), ["plain", "re0", "re1", "re2", "re3", "re4"])
+
+
 class MetricFilterIngestTest(MetricsTestCase):
     def test_nginx_bytes_and_event_count_per_minute(self):
         self.make_stream("nginx", "access")
