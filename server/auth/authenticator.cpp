@@ -32,6 +32,12 @@ Authenticator SigV4Authenticator(std::shared_ptr<const CredentialStore> store,
           now = std::move(now)](const HttpRequest& request) -> AuthResult {
     std::variant<Identity, AuthError> result = verifier->Verify(ToSignable(request), now());
     if (auto* error = std::get_if<AuthError>(&result)) {
+      // CloudWatch metrics is query-compatible: its clients read the query code (protocol.md
+      // §4.4), whichever of its three protocols the request used.
+      if (IsMetricsRequest(request)) {
+        return api::ApiError{std::move(error->query_code), std::move(error->message),
+                             error->query_http_status};
+      }
       return api::ApiError{std::move(error->type), std::move(error->message), error->http_status};
     }
     Identity& id = std::get<Identity>(result);

@@ -184,21 +184,28 @@ std::string SkewText(int64_t skew_seconds) {
 
 }  // namespace
 
+// Query codes: the AWS common errors; statuses as protocol.md §4.4 gives them. RequestExpired is
+// not in the spec: 400 is the status AWS's common-errors list gives it.
 AuthError AuthError::MissingToken() {
-  return {"MissingAuthenticationTokenException", "Missing Authentication Token", 400};
+  return {"MissingAuthenticationTokenException", "Missing Authentication Token", 400,
+          "MissingAuthenticationToken", 403};
 }
 AuthError AuthError::UnrecognizedClient() {
   return {"UnrecognizedClientException", "The security token included in the request is invalid.",
-          400};
+          400, "InvalidClientTokenId", 403};
 }
 AuthError AuthError::SignatureMismatch() {
-  return {"InvalidSignatureException", std::string(kMismatchMessage), 400};
+  return {"InvalidSignatureException", std::string(kMismatchMessage), 400, "SignatureDoesNotMatch",
+          403};
 }
 AuthError AuthError::Incomplete(std::string msg) {
-  return {"IncompleteSignatureException", std::move(msg), 400};
+  return {"IncompleteSignatureException", std::move(msg), 400, "IncompleteSignature", 400};
 }
 AuthError AuthError::InvalidSignature(std::string msg) {
-  return {"InvalidSignatureException", std::move(msg), 400};
+  return {"InvalidSignatureException", std::move(msg), 400, "SignatureDoesNotMatch", 403};
+}
+AuthError AuthError::Expired(std::string msg) {
+  return {"InvalidSignatureException", std::move(msg), 400, "RequestExpired", 400};
 }
 
 namespace {
@@ -571,17 +578,14 @@ std::variant<Identity, AuthError> Verifier::Verify(const SignableRequest& reques
 
   const int64_t skew = options_.max_skew_seconds;
   if (*request_time < now_epoch_seconds - skew) {
-    return AuthError::InvalidSignature("Signature expired: " + amz_date + " is now earlier than " +
-                                       FormatAmzDate(now_epoch_seconds - skew) + " (" +
-                                       FormatAmzDate(now_epoch_seconds) + " - " + SkewText(skew) +
-                                       ")");
+    return AuthError::Expired("Signature expired: " + amz_date + " is now earlier than " +
+                              FormatAmzDate(now_epoch_seconds - skew) + " (" +
+                              FormatAmzDate(now_epoch_seconds) + " - " + SkewText(skew) + ")");
   }
   if (*request_time > now_epoch_seconds + skew) {
-    return AuthError::InvalidSignature("Signature not yet current: " + amz_date +
-                                       " is still later than " +
-                                       FormatAmzDate(now_epoch_seconds + skew) + " (" +
-                                       FormatAmzDate(now_epoch_seconds) + " + " + SkewText(skew) +
-                                       ")");
+    return AuthError::Expired("Signature not yet current: " + amz_date + " is still later than " +
+                              FormatAmzDate(now_epoch_seconds + skew) + " (" +
+                              FormatAmzDate(now_epoch_seconds) + " + " + SkewText(skew) + ")");
   }
   return Identity{auth.access_key_id, credential->account_id, auth.region, auth.service};
 }

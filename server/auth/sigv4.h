@@ -22,12 +22,20 @@ struct AuthError {
   std::string type;       // e.g. "InvalidSignatureException"
   std::string message;    // AWS's text (spec §4.4)
   int http_status = 400;  // every SigV4 failure is a 400 for the JSON services
+  // The same failure as query-compatible services (CloudWatch metrics, in all three of its
+  // protocols) report it: the query error code and its status (spec §4.4), e.g.
+  // "SignatureDoesNotMatch" and 403.
+  std::string query_code;
+  int query_http_status = 403;
 
   static AuthError MissingToken();
   static AuthError UnrecognizedClient();
   static AuthError SignatureMismatch();
   static AuthError Incomplete(std::string msg);
+  // A bad credential scope (date, service, region): SignatureDoesNotMatch for query services.
   static AuthError InvalidSignature(std::string msg);
+  // The request time is outside the allowed clock skew: RequestExpired for query services.
+  static AuthError Expired(std::string msg);
 };
 
 // The parts of `Authorization: AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...`.

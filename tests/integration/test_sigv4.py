@@ -181,8 +181,46 @@ class SigV4RealClientsTest(SigV4Server):
         with self.assertRaises(h.ClientError) as cm:
             cw("wrong").list_metrics()
         err = cm.exception.response["Error"]
-        self.assertIn(err["Code"], ("InvalidSignatureException", "SignatureDoesNotMatch"), err)
+        self.assertEqual(err["Code"], "SignatureDoesNotMatch", err)
         self.assertEqual(err["Message"], MSG_MISMATCH)
+
+    def test_cloudwatch_metrics_auth_errors_use_the_query_codes(self):
+        # CloudWatch is a query-compatible service: clients see SignatureDoesNotMatch and
+        # InvalidClientTokenId (HTTP 403), not the Logs JSON names.
+        def cw(key, secret):
+            return h.boto3.session.Session().client(
+                "cloudwatch", endpoint_url=self.server.endpoint, region_name="us-east-1",
+                aws_access_key_id=key, aws_secret_access_key=secret,
+                config=h.Config(retries={"max_attempts": 1}))
+        cases = [(KEY_A, "wrong", "SignatureDoesNotMatch", MSG_MISMATCH),
+                 ("AKIAUNKNOWNKEY000000", "x", "InvalidClientTokenId", MSG_UNRECOGNIZED)]
+        for key, secret, code, message in cases:
+            with self.subTest(code=code):
+                with self.assertRaises(h.ClientError) as cm:
+                    cw(key, secret).list_metrics()
+                response = cm.exception.response
+                self.assertEqual((response["Error"]["Code"], response["Error"]["Message"]),
+                                 (code, message))
+                self.assertEqual(response["ResponseMetadata"]["HTTPStatusCode"], 403)
+        # The Logs API on the same server keeps its own names.
+        with self.assertRaises(h.ClientError) as cm:
+            self.server.client(access_key=KEY_A, secret_key="wrong").describe_log_groups()
+        self.assertEqual(cm.exception.response["Error"]["Code"], "InvalidSignatureException")
+
+    def test_cloudwatch_auth_errors_with_aws_cli_v2_query_protocol(self):
+        exe = h.find_aws_v2()
+        if exe is None:
+            self.skipTest("aws CLI v2 not installed")
+        cli = h.AwsCli(exe, "v2")
+        r = cli.run(self.server, "cloudwatch", "list-metrics", access_key=KEY_CLI)
+        self.assertEqual(r.returncode, 0, r)
+        r = cli.run(self.server, "cloudwatch", "list-metrics", access_key=KEY_CLI_WRONG)
+        self.assertNotEqual(r.returncode, 0, r)
+        self.assertIn("(SignatureDoesNotMatch)", r.stderr)
+        self.assertIn("The request signature we calculated does not match", r.stderr)
+        r = cli.run(self.server, "cloudwatch", "list-metrics", access_key="AKIANOTINTHEFILE")
+        self.assertNotEqual(r.returncode, 0, r)
+        self.assertIn("(InvalidClientTokenId)", r.stderr)
 
     def _cli(self, label, finder):
         exe = finder()

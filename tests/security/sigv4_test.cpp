@@ -238,6 +238,8 @@ TEST_CASE("SigV4 rejects a tampered body, wrong secret, unknown key and tampered
     CHECK(e.type == "InvalidSignatureException");
     CHECK(e.message == kMismatch);
     CHECK(e.http_status == 400);
+    CHECK(e.query_code == "SignatureDoesNotMatch");
+    CHECK(e.query_http_status == 403);
   }
   SECTION("a body with a byte appended") {
     r.body += " ";
@@ -250,6 +252,7 @@ TEST_CASE("SigV4 rejects a tampered body, wrong secret, unknown key and tampered
     auto e = ExpectError(v2, r, now);
     CHECK(e.type == "InvalidSignatureException");
     CHECK(e.message == kMismatch);
+    CHECK(e.query_code == "SignatureDoesNotMatch");
   }
   SECTION("an access key id not in the credentials file") {
     auth::CredentialStore empty;
@@ -257,6 +260,8 @@ TEST_CASE("SigV4 rejects a tampered body, wrong secret, unknown key and tampered
     auto e = ExpectError(v2, r, now);
     CHECK(e.type == "UnrecognizedClientException");
     CHECK(e.message == "The security token included in the request is invalid.");
+    CHECK(e.query_code == "InvalidClientTokenId");
+    CHECK(e.query_http_status == 403);
   }
   SECTION("a signed header changed after signing") {
     *r.header("x-amz-target") = "Logs_20140328.DeleteLogGroup";
@@ -335,12 +340,15 @@ TEST_CASE("SigV4 enforces the clock skew with AWS's messages", "[security][sigv4
 
   auto expired = ExpectError(verifier, v.request, k20240101T120000Z + 301);
   CHECK(expired.type == "InvalidSignatureException");
+  CHECK(expired.query_code == "RequestExpired");
+  CHECK(expired.query_http_status == 400);
   CHECK(expired.message ==
         "Signature expired: 20240101T120000Z is now earlier than 20240101T120001Z "
         "(20240101T120501Z - 5 min.)");
 
   auto early = ExpectError(verifier, v.request, k20240101T120000Z - 301);
   CHECK(early.type == "InvalidSignatureException");
+  CHECK(early.query_code == "RequestExpired");
   CHECK(early.message ==
         "Signature not yet current: 20240101T120000Z is still later than 20240101T115959Z "
         "(20240101T115459Z + 5 min.)");
@@ -381,11 +389,15 @@ TEST_CASE("SigV4 reports missing and malformed authentication like AWS",
     auto e = ExpectError(verifier, r, now);
     CHECK(e.type == "MissingAuthenticationTokenException");
     CHECK(e.message == "Missing Authentication Token");
+    CHECK(e.query_code == "MissingAuthenticationToken");
+    CHECK(e.query_http_status == 403);
   }
   SECTION("a Bearer token") {
     a = "Bearer abc";
     auto e = ExpectError(verifier, r, now);
     CHECK(e.type == "IncompleteSignatureException");
+    CHECK(e.query_code == "IncompleteSignature");
+    CHECK(e.query_http_status == 400);
     CHECK(e.message ==
           "Authorization header requires 'Credential' parameter. Authorization header requires "
           "'Signature' parameter. Authorization header requires 'SignedHeaders' parameter. "
