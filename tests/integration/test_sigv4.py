@@ -222,6 +222,31 @@ class SigV4RealClientsTest(SigV4Server):
         self.assertNotEqual(r.returncode, 0, r)
         self.assertIn("(InvalidClientTokenId)", r.stderr)
 
+    def test_cloudwatch_query_protocol_expired_and_missing_auth_codes(self):
+        body = b"Action=ListMetrics&Version=2010-08-01"
+
+        def post(when=None, signed=True):
+            headers = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
+            request = AWSRequest(method="POST", url=self.server.endpoint + "/", data=body,
+                                 headers=headers)
+            if signed:
+                signer = botocore.auth.SigV4Auth(Credentials(KEY_A, SECRET_A), "monitoring",
+                                                 "us-east-1")
+                with mock.patch.object(botocore.auth, "get_current_datetime",
+                                       return_value=when or datetime.datetime.utcnow()):
+                    signer.add_auth(request)
+            return raw_post(self.server, dict(request.prepare().headers), body)
+
+        status, resp = post()
+        self.assertEqual(status, 200, resp)
+        old = datetime.datetime.utcnow() - datetime.timedelta(minutes=20)
+        for when, signed, code, http_status in [(old, True, "RequestExpired", 400),
+                                                (None, False, "MissingAuthenticationToken", 403)]:
+            with self.subTest(code=code):
+                status, resp = post(when, signed)
+                self.assertEqual(status, http_status, resp)
+                self.assertIn(f"<Code>{code}</Code>".encode(), resp)
+
     def _cli(self, label, finder):
         exe = finder()
         if exe is None:
