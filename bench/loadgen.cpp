@@ -248,7 +248,7 @@ void PutMetricFilters(const std::string& group, int count) {
       R"("filterName":"bytes","filterPattern":"[ip, id, user, timestamp, request, status_code, size, ...]","metricTransformations":[{"metricName":"BytesTransferred","metricNamespace":"Bench","metricValue":"$size","unit":"Bytes"}])",
       R"("filterName":"5xx","filterPattern":"[ip, id, user, timestamp, request, status_code = 5*, ...]","metricTransformations":[{"metricName":"ServerErrors","metricNamespace":"Bench","metricValue":"1","dimensions":{"Status":"$status_code"}}])",
       R"("filterName":"posts","filterPattern":"POST","metricTransformations":[{"metricName":"Posts","metricNamespace":"Bench","metricValue":"1","defaultValue":0}])",
-      R"("filterName":"json-errors","filterPattern":"{ $.level = "ERROR" }","metricTransformations":[{"metricName":"JsonErrors","metricNamespace":"Bench","metricValue":"1"}])",
+      R"("filterName":"json-errors","filterPattern":"{ $.level = \"ERROR\" }","metricTransformations":[{"metricName":"JsonErrors","metricNamespace":"Bench","metricValue":"1"}])",
   };
   Client c;
   std::string out;
