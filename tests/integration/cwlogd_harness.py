@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import ssl
 import subprocess
 import tempfile
@@ -246,6 +247,28 @@ class CwlogdServer:
                                     headers={"Content-Type": "application/json"})
         if status != 200:
             raise RuntimeError(f"POST /_cwlogd/clock -> {status} {body!r}")
+
+
+def drip_until_closed(socks, drip, seconds, pause=0.5):
+    """Slow-client pattern: sends `drip` on each socket every `pause` s until the server has
+    closed them all or `seconds` have passed. Returns (closed flags, elapsed seconds)."""
+    closed = [False] * len(socks)
+    start = time.monotonic()
+    while not all(closed) and time.monotonic() - start < seconds:
+        for i, s in enumerate(socks):
+            if closed[i]:
+                continue
+            try:
+                s.sendall(drip)
+                s.settimeout(0.05)
+                if s.recv(1) == b"":
+                    closed[i] = True
+            except socket.timeout:
+                pass
+            except (BrokenPipeError, ConnectionResetError):
+                closed[i] = True
+        time.sleep(pause)
+    return closed, time.monotonic() - start
 
 
 def _read_text(path):

@@ -551,24 +551,8 @@ class SlowAndGreedyClientsTest(unittest.TestCase):
                 s = socket.create_connection(("127.0.0.1", self.server.port), timeout=10)
                 s.sendall(b"POST / HTTP/1.1\r\nHost: x\r\n")
                 socks.append(s)
-            start = time.monotonic()
             # Keep dripping one header byte per 0.5 s: the request deadline must still expire.
-            closed = [False] * len(socks)
-            while not all(closed) and time.monotonic() - start < 8:
-                for i, s in enumerate(socks):
-                    if closed[i]:
-                        continue
-                    try:
-                        s.sendall(b"X")
-                        s.settimeout(0.05)
-                        if s.recv(1) == b"":
-                            closed[i] = True
-                    except socket.timeout:
-                        pass
-                    except (BrokenPipeError, ConnectionResetError):
-                        closed[i] = True
-                time.sleep(0.5)
-            elapsed = time.monotonic() - start
+            closed, elapsed = h.drip_until_closed(socks, b"X", 8)
             self.assertTrue(all(closed), f"slow connections still open after {elapsed:.1f} s")
             self.assertLess(elapsed, 6)
         finally:

@@ -94,14 +94,16 @@ def wait_closed(sock, within_s):
     return False
 
 
-class TlsClientsTest(CertDirMixin, unittest.TestCase):
-    """Real clients against an HTTPS server: trusted via the CA bundle, refused without it."""
+class TlsServerPerClass(CertDirMixin):
+    """One TLS server per test class, started with SERVER_ARGS."""
+
+    SERVER_ARGS = []
 
     @classmethod
     def setUpClass(cls):
         cls.make_certs()
         try:
-            cls.server = start_tls_server(cls.cert, cls.key)
+            cls.server = start_tls_server(cls.cert, cls.key, cls.SERVER_ARGS)
         except Exception:
             cls.remove_certs()
             raise
@@ -110,6 +112,23 @@ class TlsClientsTest(CertDirMixin, unittest.TestCase):
     def tearDownClass(cls):
         cls.server.discard()
         cls.remove_certs()
+
+    def health_soon(self):
+        """Health over TLS succeeds, allowing a few seconds for earlier connections to go."""
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                status, _, body = self.server.http("GET", "/_cwlogd/health", timeout=10)
+                self.assertEqual(status, 200, body)
+                return
+            except (OSError, http.client.HTTPException):
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+
+
+class TlsClientsTest(TlsServerPerClass, unittest.TestCase):
+    """Real clients against an HTTPS server: trusted via the CA bundle, refused without it."""
 
     def setUp(self):
         self.server.reset()
@@ -258,39 +277,6 @@ class TlsClientsTest(CertDirMixin, unittest.TestCase):
         self.assert_still_serving()
 
 
-class TlsServerPerClass(CertDirMixin):
-    """One TLS server per test class, started with SERVER_ARGS."""
-
-    SERVER_ARGS = []
-
-    @classmethod
-    def setUpClass(cls):
-        cls.make_certs()
-        try:
-            cls.server = start_tls_server(cls.cert, cls.key, cls.SERVER_ARGS)
-        except Exception:
-            cls.remove_certs()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.discard()
-        cls.remove_certs()
-
-    def health_soon(self):
-        """Health over TLS succeeds, allowing a few seconds for earlier connections to go."""
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                status, _, body = self.server.http("GET", "/_cwlogd/health", timeout=10)
-                self.assertEqual(status, 200, body)
-                return
-            except (OSError, http.client.HTTPException):
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
-
-
 class TlsTimeoutsTest(TlsServerPerClass, unittest.TestCase):
     """The idle timeout bounds TLS handshakes and idle TLS connections (own server, 2 s)."""
 
@@ -304,22 +290,7 @@ class TlsTimeoutsTest(TlsServerPerClass, unittest.TestCase):
                 s.sendall(b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03")  # ClientHello start
                 socks.append(s)
             # Drip one more byte every 0.5 s: the handshake deadline must still expire.
-            closed = [False] * len(socks)
-            deadline = time.monotonic() + 30
-            while not all(closed) and time.monotonic() < deadline:
-                for i, s in enumerate(socks):
-                    if closed[i]:
-                        continue
-                    try:
-                        s.sendall(b"\x00")
-                        s.settimeout(0.05)
-                        if s.recv(1) == b"":
-                            closed[i] = True
-                    except socket.timeout:
-                        pass
-                    except (BrokenPipeError, ConnectionResetError):
-                        closed[i] = True
-                time.sleep(0.5)
+            closed, _ = h.drip_until_closed(socks, b"\x00", 30)
             self.assertTrue(all(closed), "slow handshakes still open")
         finally:
             for s in socks:
