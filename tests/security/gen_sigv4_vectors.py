@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generates tests/security/data/sigv4_vectors.json: requests signed by botocore's own SigV4 signer
+"""Generates tests/security/vectors/sigv4_vectors.json: requests signed by botocore's own SigV4 signer
 (botocore.auth.SigV4Auth) at fixed times, with botocore's canonical request, string to sign and
 signature. The C++ verifier must reproduce every one of them (tests/security/sigv4_test.cpp).
 
@@ -20,7 +20,7 @@ import botocore.auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "sigv4_vectors.json")
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "vectors", "sigv4_vectors.json")
 
 KEY_ID = "AKIDEXAMPLE"
 SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"

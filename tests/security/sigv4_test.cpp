@@ -1,5 +1,5 @@
 // SigV4 verification: AWS's documented example values, requests signed by botocore's own signer
-// (data/sigv4_vectors.json, made by gen_sigv4_vectors.py), and every way a request can fail,
+// (vectors/sigv4_vectors.json, made by gen_sigv4_vectors.py), and every way a request can fail,
 // each with AWS's error type and message (spec protocol.md §4.4).
 #include <catch2/catch.hpp>
 
@@ -92,7 +92,7 @@ struct Vector {
 };
 
 std::vector<Vector> LoadVectors() {
-  std::ifstream in(std::string(CWLOGD_SECURITY_DATA_DIR) + "/sigv4_vectors.json");
+  std::ifstream in(std::string(CWLOGD_SIGV4_VECTORS_DIR) + "/sigv4_vectors.json");
   REQUIRE(in.good());
   std::stringstream text;
   text << in.rdbuf();
