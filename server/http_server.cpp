@@ -41,6 +41,14 @@ namespace {
 constexpr std::chrono::seconds kLingerTime{2};
 constexpr size_t kLingerMaxBytes = 64u << 20;
 
+// A body is read from the socket in steps of at most the read buffer's free capacity (Beast
+// caps one step at 64 KiB). Left to grow on its own, the buffer stays near 512 bytes because
+// the parser drains it after every step, and a 170 KB PutLogEvents body took ~365 recv calls
+// (each with its Asio executor and timer work). Bodies above kLargeBodyBytes get a buffer of
+// kBodyReadStep bytes, kept for the connection's later requests.
+constexpr size_t kLargeBodyBytes = 8u << 10;
+constexpr size_t kBodyReadStep = 64u << 10;
+
 }  // namespace
 
 // State shared by the listener and every session. Declared before `ioc` in Impl so that it
@@ -154,6 +162,10 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
   void ReadBody() {
     if (parser_->is_done()) return OnRead({}, 0);  // no body
+    const auto length = parser_->content_length();
+    if ((!length || *length > kLargeBodyBytes) && buffer_.capacity() < kBodyReadStep) {
+      buffer_.reserve(kBodyReadStep);
+    }
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&Session::OnRead, this->shared_from_this()));
   }
