@@ -5,6 +5,7 @@
 #include <lz4.h>
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
 
 namespace cwlogd::storage::keys {
@@ -427,6 +428,16 @@ bool DecompressChunk(std::string_view payload, DecodedChunk* out) {
     return false;
   }
   return true;
+}
+
+void OwnChunkBody(DecodedChunk* out) {
+  if (out->body.empty() || out->body.data() == out->owned.get()) return;
+  if (out->owned_capacity < out->body.size()) {
+    out->owned_capacity = std::max<size_t>(out->body.size(), 2 * out->owned_capacity);
+    out->owned = std::make_unique_for_overwrite<char[]>(out->owned_capacity);
+  }
+  std::memcpy(out->owned.get(), out->body.data(), out->body.size());
+  out->body = std::string_view(out->owned.get(), out->body.size());
 }
 
 bool ParseChunkBody(int64_t min_timestamp, DecodedChunk* out) {

@@ -160,5 +160,8 @@ bool DecodeChunk(std::string_view payload, int64_t min_timestamp, DecodedChunk* 
 // DecompressChunk sets out->body (and nothing else), ParseChunkBody the rest.
 bool DecompressChunk(std::string_view payload, DecodedChunk* out);
 bool ParseChunkBody(int64_t min_timestamp, DecodedChunk* out);
+// Copies a body that points into the payload (stored uncompressed) into out->owned, so the
+// chunk no longer needs the payload.
+void OwnChunkBody(DecodedChunk* out);
 
 }  // namespace cwlogd::storage::keys

@@ -16,6 +16,7 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -24,6 +25,7 @@
 
 #include "storage/detail/rocks_metric_store.h"
 #include "storage/detail/rocks_fault_handling.h"
+#include "storage/detail/scan_helper.h"
 #include "storage/keys.h"
 #include "storage/log_store.h"
 #include "storage/metric_keys.h"
@@ -64,8 +66,7 @@ struct ChunkRef {
 struct ChunkCursor {
   ChunkRef ref;
   std::string_view stream_name;
-  rocksdb::PinnableSlice pinned;
-  k::DecodedChunk chunk;
+  k::DecodedChunk chunk;  // owns its body: valid after the chunk reader moves on
   size_t pos = 0;
 
   EventKey key() const {
@@ -74,6 +75,43 @@ struct ChunkCursor {
   EventKey KeyAt(size_t i) const {
     return {chunk.events[i].timestamp, ref.id.sequence, static_cast<uint32_t>(i)};
   }
+};
+
+// Reads a scan's chunks through one events-CF iterator instead of a Get per chunk. A Get
+// copies a value that is still in the memtable into its result (~30% of a rare-term scan
+// over freshly written chunks); an iterator's value is used in place. Scans ask for chunks
+// mostly in key order, so the iterator usually gets there with one Next() (or Prev()).
+class ChunkReader {
+ public:
+  ChunkReader(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* events,
+              const rocksdb::ReadOptions& ro)
+      : it_(db->NewIterator(ro, events)) {}
+
+  // Sets *value to the stored value of `key`, valid until the next call. NotFound if absent.
+  rocksdb::Status Find(const std::string& key, std::string_view* value) {
+    const rocksdb::Slice target(key);
+    if (it_->Valid()) {
+      const int order = it_->key().compare(target);
+      if (order < 0) {
+        it_->Next();
+      } else if (order > 0) {
+        it_->Prev();
+      }
+      if (it_->Valid() && it_->key() == target) return Found(value);
+    }
+    it_->Seek(target);
+    if (it_->Valid() && it_->key() == target) return Found(value);
+    if (!it_->status().ok()) return it_->status();
+    return rocksdb::Status::NotFound();
+  }
+
+ private:
+  rocksdb::Status Found(std::string_view* value) {
+    *value = ToView(it_->value());
+    return rocksdb::Status::OK();
+  }
+
+  std::unique_ptr<rocksdb::Iterator> it_;
 };
 
 // Holds a RocksDB snapshot for the duration of one read.
@@ -181,7 +219,7 @@ class RocksLogStore final : public LogStore {
 
   // Reads and decodes c->ref's chunk. With a `body_filter` that rejects the decompressed body,
   // the events are not decoded and *skipped is set (c->chunk.events is then empty).
-  Status LoadChunk(const rocksdb::ReadOptions& ro, ChunkCursor* c,
+  Status LoadChunk(ChunkReader& reader, ChunkCursor* c,
                    const ChunkBodyFilter& body_filter = {}, bool* skipped = nullptr);
   Status ScanStreamForward(const rocksdb::ReadOptions& ro, const LogStreamInfo& s,
                            uint64_t group_id, const StreamScanQuery& q, const EventVisitor& visit);
@@ -657,14 +695,17 @@ Result<PutEventsResult> RocksLogStore::PutLogEvents(const Partition& p,
 // ---------------------------------------------------------------------------------------------
 // Reading events.
 
-Status RocksLogStore::LoadChunk(const rocksdb::ReadOptions& ro, ChunkCursor* c,
+Status RocksLogStore::LoadChunk(ChunkReader& reader, ChunkCursor* c,
                                 const ChunkBodyFilter& body_filter, bool* skipped) {
-  rocksdb::Status s = db_->Get(ro, events_, k::ChunkKey(c->ref.id), &c->pinned);
+  std::string_view payload;
+  rocksdb::Status s = reader.Find(k::ChunkKey(c->ref.id), &payload);
   if (!s.ok()) {
     if (s.IsNotFound()) return Status::Corruption("index points at a missing chunk");
     return FromRocks(s, "read chunk");
   }
-  if (!k::DecompressChunk(ToView(c->pinned), &c->chunk)) return Status::Corruption("bad chunk");
+  if (!k::DecompressChunk(payload, &c->chunk)) return Status::Corruption("bad chunk");
+  // An uncompressed body still points at the payload, which the reader's next move frees.
+  k::OwnChunkBody(&c->chunk);
   if (body_filter && !body_filter(c->chunk.body)) {
     // None of its events can be wanted: skip the per-event decoding, most of a scan's cost.
     c->chunk.events.clear();
@@ -690,6 +731,7 @@ Status RocksLogStore::MergeForward(
     const std::function<const std::string*(uint64_t)>& name_of, int64_t start_time,
     int64_t end_time, const std::optional<EventKey>& after, const EventVisitor& visit,
     const ChunkBodyFilter& body_filter) {
+  ChunkReader chunks(db_.get(), events_, ro);
   std::vector<std::unique_ptr<ChunkCursor>> owned;  // cursors in use or retired
   std::vector<ChunkCursor*> heap;
   std::vector<std::unique_ptr<ChunkCursor>> spare;  // retired cursors, reused
@@ -698,14 +740,33 @@ Status RocksLogStore::MergeForward(
   // Smallest min timestamp of the chunks the index has not handed out yet.
   constexpr int64_t kNone = std::numeric_limits<int64_t>::max();
   int64_t next_min = kNone;
-  bool exhausted = false;
+  bool exhausted = false;   // the index range and `ahead` are both used up
+  bool index_done = false;  // the index range is used up
   ChunkRef ref;
+
+  // Index entries taken from the index, in index order, each with its chunk loaded or not.
+  struct Ahead {
+    std::unique_ptr<ChunkCursor> cursor;
+    bool loaded = false;
+    bool skipped = false;  // the body filter rejected it
+    Status status;
+  };
+  std::deque<Ahead> ahead;
+
+  // Read-ahead: once kSkipsBeforeReadAhead chunks in a row were rejected by the body filter
+  // (a search for a rare term), index entries are taken kReadAhead at a time and their chunks
+  // loaded, decompressed and filtered on two threads. A page that ends early has loaded at
+  // most kReadAhead chunks too many.
+  constexpr size_t kSkipsBeforeReadAhead = 4;
+  constexpr size_t kReadAhead = 16;
+  size_t skipped_in_row = 0;
+  std::optional<ChunkReader> helper_chunks;  // used only by the helper thread
+  std::unique_ptr<detail::ScanHelper> helper;  // declared last: joined before the rest goes
 
   auto qualifies_after = [&](const EventKey& key) { return !after || key > *after; };
   auto retire = [&](ChunkCursor* c) {
     for (auto& o : owned) {
       if (o.get() == c) {
-        c->pinned.Reset();
         spare.push_back(std::move(o));
         o = std::move(owned.back());
         owned.pop_back();
@@ -714,23 +775,17 @@ Status RocksLogStore::MergeForward(
     }
   };
 
-  // Loads index entries while they may hold an event not after the current best.
-  auto refill = [&]() -> Status {
-    while (!exhausted) {
+  // Moves the next index entry that may hold a wanted event into `ahead`, if any.
+  auto take_index_entry = [&]() -> Status {
+    while (!index_done) {
       if (!it->Valid()) {
         if (!it->status().ok()) return FromRocks(it->status(), "scan index");
-        exhausted = true;
-        next_min = kNone;
+        index_done = true;
         break;
       }
       if (!parse(*it, &ref)) return Status::Corruption("bad index entry");
       if (ref.id.min_timestamp >= end_time) {
-        exhausted = true;
-        next_min = kNone;
-        break;
-      }
-      next_min = ref.id.min_timestamp;
-      if (!heap.empty() && next_min > heap.front()->chunk.events[heap.front()->pos].timestamp) {
+        index_done = true;
         break;
       }
       it->Next();
@@ -740,22 +795,74 @@ Status RocksLogStore::MergeForward(
       }
       const std::string* name = name_of(ref.info.stream_id);
       if (name == nullptr) continue;
-      std::unique_ptr<ChunkCursor> c;
+      Ahead entry;
       if (!spare.empty()) {
-        c = std::move(spare.back());
+        entry.cursor = std::move(spare.back());
         spare.pop_back();
       } else {
-        c = std::make_unique<ChunkCursor>();
+        entry.cursor = std::make_unique<ChunkCursor>();
       }
-      c->ref = ref;
-      c->stream_name = *name;
-      bool skipped = false;
-      if (Status s = LoadChunk(ro, c.get(), body_filter, &skipped); !s.ok()) return s;
-      if (skipped) {
-        c->pinned.Reset();
+      entry.cursor->ref = ref;
+      entry.cursor->stream_name = *name;
+      ahead.push_back(std::move(entry));
+      break;
+    }
+    return Status::OK();
+  };
+
+  // Loads the chunks of `ahead` not loaded yet: on this thread, or with read-ahead on, on
+  // this and the helper thread, each taking the next unloaded entry until none is left.
+  auto load_ahead = [&]() {
+    std::atomic<size_t> next{0};
+    auto work = [&](ChunkReader& reader) {
+      for (size_t i = next.fetch_add(1); i < ahead.size(); i = next.fetch_add(1)) {
+        Ahead& a = ahead[i];
+        if (a.loaded) continue;
+        a.status = LoadChunk(reader, a.cursor.get(), body_filter, &a.skipped);
+        a.loaded = true;
+      }
+    };
+    if (helper && ahead.size() > 1) {
+      helper->Start([&] { work(*helper_chunks); });
+      work(chunks);
+      helper->Wait();
+    } else {
+      work(chunks);
+    }
+  };
+
+  // Loads index entries while they may hold an event not after the current best.
+  auto refill = [&]() -> Status {
+    while (!exhausted) {
+      if (ahead.empty()) {
+        const size_t want = helper ? kReadAhead : 1;
+        while (ahead.size() < want && !index_done) {
+          if (Status s = take_index_entry(); !s.ok()) return s;
+        }
+        if (ahead.empty()) {
+          exhausted = true;
+          next_min = kNone;
+          break;
+        }
+      }
+      next_min = ahead.front().cursor->ref.id.min_timestamp;
+      if (!heap.empty() && next_min > heap.front()->chunk.events[heap.front()->pos].timestamp) {
+        break;
+      }
+      if (!ahead.front().loaded) load_ahead();
+      Ahead entry = std::move(ahead.front());
+      ahead.pop_front();
+      if (!entry.status.ok()) return entry.status;
+      std::unique_ptr<ChunkCursor> c = std::move(entry.cursor);
+      if (entry.skipped) {
         spare.push_back(std::move(c));
+        if (++skipped_in_row >= kSkipsBeforeReadAhead && !helper) {
+          helper = detail::ScanHelper::TryAcquire();
+          if (helper) helper_chunks.emplace(db_.get(), events_, ro);
+        }
         continue;
       }
+      skipped_in_row = 0;
       const auto& evs = c->chunk.events;
       // Events ascend by (timestamp, index), so "not yet wanted" is a prefix.
       auto first = std::partition_point(evs.begin(), evs.end(), [&](const k::DecodedEvent& e) {
@@ -764,7 +871,6 @@ Status RocksLogStore::MergeForward(
       });
       c->pos = static_cast<size_t>(first - evs.begin());
       if (c->pos >= evs.size() || evs[c->pos].timestamp >= end_time) {
-        c->pinned.Reset();
         spare.push_back(std::move(c));
         continue;
       }
@@ -844,6 +950,7 @@ Status RocksLogStore::ScanStreamBackward(const rocksdb::ReadOptions& ro, const L
     return a.info.max_timestamp < b.info.max_timestamp;
   };
   std::vector<ChunkRef> pending;
+  ChunkReader chunks(db_.get(), events_, ro);
   std::vector<std::unique_ptr<ChunkCursor>> active_owned;
   std::vector<ChunkCursor*> active;
   CursorLess less;
@@ -885,7 +992,7 @@ Status RocksLogStore::ScanStreamBackward(const rocksdb::ReadOptions& ro, const L
     auto c = std::make_unique<ChunkCursor>();
     c->ref = ref;
     c->stream_name = s.name;
-    if (Status st = LoadChunk(ro, c.get()); !st.ok()) return st;
+    if (Status st = LoadChunk(chunks, c.get()); !st.ok()) return st;
     const auto& evs = c->chunk.events;
     // Wanted events form a prefix of the chunk (ascending order): ts < end and key < cursor.
     auto end = std::partition_point(evs.begin(), evs.end(), [&](const k::DecodedEvent& e) {
