@@ -67,17 +67,27 @@ class TermPattern final : public CompiledPattern {
   // A matching message inside `bytes` contains every required term and at least one `?`
   // term; excluded terms say nothing about the other messages of the block.
   bool MayMatchWithin(std::string_view bytes) const override {
+    return MayMatch([bytes](const Needle& n) { return n.FoundIn(bytes); });
+  }
+
+  bool MayMatchIfContains(const TermPredicate& may_contain) const override {
+    return MayMatch([&may_contain](const Needle& n) { return may_contain(n.text()); });
+  }
+
+ private:
+  // True unless `contains` rules out a required term, or every `?` term.
+  template <class Contains>
+  bool MayMatch(const Contains& contains) const {
     for (const Needle& n : required_) {
-      if (!n.FoundIn(bytes)) return false;
+      if (!contains(n)) return false;
     }
     if (optional_.empty()) return true;
     for (const Needle& n : optional_) {
-      if (n.FoundIn(bytes)) return true;
+      if (contains(n)) return true;
     }
     return false;
   }
 
- private:
   std::vector<Needle> required_;
   std::vector<Needle> excluded_;
   std::vector<Needle> optional_;
@@ -205,6 +215,10 @@ bool FilterPattern::Matches(std::string_view message) const {
 
 bool FilterPattern::MayMatchWithin(std::string_view bytes) const {
   return impl_->MayMatchWithin(bytes);
+}
+
+bool FilterPattern::MayMatchIfContains(const TermPredicate& may_contain) const {
+  return impl_->MayMatchIfContains(may_contain);
 }
 
 bool FilterPattern::Match(std::string_view message, ExtractedValues* values) const {

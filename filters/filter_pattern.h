@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,6 +36,9 @@ struct ParseError {
 };
 
 // kMatchAll: empty or whitespace-only pattern (or only empty quoted terms such as `""`).
+// Whether a block of messages may contain a term (false: certainly not).
+using TermPredicate = std::function<bool(std::string_view term)>;
+
 enum class PatternKind { kMatchAll, kTerms, kRegex, kJson, kSpaceDelimited };
 
 // Values a match extracts, for TestMetricFilter.extractedValues: for space-delimited patterns
@@ -65,6 +69,10 @@ class FilterPattern {
   // without looking at its messages one by one. True whenever unsure: only term patterns
   // answer false (a required term, or every `?` term, absent from the block).
   bool MayMatchWithin(std::string_view bytes) const;
+  // The same prefilter over a summary of a block instead of its bytes: `may_contain(term)`
+  // says whether the block may contain `term` (false = certainly not). False only when it
+  // rules out a required term, or every `?` term, of a term pattern.
+  bool MayMatchIfContains(const TermPredicate& may_contain) const;
 
   // For filters/ internals (metric_filter.cpp).
   const detail::CompiledPattern& impl() const { return *impl_; }

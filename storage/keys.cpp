@@ -254,7 +254,8 @@ std::string EncodeChunkInfo(const ChunkInfo& info, int64_t min_timestamp) {
   return v;
 }
 
-bool DecodeChunkInfo(std::string_view value, int64_t min_timestamp, ChunkInfo* info) {
+bool DecodeChunkInfo(std::string_view value, int64_t min_timestamp, ChunkInfo* info,
+                     std::string_view* rest) {
   uint64_t span = 0, count = 0;
   if (!GetVarint64(&value, &info->stream_id) || !GetVarint64(&value, &span) ||
       !GetVarint64(&value, &count) || !GetVarint64(&value, &info->message_bytes)) {
@@ -263,6 +264,7 @@ bool DecodeChunkInfo(std::string_view value, int64_t min_timestamp, ChunkInfo* i
   if (count > std::numeric_limits<uint32_t>::max()) return false;
   info->max_timestamp = min_timestamp + static_cast<int64_t>(span);
   info->count = static_cast<uint32_t>(count);
+  if (rest != nullptr) *rest = value;
   return true;
 }
 

@@ -90,7 +90,8 @@ bool ParseChunkKey(std::string_view key, ChunkId* id);
 // [GroupChunksBegin(g), GroupChunksBegin(g + 1)) holds every chunk of group g.
 std::string GroupChunksBegin(uint64_t group_id);
 
-// "index" CF, group directory: 'D' <group id BE8> <ordered min ts BE8> <sequence BE8> -> ChunkInfo
+// "index" CF, group directory: 'D' <group id BE8> <ordered min ts BE8> <sequence BE8>
+//   -> ChunkInfo, then the chunk's term sketch (storage/term_sketch.h) when it has one
 inline constexpr char kDirTag = 'D';  // DO NOT CHANGE: on-disk
 std::string DirKey(const ChunkId& id);
 bool ParseDirKey(std::string_view key, ChunkId* id);
@@ -119,7 +120,9 @@ struct ChunkInfo {
 };
 // varint stream id, varint (max - min) ts, varint count, varint bytes.
 std::string EncodeChunkInfo(const ChunkInfo& info, int64_t min_timestamp);
-bool DecodeChunkInfo(std::string_view value, int64_t min_timestamp, ChunkInfo* info);
+// `rest`, when given, receives the bytes after the ChunkInfo (a directory entry's term sketch).
+bool DecodeChunkInfo(std::string_view value, int64_t min_timestamp, ChunkInfo* info,
+                     std::string_view* rest = nullptr);
 
 // Group record (value of GroupKey). `name` is not stored (it is in the key).
 std::string EncodeGroupRecord(const LogGroupInfo& g);

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "storage/status.h"
+#include "storage/term_sketch.h"
 
 namespace cwlogd::storage {
 
@@ -88,6 +89,9 @@ struct StreamScanQuery {
 // false when no event of the chunk can be wanted, so the scan skips it without decoding its
 // events. It may say true for chunks without a wanted event (the visitor still decides).
 using ChunkBodyFilter = std::function<bool(std::string_view body)>;
+// The same decision from a chunk's term sketch (storage/term_sketch.h), taken from the index
+// before the chunk is read. Only chunks big enough to carry a sketch are asked.
+using ChunkSketchFilter = std::function<bool(const TermSketch& sketch)>;
 
 struct GroupScanQuery {
   int64_t start_time = std::numeric_limits<int64_t>::min();  // inclusive
@@ -96,8 +100,10 @@ struct GroupScanQuery {
   // At most one of these narrows the streams searched; neither = every stream of the group.
   std::optional<std::vector<std::string>> stream_names;
   std::optional<std::string> stream_name_prefix;
-  // When set, chunks it rejects are skipped: the visitor never sees their events.
+  // When set, chunks they reject are skipped: the visitor never sees their events. Both may
+  // be called from two threads at once.
   ChunkBodyFilter chunk_body_filter;
+  ChunkSketchFilter chunk_sketch_filter;
 };
 
 struct PutEventsRequest {

@@ -60,6 +60,9 @@ int64_t SaturatingSub(int64_t a, int64_t b) {
 struct ChunkRef {
   k::ChunkId id;
   k::ChunkInfo info;
+  // The index value's bytes after the ChunkInfo (a directory entry's term sketch); valid only
+  // while the index iterator stays on the entry.
+  std::string_view index_tail;
 };
 
 // One decoded chunk being merged; `pos` is the event it currently offers.
@@ -234,7 +237,8 @@ class RocksLogStore final : public LogStore {
                       const std::function<bool(const rocksdb::Iterator&, ChunkRef*)>& parse,
                       const std::function<const std::string*(uint64_t)>& name_of,
                       int64_t start_time, int64_t end_time, const std::optional<EventKey>& after,
-                      const EventVisitor& visit, const ChunkBodyFilter& body_filter = {});
+                      const EventVisitor& visit, const ChunkBodyFilter& body_filter = {},
+                      const ChunkSketchFilter& sketch_filter = {});
 
   StorageOptions options_;
   std::unique_ptr<rocksdb::DB> db_;
@@ -653,6 +657,8 @@ Result<PutEventsResult> RocksLogStore::PutLogEvents(const Partition& p,
   auto s0 = ReadStream(ro, g0->id, request.stream);
   if (!s0.ok()) return s0.status();
   std::string payload = k::EncodeChunk(s0->id, request.ingestion_time, min_ts, events);
+  std::string sketch;  // appended to the directory entry only (group scans read it)
+  TermSketch::Append(events, bytes, &sketch);
 
   std::lock_guard lock(GroupMutex(p, request.group));
   auto g = ReadGroup(ro, p, request.group);
@@ -679,9 +685,9 @@ Result<PutEventsResult> RocksLogStore::PutLogEvents(const Partition& p,
   LogGroupInfo group = std::move(*g);
   group.stored_bytes += static_cast<int64_t>(bytes);
 
-  rocksdb::WriteBatch batch(payload.size() + info_value.size() * 2 + 512);
+  rocksdb::WriteBatch batch(payload.size() + sketch.size() + info_value.size() * 2 + 512);
   batch.Put(events_, k::ChunkKey(id), payload);
-  batch.Put(index_, k::DirKey(id), info_value);
+  batch.Put(index_, k::DirKey(id), info_value + sketch);
   batch.Put(index_, k::StreamIndexKey(stream.id, id), info_value);
   batch.Put(meta_, k::StreamKey(group.id, request.stream), k::EncodeStreamRecord(stream));
   batch.Put(meta_, k::GroupKey(p, request.group), k::EncodeGroupRecord(group));
@@ -730,7 +736,7 @@ Status RocksLogStore::MergeForward(
     const std::function<bool(const rocksdb::Iterator&, ChunkRef*)>& parse,
     const std::function<const std::string*(uint64_t)>& name_of, int64_t start_time,
     int64_t end_time, const std::optional<EventKey>& after, const EventVisitor& visit,
-    const ChunkBodyFilter& body_filter) {
+    const ChunkBodyFilter& body_filter, const ChunkSketchFilter& sketch_filter) {
   ChunkReader chunks(db_.get(), events_, ro);
   std::vector<std::unique_ptr<ChunkCursor>> owned;  // cursors in use or retired
   std::vector<ChunkCursor*> heap;
@@ -788,7 +794,14 @@ Status RocksLogStore::MergeForward(
         index_done = true;
         break;
       }
+      // The sketch lives in the iterator's current value: consult it before moving on.
+      bool sketch_rejects = false;
+      if (sketch_filter) {
+        std::optional<TermSketch> sketch = TermSketch::Parse(ref.index_tail);
+        sketch_rejects = sketch && !sketch_filter(*sketch);
+      }
       it->Next();
+      if (sketch_rejects) continue;
       if (ref.info.max_timestamp < start_time) continue;
       if (after && EventKey{ref.info.max_timestamp, ref.id.sequence, ref.info.count - 1} <= *after) {
         continue;
@@ -1122,10 +1135,12 @@ Status RocksLogStore::ScanGroup(const Partition& p, std::string_view group,
   it->Seek(k::DirKey({gid, SaturatingSub(lo, kMaxChunkSpanMs), 0}));
   auto parse = [](const rocksdb::Iterator& i, ChunkRef* ref) {
     return k::ParseDirKey(ToView(i.key()), &ref->id) &&
-           k::DecodeChunkInfo(ToView(i.value()), ref->id.min_timestamp, &ref->info);
+           k::DecodeChunkInfo(ToView(i.value()), ref->id.min_timestamp, &ref->info,
+                              &ref->index_tail);
   };
   Status s = MergeForward(ro, it.get(), parse, name_of, query.start_time, query.end_time,
-                          query.after, visit, query.chunk_body_filter);
+                          query.after, visit, query.chunk_body_filter,
+                          query.chunk_sketch_filter);
   if (!s.ok()) return s;
   return lookup_error;
 }

@@ -83,10 +83,15 @@ ApiResult HandleFilterLogEvents(const nlohmann::json& request, Context& ctx) {
   if (end_time && *end_time < std::numeric_limits<int64_t>::max()) query.end_time = *end_time + 1;
   query.stream_names = stream_names;
   query.stream_name_prefix = stream_prefix;
-  // A chunk (one stored batch) none of whose messages can match is skipped whole: a search for
-  // a rare term then costs a substring search per chunk instead of decoding every event.
-  // Skipped events do not count toward max_filter_scan_bytes; they cost a fraction as much.
+  // A chunk (one stored batch) none of whose messages can match is skipped whole: first from
+  // its term sketch in the index (no read at all), then from a substring search of its
+  // decompressed body, before any event is decoded. Skipped events do not count toward
+  // max_filter_scan_bytes; they cost a fraction as much.
   if (pattern->kind() == filters::PatternKind::kTerms) {
+    query.chunk_sketch_filter = [&pattern](const storage::TermSketch& sketch) {
+      return pattern->MayMatchIfContains(
+          [&sketch](std::string_view term) { return sketch.MayContain(term); });
+    };
     query.chunk_body_filter = [&pattern](std::string_view body) {
       return pattern->MayMatchWithin(body);
     };

@@ -141,6 +141,8 @@ class CompiledPattern {
 
   // See FilterPattern::MayMatchWithin. Default: maybe.
   virtual bool MayMatchWithin(std::string_view) const { return true; }
+  // See FilterPattern::MayMatchIfContains. Default: maybe.
+  virtual bool MayMatchIfContains(const TermPredicate&) const { return true; }
 
   // Matches and, on a match, resolves each reference (`$name` / `$3` for space-delimited,
   // `$.path` for JSON); unresolvable ones stay nullopt. Default: no references resolve.

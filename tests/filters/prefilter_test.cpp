@@ -70,3 +70,30 @@ TEST_CASE("A block with a matching message is never ruled out", "[filters][prefi
 }
 
 }  // namespace
+
+// MayMatchIfContains asks a summary of the block (a term sketch) about each term: the same
+// rules as MayMatchWithin, with the summary's answers standing in for a search of the bytes.
+TEST_CASE("Term patterns consult a block summary term by term", "[filters][prefilter]") {
+  const std::vector<std::string> present = {"ERROR", "timeout", "POST /api"};
+  std::vector<std::string> asked;
+  auto summary = [&](std::string_view term) {
+    asked.emplace_back(term);
+    for (const auto& p : present) {
+      if (p == term) return true;
+    }
+    return false;
+  };
+  CHECK(MustParse("ERROR timeout").MayMatchIfContains(summary));
+  CHECK_FALSE(MustParse("ERROR RAREPANIC").MayMatchIfContains(summary));
+  CHECK(MustParse("?RAREPANIC ?timeout").MayMatchIfContains(summary));
+  CHECK_FALSE(MustParse("?RAREPANIC ?FATAL").MayMatchIfContains(summary));
+  CHECK(MustParse("\"POST /api\"").MayMatchIfContains(summary));
+  CHECK(MustParse("-RAREPANIC").MayMatchIfContains(summary));  // excluded terms: no verdict
+  asked.clear();
+  CHECK_FALSE(MustParse("RAREPANIC ERROR").MayMatchIfContains(summary));
+  CHECK(asked == std::vector<std::string>{"RAREPANIC"});  // stops at the first absent term
+  for (const char* text : {"", "%RARE%", "{ $.level = \"ERROR\" }", "[ip, status = 5*]"}) {
+    CAPTURE(text);
+    CHECK(MustParse(text).MayMatchIfContains([](std::string_view) { return false; }));
+  }
+}

@@ -141,6 +141,58 @@ class FilterLogEventsTest(ServerTestCase):
         self.assertIsNone(token, "pagination does not end")
         self.assertEqual(seen, expected)
 
+    def test_term_search_over_large_and_small_batches(self):
+        # Batches of 100 events x ~50 bytes carry a term sketch in the index (chunks without
+        # the term are skipped unread); batches of 10 events are too small for one, and after
+        # four of them in a row without the term the server reads chunks ahead on two
+        # threads. Either way the results are exactly what an event-by-event search finds.
+        t = self.t0 + 5000
+        for s in ["big1", "big2", "small"]:
+            self.make_stream("g", s)
+        expected = []  # (timestamp, stream, message), in arrival order
+        for batch in range(54):
+            big = batch < 24
+            stream = "small" if not big else "big1" if batch % 2 == 0 else "big2"
+            events = []
+            for i in range(100 if big else 10):
+                n = batch * 100 + i
+                msg = f"{n:05d} GET /api/v1/items/{n * 7919 % 100000} HTTP/1.1 200 {n * 31 % 5000}"
+                if batch in (3, 11, 12, 30, 45) and i in (5, 77):
+                    msg += " RAREPANIC in worker"
+                if batch == 20 and i == 50:
+                    msg += " FATAL disk"
+                ts = t + batch * 10 + i
+                events.append((ts, msg))
+                if "RAREPANIC" in msg or "FATAL" in msg:
+                    expected.append((ts, stream, msg))
+            self.put("g", stream, events)
+        expected.sort(key=lambda e: e[0])  # stable: equal timestamps stay in arrival order
+        expected = [(stream, msg) for _, stream, msg in expected]
+
+        def search(pattern, limit):
+            seen, token = [], None
+            for _ in range(50):
+                kwargs = {"filterPattern": pattern, "limit": limit, "startTime": t}
+                if token:
+                    kwargs["nextToken"] = token
+                resp = self.filter(**kwargs)
+                seen += [(e["logStreamName"], e["message"]) for e in resp["events"]]
+                token = resp.get("nextToken")
+                if not token:
+                    return seen
+            self.fail("pagination does not end")
+
+        rare = [sm for sm in expected if "RAREPANIC" in sm[1]]
+        self.assertEqual(search("RAREPANIC", 10000), rare)
+        self.assertEqual(search("RAREPANIC", 2), rare)
+        self.assertEqual(search("\"RAREPANIC in worker\"", 3), rare)
+        self.assertEqual(search("?FATAL ?RAREPANIC", 10000), expected)
+        self.assertEqual(search("FATAL disk", 10000), [sm for sm in expected if "FATAL" in sm[1]])
+        self.assertEqual(search("NOSUCHTERM", 10000), [])
+        # A term under three bytes cannot use the sketch; it still finds every match.
+        self.assertEqual(search("FA", 10000), [sm for sm in expected if "FATAL" in sm[1]])
+        self.assertEqual(len(search("\"00 GET\"", 10000)), 54)  # event 0 of every batch
+
     def test_invalid_token(self):
         self.assertClientError("InvalidParameterException", MSG_BAD_TOKEN, self.filter,
                                nextToken="definitely-not-a-token")

@@ -545,6 +545,55 @@ TEST_CASE("ScanGroup skips the chunks its body filter rejects, keeping merge ord
   CHECK(filtered_visited == 150);  // only the three chunks that hold the term were decoded
 }
 
+// Chunks with enough message bytes carry a term sketch in their index entry; a sketch filter
+// skips them without reading the chunk. Small chunks have none and are always read.
+TEST_CASE("ScanGroup skips chunks whose term sketch rules the term out", "[storage][scan]") {
+  TempDir dir;
+  auto store = OpenStore(dir.path());
+  REQUIRE(store->CreateLogGroup(kP, Group("g")).ok());
+  REQUIRE(store->CreateLogStream(kP, "g", "a", kT0).ok());
+  const std::string filler(60, '.');
+  for (int batch = 0; batch < 20; ++batch) {
+    // Batches 0-15: 50 events of ~80 bytes (sketched); 16-19: 5 events (too small).
+    const int count = batch < 16 ? 50 : 5;
+    std::vector<InputEvent> events;
+    for (int i = 0; i < count; ++i) {
+      std::string message = "batch " + std::to_string(batch) + " event " + std::to_string(i) + filler;
+      if (batch % 5 == 2 && i == count / 2) message += " NEEDLE";
+      events.push_back({kT0 + batch * 100 + i, message});
+    }
+    Put(*store, "g", "a", events);
+  }
+  auto scan = [&](bool with_sketch, size_t* visited, size_t* sketch_calls) {
+    GroupScanQuery q;
+    if (with_sketch) {
+      q.chunk_sketch_filter = [sketch_calls](const TermSketch& sketch) {
+        ++*sketch_calls;
+        return sketch.MayContain("NEEDLE");
+      };
+    }
+    std::vector<std::string> hits;
+    REQUIRE(store->ScanGroup(kP, "g", q, [&](const EventView& e) {
+                   ++*visited;
+                   if (e.message.find("NEEDLE") != std::string_view::npos) {
+                     hits.push_back(std::string(e.message));
+                   }
+                   return true;
+                 })
+                .ok());
+    return hits;
+  };
+  size_t all_visited = 0, sketched_visited = 0, calls = 0, no_calls = 0;
+  const auto all = scan(false, &all_visited, &no_calls);
+  const auto sketched = scan(true, &sketched_visited, &calls);
+  CHECK(all == sketched);
+  REQUIRE(all.size() == 4);  // batches 2, 7, 12 and 17
+  CHECK(all_visited == 16 * 50 + 4 * 5);
+  CHECK(calls == 16);  // every big chunk, no small one
+  // Read: the three big chunks holding the term, and the four small ones.
+  CHECK(sketched_visited == 3 * 50 + 4 * 5);
+}
+
 // Long filtered scans load chunks ahead on a second thread once several in a row were
 // rejected (detail::ScanHelper). Overlapping chunks of three streams, a term in a few of them,
 // read in pages resumed after the last key seen: the same events in the same order as an
