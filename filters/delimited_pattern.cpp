@@ -83,7 +83,9 @@ class DelimitedPattern final : public CompiledPattern {
   bool Match(std::string_view message, ExtractedValues* values) const override {
     if (values != nullptr) values->clear();
     std::vector<std::string_view>& event = Scratch();
-    if (!MatchFields(message, &event)) return false;
+    // Extracted values name every field: split them all.
+    const std::size_t limit = values != nullptr ? FullSplitLimit() : SplitLimit({});
+    if (!MatchFields(message, limit, &event)) return false;
     if (values != nullptr) {
       values->reserve(event.size());
       for (std::size_t i = 0; i < event.size(); ++i) {
@@ -98,7 +100,7 @@ class DelimitedPattern final : public CompiledPattern {
                        std::vector<std::optional<ResolvedScalar>>* out) const override {
     out->assign(json_refs.size() + field_refs.size(), std::nullopt);
     std::vector<std::string_view>& event = Scratch();
-    if (!MatchFields(message, &event)) return false;
+    if (!MatchFields(message, SplitLimit(field_refs), &event)) return false;
     for (std::size_t r = 0; r < field_refs.size(); ++r) {
       const long i = EventIndexOf(field_refs[r], event.size());
       if (i < 0) continue;
@@ -170,9 +172,40 @@ class DelimitedPattern final : public CompiledPattern {
     return key;
   }
 
-  bool MatchFields(std::string_view message, std::vector<std::string_view>* event) const {
+  // SplitEvent's stop_after that tells whether the event matches and resolves every event
+  // field: without "...", k + 1 fields already mean "too many".
+  std::size_t FullSplitLimit() const {
+    return HasEllipsis() ? static_cast<std::size_t>(-1) : fields_.size();
+  }
+
+  // The same, for a match that reads only `refs`. With "..." last (`[ip, user, ...]`, the
+  // usual metric-filter shape), the fields it absorbs are never compared, so splitting stops
+  // after the k - 1 before it, unless a `$N` reference reaches past them. Saves splitting the
+  // tail of long lines (user agents) for every event and filter.
+  std::size_t SplitLimit(const std::vector<std::string>& refs) const {
     const std::size_t k = fields_.size();
-    SplitEvent(message, event, HasEllipsis() ? static_cast<std::size_t>(-1) : k);
+    if (!HasEllipsis() || ellipsis_ != k - 1) return FullSplitLimit();
+    for (const std::string& ref : refs) {
+      if (ref.size() < 2 || ref[0] != '$') continue;
+      // `$N` with N >= k may name a field past the ellipsis (a name such as `$size` cannot).
+      std::size_t position = 0;
+      for (std::size_t j = 1; j < ref.size(); ++j) {
+        if (ref[j] < '0' || ref[j] > '9') {
+          position = 0;
+          break;
+        }
+        position = position * 10 + static_cast<std::size_t>(ref[j] - '0');
+        if (position >= k) return FullSplitLimit();
+      }
+    }
+    return k - 1;
+  }
+
+  // Splits `message` (up to `split_limit` fields, see SplitEvent) and checks every field.
+  bool MatchFields(std::string_view message, std::size_t split_limit,
+                   std::vector<std::string_view>* event) const {
+    const std::size_t k = fields_.size();
+    SplitEvent(message, event, split_limit);
     const std::size_t n = event->size();
     if (HasEllipsis()) {
       if (n < k - 1) return false;

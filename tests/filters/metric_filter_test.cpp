@@ -70,6 +70,26 @@ TEST_CASE("A space-delimited metricValue and dimensions use field names and posi
   CHECK_FALSE(missing.Evaluate(kLine).has_value());
 }
 
+// With "..." last, matching splits only the fields before it (unless a `$N` reference reaches
+// past them): the same results as splitting the whole line.
+TEST_CASE("Space-delimited metric filters ending in ... resolve like a full split",
+          "[filters][metric]") {
+  auto head = Eval("[ip, identity, user, ...]", {"1", std::nullopt, {{"who", "$user"}}});
+  REQUIRE(head.Evaluate(kLine).has_value());
+  CHECK(head.Evaluate(kLine)->dimensions.at(0).second == "frank");
+  REQUIRE(head.Evaluate("1.2.3.4 - bob").has_value());  // exactly the fields before "..."
+  CHECK(head.Evaluate("1.2.3.4 - bob")->dimensions.at(0).second == "bob");
+  CHECK_FALSE(head.Evaluate("1.2.3.4 -").has_value());  // one field short
+  auto past = Eval("[ip, identity, user, ...]", {"$7", std::nullopt, {{"who", "$user"}}});
+  REQUIRE(past.Evaluate(kLine).has_value());
+  CHECK(past.Evaluate(kLine)->value == 1534);
+  auto cond = Eval("[ip, identity, user = frank, ...]", {"$3", std::nullopt, {}});
+  CHECK_FALSE(cond.Evaluate(kLine).has_value());  // $3 is the named field `user`: no number
+  auto cond_count = Eval("[ip, identity, user = frank, ...]", {"1", std::nullopt, {}});
+  CHECK(cond_count.Evaluate(kLine).has_value());
+  CHECK_FALSE(cond_count.Evaluate("127.0.0.1 - bob 200 1534").has_value());
+}
+
 TEST_CASE("Constant metric values and defaultValue", "[filters][metric]") {
   auto e = Eval("ERROR", {"1", 0.0, {}});
   REQUIRE(e.Evaluate("ERROR x").has_value());
