@@ -409,6 +409,17 @@ bool DecodeChunk(std::string_view payload, int64_t min_timestamp, DecodedChunk* 
   return DecompressChunk(payload, out) && ParseChunkBody(min_timestamp, out);
 }
 
+namespace {
+
+// Makes out->owned hold at least `size` bytes (contents not kept, not zero-filled).
+void ReserveOwned(DecodedChunk* out, size_t size) {
+  if (out->owned_capacity >= size) return;
+  out->owned_capacity = std::max<size_t>(size, 2 * out->owned_capacity);
+  out->owned = std::make_unique_for_overwrite<char[]>(out->owned_capacity);
+}
+
+}  // namespace
+
 bool DecompressChunk(std::string_view payload, DecodedChunk* out) {
   if (payload.empty()) return false;
   char format = payload[0];
@@ -416,10 +427,7 @@ bool DecompressChunk(std::string_view payload, DecodedChunk* out) {
   if (format == kChunkLz4) {
     uint64_t size = 0;
     if (!GetVarint64(&payload, &size) || size > LZ4_MAX_INPUT_SIZE) return false;
-    if (out->owned_capacity < size) {
-      out->owned_capacity = std::max<size_t>(size, 2 * out->owned_capacity);
-      out->owned = std::make_unique_for_overwrite<char[]>(out->owned_capacity);
-    }
+    ReserveOwned(out, size);
     int n = LZ4_decompress_safe(payload.data(), out->owned.get(),
                                 static_cast<int>(payload.size()), static_cast<int>(size));
     if (n < 0 || static_cast<uint64_t>(n) != size) return false;
@@ -434,10 +442,7 @@ bool DecompressChunk(std::string_view payload, DecodedChunk* out) {
 
 void OwnChunkBody(DecodedChunk* out) {
   if (out->body.empty() || out->body.data() == out->owned.get()) return;
-  if (out->owned_capacity < out->body.size()) {
-    out->owned_capacity = std::max<size_t>(out->body.size(), 2 * out->owned_capacity);
-    out->owned = std::make_unique_for_overwrite<char[]>(out->owned_capacity);
-  }
+  ReserveOwned(out, out->body.size());
   std::memcpy(out->owned.get(), out->body.data(), out->body.size());
   out->body = std::string_view(out->owned.get(), out->body.size());
 }
