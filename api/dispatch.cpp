@@ -110,8 +110,8 @@ size_t Utf8SequenceLength(std::string_view s, size_t i) {
   return 0;
 }
 
-// AWS decodes bytes that are not UTF-8 as U+FFFD (logs-api.md §4.1); nlohmann would refuse the
-// whole body, so invalid bytes are replaced first. Returns nullopt when the body is valid.
+// AWS decodes bytes that are not UTF-8 as U+FFFD; nlohmann would refuse the whole body, so
+// invalid bytes are replaced first. Returns nullopt when the body is valid.
 std::optional<std::string> ReplaceInvalidUtf8(std::string_view body) {
   size_t i = 0;
   while (i < body.size()) {
@@ -145,7 +145,7 @@ std::optional<std::string> ReplaceInvalidUtf8(std::string_view body) {
 
 }  // namespace
 
-// Error texts chosen here (AWS's exact wording is not recorded, protocol.md §1.1; clients use
+// Error texts chosen here (AWS does not document its exact wording; clients use
 // only __type):
 //   unknown target       -> UnknownOperationException "Unknown operation: <target>"
 //   body not a JSON object, or nested deeper than ApiOptions::max_json_depth

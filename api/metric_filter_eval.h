@@ -1,8 +1,8 @@
-// Metric filters on ingest (filter-patterns.md §6): the compiled form of a stored definition,
-// a process-wide cache of compiled filters (patterns are parsed once, not per request), and the
-// evaluation of a group's filters over the accepted events of one PutLogEvents batch into
-// per-(metric, dimensions, minute, unit) deltas that the store writes with the events.
-// Thread-safe.
+// Metric filters on ingest (docs/filter-patterns.md, "Metric filters"): the compiled form of a
+// stored definition, a process-wide cache of compiled filters (patterns are parsed once, not per
+// request), and the evaluation of a group's filters over the accepted events of one
+// PutLogEvents batch into per-(metric, dimensions, minute, unit) deltas that the store writes
+// with the events (docs/storage-format.md, "`metrics` CF"). Thread-safe.
 #pragma once
 
 #include <memory>

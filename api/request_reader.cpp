@@ -28,7 +28,7 @@ bool MatchesStreamName(std::string_view s) {  // [^:*]*
 }
 
 // [\w#+=/:,.@-]*, plus a trailing ":*": the model's pattern has no '*', yet AWS's own
-// GetLogEvents example passes "arn:...:log-group:name:*" (logs-api.md §0.2), so we accept it.
+// GetLogEvents example (AWS API reference) passes "arn:...:log-group:name:*", so we accept it.
 bool MatchesIdentifier(std::string_view s) {
   if (s.ends_with(":*")) s.remove_suffix(2);
   for (unsigned char c : s) {

@@ -1,5 +1,5 @@
 // RequestReader: type-checked access to the members of a request object, recording problems the
-// way AWS's Coral front end reports them (logs-api.md §0.3). Not thread-safe; one per request.
+// way AWS's Coral front end reports them (below). Not thread-safe; one per request.
 //
 // Two kinds of problems, in this priority:
 //  1. a member of the wrong JSON type -> SerializationException (deserialization fails first);
@@ -47,7 +47,7 @@ struct ListRule {
   size_t max_length = std::numeric_limits<size_t>::max();
 };
 
-// Rules shared by many operations (logs-api.md §0.4, limits.md §1).
+// Rules shared by many operations (the members' constraints in the AWS API reference).
 extern const StringRule kLogGroupNameRule;        // 1-512, [\.\-_/#A-Za-z0-9]+
 extern const StringRule kLogGroupNamePrefixRule;  // same pattern, no special 512 message
 extern const StringRule kLogStreamNameRule;       // 1-512, [^:*]*

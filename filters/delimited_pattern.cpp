@@ -1,6 +1,6 @@
 // Space-delimited patterns `[ip, user, ..., status_code = 4* && status_code != 403, bytes]`
-// (spec §5): split the event into fields, pair them with the pattern's fields, check the
-// conditions, and extract `$name` / `$position` values.
+// (docs/filter-patterns.md): split the event into fields, pair them with the pattern's fields,
+// check the conditions, and extract `$name` / `$position` values.
 #include <cstring>
 #include <string>
 

@@ -1,4 +1,4 @@
-// Classifying a pattern (spec §1), term patterns (§2) and standalone regex patterns (§3).
+// Classifying a pattern, term patterns and standalone regex patterns (docs/filter-patterns.md).
 // JSON patterns: json_pattern.cpp; space-delimited: delimited_pattern.cpp.
 #include "filters/filter_pattern.h"
 
@@ -36,7 +36,7 @@ class MatchAllPattern final : public CompiledPattern {
   }
 };
 
-// R = required, X = excluded, O = optional (spec §2.2).
+// R = required, X = excluded, O = optional (docs/filter-patterns.md, "Term patterns").
 class TermPattern final : public CompiledPattern {
  public:
   TermPattern(std::string text, std::vector<Needle> required, std::vector<Needle> excluded,

@@ -1,4 +1,4 @@
-// The CloudWatch Logs filter-pattern language (../shared/spec/filter-patterns.md): parse once,
+// The CloudWatch Logs filter-pattern language (docs/filter-patterns.md): parse once,
 // match many events. Depends on nothing else of cwlogd. A FilterPattern is immutable after
 // parsing, cheap to copy, and safe to use from many threads at once.
 #pragma once
@@ -43,7 +43,8 @@ enum class PatternKind { kMatchAll, kTerms, kRegex, kJson, kSpaceDelimited };
 
 // Values a match extracts, for TestMetricFilter.extractedValues: for space-delimited patterns
 // every field of the event in event order, ("$ip", "127.0.0.1"), ("$3", "frank"), ...; empty
-// for the other kinds (spec §7). Metric values and dimensions: see filters/metric_filter.h.
+// for the other kinds (docs/filter-patterns.md, "Extracted values"). Metric values and
+// dimensions: see filters/metric_filter.h.
 using ExtractedValues = std::vector<std::pair<std::string, std::string>>;
 
 namespace detail {

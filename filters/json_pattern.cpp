@@ -1,6 +1,6 @@
-// JSON patterns `{ $.a.b = "x" && ($.c > 1 || $.d IS NULL) }` (spec §4), evaluated on a
-// simdjson DOM of the event. Selector resolution is iterative; simdjson caps document depth
-// (1024), so no event can make us recurse deeply.
+// JSON patterns `{ $.a.b = "x" && ($.c > 1 || $.d IS NULL) }` (docs/filter-patterns.md),
+// evaluated on a simdjson DOM of the event. Selector resolution is iterative; simdjson caps
+// document depth (1024), so no event can make us recurse deeply.
 #include <simdjson.h>
 
 #include <array>
@@ -163,7 +163,7 @@ bool ViewScalar(element node, ScalarView* v) {
       return true;
     }
     default:
-      return false;  // null, object, array: no comparison holds (spec §4.2 items 3, 9)
+      return false;  // null, object, array: no comparison holds (docs/filter-patterns.md)
   }
 }
 
@@ -193,7 +193,7 @@ class JsonPattern final : public CompiledPattern {
         root_(root) {}
 
   bool Match(std::string_view message, ExtractedValues* values) const override {
-    if (values != nullptr) values->clear();  // JSON patterns extract nothing (spec §7)
+    if (values != nullptr) values->clear();  // nothing extracted (docs/filter-patterns.md)
     return WithParsedObject(message, [&](element root) { return Eval(root_, root); });
   }
 

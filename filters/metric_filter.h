@@ -1,6 +1,6 @@
-// Metric filters (spec filter-patterns.md §6): from a log event to the metric sample it
-// contributes. Plain types only. Everything here is immutable after creation and safe to use
-// from many threads at once.
+// Metric filters (docs/filter-patterns.md, "Metric filters"): from a log event to the metric
+// sample it contributes. Plain types only. Everything here is immutable after creation and safe
+// to use from many threads at once.
 #pragma once
 
 #include <memory>
@@ -72,7 +72,7 @@ struct MetricTransformationSpec {
   std::vector<std::pair<std::string, std::string>> dimensions;  // name -> value reference
 };
 
-// One sample of a metric: the value and the dimension values, in the spec's order.
+// One sample of a metric: the value and the dimension values, in MetricTransformationSpec's order.
 struct MetricSample {
   double value = 0;
   std::vector<std::pair<std::string, std::string>> dimensions;
@@ -88,7 +88,7 @@ class MetricFilterEvaluator {
                                                      const MetricTransformationSpec& spec,
                                                      ParseError* error);
 
-  // The sample `message` contributes (spec §6.1-6.3):
+  // The sample `message` contributes (docs/filter-patterns.md, "Metric filters"):
   // - a match: metricValue (the constant, or the referenced field's number) with the
   //   dimensions; nothing when the value is missing or not numeric, or a dimension is missing;
   // - no match: defaultValue when set (no dimensions), else nothing.

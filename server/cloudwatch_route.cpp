@@ -92,7 +92,7 @@ CloudWatchHttpResponse Success(CloudWatchProtocol protocol, const std::string& r
   switch (protocol) {
     case CloudWatchProtocol::kCbor:
       r.headers.emplace_back("smithy-protocol", "rpc-v2-cbor");
-      // No output: an empty body and no Content-Type (protocol.md §2.4).
+      // No output: an empty body and no Content-Type (the smithy-rs server convention).
       if (has_output) {
         r.headers.emplace_back("Content-Type", std::string(kCbor));
         r.body = cw::EncodeCbor(result, &cw::IsTimestampMember);

@@ -1,7 +1,7 @@
 // The CloudWatch metrics API on the Logs port: one plain request in (no Beast types), one
-// response out. Detects the protocol (protocol.md §2.1: RPC v2 CBOR, JSON 1.0 or query),
-// inflates gzip bodies, decodes the input to the JSON 1.0 shape, calls api::cloudwatch and
-// encodes the result or the error the way that protocol does (§2.2-2.5).
+// response out. Detects the protocol (RPC v2 CBOR, JSON 1.0 or query: the three the CloudWatch
+// service model lists), inflates gzip bodies, decodes the input to the JSON 1.0 shape, calls
+// api::cloudwatch and encodes the result or the error the way that protocol does.
 // Thread-safe: no shared state.
 #pragma once
 

@@ -106,7 +106,7 @@ struct MetricInfo {
   int64_t last_published_ms = 0;  // ingestion time of the latest data point
 };
 
-// PutMetricFilter's stored definition (logs-api.md §5.1, one metric transformation).
+// PutMetricFilter's stored definition (AWS API reference: one metric transformation).
 struct MetricFilterDefinition {
   std::string log_group;
   std::string filter_name;

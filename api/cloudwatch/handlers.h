@@ -12,7 +12,8 @@ ApiResult HandleGetMetricStatistics(const nlohmann::json& request, Context& ctx)
 ApiResult HandleGetMetricData(const nlohmann::json& request, Context& ctx);
 ApiResult HandleListMetrics(const nlohmann::json& request, Context& ctx);
 
-// Limits (limits.md §7).
+// Limits (CloudWatch API reference: PutMetricData, GetMetricStatistics, GetMetricData,
+// ListMetrics).
 inline constexpr size_t kMaxMetricDataPerPut = 1000;
 inline constexpr size_t kMaxDimensions = 30;
 inline constexpr size_t kMaxValuesPerDatum = 150;

@@ -1,5 +1,5 @@
-// ARNs of Logs resources (logs-api.md §0.2) and resolution of name-or-ARN identifiers.
-// Pure functions; thread-safe.
+// ARNs of Logs resources (AWS API reference, LogGroup and LogStream data types) and resolution
+// of name-or-ARN identifiers. Pure functions; thread-safe.
 #pragma once
 
 #include <optional>

@@ -53,7 +53,7 @@ std::variant<std::string, ApiError> ResolveGroupRef(const GroupRef& ref, const C
   }
   if (ref.name) return *ref.name;
   if (!ref.identifier) {
-    // AWS's text is not recorded in the spec; this one names both members.
+    // AWS's text for this case is unknown; this one names both members.
     return ApiError::InvalidParameter("Either logGroupName or logGroupIdentifier must be specified.");
   }
   auto name = ResolveLogGroupIdentifier(ctx.partition, *ref.identifier);
@@ -75,7 +75,7 @@ std::optional<ApiError> CheckReservedGroupName(std::string_view name) {
 }
 
 ApiError DeletionProtected(std::string_view name) {
-  // The model lists ValidationException for this case; the text is ours (spec: [unsure]).
+  // The model lists ValidationException for this case; the text is ours (AWS's is unknown).
   return ApiError::Validation("Cannot delete log group " + std::string(name) +
                               " because deletion protection is enabled. Disable deletion "
                               "protection first.");

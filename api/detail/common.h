@@ -1,5 +1,6 @@
-// Helpers shared by the Logs handlers: JSON shapes of groups and streams (logs-api.md §1), the
-// logGroupName/logGroupIdentifier pair, retention windows and common errors. Thread-safe.
+// Helpers shared by the Logs handlers: JSON shapes of groups and streams (the LogGroup and
+// LogStream data types of the AWS API reference), the logGroupName/logGroupIdentifier pair,
+// retention windows and common errors. Thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -54,7 +55,8 @@ ApiError DeletionProtected(std::string_view name);
 ApiError LogGroupNotFound();
 ApiError LogStreamNotFound();
 ApiError InvalidNextToken();
-// "Invalid filter pattern: Invalid character(s) in term 'x'" and friends (filter-patterns.md).
+// "Invalid filter pattern: Invalid character(s) in term 'x'" and friends
+// (docs/filter-patterns.md, "Errors").
 ApiError InvalidFilterPattern(const filters::ParseError& error);
 
 }  // namespace cwlogd::api::detail

@@ -15,7 +15,8 @@
 
 namespace cwlogd::api::detail {
 
-// A PutLogEvents request that passed schema validation (logs-api.md §4.1 step 1).
+// A PutLogEvents request that passed schema validation (the first check of
+// api/handlers/put_log_events.cpp).
 struct PutLogEventsInput {
   std::string group;
   std::string stream;
@@ -28,7 +29,8 @@ struct PutLogEventsInput {
 // accepted requests are exactly ones the nlohmann path would accept with the same values.
 std::optional<PutLogEventsInput> ParsePutLogEventsFast(std::string_view body);
 
-// Steps 2-7 of logs-api.md §4.1 (existence, sizes, order, classification, span, store).
+// The other checks of api/handlers/put_log_events.cpp (existence, sizes, order, classification,
+// span), then the store write.
 ApiResult PutValidatedLogEvents(PutLogEventsInput& input, Context& ctx);
 
 }  // namespace cwlogd::api::detail

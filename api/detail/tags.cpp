@@ -48,7 +48,7 @@ ApiResult TagGroup(Context& ctx, const std::string& group,
         return storage::Status::OK();
       });
   if (too_many) {
-    // Model: TooManyTagsException {message, resourceName}; the text is ours (spec: unsure).
+    // Model: TooManyTagsException {message, resourceName}; the text is ours (AWS's is unknown).
     std::string message = "A resource can have no more than 50 tags.";
     if (resource_name) return ApiError::TooManyTags(std::move(message), *resource_name);
     return ApiError::InvalidParameter(std::move(message));

@@ -1,6 +1,6 @@
 // Tag rules and the tag read-modify-write shared by CreateLogGroup, TagResource/TagLogGroup,
-// UntagResource/UntagLogGroup and ListTagsForResource/ListTagsLogGroup (logs-api.md §7). Both API
-// families work on the one tag set stored with the log group. Thread-safe.
+// UntagResource/UntagLogGroup and ListTagsForResource/ListTagsLogGroup. Both API families work
+// on the one tag set stored with the log group, as in AWS. Thread-safe.
 #pragma once
 
 #include <map>

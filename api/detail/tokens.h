@@ -1,4 +1,4 @@
-// Tokens and IDs the Logs API hands out (logs-api.md §0.6). Clients treat them as opaque; we
+// Tokens and IDs the Logs API hands out, shaped like AWS's. Clients treat them as opaque; we
 // make them deterministic so a repeated position gives the same string, and self-checking so a
 // token from another stream or query is rejected. Pure functions; thread-safe.
 #pragma once

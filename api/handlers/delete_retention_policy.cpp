@@ -3,7 +3,7 @@
 
 namespace cwlogd::api {
 
-// Removing a policy that is not set succeeds (spec: [unsure]; the model lists no error for it).
+// Removing a policy that is not set succeeds: the model lists no error for it (unverified).
 ApiResult HandleDeleteRetentionPolicy(const nlohmann::json& request, Context& ctx) {
   RequestReader in(request);
   auto group = in.String("logGroupName", kLogGroupNameRule, /*required=*/true);

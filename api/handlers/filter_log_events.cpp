@@ -1,4 +1,4 @@
-// FilterLogEvents (logs-api.md §4.3): matching events of the selected streams, interleaved in
+// FilterLogEvents (AWS API reference): matching events of the selected streams, interleaved in
 // (timestamp, arrival) order. nextToken = the last EventKey consumed plus a digest of the query,
 // so paging returns each event once and a token from another query is refused.
 #include <algorithm>

@@ -1,4 +1,4 @@
-// GetLogEvents (logs-api.md §4.2). Tokens name a position in the stream's EventKey order
+// GetLogEvents (AWS API reference). Tokens name a position in the stream's EventKey order
 // (api/detail/tokens.h): "f/K" = the events after K, "b/K" = the events before K. A page holds
 // at most `limit` events and 1 MB, always in ascending order.
 #include <algorithm>
@@ -48,7 +48,8 @@ ApiResult HandleGetLogEvents(const nlohmann::json& request, Context& ctx) {
     token = detail::DecodeStreamToken(*next_token, group->id, stream->id);
     if (!token) return detail::InvalidNextToken();
   }
-  // The token's direction wins over startFromHead (logs-api.md §4.2: "Follow the token").
+  // The token's direction wins over startFromHead: AWS asks for startFromHead=true with a
+  // forward token and documents no other combination.
   const bool forward = token ? token->forward : start_from_head.value_or(false);
 
   storage::StreamScanQuery query;

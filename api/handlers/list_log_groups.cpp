@@ -13,7 +13,7 @@ bool IsNameChar(unsigned char c) {
          c == '-' || c == '_' || c == '/' || c == '#';
 }
 
-// logGroupNamePattern of ListLogGroups (logs-api.md §11): up to 5 alternatives separated by
+// logGroupNamePattern of ListLogGroups (AWS API reference): up to 5 alternatives separated by
 // '|', each an optional '^' (prefix anchor) and 3-24 name characters; otherwise a substring.
 struct Alternative {
   bool anchored = false;

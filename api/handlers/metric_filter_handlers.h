@@ -1,5 +1,5 @@
-// The Logs metric-filter operations (logs-api.md §5.1-5.3), wired up in api/dispatch.cpp.
-// Definitions live in the MetricStore sharing the log store's database
+// The Logs metric-filter operations (Put/Describe/DeleteMetricFilter), wired up in
+// api/dispatch.cpp. Definitions live in the MetricStore sharing the log store's database
 // (LogStore::metric_store()). Thread-safe: handlers keep no state.
 #pragma once
 
@@ -10,9 +10,9 @@
 
 namespace cwlogd::api {
 
-inline constexpr int32_t kMaxMetricFiltersPerGroup = 100;  // limits.md §3
+inline constexpr int32_t kMaxMetricFiltersPerGroup = 100;  // CloudWatch Logs quotas
 // Metric (and, in AWS, subscription) filters per group whose pattern contains a %regex%.
-inline constexpr int32_t kMaxRegexFiltersPerGroup = 5;  // limits.md §3, filter-patterns.md §3.3
+inline constexpr int32_t kMaxRegexFiltersPerGroup = 5;  // docs/filter-patterns.md
 
 ApiResult HandlePutMetricFilter(const nlohmann::json& request, Context& ctx);
 ApiResult HandleDescribeMetricFilters(const nlohmann::json& request, Context& ctx);

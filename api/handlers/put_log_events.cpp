@@ -1,4 +1,4 @@
-// PutLogEvents (logs-api.md §4.1). Checks in this order: schema, group then stream existence,
+// PutLogEvents (AWS API reference). Checks in this order: schema, group then stream existence,
 // batch size, single event size, chronological order, per-event classification (too old /
 // expired / too new: dropped, still 200), 24-hour span of the accepted events, then one atomic
 // store write.
@@ -83,7 +83,7 @@ ApiResult HandlePutLogEvents(const nlohmann::json& request, Context& ctx) {
       in.StructureList("logEvents", ListRule{1, kMaxEvents}, &DescribeInputEvent, true);
   (void)in.String("sequenceToken", kNextTokenRule);  // ignored since 2023, as AWS does
   if (auto it = request.find("entity"); it != request.end() && !it->is_null() && !it->is_object()) {
-    // Any well-formed entity is accepted and not stored (logs-api.md §4.1 allows this).
+    // Any well-formed entity is accepted and not stored; rejectedEntityInfo is never sent.
     in.SerializationError("Expected structure for entity");
   }
   std::vector<storage::InputEvent> events;

@@ -18,7 +18,8 @@ bool NoColonOrStar(std::string_view s) { return s.find_first_of(":*") == std::st
 bool NoColonStarDollar(std::string_view s) {
   return s.find_first_of(":*$") == std::string_view::npos;
 }
-// AWS accepted a namespace containing ':' (logs-api.md §0.4), so only '*' and '$' are refused.
+// AWS accepted a namespace containing ':' although the model's pattern is [^:*$]*, so only '*'
+// and '$' are refused.
 bool NoStarDollar(std::string_view s) { return s.find_first_of("*$") == std::string_view::npos; }
 
 const StringRule kFilterNameRule{1, 512, "[^:*]*", &NoColonOrStar, false};
@@ -157,9 +158,9 @@ ApiResult HandlePutMetricFilter(const json& request, Context& ctx) {
   auto compiled = CompileMetricFilter(def, &error);
   if (!compiled) return ApiError::InvalidParameter(error);
   if (compiled->pattern().regex_count() > 0) {
-    // The regex quota (limits.md §3): other filters of the group whose pattern has a %regex%.
-    // The filter this call replaces does not count. Checked here rather than inside the store's
-    // atomic write, so two concurrent puts of new regex filters can both pass it.
+    // The regex quota (docs/filter-patterns.md): other filters of the group whose pattern has a
+    // %regex%. The filter this call replaces does not count. Checked here rather than inside the
+    // store's atomic write, so two concurrent puts of new regex filters can both pass it.
     int32_t others = 0;
     storage::MetricFilterQuery query;
     query.log_group = def.log_group;

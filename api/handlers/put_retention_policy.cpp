@@ -8,7 +8,7 @@
 namespace cwlogd::api {
 namespace {
 
-// The model's allowed retentionInDays values (limits.md §4).
+// The model's allowed retentionInDays values (AWS API reference, PutRetentionPolicy).
 constexpr int32_t kRetentionDays[] = {1,   3,   5,   7,   14,   30,   60,   90,   120,  150,  180,
                                       365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653};
 

@@ -1,5 +1,6 @@
-// TestMetricFilter (logs-api.md §5.4, filter-patterns.md §7): which of up to 50 messages a
-// filter pattern matches, with the values it extracts. No log group is involved.
+// TestMetricFilter (AWS API reference): which of up to 50 messages a filter pattern matches,
+// with the values it extracts (docs/filter-patterns.md, "Extracted values"). No log group is
+// involved.
 #include <limits>
 
 #include "api/handlers/handlers.h"

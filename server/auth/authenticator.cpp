@@ -32,8 +32,8 @@ Authenticator SigV4Authenticator(std::shared_ptr<const CredentialStore> store,
           now = std::move(now)](const HttpRequest& request) -> AuthResult {
     std::variant<Identity, AuthError> result = verifier->Verify(ToSignable(request), now());
     if (auto* error = std::get_if<AuthError>(&result)) {
-      // CloudWatch metrics is query-compatible: its clients read the query code (protocol.md
-      // §4.4), whichever of its three protocols the request used.
+      // CloudWatch metrics is query-compatible: its clients read the query code
+      // (docs/security.md), whichever of its three protocols the request used.
       if (IsMetricsRequest(request)) {
         return api::ApiError{std::move(error->query_code), std::move(error->message),
                              error->query_http_status};

@@ -184,8 +184,8 @@ std::string SkewText(int64_t skew_seconds) {
 
 }  // namespace
 
-// Query codes: the AWS common errors; statuses as protocol.md §4.4 gives them. RequestExpired is
-// not in the spec: 400 is the status AWS's common-errors list gives it.
+// Query codes and their HTTP statuses: the AWS common errors ("Common Errors" in the AWS API
+// references; table in docs/security.md).
 AuthError AuthError::MissingToken() {
   return {"MissingAuthenticationTokenException", "Missing Authentication Token", 400,
           "MissingAuthenticationToken", 403};

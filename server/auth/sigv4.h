@@ -1,7 +1,8 @@
-// AWS Signature Version 4 verification (spec protocol.md §4): Authorization header parsing,
-// canonical request, string to sign, signing key, and the full check with AWS's error types and
-// messages. Pure functions over plain strings (no Beast types) so they are unit-testable and
-// fuzzable. Everything here is thread-safe; Verifier is immutable after construction.
+// AWS Signature Version 4 verification (AWS SigV4 documentation; docs/security.md):
+// Authorization header parsing, canonical request, string to sign, signing key, and the full
+// check with AWS's error types and messages. Pure functions over plain strings (no Beast types)
+// so they are unit-testable and fuzzable. Everything here is thread-safe; Verifier is immutable
+// after construction.
 #pragma once
 
 #include <array>
@@ -20,10 +21,10 @@ class CredentialStore;
 // An authentication failure, rendered by server/ exactly like an api::ApiError.
 struct AuthError {
   std::string type;       // e.g. "InvalidSignatureException"
-  std::string message;    // AWS's text (spec §4.4)
+  std::string message;    // AWS's text (docs/security.md)
   int http_status = 400;  // every SigV4 failure is a 400 for the JSON services
   // The same failure as query-compatible services (CloudWatch metrics, in all three of its
-  // protocols) report it: the query error code and its status (spec §4.4), e.g.
+  // protocols) report it: the query error code and its status (docs/security.md), e.g.
   // "SignatureDoesNotMatch" and 403.
   std::string query_code;
   int query_http_status = 403;
@@ -86,8 +87,8 @@ std::string CanonicalQueryString(std::string_view wire_query);
 // whitespace collapsed to one space.
 std::string CanonicalHeaderValue(std::string_view value);
 
-// The canonical request (spec §4.2 step 1). `payload_hash` is the hex SHA-256 (or the
-// X-Amz-Content-SHA256 value) to put on the last line.
+// The canonical request (AWS SigV4 documentation, "Create a canonical request"). `payload_hash`
+// is the hex SHA-256 (or the X-Amz-Content-SHA256 value) to put on the last line.
 std::string CanonicalRequest(const SignableRequest& request, const AuthorizationHeader& auth,
                              std::string_view payload_hash);
 
@@ -116,7 +117,7 @@ std::string FormatAmzDate(int64_t epoch_seconds);
 
 struct SigV4Options {
   // Largest accepted |request time - server time|. AWS JSON services were observed to use 5
-  // minutes (spec §4.2 step 6). Default: 300
+  // minutes (docs/security.md). Default: 300
   int64_t max_skew_seconds = 300;
   // Signing names accepted in the credential scope. Default: logs, monitoring
   std::vector<std::string> services = {"logs", "monitoring"};

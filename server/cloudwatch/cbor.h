@@ -1,7 +1,7 @@
 // CBOR (RFC 8949) <-> nlohmann::json for the Smithy RPC v2 CBOR protocol of the CloudWatch
-// metrics API (protocol.md §2.4). Our own small codec: it reads tag 1 (epoch-seconds
-// timestamps) as plain numbers and writes timestamps back as tag 1 + float64, caps depth and
-// size, and never throws or crashes on malformed input. Pure functions; thread-safe.
+// metrics API. Our own small codec: it reads tag 1 (epoch-seconds timestamps) as plain numbers
+// and writes timestamps back as tag 1 + float64, caps depth and size, and never throws or
+// crashes on malformed input. Pure functions; thread-safe.
 #pragma once
 
 #include <cstddef>

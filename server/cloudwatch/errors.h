@@ -1,5 +1,6 @@
-// CloudWatch (metrics) errors on the wire (protocol.md §2.2): the modelled error shape of an
-// api::ApiError -> its query code, fault side and HTTP status. Static data; thread-safe.
+// CloudWatch (metrics) errors on the wire (the service is query-compatible: Smithy's
+// awsQueryCompatible trait): the modelled error shape of an api::ApiError -> its query code,
+// fault side and HTTP status. Static data; thread-safe.
 #pragma once
 
 #include <string>

@@ -1,5 +1,5 @@
-// The AWS query protocol's request side (protocol.md §2.5): an x-www-form-urlencoded body (or
-// URL query string) -> the JSON 1.0 shape of the operation's input, guided by shapes.h.
+// The AWS query protocol's request side: an x-www-form-urlencoded body (or URL query string)
+// -> the JSON 1.0 shape of the operation's input, guided by shapes.h.
 // `A.member.N.B` lists (1-based, any order), `M.entry.N.key/value` maps, `S.C` structures;
 // numbers, booleans and ISO 8601 timestamps are converted (timestamps -> epoch seconds).
 // Pure functions; thread-safe.

@@ -1,4 +1,4 @@
-// The AWS query protocol's response side (protocol.md §2.5): JSON 1.0 output shape -> XML.
+// The AWS query protocol's response side: JSON 1.0 output shape -> XML.
 // `<OpResponse xmlns=...><OpResult>...</OpResult><ResponseMetadata>...`, lists as <member>,
 // timestamps (shapes.h IsTimestampMember) as ISO 8601, and <ErrorResponse>. Pure; thread-safe.
 #pragma once

@@ -1,5 +1,5 @@
 // TestMetricFilter through the real dispatch table (api/handlers/test_metric_filter.cpp):
-// request validation, the response shape of logs-api.md §5.4 / filter-patterns.md §7, and
+// request validation, the response shape (AWS API reference; docs/filter-patterns.md), and
 // AWS's error texts for invalid patterns.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>

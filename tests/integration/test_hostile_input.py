@@ -186,8 +186,8 @@ class HostileInputTest(h.ServerTestCase):
                              "SerializationException"})
 
     def test_invalid_utf8_inside_strings(self):
-        # Bytes that are not UTF-8 are decoded as U+FFFD (spec logs-api.md, size limits): a name
-        # then fails its pattern; a message is stored with U+FFFD in their place.
+        # Bytes that are not UTF-8 are decoded as U+FFFD, as AWS does: a name then fails its
+        # pattern; a message is stored with U+FFFD in their place.
         for raw_value in [b"\xff", b"\xc3", b"\xed\xa0\x80", b"\xc0\xaf", b"\xf8\x88\x80\x80\x80"]:
             body = b'{"logGroupName":"bad' + raw_value + b'"}'
             with self.subTest(value=raw_value):

@@ -253,7 +253,8 @@ class MetricFilterIngestTest(MetricsTestCase):
         self.assertEqual({ts: (p["Sum"], p["SampleCount"]) for ts, p in errors.items()},
                          {m0: (2.0, 2.0)})
         default = self.stats("Svc", "ErrorsWithDefault", m0, m0 + 5 * MINUTE_MS)
-        # Every non-matching event contributes one sample of defaultValue (spec §6.2).
+        # Every non-matching event contributes one sample of defaultValue
+        # (docs/filter-patterns.md, "Metric filters").
         self.assertEqual({ts: (p["Sum"], p["SampleCount"]) for ts, p in default.items()},
                          {m0: (2.0, 3.0), m0 + MINUTE_MS: (0.0, 2.0)})
 

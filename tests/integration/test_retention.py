@@ -1,4 +1,4 @@
-"""Retention end to end (logs-api.md §2.4, §4.1, §4.2; limits.md §4; docs/retention.md).
+"""Retention end to end (docs/retention.md, "What a client sees").
 
 Driven with the test clock (POST /_cwlogd/clock) and the synchronous sweep endpoint
 (POST /_cwlogd/sweep), both only served with --enable-test-endpoints (the harness sets it):

@@ -1,5 +1,5 @@
-// PutMetricFilter's quota of 5 regex-containing filter patterns per log group (limits.md §3),
-// through the real handler and RocksDB store.
+// PutMetricFilter's quota of 5 regex-containing filter patterns per log group (CloudWatch Logs
+// quotas; docs/filter-patterns.md), through the real handler and RocksDB store.
 #include <catch2/catch.hpp>
 
 #include "api/context.h"
