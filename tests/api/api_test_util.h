@@ -2,7 +2,7 @@
 // that unwrap the result. Not thread-safe; one fixture per test.
 #pragma once
 
-#include <catch2/catch.hpp>
+#include "tests/catch2.h"
 
 #include <cstdlib>
 #include <filesystem>

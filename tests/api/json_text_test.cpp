@@ -5,7 +5,7 @@
 #include <random>
 #include <string>
 
-#include <catch2/catch.hpp>
+#include "tests/catch2.h"
 #include <nlohmann/json.hpp>
 
 #include "api/detail/json_text.h"

@@ -1,6 +1,6 @@
 // Hostile patterns and messages: every one must give a clear error or a correct answer,
 // never a crash or a hang (these run under ASan/UBSan too).
-#include <catch2/catch.hpp>
+#include "tests/catch2.h"
 
 #include <string>
 

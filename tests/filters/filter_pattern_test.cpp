@@ -1,6 +1,6 @@
 // Our own cases for what filter-pattern-cases.jsonl does not cover: classification, AWS error
 // texts and offsets, limits, regex translation, JSON and space-delimited details, threads.
-#include <catch2/catch.hpp>
+#include "tests/catch2.h"
 
 #include <string>
 #include <thread>

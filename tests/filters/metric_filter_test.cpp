@@ -1,5 +1,5 @@
 // Metric filters: metricValue / dimension references, defaultValue, PutMetricFilter checks.
-#include <catch2/catch.hpp>
+#include "tests/catch2.h"
 
 #include "filters/metric_filter.h"
 

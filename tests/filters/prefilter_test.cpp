@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include <catch2/catch.hpp>
+#include "tests/catch2.h"
 
 #include "filters/filter_pattern.h"
 

@@ -2,7 +2,7 @@
 // copied) through ParseFilterPattern + Match. Cases without `unsure` must pass. `unsure` cases
 // are reported one by one, and must follow the decisions written in docs/filter-patterns.md
 // (kDecisionsDifferingFromSpec lists where our decision differs from the file).
-#include <catch2/catch.hpp>
+#include "tests/catch2.h"
 #include <nlohmann/json.hpp>
 
 #include <fstream>

@@ -1,7 +1,7 @@
 // TestMetricFilter through the real dispatch table (api/handlers/test_metric_filter.cpp):
 // request validation, the response shape (AWS API reference; docs/filter-patterns.md), and
 // AWS's error texts for invalid patterns.
-#include <catch2/catch.hpp>
+#include "tests/catch2.h"
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>

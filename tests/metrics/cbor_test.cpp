@@ -2,7 +2,7 @@
 #include <random>
 #include <string>
 
-#include <catch2/catch.hpp>
+#include "tests/catch2.h"
 
 #include "server/cloudwatch/cbor.h"
 #include "server/cloudwatch/shapes.h"

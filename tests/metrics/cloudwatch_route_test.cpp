@@ -1,6 +1,6 @@
 #include <zlib.h>
 
-#include <catch2/catch.hpp>
+#include "tests/catch2.h"
 
 #include "server/cloudwatch/cbor.h"
 #include "server/cloudwatch_route.h"

@@ -1,6 +1,6 @@
 // PutMetricFilter's quota of 5 regex-containing filter patterns per log group (CloudWatch Logs
 // quotas; docs/filter-patterns.md), through the real handler and RocksDB store.
-#include <catch2/catch.hpp>
+#include "tests/catch2.h"
 
 #include "api/context.h"
 #include "api/dispatch.h"

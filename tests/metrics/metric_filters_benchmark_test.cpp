@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <random>
 
-#include <catch2/catch.hpp>
+#include "tests/catch2.h"
 
 #include "api/context.h"
 #include "api/dispatch.h"

@@ -1,7 +1,7 @@
 #include <algorithm>
 #include <random>
 
-#include <catch2/catch.hpp>
+#include "tests/catch2.h"
 
 #include "api/metric_filter_eval.h"
 #include "storage/metric_keys.h"

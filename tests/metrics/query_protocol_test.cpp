@@ -1,6 +1,6 @@
 #include <cmath>
 
-#include <catch2/catch.hpp>
+#include "tests/catch2.h"
 
 #include "server/cloudwatch/errors.h"
 #include "server/cloudwatch/query_form.h"

@@ -1,5 +1,5 @@
 // The --credentials-file format: ACCESS_KEY_ID SECRET_ACCESS_KEY [ACCOUNT_ID], '#' comments.
-#include <catch2/catch.hpp>
+#include "tests/catch2.h"
 
 #include <cstdio>
 #include <filesystem>

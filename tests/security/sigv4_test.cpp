@@ -1,7 +1,7 @@
 // SigV4 verification: AWS's documented example values, requests signed by botocore's own signer
 // (vectors/sigv4_vectors.json, made by gen_sigv4_vectors.py), and every way a request can fail,
 // each with AWS's error type and message (docs/security.md).
-#include <catch2/catch.hpp>
+#include "tests/catch2.h"
 
 #include <fstream>
 #include <sstream>

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include <catch2/catch.hpp>
+#include "tests/catch2.h"
 
 #include "tests/server/test_util.h"
 
@@ -90,7 +90,7 @@ TEST_CASE("HTTP server refuses a body over the limit with 413 and closes", "[ser
     CHECK(res["X-Amzn-ErrorType"] == "SerializationException");
     auto body = JsonBody(res);
     CHECK(body["__type"] == "SerializationException");
-    CHECK_THAT(body["message"].get<std::string>(), Catch::Contains("1024"));
+    CHECK_THAT(body["message"].get<std::string>(), ContainsSubstring("1024"));
     CHECK_FALSE(res.keep_alive());
     client.Read(ec);
     CHECK(ServerClosed(ec));

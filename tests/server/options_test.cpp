@@ -2,7 +2,7 @@
 #include <string>
 #include <vector>
 
-#include <catch2/catch.hpp>
+#include "tests/catch2.h"
 
 #include "server/options.h"
 
@@ -114,7 +114,7 @@ TEST_CASE("ParseCommandLine rejects bad arguments with a message", "[server][opt
       }));
   CommandLine cl = Parse(args, env);
   CHECK(cl.action == CommandLine::Action::kError);
-  CHECK_THAT(cl.message, Catch::Contains(expected));
+  CHECK_THAT(cl.message, ContainsSubstring(expected));
 }
 
 TEST_CASE("ParseCommandLine takes the TLS certificate and key from flags or env, flags win",
@@ -155,7 +155,7 @@ TEST_CASE("ParseCommandLine --help lists every flag with its env var and default
         "--max-body-bytes", "--idle-timeout-seconds", "--max-connections", "--tls-cert",
         "CWLOGD_TLS_CERT", "--tls-key", "CWLOGD_TLS_KEY", "--version"}) {
     CAPTURE(needle);
-    CHECK_THAT(cl.message, Catch::Contains(needle));
+    CHECK_THAT(cl.message, ContainsSubstring(needle));
   }
   CHECK(Parse({"--version"}).action == CommandLine::Action::kVersion);
 }

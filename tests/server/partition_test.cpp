@@ -1,7 +1,7 @@
 #include <optional>
 #include <string>
 
-#include <catch2/catch.hpp>
+#include "tests/catch2.h"
 
 #include "server/partition.h"
 
@@ -72,7 +72,7 @@ TEST_CASE("ParseSigV4Authorization rejects malformed headers and says why",
   CAPTURE(header);
   std::string error;
   CHECK_FALSE(ParseSigV4Authorization(header, &error));
-  CHECK_THAT(error, Catch::Contains(why));
+  CHECK_THAT(error, ContainsSubstring(why));
 }
 
 TEST_CASE("PartitionFromAuthorization takes the region from the credential scope",

@@ -3,7 +3,7 @@
 #include <stdexcept>
 #include <string>
 
-#include <catch2/catch.hpp>
+#include "tests/catch2.h"
 #include <zlib.h>
 
 #include "server/router.h"

@@ -1,7 +1,7 @@
 // kill -9 tests: the test binary re-runs itself as a child (a hidden test case) that writes or
 // sweeps and reports progress through a pipe; the parent kills it with SIGKILL and checks what
 // a reopened store holds. The assertions hold wherever the kill lands.
-#include <catch2/catch.hpp>
+#include "tests/catch2.h"
 
 #include <signal.h>
 #include <spawn.h>

@@ -1,6 +1,6 @@
 // Random operations against RocksLogStore and a std::map model; every scan must agree
 // (RocksDB's db_map_fuzzer idea).
-#include <catch2/catch.hpp>
+#include "tests/catch2.h"
 
 #include <map>
 #include <random>

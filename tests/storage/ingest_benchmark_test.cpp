@@ -2,7 +2,7 @@
 // event, full group scan and reopen time for nginx-like lines. Prints numbers; asserts only
 // correctness, never timings. CWLOGD_BENCH_EVENTS overrides the event count (default 1M),
 // CWLOGD_BENCH_SCANS the number of scans before the reopen (default 2).
-#include <catch2/catch.hpp>
+#include "tests/catch2.h"
 
 #include <chrono>
 #include <cstdio>

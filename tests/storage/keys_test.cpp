@@ -1,6 +1,6 @@
 #include "storage/keys.h"
 
-#include <catch2/catch.hpp>
+#include "tests/catch2.h"
 
 #include <algorithm>
 #include <random>

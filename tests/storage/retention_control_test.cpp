@@ -1,6 +1,6 @@
 // Pacing and interruption of retention work: SweepControl (slices, stopping between them) and
 // CompactControl (gentle reclaim, cancellation).
-#include <catch2/catch.hpp>
+#include "tests/catch2.h"
 
 #include <atomic>
 

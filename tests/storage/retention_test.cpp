@@ -1,5 +1,5 @@
 // Retention sweeps with explicit "now" values, and disk space coming back after a sweep.
-#include <catch2/catch.hpp>
+#include "tests/catch2.h"
 
 #include <atomic>
 #include <thread>

@@ -1,4 +1,4 @@
-#include <catch2/catch.hpp>
+#include "tests/catch2.h"
 
 #include <random>
 #include <string>

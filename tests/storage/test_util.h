@@ -2,7 +2,7 @@
 // Not thread-safe; one per test.
 #pragma once
 
-#include <catch2/catch.hpp>
+#include "tests/catch2.h"
 
 #include <cstdlib>
 #include <filesystem>
