@@ -1,6 +1,7 @@
-// Runs every case of ../shared/spec/filter-pattern-cases.jsonl (read at test time, never
-// copied) through ParseFilterPattern + Match. Cases without `unsure` must pass. `unsure` cases
-// are reported one by one, and must follow the decisions written in docs/filter-patterns.md
+// Runs every case of tests/filters/cases/filter-pattern-cases.jsonl (the project's own record of
+// CloudWatch's filter-pattern behaviour, read at test time) through ParseFilterPattern + Match.
+// Cases without `unsure` must pass. `unsure` cases are reported one by one, and must follow the
+// decisions written in docs/filter-patterns.md
 // (kDecisionsDifferingFromSpec lists where our decision differs from the file).
 #include "tests/catch2.h"
 #include <nlohmann/json.hpp>
@@ -36,10 +37,10 @@ struct SpecCase {
 const std::set<int> kDecisionsDifferingFromSpec = {};
 
 std::vector<SpecCase> LoadCases() {
-  const std::string path = std::string(CWLOGD_SPEC_DIR) + "/filter-pattern-cases.jsonl";
+  const std::string path = CWLOGD_FILTER_CASES_FILE;
   std::ifstream in(path);
-  INFO("spec file: " << path);
-  REQUIRE(in.good());  // a missing spec must fail the suite, never pass it silently
+  INFO("cases file: " << path);
+  REQUIRE(in.good());  // a missing file must fail the suite, never pass it silently
   std::vector<SpecCase> cases;
   std::string line;
   int n = 0;
