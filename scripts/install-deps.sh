@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages cwlogd needs to build and test, if any are missing.
+# Installs the Debian packages cwlogd needs to build and test, if any are missing. Debian 12
+# (bookworm) and 13 (trixie) are supported; the build adapts to the versions each ships.
 # Runs apt-get as root, through sudo otherwise. Safe to run again: it does nothing when all is there.
 set -euo pipefail
 
+# Boost.Beast needs Boost 1.81 or later: Debian 12's default libboost-dev is 1.74, so take its
+# libboost1.81-dev there; Debian 13's default is 1.83.
+codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
+boost=libboost-dev
+[ "$codename" = bookworm ] && boost=libboost1.81-dev
+
 build_packages=(
   build-essential cmake ninja-build pkg-config
-  libboost1.81-dev nlohmann-json3-dev librocksdb-dev libfmt-dev catch2
+  "$boost" nlohmann-json3-dev librocksdb-dev libfmt-dev catch2
   libre2-dev libsimdjson-dev libssl-dev zlib1g-dev liblz4-dev
 )
 # Tests drive the server with real clients: python3 + boto3, the aws CLI v2 (Debian's awscli),
