@@ -12,6 +12,9 @@ the server process fails the test that ran it even when the client saw nothing w
 """
 
 import atexit
+import datetime
+import functools
+import http.client
 import json
 import os
 import re
@@ -23,10 +26,14 @@ import subprocess
 import tempfile
 import time
 import unittest
+import unittest.mock
 import urllib.request
 
 import boto3
+import botocore.auth
+from botocore.awsrequest import AWSRequest
 from botocore.config import Config
+from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
 # Groups: version, host, port, data dir (the scheme is http, or https with --tls-cert).
@@ -74,6 +81,116 @@ def binary_path():
 
 def now_ms():
     return int(time.time() * 1000)
+
+
+def utc_now():
+    """The current UTC time as a naive datetime (what botocore's signer uses)."""
+    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+
+
+def add_auth_at(signer, request, when):
+    """signer.add_auth(request) as if the clock read `when` (a naive UTC datetime), with the
+    botocore this machine has: newer ones read botocore.auth.get_current_datetime(), older ones
+    (Debian 12's 1.29) datetime.datetime.utcnow() through the module botocore.auth imported."""
+    if hasattr(botocore.auth, "get_current_datetime"):
+        with unittest.mock.patch.object(botocore.auth, "get_current_datetime", return_value=when):
+            signer.add_auth(request)
+        return
+
+    class FrozenDatetime(datetime.datetime):
+        @classmethod
+        def utcnow(cls):
+            return when
+
+    frozen_module = type(datetime)("datetime")
+    frozen_module.__dict__.update(datetime.__dict__)
+    frozen_module.datetime = FrozenDatetime
+    with unittest.mock.patch.object(botocore.auth, "datetime", frozen_module):
+        signer.add_auth(request)
+
+
+# --- Logs API members newer than some botocore ----------------------------------------------------
+
+# (operation or shape, member) pairs the suites use that older botocore models lack (Debian 12 ships
+# botocore 1.29). A boto3 client whose model lacks one refuses the parameter before sending it, or
+# drops the member from the parsed answer.
+_RECENT_LOGS_MODEL = [
+    ("ListLogGroups", None),
+    ("CreateLogGroup", "logGroupClass"),
+    ("DescribeLogGroups", "logGroupIdentifiers"),
+    ("DescribeLogGroups", "logGroupClass"),
+    ("DescribeLogStreams", "logGroupIdentifier"),
+    ("GetLogEvents", "logGroupIdentifier"),
+    ("FilterLogEvents", "logGroupIdentifier"),
+    ("LogGroup", "logGroupArn"),
+    ("LogGroup", "logGroupClass"),
+    ("LogGroup", "deletionProtectionEnabled"),
+    ("MetricFilter", "applyOnTransformedLogs"),
+]
+
+
+def boto3_knows_recent_logs_model(client):
+    """True if this boto3 client's service model has every member of _RECENT_LOGS_MODEL."""
+    model = client.meta.service_model
+    for name, member in _RECENT_LOGS_MODEL:
+        if name in model.operation_names:
+            shape = model.operation_model(name).input_shape
+        else:
+            try:
+                shape = model.shape_for(name)
+            except Exception:  # botocore raises NoShapeFoundError
+                return False
+        if member is not None and (shape is None or member not in shape.members):
+            return False
+    return True
+
+
+class RawLogsClient:
+    """The Logs API as JSON 1.1 requests signed with botocore's own SigV4 signer, for the API
+    members an older botocore's model lacks (see _RECENT_LOGS_MODEL). Called like a boto3 client:
+    `client.describe_log_groups(logGroupClass="STANDARD")` returns the answer's JSON (plus
+    ResponseMetadata), and an error answer raises botocore's ClientError with its Code, Message
+    and HTTP status, so tests read both kinds of client the same way."""
+
+    def __init__(self, server, region=DEFAULT_REGION, access_key="test", secret_key="test"):
+        self._server = server
+        self._region = region
+        self._credentials = Credentials(access_key, secret_key)
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        operation = "".join(part.capitalize() for part in name.split("_"))
+        return functools.partial(self.call, operation)
+
+    def call(self, operation, **params):
+        body = json.dumps(params).encode()
+        request = AWSRequest(method="POST", url=self._server.endpoint + "/", data=body,
+                             headers={"X-Amz-Target": f"Logs_20140328.{operation}",
+                                      "Content-Type": "application/x-amz-json-1.1"})
+        botocore.auth.SigV4Auth(self._credentials, "logs", self._region).add_auth(request)
+        prepared = request.prepare()
+        if self._server.scheme == "https":
+            context = ssl.create_default_context(cafile=self._server.ca_bundle)
+            conn = http.client.HTTPSConnection("127.0.0.1", self._server.port, timeout=60,
+                                               context=context)
+        else:
+            conn = http.client.HTTPConnection("127.0.0.1", self._server.port, timeout=60)
+        try:
+            conn.request("POST", "/", body=prepared.body, headers=dict(prepared.headers))
+            resp = conn.getresponse()
+            status, headers, data = resp.status, dict(resp.getheaders()), resp.read()
+        finally:
+            conn.close()
+        answer = json.loads(data) if data.strip() else {}
+        metadata = {"HTTPStatusCode": status, "HTTPHeaders": headers}
+        if status >= 300:
+            code = str(answer.get("__type") or headers.get("x-amzn-ErrorType", "")).split(":")[0]
+            error = {"Code": code.rsplit("#", 1)[-1],
+                     "Message": answer.get("message", answer.get("Message", ""))}
+            raise ClientError({"Error": error, "ResponseMetadata": metadata}, operation)
+        answer["ResponseMetadata"] = metadata
+        return answer
 
 
 class CwlogdServer:
@@ -220,6 +337,14 @@ class CwlogdServer:
                           connect_timeout=10, read_timeout=60),
         )
 
+    def recent_client(self, region=DEFAULT_REGION, access_key="test", secret_key="test"):
+        """A Logs client for tests that use API members newer than some botocore: the boto3
+        client when the installed botocore knows them all, else a RawLogsClient."""
+        client = self.client(region, access_key, secret_key)
+        if boto3_knows_recent_logs_model(client):
+            return client
+        return RawLogsClient(self, region, access_key, secret_key)
+
     def http(self, method, path, body=None, headers=None, timeout=30):
         """Raw HTTP request; returns (status, headers dict, body bytes). Never raises on 4xx/5xx."""
         data = None
@@ -279,6 +404,30 @@ def _read_text(path):
             return f.read()
     except FileNotFoundError:
         return ""
+
+
+# --- JS SDK ------------------------------------------------------------------------------------
+
+NODE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "node")
+
+
+def js_sdk_dir():
+    """tests/integration/node with its pinned JS SDK packages (package-lock.json) installed by
+    `npm ci` the first time. Raises when node or npm is missing or the install fails: a JS SDK test
+    must fail then, never skip (scripts/install-deps.sh test installs Debian's nodejs and npm)."""
+    packages = [os.path.join(NODE_DIR, "node_modules", "@aws-sdk", name)
+                for name in ("client-cloudwatch", "client-cloudwatch-logs")]
+    if shutil.which("node") is None:
+        raise RuntimeError("node is not installed (scripts/install-deps.sh test installs it)")
+    if not all(os.path.isdir(p) for p in packages):
+        if shutil.which("npm") is None:
+            raise RuntimeError("npm is not installed (scripts/install-deps.sh test installs it)")
+        proc = subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=NODE_DIR,
+                              capture_output=True, text=True, timeout=900)
+        if proc.returncode != 0 or not all(os.path.isdir(p) for p in packages):
+            raise RuntimeError(f"npm ci in {NODE_DIR} failed (exit {proc.returncode}):\n"
+                               f"{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}")
+    return NODE_DIR
 
 
 # --- aws CLI -----------------------------------------------------------------------------------
@@ -373,6 +522,8 @@ class ServerTestCase(unittest.TestCase):
             cls.server.discard()
             raise
         cls.logs = cls.server.client()
+        # For tests that use Logs API members newer than some botocore (CwlogdServer.recent_client).
+        cls.recent_logs = cls.server.recent_client()
 
     @classmethod
     def tearDownClass(cls):

@@ -56,7 +56,8 @@ class RestartTest(unittest.TestCase):
         west = self.server.client(region="eu-west-1")
         t = now_ms() - 120_000
         logs.create_log_group(logGroupName="/r/app")
-        logs.create_log_group(logGroupName="/r/ia", logGroupClass="INFREQUENT_ACCESS")
+        self.server.recent_client().create_log_group(logGroupName="/r/ia",
+                                                     logGroupClass="INFREQUENT_ACCESS")
         west.create_log_group(logGroupName="/r/app")
         tokens = []
         for s in ["a", "b"]:

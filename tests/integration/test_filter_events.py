@@ -212,8 +212,8 @@ class FilterLogEventsTest(ServerTestCase):
         arn = f"arn:aws:logs:{DEFAULT_REGION}:{DEFAULT_ACCOUNT}:log-group:g"
         for ident in [arn, arn + ":*"]:
             with self.subTest(identifier=ident):
-                resp = self.logs.filter_log_events(logGroupIdentifier=ident,
-                                                   filterPattern="ERROR")
+                resp = self.recent_logs.filter_log_events(logGroupIdentifier=ident,
+                                                          filterPattern="ERROR")
                 self.assertEqual(self.keys(resp), ["s2 a", "s1 b"])
 
     def test_group_with_no_streams(self):

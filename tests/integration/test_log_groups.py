@@ -18,7 +18,7 @@ class CreateLogGroupTest(ServerTestCase):
         before = now_ms()
         self.logs.create_log_group(logGroupName="/itest/fresh")
         after = now_ms()
-        groups = self.logs.describe_log_groups()["logGroups"]
+        groups = self.recent_logs.describe_log_groups()["logGroups"]
         self.assertEqual(len(groups), 1)
         g = groups[0]
         self.assertEqual(g["logGroupName"], "/itest/fresh")
@@ -39,9 +39,10 @@ class CreateLogGroupTest(ServerTestCase):
         self.assertEqual(resp["ResponseMetadata"]["HTTPStatusCode"], 200)
 
     def test_log_group_class_is_stored(self):
-        self.logs.create_log_group(logGroupName="ia", logGroupClass="INFREQUENT_ACCESS")
+        self.recent_logs.create_log_group(logGroupName="ia", logGroupClass="INFREQUENT_ACCESS")
         self.logs.create_log_group(logGroupName="std")
-        by_name = {g["logGroupName"]: g for g in self.logs.describe_log_groups()["logGroups"]}
+        by_name = {g["logGroupName"]: g
+                   for g in self.recent_logs.describe_log_groups()["logGroups"]}
         self.assertEqual(by_name["ia"]["logGroupClass"], "INFREQUENT_ACCESS")
         self.assertEqual(by_name["std"]["logGroupClass"], "STANDARD")
 
@@ -152,12 +153,17 @@ class DeleteLogGroupTest(ServerTestCase):
 
 class DescribeLogGroupsTest(ServerTestCase):
 
+    # Both take the recent client for parameters older botocore lacks (logGroupClass,
+    # logGroupIdentifiers), the test's boto3 client otherwise.
     def create(self, *names, **kwargs):
+        client = self.recent_logs if kwargs else self.logs
         for n in names:
-            self.logs.create_log_group(logGroupName=n, **kwargs)
+            client.create_log_group(logGroupName=n, **kwargs)
 
     def names(self, **kwargs):
-        return [g["logGroupName"] for g in self.logs.describe_log_groups(**kwargs)["logGroups"]]
+        client = self.recent_logs if {"logGroupClass", "logGroupIdentifiers"} & kwargs.keys() \
+            else self.logs
+        return [g["logGroupName"] for g in client.describe_log_groups(**kwargs)["logGroups"]]
 
     def test_no_groups(self):
         resp = self.logs.describe_log_groups()
@@ -176,7 +182,7 @@ class DescribeLogGroupsTest(ServerTestCase):
 
     def test_pattern_is_a_case_sensitive_substring_with_slim_elements(self):
         self.create("DataLogs", "/aws/DataLogs", "GroupDataLogs", "datalogs", "Other")
-        resp = self.logs.describe_log_groups(logGroupNamePattern="DataLogs")
+        resp = self.recent_logs.describe_log_groups(logGroupNamePattern="DataLogs")
         groups = resp["logGroups"]
         self.assertEqual([g["logGroupName"] for g in groups],
                          ["/aws/DataLogs", "DataLogs", "GroupDataLogs"])
@@ -251,11 +257,12 @@ class DescribeLogGroupsTest(ServerTestCase):
 
 
 class ListLogGroupsTest(ServerTestCase):
+    """ListLogGroups is newer than some botocore: these tests use the recent client."""
 
     def test_elements_and_order(self):
-        self.logs.create_log_group(logGroupName="beta")
-        self.logs.create_log_group(logGroupName="alpha", logGroupClass="INFREQUENT_ACCESS")
-        groups = self.logs.list_log_groups()["logGroups"]
+        self.recent_logs.create_log_group(logGroupName="beta")
+        self.recent_logs.create_log_group(logGroupName="alpha", logGroupClass="INFREQUENT_ACCESS")
+        groups = self.recent_logs.list_log_groups()["logGroups"]
         self.assertEqual(groups, [
             {"logGroupName": "alpha", "logGroupArn": group_arn("alpha"),
              "logGroupClass": "INFREQUENT_ACCESS"},
@@ -265,11 +272,11 @@ class ListLogGroupsTest(ServerTestCase):
 
     def test_pattern_prefix_substring_and_alternatives(self):
         for n in ["/app/web", "/app/db", "/other/app", "service-x", "zzz"]:
-            self.logs.create_log_group(logGroupName=n)
+            self.recent_logs.create_log_group(logGroupName=n)
 
         def names(pattern):
-            return [g["logGroupName"]
-                    for g in self.logs.list_log_groups(logGroupNamePattern=pattern)["logGroups"]]
+            resp = self.recent_logs.list_log_groups(logGroupNamePattern=pattern)
+            return [g["logGroupName"] for g in resp["logGroups"]]
 
         self.assertEqual(names("^/app"), ["/app/db", "/app/web"])
         self.assertEqual(names("app"), ["/app/db", "/app/web", "/other/app"])
@@ -277,10 +284,10 @@ class ListLogGroupsTest(ServerTestCase):
 
     def test_limit_and_next_token(self):
         for i in range(5):
-            self.logs.create_log_group(logGroupName=f"l{i}")
-        first = self.logs.list_log_groups(limit=3)
+            self.recent_logs.create_log_group(logGroupName=f"l{i}")
+        first = self.recent_logs.list_log_groups(limit=3)
         self.assertEqual([g["logGroupName"] for g in first["logGroups"]], ["l0", "l1", "l2"])
-        rest = self.logs.list_log_groups(limit=3, nextToken=first["nextToken"])
+        rest = self.recent_logs.list_log_groups(limit=3, nextToken=first["nextToken"])
         self.assertEqual([g["logGroupName"] for g in rest["logGroups"]], ["l3", "l4"])
         self.assertNotIn("nextToken", rest)
 

@@ -72,7 +72,7 @@ class MetricFilterApiTest(MetricsTestCase):
                            defaultValue=0.0, unit="Count")
         self.metric_filter("app", "bytes", NGINX_PATTERN, "Bytes", "Web", "$size",
                            dimensions={"Status": "$status_code"})
-        filters = self.logs.describe_metric_filters(logGroupName="app")["metricFilters"]
+        filters = self.recent_logs.describe_metric_filters(logGroupName="app")["metricFilters"]
         self.assertEqual([f["filterName"] for f in filters], ["bytes", "errors"])
         errors = filters[1]
         self.assertEqual(errors["filterPattern"], "ERROR")

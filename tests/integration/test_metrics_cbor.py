@@ -5,33 +5,17 @@ client's default protocol. Driven by node/cloudwatch_cbor.mjs.
 
 import json
 import os
-import shutil
 import subprocess
-import unittest
 
-from cwlogd_harness import ServerTestCase, now_ms
+from cwlogd_harness import NODE_DIR, ServerTestCase, js_sdk_dir, now_ms
 
-NODE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "node")
-MODULE = os.path.join(NODE_DIR, "node_modules", "@aws-sdk", "client-cloudwatch")
 MINUTE_MS = 60_000
-
-
-def ensure_js_sdk():
-    """Installs the pinned packages once (npm ci) when they are missing; False if impossible."""
-    if shutil.which("node") is None:
-        return False
-    if not os.path.isdir(MODULE) and shutil.which("npm") is not None:
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=NODE_DIR,
-                       capture_output=True, text=True, timeout=600)
-    return os.path.isdir(MODULE)
 
 
 class JsSdkCloudWatchTest(ServerTestCase):
     @classmethod
     def setUpClass(cls):
-        if not ensure_js_sdk():
-            raise unittest.SkipTest("node or @aws-sdk/client-cloudwatch unavailable "
-                                    "(cd tests/integration/node && npm ci)")
+        js_sdk_dir()  # npm ci of the pinned SDK on first use; raises if it cannot
         super().setUpClass()
 
     def run_script(self, protocol, base_ms):

@@ -14,6 +14,7 @@ class PartitionTest(ServerTestCase):
         cls.east = cls.server.client(region="us-east-1", access_key="test")
         cls.west = cls.server.client(region="eu-west-1", access_key="test")
         cls.acct = cls.server.client(region="us-east-1", access_key="111111111111")
+        cls.acct_recent = cls.server.recent_client(region="us-east-1", access_key="111111111111")
         cls.other_key_default_acct = cls.server.client(region="us-east-1",
                                                        access_key="AKIAIOSFODNN7EXAMPLE")
 
@@ -44,7 +45,7 @@ class PartitionTest(ServerTestCase):
                          "arn:aws:logs:us-east-1:000000000000:log-group:g:*")
         self.assertEqual(self.describe(self.west)[0]["arn"],
                          "arn:aws:logs:eu-west-1:000000000000:log-group:g:*")
-        self.assertEqual(self.describe(self.acct)[0]["logGroupArn"],
+        self.assertEqual(self.describe(self.acct_recent)[0]["logGroupArn"],
                          "arn:aws:logs:us-east-1:111111111111:log-group:g")
         self.acct.create_log_stream(logGroupName="g", logStreamName="s")
         self.assertEqual(self.acct.describe_log_streams(logGroupName="g")["logStreams"][0]["arn"],

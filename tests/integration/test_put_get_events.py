@@ -256,8 +256,8 @@ class GetLogEventsTest(ServerTestCase):
         arn = f"arn:aws:logs:{DEFAULT_REGION}:{DEFAULT_ACCOUNT}:log-group:g"
         for ident in [arn, arn + ":*", "g"]:
             with self.subTest(identifier=ident):
-                r = self.logs.get_log_events(logGroupIdentifier=ident, logStreamName="s",
-                                             startFromHead=True, limit=2)
+                r = self.recent_logs.get_log_events(logGroupIdentifier=ident, logStreamName="s",
+                                                    startFromHead=True, limit=2)
                 self.assertEqual(self.msgs(r), ["message 0", "message 1"])
 
     def test_invalid_tokens(self):

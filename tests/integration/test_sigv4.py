@@ -13,7 +13,6 @@ import shutil
 import subprocess
 import tempfile
 import unittest
-from unittest import mock
 
 import botocore.auth
 from botocore.awsrequest import AWSRequest
@@ -56,8 +55,7 @@ def sign(server, target, body, *, key=KEY_A, secret=SECRET_A, region="us-east-1"
     if when is None:
         signer.add_auth(request)
     else:
-        with mock.patch.object(botocore.auth, "get_current_datetime", return_value=when):
-            signer.add_auth(request)
+        h.add_auth_at(signer, request, when)
     prepared = request.prepare()
     return dict(prepared.headers), prepared.body or b""
 
@@ -232,14 +230,12 @@ class SigV4RealClientsTest(SigV4Server):
             if signed:
                 signer = botocore.auth.SigV4Auth(Credentials(KEY_A, SECRET_A), "monitoring",
                                                  "us-east-1")
-                with mock.patch.object(botocore.auth, "get_current_datetime",
-                                       return_value=when or datetime.datetime.utcnow()):
-                    signer.add_auth(request)
+                h.add_auth_at(signer, request, when or h.utc_now())
             return raw_post(self.server, dict(request.prepare().headers), body)
 
         status, resp = post()
         self.assertEqual(status, 200, resp)
-        old = datetime.datetime.utcnow() - datetime.timedelta(minutes=20)
+        old = h.utc_now() - datetime.timedelta(minutes=20)
         for when, signed, code, http_status in [(old, True, "RequestExpired", 400),
                                                 (None, False, "MissingAuthenticationToken", 403)]:
             with self.subTest(code=code):
@@ -276,10 +272,7 @@ class SigV4RealClientsTest(SigV4Server):
         self._cli("v2", h.find_aws_v2)
 
     def test_js_sdk_signs_acceptably(self):
-        node_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "node")
-        module = os.path.join(node_dir, "node_modules", "@aws-sdk", "client-cloudwatch-logs")
-        if shutil.which("node") is None or not os.path.isdir(module):
-            self.skipTest("JS SDK not installed (cd tests/integration/node && npm install)")
+        node_dir = h.js_sdk_dir()
         script = os.path.join(node_dir, "sigv4_check.mjs")
         env = dict(os.environ, CWLOGD_ENDPOINT=self.server.endpoint, KEY_ID=KEY_A,
                    SECRET=SECRET_A, WRONG_SECRET="wrong")
@@ -340,17 +333,17 @@ class SigV4TamperedRequestsTest(SigV4Server):
                             "Credential should be scoped to a valid region.")
 
     def test_old_x_amz_date(self):
-        when = datetime.datetime.utcnow() - datetime.timedelta(minutes=6)
+        when = h.utc_now() - datetime.timedelta(minutes=6)
         headers, body = sign(self.server, "CreateLogGroup", self.BODY, when=when)
         self.check_rejected(headers, body, "InvalidSignatureException", EXPIRED_RE)
 
     def test_future_x_amz_date(self):
-        when = datetime.datetime.utcnow() + datetime.timedelta(minutes=6)
+        when = h.utc_now() + datetime.timedelta(minutes=6)
         headers, body = sign(self.server, "CreateLogGroup", self.BODY, when=when)
         self.check_rejected(headers, body, "InvalidSignatureException", NOT_YET_RE)
 
     def test_slightly_skewed_date_is_accepted(self):
-        when = datetime.datetime.utcnow() - datetime.timedelta(minutes=4)
+        when = h.utc_now() - datetime.timedelta(minutes=4)
         headers, body = sign(self.server, "CreateLogGroup", self.BODY, when=when)
         status, resp = raw_post(self.server, headers, body)
         self.assertEqual(status, 200, resp)
