@@ -4,10 +4,10 @@
 # SIGKILL), the data is still there; the image's HEALTHCHECK answers healthy, then unhealthy once stopped.
 #
 # With a Docker engine (`docker info` works) it builds and runs the image with docker. Without one it
-# builds with podman against a locally built debian:bookworm-slim (shared/tools/container-base.sh, beside
-# the repo) and, since `podman run` is not possible there, runs the image's contents with chroot: the
-# image is mounted, a host temp dir is bound as /data, and the image's entrypoint runs as the image's
-# (non-root) user with the image's environment, on a free loopback port.
+# builds with podman against a debian:bookworm-slim it builds locally (docker/base-image.sh) and, since
+# `podman run` is not possible there, runs the image's contents with chroot: the image is mounted, a
+# host temp dir is bound as /data, and the image's entrypoint runs as the image's (non-root) user with
+# the image's environment, on a free loopback port.
 # It prints "SKIP: <reason>" and exits 0 only when neither docker nor podman can be used.
 #
 # Environment: AWS (aws CLI to use, default `aws`), CWLOGD_IMAGE (tag, default localhost/cwlogd:test),
@@ -43,22 +43,12 @@ else
     fi
     skip "no Docker engine, and podman+chroot needs root (no passwordless sudo)"
   fi
-  base_script=$repo/../shared/tools/container-base.sh
-  pull=(--pull=never)
-  if [ -x "$base_script" ] || [ -f "$base_script" ]; then
-    log "preparing podman and the local debian:bookworm-slim base ($base_script)"
-    if ! bash "$base_script"; then
-      command -v podman >/dev/null || skip "no Docker engine and podman cannot be installed"
-      fail "container-base.sh could not build the base image"
-    fi
-  else
-    log "no $base_script: podman will pull debian:bookworm-slim"
-    if ! command -v podman >/dev/null; then
-      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman >/dev/null; } \
-        || skip "no Docker engine and podman cannot be installed"
-    fi
-    pull=()
+  log "preparing podman and a local debian:bookworm-slim base image (docker/base-image.sh)"
+  if ! "$repo/docker/base-image.sh"; then
+    command -v podman >/dev/null || skip "no Docker engine and podman cannot be installed"
+    fail "docker/base-image.sh could not build the base image"
   fi
+  pull=(--pull=never)
   command -v podman >/dev/null || skip "no Docker engine and no podman"
   chroot_bin=$(command -v chroot) || fail "chroot (coreutils) missing"
 fi
@@ -223,6 +213,8 @@ exec(sys.argv[2])' "$image_json" "$1"
   start_server() {
     run=$((run + 1))
     local out=$tmp/server-$run.out err=$tmp/server-$run.err
+    # Created before the server starts, so reading them never races the background redirection.
+    : >"$out"; : >"$err"
     # shellcheck disable=SC2016
     # Port 0: the server picks a free loopback port and prints it in its banner (first stdout line).
     env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/data \
