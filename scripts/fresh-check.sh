@@ -81,6 +81,13 @@ check_suite() {
     >"$logs/debootstrap.log" 2>&1 || { tail -n 20 "$logs/debootstrap.log"; return 1; }
   done_step
   cp /etc/resolv.conf "$root/etc/resolv.conf"
+  # The machine's own trust: certificate authorities the host added locally (e.g. a proxy's, through
+  # which the package registries are reached here) are trusted in the root too. Nothing else of the
+  # host's set-up is copied.
+  if compgen -G '/usr/local/share/ca-certificates/*.crt' >/dev/null; then
+    cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+    chroot "$root" update-ca-certificates >/dev/null
+  fi
   local m
   for m in proc sys dev; do
     mount --rbind "/$m" "$root/$m" && mount --make-rslave "$root/$m"
