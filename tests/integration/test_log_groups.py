@@ -2,8 +2,8 @@
 
 import unittest
 
-from cwlogd_harness import (DEFAULT_ACCOUNT, DEFAULT_REGION, MSG_GROUP_NOT_FOUND, ServerTestCase,
-                            now_ms)
+from cwlogd_harness import (DEFAULT_ACCOUNT, DEFAULT_REGION, MSG_GROUP_NOT_FOUND, RawLogsClient,
+                            ServerTestCase, now_ms)
 
 NAME_PATTERN = r"[\.\-_/#A-Za-z0-9]+"
 
@@ -32,6 +32,26 @@ class CreateLogGroupTest(ServerTestCase):
         self.assertLessEqual(g["creationTime"], after + 1000)
         self.assertNotIn("retentionInDays", g)
         self.assertNotIn("kmsKeyId", g)
+
+    def test_raw_client_answers_as_boto3_does(self):
+        # RawLogsClient stands in for boto3 where the installed botocore is older than a test
+        # needs; on any botocore both must read the same answers and errors.
+        raw = RawLogsClient(self.server)
+        raw.create_log_group(logGroupName="raw", logGroupClass="INFREQUENT_ACCESS")
+        self.logs.create_log_group(logGroupName="boto")
+        for client in (raw, self.logs):
+            with self.subTest(client=type(client).__name__):
+                groups = client.describe_log_groups()["logGroups"]
+                self.assertEqual([g["logGroupName"] for g in groups], ["boto", "raw"])
+                self.assertEqual(groups[0]["arn"], group_arn("boto") + ":*")
+                self.assertIsInstance(groups[0]["creationTime"], int)
+                self.assertClientError("ResourceAlreadyExistsException",
+                                       "The specified log group already exists",
+                                       client.create_log_group, logGroupName="raw")
+                self.assertClientError("ResourceNotFoundException", MSG_GROUP_NOT_FOUND,
+                                       client.describe_log_streams, logGroupName="nope")
+        self.assertEqual(raw.describe_log_groups(logGroupNamePrefix="raw")["logGroups"][0]
+                         ["logGroupClass"], "INFREQUENT_ACCESS")
 
     def test_response_is_empty(self):
         resp = self.logs.create_log_group(logGroupName="g")
