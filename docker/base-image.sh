@@ -10,6 +10,7 @@
 #        docker/base-image.sh --force    rebuild it
 set -euo pipefail
 image=docker.io/library/debian:bookworm-slim
+export PODMAN_IGNORE_CGROUPSV1_WARNING=1  # machines on cgroups v1 (as these): one warning per call
 [ "$(id -u)" = 0 ] || { echo "base-image.sh: needs root" >&2; exit 1; }
 
 if ! command -v podman >/dev/null || ! command -v debootstrap >/dev/null; then
@@ -21,7 +22,7 @@ if [ "${1:-}" != "--force" ] && podman image exists "$image"; then
   exit 0
 fi
 # The machine's Debian mirror (the deb822 or the one-line format), else Debian's own.
-mirror=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n1)
+mirror=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n1 || true)
 [ -n "$mirror" ] || mirror=$(awk '/^deb /{print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
 [ -n "$mirror" ] || mirror=http://deb.debian.org/debian
 rootfs=$(mktemp -d)
@@ -29,5 +30,5 @@ trap 'rm -rf --one-file-system "$rootfs"' EXIT
 debootstrap --variant=minbase bookworm "$rootfs" "$mirror" >/dev/null
 # A slim image keeps apt's lists empty, as the official one does.
 rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/archives/*.deb
-tar -C "$rootfs" -c . | podman import - "$image" >/dev/null 2>&1
+tar -C "$rootfs" -c . | podman import - "$image" >/dev/null
 echo "built base image $image"

@@ -16,6 +16,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 image=${CWLOGD_IMAGE:-localhost/cwlogd:test}
 jobs=${CWLOGD_BUILD_JOBS:-2}
+export PODMAN_IGNORE_CGROUPSV1_WARNING=1  # machines on cgroups v1 (as these): one warning per call
 start_time=$SECONDS
 
 log() { printf '[docker/test.sh %4ds] %s\n' $((SECONDS - start_time)) "$*"; }

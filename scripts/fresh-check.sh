@@ -6,10 +6,12 @@
 # `scripts/test.sh` (or `--quick`). It prints the wall time of each step and exits non-zero on the
 # first failure. Logs stay in WORKDIR/<suite>/*.log.
 #
-# Usage: scripts/fresh-check.sh [--suite bookworm|trixie]... [--quick] [--keep] [--workdir DIR]
+# Usage: scripts/fresh-check.sh [--suite bookworm|trixie]... [--quick | --test-command CMD] [--keep]
+#                               [--workdir DIR]
 #   --suite   Debian release to check; repeat for several (default: bookworm and trixie, one after
 #             the other)
 #   --quick   run `scripts/test.sh --quick` (stage 1 only) instead of the whole suite
+#   --test-command CMD  run CMD (in the clone, e.g. `docker/test.sh`) instead of scripts/test.sh
 #   --keep    keep the root afterwards (default: deleted)
 #   --workdir where the roots and logs go (default /var/tmp/cwlogd-fresh)
 # Needs root (debootstrap, chroot, mounts) and Debian's mirror; installs debootstrap if missing.
@@ -17,16 +19,18 @@
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 suites=()
-test_args=()
+test_command=scripts/test.sh
 keep=0
 workdir=/var/tmp/cwlogd-fresh
 while [ $# -gt 0 ]; do
   case "$1" in
     --suite) suites+=("$2"); shift 2 ;;
-    --quick) test_args=(--quick); shift ;;
+    --quick) test_command="scripts/test.sh --quick"; shift ;;
+    --test-command) test_command=$2; shift 2 ;;
     --keep) keep=1; shift ;;
     --workdir) workdir=$2; shift 2 ;;
-    *) echo "usage: $0 [--suite bookworm|trixie]... [--quick] [--keep] [--workdir DIR]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--suite bookworm|trixie]... [--quick | --test-command CMD] [--keep]" \
+         "[--workdir DIR]" >&2; exit 2 ;;
   esac
 done
 [ ${#suites[@]} -gt 0 ] || suites=(bookworm trixie)
@@ -35,7 +39,7 @@ if ! command -v debootstrap >/dev/null; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
 fi
 # The host's Debian mirror (the deb822 or the one-line format), else Debian's own.
-mirror=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n1)
+mirror=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n1 || true)
 [ -n "$mirror" ] || mirror=$(awk '/^deb /{print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
 [ -n "$mirror" ] || mirror=http://deb.debian.org/debian
 mkdir -p "$workdir"
@@ -88,6 +92,8 @@ check_suite() {
     cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
     chroot "$root" update-ca-certificates >/dev/null
   fi
+  # The root is a mount point, as / is on a machine (podman, in docker/test.sh, remounts /).
+  mount --bind "$root" "$root" && mounts+=("$root")
   local m
   for m in proc sys dev; do
     mount --rbind "/$m" "$root/$m" && mount --make-rslave "$root/$m"
@@ -131,11 +137,10 @@ check_suite() {
   done_step
   kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=
 
-  begin "scripts/test.sh ${test_args[*]:-} (log: $logs/test.log)"
-  if ! in_root bash -c "cd /root/cwlogd && scripts/test.sh ${test_args[*]:-}" \
-      >"$logs/test.log" 2>&1; then
+  begin "$test_command (log: $logs/test.log)"
+  if ! in_root bash -c "cd /root/cwlogd && $test_command" >"$logs/test.log" 2>&1; then
     grep -E '^=== |tests passed|tests failed|FAIL|SKIP' "$logs/test.log" | tail -n 30
-    say "scripts/test.sh failed"
+    say "$test_command failed"
     return 1
   fi
   grep -E '^=== |tests passed|tests failed|SKIP|PASS' "$logs/test.log" | sed 's/^/    /'
