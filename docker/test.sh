@@ -92,7 +92,11 @@ build_start=$SECONDS
 if [ "$engine" = docker ]; then
   build=(docker build)
 else
-  build=(podman build --isolation chroot --cgroup-manager cgroupfs "${pull[@]}" --format docker)
+  # --ulimit: the limits this process already has. podman 5 (Debian 13) otherwise raises the open
+  # files and process limits to 1048576 for each RUN step, which a machine that forbids raising
+  # rlimits (a container, this sandbox) refuses.
+  build=(podman build --isolation chroot --cgroup-manager cgroupfs "${pull[@]}" --format docker
+         --ulimit "nofile=$(ulimit -Sn):$(ulimit -Hn)" --ulimit "nproc=$(ulimit -Su):$(ulimit -Hu)")
 fi
 if ! "${build[@]}" --build-arg "BUILD_JOBS=$jobs" -t "$image" -f "$repo/docker/Dockerfile" "$repo" \
     >"$build_log" 2>&1; then
