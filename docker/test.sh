@@ -92,11 +92,15 @@ build_start=$SECONDS
 if [ "$engine" = docker ]; then
   build=(docker build)
 else
-  # --ulimit: the limits this process already has. podman 5 (Debian 13) otherwise raises the open
-  # files and process limits to 1048576 for each RUN step, which a machine that forbids raising
-  # rlimits (a container, this sandbox) refuses.
-  build=(podman build --isolation chroot --cgroup-manager cgroupfs "${pull[@]}" --format docker
-         --ulimit "nofile=$(ulimit -Sn):$(ulimit -Hn)" --ulimit "nproc=$(ulimit -Su):$(ulimit -Hu)")
+  build=(podman build --isolation chroot --cgroup-manager cgroupfs "${pull[@]}" --format docker)
+  # podman 5 (Debian 13) raises the open-files and process limits to 1048576 for each RUN step,
+  # which a machine that forbids raising rlimits (a container, this sandbox) refuses: keep the
+  # limits this shell has. podman 4 (Debian 12) lowers its own process limit at start, so there
+  # the same flag would be a raise: it gets none.
+  podman_major=$(podman version --format '{{.Client.Version}}' 2>/dev/null | cut -d. -f1)
+  if [ "${podman_major:-0}" -ge 5 ]; then
+    build+=(--ulimit "nofile=$(ulimit -Sn):$(ulimit -Hn)" --ulimit "nproc=$(ulimit -Su):$(ulimit -Hu)")
+  fi
 fi
 if ! "${build[@]}" --build-arg "BUILD_JOBS=$jobs" -t "$image" -f "$repo/docker/Dockerfile" "$repo" \
     >"$build_log" 2>&1; then
