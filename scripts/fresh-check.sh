@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks the README's promise on a fresh machine: in a new debootstrapped Debian root (minbase, git
-# and ca-certificates, nothing else; no ../shared beside the clone) it clones this repository's
+# and ca-certificates, nothing else; no notes folder beside the clone) it clones this repository's
 # committed HEAD, runs `scripts/serve.sh`, plays the README's "Try it with the aws CLI" walkthrough
 # against that server (after `apt-get install awscli`, as the README says), stops it, then runs
 # `scripts/test.sh` (or `--quick`). It prints the wall time of each step and exits non-zero on the
