@@ -2,11 +2,11 @@
 // touching anything marked DO NOT CHANGE.
 #include "storage/keys.h"
 
-#include <lz4.h>
-
 #include <algorithm>
 #include <cstring>
 #include <limits>
+
+#include <lz4.h>
 
 namespace cwlogd::storage::keys {
 namespace {
@@ -19,8 +19,9 @@ constexpr char kChunkLz4 = 1;    // DO NOT CHANGE: on-disk
 constexpr size_t kMinBytesToCompress = 1024;
 
 // Record versions (first byte of group / stream records).
-constexpr char kGroupRecordV1 = 1;   // DO NOT CHANGE: on-disk
-constexpr char kStreamRecordV1 = 1;  // DO NOT CHANGE: on-disk
+constexpr char kGroupRecordV1 = 1;     // DO NOT CHANGE: on-disk
+constexpr char kStreamRecordV1 = 1;    // DO NOT CHANGE: on-disk
+constexpr char kResourceRecordV1 = 1;  // DO NOT CHANGE: on-disk
 
 // Group record flag bits.  // DO NOT CHANGE: on-disk
 constexpr uint64_t kHasRetention = 1;
@@ -100,7 +101,7 @@ bool GetVarint64(std::string_view* in, uint64_t* v) {
 
 std::string CounterKey(Counter c) {
   std::string k;
-  k.push_back(kCounterTag);            // DO NOT CHANGE: on-disk
+  k.push_back(kCounterTag);           // DO NOT CHANGE: on-disk
   k.push_back(static_cast<char>(c));  // DO NOT CHANGE: on-disk
   return k;
 }
@@ -109,7 +110,8 @@ std::string GroupKeyPrefix(const Partition& p) {
   std::string k;
   k.push_back(kGroupTag);  // DO NOT CHANGE: on-disk
   // Length bytes keep (account, region) unambiguous whatever they contain; both are short.
-  k.push_back(static_cast<char>(std::min<size_t>(p.account.size(), 255)));  // DO NOT CHANGE: on-disk
+  k.push_back(
+      static_cast<char>(std::min<size_t>(p.account.size(), 255)));  // DO NOT CHANGE: on-disk
   k.append(p.account.substr(0, 255));
   k.push_back(static_cast<char>(std::min<size_t>(p.region.size(), 255)));  // DO NOT CHANGE: on-disk
   k.append(p.region.substr(0, 255));
@@ -119,6 +121,40 @@ std::string GroupKeyPrefix(const Partition& p) {
 std::string GroupKey(const Partition& p, std::string_view name) {
   std::string k = GroupKeyPrefix(p);
   k.append(name);  // DO NOT CHANGE: on-disk
+  return k;
+}
+
+std::string ResourceKeyPrefix(ResourceKind kind, const Partition& p) {
+  // The group key's partition encoding, after the resource tag and the kind byte.
+  std::string k = GroupKeyPrefix(p);
+  k[0] = static_cast<char>(kind);     // DO NOT CHANGE: on-disk
+  k.insert(k.begin(), kResourceTag);  // DO NOT CHANGE: on-disk
+  return k;
+}
+
+std::string ResourceKey(ResourceKind kind, const Partition& p, std::string_view name) {
+  std::string k = ResourceKeyPrefix(kind, p);
+  k.append(name);  // DO NOT CHANGE: on-disk
+  return k;
+}
+
+bool ParseResourceKey(std::string_view key, ResourceKind* kind, Partition* p, std::string* name) {
+  if (key.size() < 2 || key[0] != kResourceTag) return false;
+  *kind = static_cast<ResourceKind>(key[1]);
+  std::string group_key(key.substr(1));
+  group_key[0] = kGroupTag;
+  return ParseGroupKey(group_key, p, name);
+}
+
+std::string QueryDefinitionPrefix(const Partition& p) {
+  std::string k = GroupKeyPrefix(p);
+  k[0] = kQueryDefinitionTag;  // DO NOT CHANGE: on-disk (same partition bytes as a group key)
+  return k;
+}
+
+std::string QueryDefinitionKey(const Partition& p, std::string_view id) {
+  std::string k = QueryDefinitionPrefix(p);
+  k.append(id);  // DO NOT CHANGE: on-disk
   return k;
 }
 
@@ -140,7 +176,7 @@ bool ParseGroupKey(std::string_view key, Partition* p, std::string* name) {
 
 std::string StreamKeyPrefix(uint64_t group_id) {
   std::string k;
-  k.push_back(kStreamTag);    // DO NOT CHANGE: on-disk
+  k.push_back(kStreamTag);     // DO NOT CHANGE: on-disk
   PutFixed64BE(&k, group_id);  // DO NOT CHANGE: on-disk
   return k;
 }
@@ -162,6 +198,43 @@ std::string StreamIdKey(uint64_t group_id, uint64_t stream_id) {
   std::string k = StreamIdKeyPrefix(group_id);
   PutFixed64BE(&k, stream_id);  // DO NOT CHANGE: on-disk
   return k;
+}
+
+bool ParseStreamKey(std::string_view key, uint64_t* group_id, std::string_view* name) {
+  if (key.size() < 9 || key[0] != kStreamTag) return false;
+  *group_id = DecodeFixed64BE(key.data() + 1);
+  *name = key.substr(9);
+  return true;
+}
+
+std::string MarkerKey(std::string_view name) {
+  std::string k;
+  k.push_back(kMarkerTag);  // DO NOT CHANGE: on-disk
+  k.append(name);           // DO NOT CHANGE: on-disk
+  return k;
+}
+
+std::string StreamTimeKeyPrefix(uint64_t group_id) {
+  std::string k;
+  k.push_back(kStreamTimeTag);  // DO NOT CHANGE: on-disk
+  PutFixed64BE(&k, group_id);   // DO NOT CHANGE: on-disk
+  return k;
+}
+
+std::string StreamTimeKey(uint64_t group_id, int64_t last_event_time, std::string_view name) {
+  std::string k = StreamTimeKeyPrefix(group_id);
+  PutFixed64BE(&k, OrderedTimestamp(last_event_time));  // DO NOT CHANGE: on-disk
+  k.append(name);                                       // DO NOT CHANGE: on-disk
+  return k;
+}
+
+bool ParseStreamTimeKey(std::string_view key, uint64_t* group_id, int64_t* last_event_time,
+                        std::string_view* name) {
+  if (key.size() < 17 || key[0] != kStreamTimeTag) return false;
+  *group_id = DecodeFixed64BE(key.data() + 1);
+  *last_event_time = TimestampFromOrdered(DecodeFixed64BE(key.data() + 9));
+  *name = key.substr(17);
+  return true;
 }
 
 std::string ChunkKey(const ChunkId& id) {
@@ -188,7 +261,7 @@ std::string GroupChunksBegin(uint64_t group_id) {
 
 std::string DirPrefix(uint64_t group_id) {
   std::string k;
-  k.push_back(kDirTag);       // DO NOT CHANGE: on-disk
+  k.push_back(kDirTag);        // DO NOT CHANGE: on-disk
   PutFixed64BE(&k, group_id);  // DO NOT CHANGE: on-disk
   return k;
 }
@@ -207,7 +280,7 @@ bool ParseDirKey(std::string_view key, ChunkId* id) {
 std::string GroupStreamIndexPrefix(uint64_t group_id) {
   std::string k;
   k.push_back(kStreamIndexTag);  // DO NOT CHANGE: on-disk
-  PutFixed64BE(&k, group_id);     // DO NOT CHANGE: on-disk
+  PutFixed64BE(&k, group_id);    // DO NOT CHANGE: on-disk
   return k;
 }
 
@@ -247,10 +320,11 @@ std::string PrefixSuccessor(std::string_view prefix) {
 
 std::string EncodeChunkInfo(const ChunkInfo& info, int64_t min_timestamp) {
   std::string v;
-  PutVarint64(&v, info.stream_id);                                             // DO NOT CHANGE: on-disk
-  PutVarint64(&v, static_cast<uint64_t>(info.max_timestamp - min_timestamp));  // DO NOT CHANGE: on-disk
-  PutVarint64(&v, info.count);                                                 // DO NOT CHANGE: on-disk
-  PutVarint64(&v, info.message_bytes);                                         // DO NOT CHANGE: on-disk
+  PutVarint64(&v, info.stream_id);  // DO NOT CHANGE: on-disk
+  PutVarint64(&v,
+              static_cast<uint64_t>(info.max_timestamp - min_timestamp));  // DO NOT CHANGE: on-disk
+  PutVarint64(&v, info.count);                                             // DO NOT CHANGE: on-disk
+  PutVarint64(&v, info.message_bytes);                                     // DO NOT CHANGE: on-disk
   return v;
 }
 
@@ -273,20 +347,56 @@ std::string EncodeGroupRecord(const LogGroupInfo& g) {
   v.push_back(kGroupRecordV1);  // DO NOT CHANGE: on-disk
   uint64_t flags = (g.retention_days ? kHasRetention : 0) | (g.kms_key_id ? kHasKmsKey : 0) |
                    (g.deletion_protection ? kDeletionProtection : 0);
-  PutVarint64(&v, flags);                             // DO NOT CHANGE: on-disk
-  PutVarint64(&v, g.id);                              // DO NOT CHANGE: on-disk
-  PutVarint64(&v, ZigZag(g.creation_time_ms));        // DO NOT CHANGE: on-disk
+  PutVarint64(&v, flags);                                            // DO NOT CHANGE: on-disk
+  PutVarint64(&v, g.id);                                             // DO NOT CHANGE: on-disk
+  PutVarint64(&v, ZigZag(g.creation_time_ms));                       // DO NOT CHANGE: on-disk
   if (g.retention_days) PutVarint64(&v, ZigZag(*g.retention_days));  // DO NOT CHANGE: on-disk
-  PutString(&v, g.log_group_class);                   // DO NOT CHANGE: on-disk
-  if (g.kms_key_id) PutString(&v, *g.kms_key_id);     // DO NOT CHANGE: on-disk
-  PutVarint64(&v, ZigZag(g.stored_bytes));            // DO NOT CHANGE: on-disk
-  PutVarint64(&v, ZigZag(g.metric_filter_count));     // DO NOT CHANGE: on-disk
-  PutVarint64(&v, g.tags.size());                     // DO NOT CHANGE: on-disk
+  PutString(&v, g.log_group_class);                                  // DO NOT CHANGE: on-disk
+  if (g.kms_key_id) PutString(&v, *g.kms_key_id);                    // DO NOT CHANGE: on-disk
+  PutVarint64(&v, ZigZag(g.stored_bytes));                           // DO NOT CHANGE: on-disk
+  PutVarint64(&v, ZigZag(g.metric_filter_count));                    // DO NOT CHANGE: on-disk
+  PutVarint64(&v, g.tags.size());                                    // DO NOT CHANGE: on-disk
   for (const auto& [k, val] : g.tags) {
     PutString(&v, k);
     PutString(&v, val);
   }
   return v;
+}
+
+std::string EncodeResourceRecord(const ResourceRecord& r) {
+  std::string v;
+  v.push_back(kResourceRecordV1);                 // DO NOT CHANGE: on-disk
+  PutVarint64(&v, ZigZag(r.creation_time_ms));    // DO NOT CHANGE: on-disk
+  PutVarint64(&v, ZigZag(r.last_updated_ms));     // DO NOT CHANGE: on-disk
+  PutVarint64(&v, r.revision);                    // DO NOT CHANGE: on-disk
+  for (const auto* map : {&r.fields, &r.tags}) {  // DO NOT CHANGE: on-disk (fields, then tags)
+    PutVarint64(&v, map->size());
+    for (const auto& [k, val] : *map) {
+      PutString(&v, k);
+      PutString(&v, val);
+    }
+  }
+  return v;
+}
+
+bool DecodeResourceRecord(std::string_view in, ResourceRecord* r) {
+  if (in.empty() || in[0] != kResourceRecordV1) return false;
+  in.remove_prefix(1);
+  if (!GetSigned(&in, &r->creation_time_ms) || !GetSigned(&in, &r->last_updated_ms) ||
+      !GetVarint64(&in, &r->revision)) {
+    return false;
+  }
+  for (auto* map : {&r->fields, &r->tags}) {
+    map->clear();
+    uint64_t n = 0;
+    if (!GetVarint64(&in, &n) || n > in.size()) return false;
+    for (uint64_t i = 0; i < n; ++i) {
+      std::string k, val;
+      if (!GetString(&in, &k) || !GetString(&in, &val)) return false;
+      (*map)[std::move(k)] = std::move(val);
+    }
+  }
+  return in.empty();
 }
 
 bool DecodeGroupRecord(std::string_view in, LogGroupInfo* g) {
@@ -370,9 +480,9 @@ std::string EncodeChunk(uint64_t stream_id, int64_t ingestion_time, int64_t min_
   for (const auto& e : events) raw += e.message.size() + 8;
   std::string body;
   body.reserve(raw);
-  PutVarint64(&body, stream_id);              // DO NOT CHANGE: on-disk
+  PutVarint64(&body, stream_id);               // DO NOT CHANGE: on-disk
   PutVarint64(&body, ZigZag(ingestion_time));  // DO NOT CHANGE: on-disk
-  PutVarint64(&body, events.size());          // DO NOT CHANGE: on-disk
+  PutVarint64(&body, events.size());           // DO NOT CHANGE: on-disk
   int64_t prev = min_timestamp;
   for (const auto& e : events) {
     PutVarint64(&body, static_cast<uint64_t>(e.timestamp - prev));  // DO NOT CHANGE: on-disk
@@ -428,8 +538,8 @@ bool DecompressChunk(std::string_view payload, DecodedChunk* out) {
     uint64_t size = 0;
     if (!GetVarint64(&payload, &size) || size > LZ4_MAX_INPUT_SIZE) return false;
     ReserveOwned(out, size);
-    int n = LZ4_decompress_safe(payload.data(), out->owned.get(),
-                                static_cast<int>(payload.size()), static_cast<int>(size));
+    int n = LZ4_decompress_safe(payload.data(), out->owned.get(), static_cast<int>(payload.size()),
+                                static_cast<int>(size));
     if (n < 0 || static_cast<uint64_t>(n) != size) return false;
     out->body = std::string_view(out->owned.get(), size);
   } else if (format == kChunkPlain) {
@@ -465,6 +575,70 @@ bool ParseChunkBody(int64_t min_timestamp, DecodedChunk* out) {
     auto offset = static_cast<uint32_t>(in.data() - out->body.data());
     out->events.push_back({ts, offset, static_cast<uint32_t>(len)});
     in.remove_prefix(len);
+  }
+  return in.empty();
+}
+
+namespace {
+constexpr char kQueryDefinitionV1 = 0x01;  // DO NOT CHANGE: on-disk
+
+void PutOptionalString(std::string* v, const std::optional<std::string>& s) {
+  v->push_back(s ? 1 : 0);  // DO NOT CHANGE: on-disk
+  if (s) PutString(v, *s);
+}
+
+bool GetOptionalString(std::string_view* in, std::optional<std::string>* out) {
+  if (in->empty()) return false;
+  char present = (*in)[0];
+  in->remove_prefix(1);
+  out->reset();
+  if (present == 0) return true;
+  if (present != 1) return false;
+  std::string s;
+  if (!GetString(in, &s)) return false;
+  *out = std::move(s);
+  return true;
+}
+}  // namespace
+
+std::string EncodeQueryDefinition(const QueryDefinition& d) {
+  std::string v;
+  v.push_back(kQueryDefinitionV1);              // DO NOT CHANGE: on-disk
+  PutVarint64(&v, ZigZag(d.last_modified_ms));  // DO NOT CHANGE: on-disk
+  PutString(&v, d.name);                        // DO NOT CHANGE: on-disk
+  PutString(&v, d.query_string);                // DO NOT CHANGE: on-disk
+  PutString(&v, d.query_language);              // DO NOT CHANGE: on-disk
+  PutVarint64(&v, d.log_group_names.size());    // DO NOT CHANGE: on-disk
+  for (const auto& g : d.log_group_names) PutString(&v, g);
+  PutVarint64(&v, d.parameters.size());  // DO NOT CHANGE: on-disk
+  for (const auto& p : d.parameters) {
+    PutString(&v, p.name);                   // DO NOT CHANGE: on-disk
+    PutOptionalString(&v, p.default_value);  // DO NOT CHANGE: on-disk
+    PutOptionalString(&v, p.description);    // DO NOT CHANGE: on-disk
+  }
+  return v;
+}
+
+bool DecodeQueryDefinition(std::string_view in, QueryDefinition* d) {
+  if (in.empty() || in[0] != kQueryDefinitionV1) return false;
+  in.remove_prefix(1);
+  uint64_t n = 0;
+  if (!GetSigned(&in, &d->last_modified_ms) || !GetString(&in, &d->name) ||
+      !GetString(&in, &d->query_string) || !GetString(&in, &d->query_language) ||
+      !GetVarint64(&in, &n) || n > in.size()) {
+    return false;
+  }
+  d->log_group_names.assign(n, std::string());
+  for (auto& g : d->log_group_names) {
+    if (!GetString(&in, &g)) return false;
+  }
+  if (!GetVarint64(&in, &n) || n > in.size()) return false;
+  d->parameters.assign(n, QueryParameter());
+  for (auto& p : d->parameters) {
+    if (!GetString(&in, &p.name) || !GetOptionalString(&in, &p.default_value) ||
+        !GetOptionalString(&in, &p.description)) {
+      return false;
+    }
   }
   return in.empty();
 }

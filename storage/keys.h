@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "storage/log_store.h"
+#include "storage/query_definition_store.h"
+#include "storage/resource_store.h"
 
 namespace cwlogd::storage::keys {
 
@@ -45,10 +47,20 @@ inline constexpr std::string_view kEventsCf = "events";  // DO NOT CHANGE: on-di
 
 // ---------------------------------------------------------------------------------------------
 // "meta" CF keys. The first byte is the record type.
-inline constexpr char kCounterTag = 0x01;  // DO NOT CHANGE: on-disk
-inline constexpr char kGroupTag = 0x02;    // DO NOT CHANGE: on-disk
-inline constexpr char kStreamTag = 0x03;   // DO NOT CHANGE: on-disk
-inline constexpr char kStreamIdTag = 0x04;  // DO NOT CHANGE: on-disk
+inline constexpr char kMarkerTag = 0x00;           // DO NOT CHANGE: on-disk
+inline constexpr char kCounterTag = 0x01;          // DO NOT CHANGE: on-disk
+inline constexpr char kGroupTag = 0x02;            // DO NOT CHANGE: on-disk
+inline constexpr char kStreamTag = 0x03;           // DO NOT CHANGE: on-disk
+inline constexpr char kStreamIdTag = 0x04;         // DO NOT CHANGE: on-disk
+inline constexpr char kStreamTimeTag = 0x05;       // DO NOT CHANGE: on-disk
+inline constexpr char kResourceTag = 0x06;         // DO NOT CHANGE: on-disk
+inline constexpr char kQueryDefinitionTag = 0x07;  // DO NOT CHANGE: on-disk
+
+// 0x00 <marker name> -> empty. Set once a data dir holds a structure built from older data
+// (e.g. an index added by a later version); survives Reset().
+std::string MarkerKey(std::string_view name);
+// Every stream record has its StreamTimeKey (built on the first open of an older data dir).
+inline constexpr std::string_view kStreamTimeIndexMarker = "stream-time-index";  // DO NOT CHANGE
 
 enum class Counter : char {  // DO NOT CHANGE: on-disk (the byte after kCounterTag)
   kGroupId = 'g',
@@ -72,6 +84,29 @@ std::string StreamKey(uint64_t group_id, std::string_view name);
 // of a chunk without loading every stream record of the group.
 std::string StreamIdKey(uint64_t group_id, uint64_t stream_id);
 std::string StreamIdKeyPrefix(uint64_t group_id);
+bool ParseStreamKey(std::string_view key, uint64_t* group_id, std::string_view* name);
+
+// 0x05 <group id BE8> <TS8 last event time> <stream name bytes> -> empty. A group's streams in
+// DescribeLogStreams' orderBy=LastEventTime order: (last event time, name), a stream without
+// events at time 0. Written in the same batch as the stream record it mirrors.
+std::string StreamTimeKeyPrefix(uint64_t group_id);
+std::string StreamTimeKey(uint64_t group_id, int64_t last_event_time, std::string_view name);
+bool ParseStreamTimeKey(std::string_view key, uint64_t* group_id, int64_t* last_event_time,
+                        std::string_view* name);
+// The time a stream is listed at in that order.
+inline int64_t StreamListTime(const LogStreamInfo& s) { return s.last_event_timestamp.value_or(0); }
+
+// 0x06 <kind> <len8 account> <account> <len8 region> <region> <name bytes>
+//   -> EncodeResourceRecord. One key family per ResourceKind (the byte after the tag, the
+// kind's enum value): the records of storage/resource_store.h. Within one (kind, partition),
+// keys sort by the raw bytes of the name.
+std::string ResourceKeyPrefix(ResourceKind kind, const Partition& p);
+std::string ResourceKey(ResourceKind kind, const Partition& p, std::string_view name);
+bool ParseResourceKey(std::string_view key, ResourceKind* kind, Partition* p, std::string* name);
+// 0x07 <len8 account> <account> <len8 region> <region> <definition id bytes> -> query
+// definition record (EncodeQueryDefinition). Saved Logs Insights queries, per partition.
+std::string QueryDefinitionPrefix(const Partition& p);
+std::string QueryDefinitionKey(const Partition& p, std::string_view id);
 
 // ---------------------------------------------------------------------------------------------
 // Chunks: one PutLogEvents batch. A chunk is named by its group, its smallest timestamp and
@@ -126,11 +161,24 @@ bool DecodeChunkInfo(std::string_view value, int64_t min_timestamp, ChunkInfo* i
 
 // Group record (value of GroupKey). `name` is not stored (it is in the key).
 std::string EncodeGroupRecord(const LogGroupInfo& g);
-bool DecodeGroupRecord(std::string_view value, LogGroupInfo* g);
+bool DecodeGroupRecord(std::string_view in, LogGroupInfo* g);
 
 // Stream record (value of StreamKey). `name` is not stored.
 std::string EncodeStreamRecord(const LogStreamInfo& s);
-bool DecodeStreamRecord(std::string_view value, LogStreamInfo* s);
+bool DecodeStreamRecord(std::string_view in, LogStreamInfo* s);
+
+// Resource record (value of ResourceKey), version 0x01. `name` is not stored.
+// 0x01, zigzag creation time, zigzag last update, varint revision, varint field count, then
+// (string name, string value) per field, varint tag count, then (key, value) per tag; strings
+// are varint length + bytes.
+std::string EncodeResourceRecord(const ResourceRecord& r);
+bool DecodeResourceRecord(std::string_view in, ResourceRecord* r);
+// Query definition record (value of QueryDefinitionKey; the id is in the key): version byte
+// 0x01, varint last modified ms, then length-prefixed (varint) name, query string and query
+// language, varint count + length-prefixed log group names, varint count + per parameter the
+// name and two optional strings (a presence byte 0/1, then the length-prefixed text).
+std::string EncodeQueryDefinition(const QueryDefinition& d);
+bool DecodeQueryDefinition(std::string_view in, QueryDefinition* d);
 
 // Chunk payload. Events must be non-empty and in non-decreasing timestamp order.
 // Payload: format byte (0 = plain body, 1 = LZ4 block of the body, preceded by varint body
@@ -153,9 +201,7 @@ struct DecodedChunk {
   size_t owned_capacity = 0;
   std::string_view body;  // points into `owned` or into the payload passed to DecodeChunk
   std::vector<DecodedEvent> events;
-  std::string_view message(size_t i) const {
-    return body.substr(events[i].offset, events[i].size);
-  }
+  std::string_view message(size_t i) const { return body.substr(events[i].offset, events[i].size); }
 };
 // The payload must outlive `out` when it was stored uncompressed. False on corruption.
 bool DecodeChunk(std::string_view payload, int64_t min_timestamp, DecodedChunk* out);

@@ -1,5 +1,5 @@
 // LogStore: the storage contract every other layer programs against. The one implementation is
-// RocksLogStore (rocks_log_store.h); the on-disk layout is in docs/storage-format.md.
+// RocksLogStore (detail/rocks_log_store.h); the on-disk layout is in docs/storage-format.md.
 // Thread-safety: every method may be called concurrently from any thread.
 #pragma once
 
@@ -21,6 +21,8 @@
 namespace cwlogd::storage {
 
 class MetricStore;            // storage/metric_store.h
+class ResourceStore;          // storage/resource_store.h
+class QueryDefinitionStore;   // storage/query_definition_store.h
 struct MetricAggregateDelta;  // storage/metric_store.h
 
 // All resources live in one (account, region) partition; names are unique within it.
@@ -61,6 +63,12 @@ struct EventKey {
   auto operator<=>(const EventKey&) const = default;
 };
 
+// A place in the last-event-time order of a group's streams (ListLogStreamsByLastEventTime).
+struct StreamTimePosition {
+  int64_t last_event_time = 0;  // 0 for a stream without events
+  std::string name;
+};
+
 struct InputEvent {
   int64_t timestamp = 0;
   std::string message;
@@ -96,7 +104,7 @@ using ChunkSketchFilter = std::function<bool(const TermSketch& sketch)>;
 struct GroupScanQuery {
   int64_t start_time = std::numeric_limits<int64_t>::min();  // inclusive
   int64_t end_time = std::numeric_limits<int64_t>::max();    // exclusive
-  std::optional<EventKey> after;  // exclusive lower bound on EventKey
+  std::optional<EventKey> after;                             // exclusive lower bound on EventKey
   // At most one of these narrows the streams searched; neither = every stream of the group.
   std::optional<std::vector<std::string>> stream_names;
   std::optional<std::string> stream_name_prefix;
@@ -106,19 +114,39 @@ struct GroupScanQuery {
   ChunkSketchFilter chunk_sketch_filter;
 };
 
+// What PutEventsRequest::plan decides once the group and stream records are known: the events to
+// store and the metric-filter data they produced (both owned by the planner's caller).
+struct PutEventsPlan {
+  // Chronological and within 24 h; may be empty: then nothing is written.
+  std::span<const InputEvent> events;
+  std::span<const MetricAggregateDelta> metrics;
+};
+// Decides a batch from the records it is about to join. A non-OK status is returned by
+// PutLogEvents as is, with nothing written. It runs before the group's lock is taken and, only
+// when the group or stream was deleted and re-created meanwhile, once more under the lock with the
+// new records: it must not call back into the store's write path.
+using PutEventsPlanner =
+    std::function<Result<PutEventsPlan>(const LogGroupInfo& group, const LogStreamInfo& stream)>;
+
 struct PutEventsRequest {
   std::string_view group;
   std::string_view stream;
-  // Already validated and classified by the caller: non-empty, chronological, all accepted.
+  // The batch when `plan` is unset: non-empty, chronological, all accepted.
   std::span<const InputEvent> events;
   int64_t ingestion_time = 0;
   // Metric-filter data the events produced (api/metric_filter_eval.h), merged into the metric
   // store in the SAME atomic write as the events. Empty when the group has no metric filters.
   std::span<const MetricAggregateDelta> metrics = {};
+  // When set, it decides the batch (and `events` / `metrics` are ignored): the api's PutLogEvents
+  // classifies events by the group's retention and runs its metric filters here, so the store
+  // reads the group and stream once and is the one judge of whether they exist.
+  PutEventsPlanner plan = nullptr;
 };
 
 struct PutEventsResult {
-  uint64_t upload_sequence = 0;  // the stream's new upload_sequence
+  uint64_t stream_id = 0;        // the stream the batch joined (for the sequence token)
+  uint64_t upload_sequence = 0;  // the stream's upload_sequence after the call
+  bool written = false;          // false when the plan accepted no event
 };
 
 // What one SweepExpiredEvents call removed.
@@ -126,7 +154,7 @@ struct SweepStats {
   uint64_t groups_with_retention = 0;  // groups looked at
   uint64_t chunks_deleted = 0;         // whole PutLogEvents batches removed
   uint64_t events_deleted = 0;
-  uint64_t bytes_deleted = 0;          // message bytes, as subtracted from stored_bytes
+  uint64_t bytes_deleted = 0;  // message bytes, as subtracted from stored_bytes
 };
 
 // Pacing and interruption of a sweep (the background retention job; docs/retention.md).
@@ -181,29 +209,38 @@ class LogStore {
   virtual Status DeleteLogGroup(const Partition& p, std::string_view name) = 0;
 
   // --- log streams ---
-  // NotFound("log group") / AlreadyExists("log stream").
+  // NotFound(kLogGroup) / AlreadyExists(kLogStream).
   virtual Status CreateLogStream(const Partition& p, std::string_view group,
                                  std::string_view stream, int64_t creation_time_ms) = 0;
   virtual Result<LogStreamInfo> GetLogStream(const Partition& p, std::string_view group,
                                              std::string_view stream) = 0;
   // Streams of a group in ascending byte order of name, after `start_after`, with `prefix`.
-  virtual Status ListLogStreams(const Partition& p, std::string_view group,
-                                std::string_view prefix, std::string_view start_after,
+  virtual Status ListLogStreams(const Partition& p, std::string_view group, std::string_view prefix,
+                                std::string_view start_after,
                                 const std::function<bool(const LogStreamInfo&)>& visit) = 0;
+  // Streams of a group ordered by (last event time, name), a stream without events at time 0
+  // (DescribeLogStreams' orderBy=LastEventTime), ascending or, with `descending`, the reverse;
+  // only those strictly after `after` in that order. Costs O(streams visited), not O(streams).
+  virtual Status ListLogStreamsByLastEventTime(
+      const Partition& p, std::string_view group, bool descending,
+      const std::optional<StreamTimePosition>& after,
+      const std::function<bool(const LogStreamInfo&)>& visit) = 0;
   virtual Status DeleteLogStream(const Partition& p, std::string_view group,
                                  std::string_view stream) = 0;
 
   // --- events ---
   // Stores the batch as one atomic, WAL-logged write and updates the stream's counters and the
-  // group's stored_bytes in the same write. NotFound("log group"/"log stream").
+  // group's stored_bytes in the same write. NotFound(kLogGroup) before NotFound(kLogStream), both
+  // before the plan runs; then the plan's status; InvalidArgument for a batch that is empty
+  // (without a plan), out of order or wider than 24 h.
   virtual Result<PutEventsResult> PutLogEvents(const Partition& p,
                                                const PutEventsRequest& request) = 0;
   // Events of one stream in EventKey order (ascending, or descending when !forward).
   virtual Status ScanStream(const Partition& p, std::string_view group, std::string_view stream,
                             const StreamScanQuery& query, const EventVisitor& visit) = 0;
   // Events of a whole group, interleaved across streams in ascending EventKey order.
-  virtual Status ScanGroup(const Partition& p, std::string_view group,
-                           const GroupScanQuery& query, const EventVisitor& visit) = 0;
+  virtual Status ScanGroup(const Partition& p, std::string_view group, const GroupScanQuery& query,
+                           const EventVisitor& visit) = 0;
 
   // --- retention ---
   // For every group with retention_days R, deletes the stored batches whose events are all
@@ -234,18 +271,34 @@ class LogStore {
   // none (test fakes). Default: nullptr.
   virtual MetricStore* metric_store() { return nullptr; }
 
+  // --- account-level resources ---
+  // The ResourceStore sharing this store's database (policies, destinations; the records bound
+  // to a log group are deleted with it), or nullptr when the implementation has none (test
+  // fakes). Default: nullptr.
+  virtual ResourceStore* resource_store() { return nullptr; }
+  // --- saved Logs Insights queries ---
+  // The QueryDefinitionStore sharing this store's database (wiped by Reset like the rest), or
+  // nullptr when the implementation has none (test fakes). Default: nullptr.
+  virtual QueryDefinitionStore* query_definition_store() { return nullptr; }
+
   // --- administration ---
   // Wipes every partition (the test-suite reset endpoint).
   virtual Status Reset() = 0;
 };
 
 struct StorageOptions {
-  std::string path = "./data";     // Default: ./data (created if missing)
-  bool sync_writes = false;        // fsync the WAL on every write. Default: false (WAL on, no fsync)
+  std::string path = "./data";  // Default: ./data (created if missing)
+  bool sync_writes = false;     // fsync the WAL on every write. Default: false (WAL on, no fsync)
   size_t block_cache_bytes = 64 << 20;  // Default: 64 MiB
   // Batches deleted per atomic write (and per hold of a group's lock) by SweepExpiredEvents.
   // Default: 1024
   size_t sweep_batch_chunks = 1024;
+  // Space kept in <path>/RESERVED-SPACE for deletes on a full disk (docs/security.md, "Disk
+  // full"); 0 = none. Default: 256 MiB
+  uint64_t reserved_disk_bytes = uint64_t{256} << 20;
+  // Told what an operator must know (the store opened read-only, the reserve was used); called
+  // from any thread. Default: nothing.
+  std::function<void(const std::string&)> on_warning;
 };
 
 // Opens (creating if missing) the RocksDB-backed store at options.path.

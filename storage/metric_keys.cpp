@@ -5,9 +5,9 @@
 namespace cwlogd::storage::metric_keys {
 namespace {
 
-constexpr char kVersion = 0x01;          // DO NOT CHANGE: on-disk
-constexpr char kDimensionMark = 0x02;    // DO NOT CHANGE: on-disk
-constexpr char kDimensionsEnd = 0x01;    // DO NOT CHANGE: on-disk
+constexpr char kVersion = 0x01;        // DO NOT CHANGE: on-disk
+constexpr char kDimensionMark = 0x02;  // DO NOT CHANGE: on-disk
+constexpr char kDimensionsEnd = 0x01;  // DO NOT CHANGE: on-disk
 
 void AppendBE8(std::string* out, uint64_t v) {
   for (int i = 7; i >= 0; --i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));

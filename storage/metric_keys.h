@@ -14,9 +14,9 @@
 namespace cwlogd::storage::metric_keys {
 
 inline constexpr std::string_view kMetricsCf = "metrics";  // DO NOT CHANGE: on-disk
-inline constexpr char kBucketTag = 'B';  // DO NOT CHANGE: on-disk
-inline constexpr char kIndexTag = 'M';   // DO NOT CHANGE: on-disk
-inline constexpr char kFilterTag = 'F';  // DO NOT CHANGE: on-disk
+inline constexpr char kBucketTag = 'B';                    // DO NOT CHANGE: on-disk
+inline constexpr char kIndexTag = 'M';                     // DO NOT CHANGE: on-disk
+inline constexpr char kFilterTag = 'F';                    // DO NOT CHANGE: on-disk
 
 // Order-preserving string escape: 0x00 -> 0x00 0xFF, terminated by 0x00 0x01.
 void AppendEscaped(std::string* out, std::string_view s);

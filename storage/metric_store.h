@@ -79,8 +79,8 @@ inline int64_t MinuteOf(int64_t timestamp_ms) {
 // One change to one minute bucket: merged (count/sum/min/max) into what is stored.
 struct MetricAggregateDelta {
   MetricId metric;
-  int64_t minute_ms = 0;       // start of the minute, epoch ms (MinuteOf)
-  std::string unit = "None";   // a StandardUnit; buckets of different units are kept apart
+  int64_t minute_ms = 0;      // start of the minute, epoch ms (MinuteOf)
+  std::string unit = "None";  // a StandardUnit; buckets of different units are kept apart
   MetricAggregate aggregate;
 };
 
@@ -115,16 +115,16 @@ struct MetricFilterDefinition {
   bool apply_on_transformed_logs = false;
   std::string metric_name;
   std::string metric_namespace;
-  std::string metric_value;             // "1", "$size", "$.latency"
-  std::optional<double> default_value;  // exclusive with dimensions
+  std::string metric_value;                       // "1", "$size", "$.latency"
+  std::optional<double> default_value;            // exclusive with dimensions
   std::map<std::string, std::string> dimensions;  // name -> field reference, at most 3
-  std::optional<std::string> unit;      // absent = None (and omitted by Describe)
+  std::optional<std::string> unit;                // absent = None (and omitted by Describe)
   std::optional<std::string> field_selection_criteria;
   std::vector<std::string> emit_system_field_dimensions;
 };
 
 struct MetricFilterQuery {
-  std::optional<std::string> log_group;  // only this group (NotFound("log group") if missing)
+  std::optional<std::string> log_group;  // only this group (NotFound(kLogGroup) if missing)
   std::string filter_name_prefix;
   // Only filters whose transformation has this (metric_name, metric_namespace).
   std::optional<std::pair<std::string, std::string>> metric;
@@ -153,11 +153,11 @@ class MetricStore {
 
   // --- metric filter definitions (attached to a log group; deleted with it) ---
   // Creates or replaces (same group and name; creation time is then kept) the filter and keeps
-  // the group's metric_filter_count in step, atomically. NotFound("log group");
+  // the group's metric_filter_count in step, atomically. NotFound(kLogGroup);
   // FailedPrecondition when creating would exceed `max_filters_per_group`.
   virtual Status PutMetricFilter(const Partition& p, const MetricFilterDefinition& definition,
                                  int32_t max_filters_per_group) = 0;
-  // NotFound("log group") / NotFound("metric filter").
+  // NotFound(kLogGroup) / NotFound(kMetricFilter).
   virtual Status DeleteMetricFilter(const Partition& p, std::string_view log_group,
                                     std::string_view filter_name) = 0;
   // Filters matching `query` in ascending (log_group, filter_name) byte order.

@@ -11,7 +11,7 @@ namespace cwlogd::storage {
 namespace {
 
 // Stored form: kSketchV1, log2 of the bit count, then the bits (bit i = byte i/8, 1 << i%8).
-constexpr char kSketchV1 = 'T';       // DO NOT CHANGE: on-disk
+constexpr char kSketchV1 = 'T';        // DO NOT CHANGE: on-disk
 constexpr unsigned kMinLog2Bits = 10;  // 128 bytes
 constexpr unsigned kMaxLog2Bits = 14;  // 2 KiB: ~2 bytes per event of 1000-event batches
 
@@ -67,7 +67,8 @@ void TermSketch::Append(std::span<const InputEvent> events, uint64_t message_byt
   auto* bits = reinterpret_cast<unsigned char*>(out->data() + header + 2);
   for (size_t byte = 0; byte < slots / 8; ++byte) {
     unsigned value = 0;
-    for (unsigned bit = 0; bit < 8; ++bit) value |= static_cast<unsigned>(seen[byte * 8 + bit]) << bit;
+    for (unsigned bit = 0; bit < 8; ++bit)
+      value |= static_cast<unsigned>(seen[byte * 8 + bit]) << bit;
     bits[byte] = static_cast<unsigned char>(value);
   }
 }

@@ -22,8 +22,7 @@ class TermSketch {
 
   // Appends the sketch of `events`' messages (`message_bytes` in all) to *out; nothing for
   // a chunk below kMinMessageBytes.
-  static void Append(std::span<const InputEvent> events, uint64_t message_bytes,
-                     std::string* out);
+  static void Append(std::span<const InputEvent> events, uint64_t message_bytes, std::string* out);
 
   // Reads a sketch from the bytes after an index entry's ChunkInfo. nullopt when there is
   // none (a small chunk, or one written before sketches existed) or it is malformed.

@@ -6,16 +6,16 @@
 //  - ManualRecoveryListener: turns off RocksDB's own recovery from a background error such as
 //    "no space left". That recovery waits for free space >= the largest write buffer (64 MiB),
 //    which a small disk never has, and while it waits DB::Resume() answers Busy. The store calls
-//    Resume() itself when a write fails (RocksLogStore::Write), so writes come back as soon as
+//    Resume() itself when a write fails (Engine::Write in engine.h), so writes come back as soon as
 //    a flush fits.
 // Both are thread-safe.
 #pragma once
 
-#include <rocksdb/env.h>
-#include <rocksdb/listener.h>
-
 #include <cstdarg>
 #include <cstdio>
+
+#include <rocksdb/env.h>
+#include <rocksdb/listener.h>
 
 namespace cwlogd::storage::detail {
 
@@ -33,8 +33,8 @@ class RocksStderrLogger final : public rocksdb::Logger {
 
 class ManualRecoveryListener final : public rocksdb::EventListener {
  public:
-  void OnErrorRecoveryBegin(rocksdb::BackgroundErrorReason /*reason*/,
-                            rocksdb::Status /*bg_error*/, bool* auto_recovery) override {
+  void OnErrorRecoveryBegin(rocksdb::BackgroundErrorReason /*reason*/, rocksdb::Status /*bg_error*/,
+                            bool* auto_recovery) override {
     *auto_recovery = false;
   }
 };

@@ -6,6 +6,8 @@
 #include <rocksdb/slice.h>
 #include <rocksdb/write_batch.h>
 
+#include "storage/detail/engine.h"
+#include "storage/detail/rocks_status.h"
 #include "storage/keys.h"
 #include "storage/metric_keys.h"
 
@@ -16,18 +18,11 @@ namespace mk = metric_keys;
 
 std::string_view ToView(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
 
-Status FromRocks(const rocksdb::Status& s, std::string_view what) {
-  std::string msg = std::string(what) + ": " + s.ToString();
-  if (s.IsCorruption()) return Status::Corruption(std::move(msg));
-  return Status::IOError(std::move(msg));
-}
-
 // Buckets merge as statistic sets; index entries keep the latest publication time.
 class MetricsMergeOperator final : public rocksdb::AssociativeMergeOperator {
  public:
-  bool Merge(const rocksdb::Slice& key, const rocksdb::Slice* existing,
-             const rocksdb::Slice& value, std::string* new_value,
-             rocksdb::Logger* /*logger*/) const override {
+  bool Merge(const rocksdb::Slice& key, const rocksdb::Slice* existing, const rocksdb::Slice& value,
+             std::string* new_value, rocksdb::Logger* /*logger*/) const override {
     if (existing == nullptr) {
       new_value->assign(value.data(), value.size());
       return true;
@@ -80,10 +75,8 @@ Status RocksMetricStore::PutMetricData(const Partition& p,
                                        int64_t published_ms) {
   if (deltas.empty()) return Status::OK();
   rocksdb::WriteBatch batch;
-  AppendMetricDeltas(&batch, d_.metrics, p, deltas, published_ms);
-  rocksdb::Status s = d_.db->Write(*d_.write_options, &batch);
-  if (!s.ok()) return FromRocks(s, "put metric data");
-  return Status::OK();
+  AppendMetricDeltas(&batch, engine_->metrics(), p, deltas, published_ms);
+  return engine_->Write(&batch, "put metric data");
 }
 
 Status RocksMetricStore::QueryMetric(const Partition& p, const MetricId& metric, int64_t start_ms,
@@ -95,7 +88,7 @@ Status RocksMetricStore::QueryMetric(const Partition& p, const MetricId& metric,
   rocksdb::Slice upper_slice(upper);
   rocksdb::ReadOptions ro;
   ro.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(d_.db->NewIterator(ro, d_.metrics));
+  std::unique_ptr<rocksdb::Iterator> it(engine_->db()->NewIterator(ro, engine_->metrics()));
   for (it->Seek(lower); it->Valid(); it->Next()) {
     std::string_view key = ToView(it->key());
     if (key.substr(0, prefix.size()) != prefix) break;
@@ -125,7 +118,7 @@ Status RocksMetricStore::ListMetrics(const Partition& p, const MetricListQuery& 
   rocksdb::Slice upper_slice(upper);
   rocksdb::ReadOptions ro;
   if (!upper.empty()) ro.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(d_.db->NewIterator(ro, d_.metrics));
+  std::unique_ptr<rocksdb::Iterator> it(engine_->db()->NewIterator(ro, engine_->metrics()));
   std::string seek = scan_prefix;
   if (start_after) seek = std::max(seek, mk::IndexKey(p, *start_after));
   for (it->Seek(seek); it->Valid(); it->Next()) {
@@ -156,51 +149,42 @@ Status RocksMetricStore::ListMetrics(const Partition& p, const MetricListQuery& 
 
 Status RocksMetricStore::PutMetricFilter(const Partition& p, const MetricFilterDefinition& def,
                                          int32_t max_filters_per_group) {
-  std::lock_guard lock(d_.group_mutex(p, def.log_group));
-  auto group = d_.logs->GetLogGroup(p, def.log_group);
-  if (!group.ok()) return group.status();
-  const std::string key = mk::FilterKey(group->id, def.filter_name);
-  std::string existing;
-  rocksdb::Status s = d_.db->Get(rocksdb::ReadOptions(), d_.metrics, key, &existing);
-  if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "read metric filter");
-  MetricFilterDefinition stored = def;
-  rocksdb::WriteBatch batch;
-  if (s.ok()) {
-    // Replacing keeps the original creation time, as AWS does.
-    MetricFilterDefinition old;
-    if (mk::DecodeFilterRecord(existing, &old)) stored.creation_time_ms = old.creation_time_ms;
-  } else {
-    if (group->metric_filter_count >= max_filters_per_group) {
-      return Status::FailedPrecondition("metric filter limit");
+  return engine_->UpdateGroupRecord(p, def.log_group, "put metric filter", [&](GroupUpdate& u) {
+    const std::string key = mk::FilterKey(u.group.id, def.filter_name);
+    std::string existing;
+    rocksdb::Status s =
+        engine_->db()->Get(rocksdb::ReadOptions(), engine_->metrics(), key, &existing);
+    if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "read metric filter");
+    MetricFilterDefinition stored = def;
+    if (s.ok()) {
+      // Replacing keeps the original creation time, as AWS does; the group's count stays.
+      MetricFilterDefinition old;
+      if (mk::DecodeFilterRecord(existing, &old)) stored.creation_time_ms = old.creation_time_ms;
+      u.record = GroupUpdate::Record::kUnchanged;
+    } else {
+      if (u.group.metric_filter_count >= max_filters_per_group) {
+        return Status::FailedPrecondition(Status::Precondition::kMetricFilterLimit);
+      }
+      u.group.metric_filter_count += 1;
     }
-    LogGroupInfo updated = std::move(*group);
-    updated.metric_filter_count += 1;
-    batch.Put(d_.meta, keys::GroupKey(p, def.log_group), keys::EncodeGroupRecord(updated));
-  }
-  batch.Put(d_.metrics, key, mk::EncodeFilterRecord(stored));
-  s = d_.db->Write(*d_.write_options, &batch);
-  if (!s.ok()) return FromRocks(s, "put metric filter");
-  return Status::OK();
+    u.batch.Put(engine_->metrics(), key, mk::EncodeFilterRecord(stored));
+    return Status::OK();
+  });
 }
 
 Status RocksMetricStore::DeleteMetricFilter(const Partition& p, std::string_view log_group,
                                             std::string_view filter_name) {
-  std::lock_guard lock(d_.group_mutex(p, log_group));
-  auto group = d_.logs->GetLogGroup(p, log_group);
-  if (!group.ok()) return group.status();
-  const std::string key = mk::FilterKey(group->id, filter_name);
-  std::string existing;
-  rocksdb::Status s = d_.db->Get(rocksdb::ReadOptions(), d_.metrics, key, &existing);
-  if (s.IsNotFound()) return Status::NotFound("metric filter");
-  if (!s.ok()) return FromRocks(s, "read metric filter");
-  LogGroupInfo updated = std::move(*group);
-  updated.metric_filter_count = std::max(0, updated.metric_filter_count - 1);
-  rocksdb::WriteBatch batch;
-  batch.Delete(d_.metrics, key);
-  batch.Put(d_.meta, keys::GroupKey(p, log_group), keys::EncodeGroupRecord(updated));
-  s = d_.db->Write(*d_.write_options, &batch);
-  if (!s.ok()) return FromRocks(s, "delete metric filter");
-  return Status::OK();
+  return engine_->UpdateGroupRecord(p, log_group, "delete metric filter", [&](GroupUpdate& u) {
+    const std::string key = mk::FilterKey(u.group.id, filter_name);
+    std::string existing;
+    rocksdb::Status s =
+        engine_->db()->Get(rocksdb::ReadOptions(), engine_->metrics(), key, &existing);
+    if (s.IsNotFound()) return Status::NotFound(Status::Resource::kMetricFilter);
+    if (!s.ok()) return FromRocks(s, "read metric filter");
+    u.group.metric_filter_count = std::max(0, u.group.metric_filter_count - 1);
+    u.batch.Delete(engine_->metrics(), key);
+    return Status::OK();
+  });
 }
 
 Status RocksMetricStore::ListGroupFilters(
@@ -213,7 +197,7 @@ Status RocksMetricStore::ListGroupFilters(
   rocksdb::Slice upper_slice(upper);
   rocksdb::ReadOptions ro;
   if (!upper.empty()) ro.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(d_.db->NewIterator(ro, d_.metrics));
+  std::unique_ptr<rocksdb::Iterator> it(engine_->db()->NewIterator(ro, engine_->metrics()));
   std::string seek = lower;
   if (start_after_name != nullptr) seek = std::max(seek, prefix + *start_after_name);
   for (it->Seek(seek); it->Valid(); it->Next()) {
@@ -244,7 +228,7 @@ Status RocksMetricStore::ListMetricFilters(
     const std::function<bool(const MetricFilterDefinition&)>& visit) {
   bool stopped = false;
   if (q.log_group) {
-    auto group = d_.logs->GetLogGroup(p, *q.log_group);
+    auto group = logs_->GetLogGroup(p, *q.log_group);
     if (!group.ok()) return group.status();
     // The common case on ingest: a group without filters costs one point lookup, no scan.
     if (group->metric_filter_count == 0) return Status::OK();
@@ -260,7 +244,7 @@ Status RocksMetricStore::ListMetricFilters(
   const std::string start_group = q.start_after ? q.start_after->first : std::string();
   // ListLogGroups starts strictly after its argument, so resume the cursor's own group first.
   if (q.start_after) {
-    auto group = d_.logs->GetLogGroup(p, start_group);
+    auto group = logs_->GetLogGroup(p, start_group);
     if (group.ok()) {
       inner = ListGroupFilters(start_group, group->id, q, &q.start_after->second, visit, &stopped);
       if (!inner.ok() || stopped) return inner;
@@ -268,7 +252,7 @@ Status RocksMetricStore::ListMetricFilters(
       return group.status();
     }
   }
-  Status s = d_.logs->ListLogGroups(p, "", start_group, [&](const LogGroupInfo& g) {
+  Status s = logs_->ListLogGroups(p, "", start_group, [&](const LogGroupInfo& g) {
     if (g.metric_filter_count == 0) return true;
     inner = ListGroupFilters(g.name, g.id, q, nullptr, visit, &stopped);
     return inner.ok() && !stopped;

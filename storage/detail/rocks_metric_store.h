@@ -2,26 +2,28 @@
 // column family, storage/metric_keys.h). Buckets and the metric index are written with RocksDB
 // merges (an associative statistic-set merge), so a PutLogEvents batch adds its metric-filter
 // data to the same WriteBatch as its events without any read-modify-write.
-// Thread-safe: merges need no lock; filter definitions are changed under the log store's
-// per-group mutex (passed in), which also guards the group record's metric_filter_count.
+// A client of the storage engine (engine.h): every write goes through Engine::Write, and filter
+// definitions are changed in Engine::UpdateGroupRecord, under the group's lock, which also guards
+// the group record's metric_filter_count.
+// Thread-safe: merges need no lock.
 #pragma once
 
 #include <functional>
-#include <mutex>
+#include <memory>
 #include <span>
 
 #include "storage/log_store.h"
 #include "storage/metric_store.h"
 
 namespace rocksdb {
-class DB;
 class ColumnFamilyHandle;
 class WriteBatch;
 struct ColumnFamilyOptions;
-struct WriteOptions;
 }  // namespace rocksdb
 
 namespace cwlogd::storage::detail {
+
+class Engine;
 
 // Sets the `metrics` CF's merge operator (and sensible options for small values).
 void ConfigureMetricsCf(rocksdb::ColumnFamilyOptions* options);
@@ -33,15 +35,9 @@ void AppendMetricDeltas(rocksdb::WriteBatch* batch, rocksdb::ColumnFamilyHandle*
 
 class RocksMetricStore final : public MetricStore {
  public:
-  struct Deps {
-    rocksdb::DB* db = nullptr;
-    rocksdb::ColumnFamilyHandle* metrics = nullptr;  // the `metrics` CF
-    rocksdb::ColumnFamilyHandle* meta = nullptr;     // where group records live
-    const rocksdb::WriteOptions* write_options = nullptr;
-    LogStore* logs = nullptr;  // group lookups and listing
-    std::function<std::mutex&(const Partition&, std::string_view group)> group_mutex;
-  };
-  explicit RocksMetricStore(Deps deps) : d_(std::move(deps)) {}
+  // `logs` lists the groups (ListMetricFilters across a partition); it must outlive this store.
+  RocksMetricStore(std::shared_ptr<Engine> engine, LogStore* logs)
+      : engine_(std::move(engine)), logs_(logs) {}
 
   Status PutMetricData(const Partition& p, std::span<const MetricAggregateDelta> deltas,
                        int64_t published_ms) override;
@@ -54,9 +50,9 @@ class RocksMetricStore final : public MetricStore {
                          int32_t max_filters_per_group) override;
   Status DeleteMetricFilter(const Partition& p, std::string_view log_group,
                             std::string_view filter_name) override;
-  Status ListMetricFilters(const Partition& p, const MetricFilterQuery& query,
-                           const std::function<bool(const MetricFilterDefinition&)>& visit)
-      override;
+  Status ListMetricFilters(
+      const Partition& p, const MetricFilterQuery& query,
+      const std::function<bool(const MetricFilterDefinition&)>& visit) override;
 
  private:
   // Filters of one group (id known), after `start_after_name` when set.
@@ -65,7 +61,8 @@ class RocksMetricStore final : public MetricStore {
                           const std::function<bool(const MetricFilterDefinition&)>& visit,
                           bool* stopped);
 
-  Deps d_;
+  std::shared_ptr<Engine> engine_;
+  LogStore* logs_;
 };
 
 }  // namespace cwlogd::storage::detail

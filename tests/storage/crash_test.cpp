@@ -1,21 +1,18 @@
 // kill -9 tests: the test binary re-runs itself as a child (a hidden test case) that writes or
 // sweeps and reports progress through a pipe; the parent kills it with SIGKILL and checks what
 // a reopened store holds. The assertions hold wherever the kill lands.
-#include "tests/catch2.h"
-
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
+#include <csignal>
 #include <cstdlib>
 #include <random>
 #include <thread>
 
-#include "storage/log_store.h"
-#include "tests/storage/test_util.h"
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
-extern char** environ;
+#include "storage/log_store.h"
+#include "tests/catch2.h"
+#include "tests/storage/test_util.h"
 
 namespace cwlogd::storage {
 namespace {

@@ -1,12 +1,11 @@
 // Random operations against RocksLogStore and a std::map model; every scan must agree
 // (RocksDB's db_map_fuzzer idea).
-#include "tests/catch2.h"
-
 #include <map>
 #include <random>
 #include <set>
 
 #include "storage/log_store.h"
+#include "tests/catch2.h"
 #include "tests/storage/test_util.h"
 
 namespace cwlogd::storage {

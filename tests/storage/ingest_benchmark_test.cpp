@@ -2,8 +2,6 @@
 // event, full group scan and reopen time for nginx-like lines. Prints numbers; asserts only
 // correctness, never timings. CWLOGD_BENCH_EVENTS overrides the event count (default 1M),
 // CWLOGD_BENCH_SCANS the number of scans before the reopen (default 2).
-#include "tests/catch2.h"
-
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -11,6 +9,7 @@
 #include <thread>
 
 #include "storage/log_store.h"
+#include "tests/catch2.h"
 #include "tests/storage/test_util.h"
 
 namespace cwlogd::storage {
@@ -32,15 +31,21 @@ uint64_t DirBytes(const std::string& path) {
 
 std::string NginxLine(std::mt19937& mt, int64_t ts) {
   auto rng = [&mt] { return static_cast<unsigned>(mt()); };
-  static const char* kPaths[] = {"/", "/index.html", "/api/v1/items", "/api/v1/users/login",
-                                 "/static/app.js", "/static/style.css", "/favicon.ico",
+  static const char* kPaths[] = {"/",
+                                 "/index.html",
+                                 "/api/v1/items",
+                                 "/api/v1/users/login",
+                                 "/static/app.js",
+                                 "/static/style.css",
+                                 "/favicon.ico",
                                  "/api/v1/orders?page=2"};
   static const char* kAgents[] = {
       "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0",
       "curl/8.4.0", "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) Safari/605.1.15"};
   char buf[512];
   int n = std::snprintf(
-      buf, sizeof buf, "%u.%u.%u.%u - - [22/Nov/2025:%02d:%02d:%02d +0000] \"%s %s HTTP/1.1\" %d %u \"-\" \"%s\"",
+      buf, sizeof buf,
+      "%u.%u.%u.%u - - [22/Nov/2025:%02d:%02d:%02d +0000] \"%s %s HTTP/1.1\" %d %u \"-\" \"%s\"",
       rng() % 256, rng() % 256, rng() % 256, rng() % 256, static_cast<int>((ts / 3600000) % 24),
       static_cast<int>((ts / 60000) % 60), static_cast<int>((ts / 1000) % 60),
       rng() % 5 == 0 ? "POST" : "GET", kPaths[rng() % 8], rng() % 10 == 0 ? 404 : 200,
@@ -93,21 +98,25 @@ TEST_CASE("Ingest, scan and reopen micro-measure", "[.][benchmark]") {
     for (auto& th : threads) th.join();
     double secs = Seconds(start);
     REQUIRE(failures == 0);
-    std::printf("ingest: %zu events (%.1f bytes/message avg) in %.3f s = %.0f events/s (%zu threads)\n",
-                total, static_cast<double>(message_bytes) / static_cast<double>(total), secs,
-                static_cast<double>(total) / secs, kThreads);
+    std::printf(
+        "ingest: %zu events (%.1f bytes/message avg) in %.3f s = %.0f events/s (%zu threads)\n",
+        total, static_cast<double>(message_bytes) / static_cast<double>(total), secs,
+        static_cast<double>(total) / secs, kThreads);
 
     int rounds = 2;
     if (const char* env = std::getenv("CWLOGD_BENCH_SCANS")) rounds = std::stoi(env);
     for (int round = 0; round < rounds; ++round) {
       start = Clock::now();
       size_t seen = 0;
-      REQUIRE(store->ScanGroup(p, "bench", {}, [&](const EventView& e) {
-        seen += e.message.empty() ? 0 : 1;
-        return true;
-      }).ok());
-      std::printf("full ScanGroup (%s): %zu events in %.1f ms\n", round == 0 ? "memtable/cold" : "again",
-                  seen, Seconds(start) * 1000);
+      REQUIRE(store
+                  ->ScanGroup(p, "bench", {},
+                              [&](const EventView& e) {
+                                seen += e.message.empty() ? 0 : 1;
+                                return true;
+                              })
+                  .ok());
+      std::printf("full ScanGroup (%s): %zu events in %.1f ms\n",
+                  round == 0 ? "memtable/cold" : "again", seen, Seconds(start) * 1000);
       REQUIRE(seen == total);
     }
   }
@@ -121,18 +130,24 @@ TEST_CASE("Ingest, scan and reopen micro-measure", "[.][benchmark]") {
     std::printf("reopen: %.1f ms\n", Seconds(start) * 1000);
     start = Clock::now();
     size_t seen = 0;
-    REQUIRE(store->ScanGroup(p, "bench", {}, [&](const EventView&) {
-      ++seen;
-      return true;
-    }).ok());
+    REQUIRE(store
+                ->ScanGroup(p, "bench", {},
+                            [&](const EventView&) {
+                              ++seen;
+                              return true;
+                            })
+                .ok());
     std::printf("full ScanGroup after reopen (from SST): %zu events in %.1f ms\n", seen,
                 Seconds(start) * 1000);
     start = Clock::now();
     seen = 0;
-    REQUIRE(store->ScanGroup(p, "bench", {}, [&](const EventView&) {
-      ++seen;
-      return true;
-    }).ok());
+    REQUIRE(store
+                ->ScanGroup(p, "bench", {},
+                            [&](const EventView&) {
+                              ++seen;
+                              return true;
+                            })
+                .ok());
     std::printf("full ScanGroup again (block cache): %zu events in %.1f ms\n", seen,
                 Seconds(start) * 1000);
   }

@@ -1,9 +1,9 @@
 #include "storage/keys.h"
 
-#include "tests/catch2.h"
-
 #include <algorithm>
 #include <random>
+
+#include "tests/catch2.h"
 
 namespace cwlogd::storage::keys {
 namespace {
@@ -86,6 +86,98 @@ TEST_CASE("Group keys sort by name inside a partition and never across", "[stora
   CHECK(GroupKey(a, "x").starts_with(GroupKeyPrefix(a)));
   CHECK(StreamKey(1, "s").starts_with(StreamKeyPrefix(1)));
   CHECK_FALSE(StreamKey(2, "s").starts_with(StreamKeyPrefix(1)));
+}
+
+TEST_CASE("Stream time keys sort by (group, last event time, name) and round-trip",
+          "[storage][keys]") {
+  const std::vector<std::string> sorted = {
+      StreamTimeKey(1, -5, "z"),  StreamTimeKey(1, 0, "a"), StreamTimeKey(1, 0, "ab"),
+      StreamTimeKey(1, 0, "b"),   StreamTimeKey(1, 7, ""),  StreamTimeKey(1, 1LL << 40, "a"),
+      StreamTimeKey(2, -100, "a")};
+  CHECK(std::is_sorted(sorted.begin(), sorted.end()));
+  CHECK(StreamTimeKey(1, 0, "a").starts_with(StreamTimeKeyPrefix(1)));
+  uint64_t group = 0;
+  int64_t time = 0;
+  std::string_view name;
+  const std::string time_key = StreamTimeKey(9, -42, "s/1");  // `name` points into it
+  REQUIRE(ParseStreamTimeKey(time_key, &group, &time, &name));
+  CHECK(group == 9);
+  CHECK(time == -42);
+  CHECK(name == "s/1");
+  CHECK_FALSE(ParseStreamTimeKey(StreamKey(9, "s/1"), &group, &time, &name));
+  CHECK_FALSE(ParseStreamTimeKey(StreamTimeKeyPrefix(9), &group, &time, &name));
+  const std::string stream_key = StreamKey(9, "s/1");
+  REQUIRE(ParseStreamKey(stream_key, &group, &name));
+  CHECK(group == 9);
+  CHECK(name == "s/1");
+  CHECK(MarkerKey(kStreamTimeIndexMarker) < std::string(1, kCounterTag));
+}
+
+TEST_CASE("Resource keys: one family per kind, sorted by name within a partition",
+          "[storage][keys][resources]") {
+  Partition a{"000000000000", "us-east-1"};
+  Partition b{"111111111111", "us-east-1"};
+  using K = ResourceKind;
+  // The bytes themselves are on-disk format.
+  CHECK(ResourceKey(K::kDestination, a, "d") == std::string("\x06\x44\x0c"
+                                                            "000000000000"
+                                                            "\x09"
+                                                            "us-east-1"
+                                                            "d",
+                                                            26));
+  for (K kind : {K::kResourcePolicy, K::kGroupResourcePolicy, K::kDestination, K::kAccountPolicy,
+                 K::kDataProtectionPolicy, K::kIndexPolicy}) {
+    CHECK(ResourceKey(kind, a, "a") < ResourceKey(kind, a, "b"));
+    CHECK(ResourceKey(kind, a, "B") < ResourceKey(kind, a, "a"));
+    CHECK(ResourceKey(kind, a, "x").starts_with(ResourceKeyPrefix(kind, a)));
+    CHECK_FALSE(ResourceKey(kind, b, "x").starts_with(ResourceKeyPrefix(kind, a)));
+    ResourceKind parsed_kind{};
+    Partition parsed;
+    std::string name;
+    REQUIRE(ParseResourceKey(ResourceKey(kind, b, "n/a:me"), &parsed_kind, &parsed, &name));
+    CHECK(parsed_kind == kind);
+    CHECK(parsed.account == b.account);
+    CHECK(parsed.region == b.region);
+    CHECK(name == "n/a:me");
+  }
+  CHECK_FALSE(
+      ResourceKey(K::kIndexPolicy, a, "x").starts_with(ResourceKeyPrefix(K::kDestination, a)));
+  // Never inside the log group family.
+  CHECK_FALSE(ResourceKey(K::kDestination, a, "x").starts_with(GroupKeyPrefix(a)));
+  ResourceKind kind{};
+  Partition p;
+  std::string name;
+  CHECK_FALSE(ParseResourceKey(GroupKey(a, "x"), &kind, &p, &name));
+  CHECK_FALSE(ParseResourceKey(std::string("\x06\x44\x0c"
+                                           "0000",
+                                           7),
+                               &kind, &p, &name));
+}
+
+TEST_CASE("Resource records round-trip and refuse truncation", "[storage][keys][resources]") {
+  ResourceRecord r;
+  r.creation_time_ms = 1'700'000'000'123;
+  r.last_updated_ms = -5;
+  r.revision = 300;
+  r.fields = {{"policyDocument", "{\"Version\":\"2012-10-17\"}"},
+              {"empty", ""},
+              {"bytes", std::string("a\0b", 3)}};
+  r.tags = {{"k", "v"}};
+  const std::string v = EncodeResourceRecord(r);
+  CHECK(v[0] == '\x01');  // version
+  ResourceRecord back;
+  REQUIRE(DecodeResourceRecord(v, &back));
+  CHECK(back.creation_time_ms == r.creation_time_ms);
+  CHECK(back.last_updated_ms == r.last_updated_ms);
+  CHECK(back.revision == r.revision);
+  CHECK(back.fields == r.fields);
+  CHECK(back.tags == r.tags);
+  for (size_t n = 0; n < v.size(); ++n) CHECK_FALSE(DecodeResourceRecord(v.substr(0, n), &back));
+  CHECK_FALSE(DecodeResourceRecord(v + "x", &back));
+  ResourceRecord empty;
+  REQUIRE(DecodeResourceRecord(EncodeResourceRecord(empty), &back));
+  CHECK(back.fields.empty());
+  CHECK(back.tags.empty());
 }
 
 TEST_CASE("PrefixSuccessor is the least key above the prefix range", "[storage][keys]") {

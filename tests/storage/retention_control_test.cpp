@@ -1,10 +1,9 @@
 // Pacing and interruption of retention work: SweepControl (slices, stopping between them) and
 // CompactControl (gentle reclaim, cancellation).
-#include "tests/catch2.h"
-
 #include <atomic>
 
 #include "storage/log_store.h"
+#include "tests/catch2.h"
 #include "tests/storage/test_util.h"
 
 namespace cwlogd::storage {

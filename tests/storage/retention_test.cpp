@@ -1,10 +1,9 @@
 // Retention sweeps with explicit "now" values, and disk space coming back after a sweep.
-#include "tests/catch2.h"
-
 #include <atomic>
 #include <thread>
 
 #include "storage/log_store.h"
+#include "tests/catch2.h"
 #include "tests/storage/test_util.h"
 
 namespace cwlogd::storage {
@@ -22,7 +21,7 @@ constexpr int64_t kHour = 3'600'000;
 constexpr int64_t kDay = 24 * kHour;
 
 void MakeGroup(LogStore& store, const std::string& name, std::optional<int32_t> retention,
-               std::vector<std::string> streams = {"s"}) {
+               const std::vector<std::string>& streams = {"s"}) {
   LogGroupInfo g;
   g.name = name;
   g.retention_days = retention;
@@ -58,7 +57,7 @@ TEST_CASE("SweepExpiredEvents deletes wholly expired batches and lowers stored_b
   MakeGroup(*store, "r7", 7);
   MakeGroup(*store, "keep", std::nullopt);
   Put(*store, "r1", "s", {{kT0, "old-a"}, {kT0 + 1, "old-b"}, {kT0 + 2, "old-c"}});  // expired
-  Put(*store, "r1", "s", {{now - 2 * kDay, "two-days"}});                             // expired
+  Put(*store, "r1", "s", {{now - 2 * kDay, "two-days"}});                            // expired
   Put(*store, "r1", "s", {{now - kDay - kHour, "partly-old"}, {now - kDay + kHour, "partly-new"}});
   Put(*store, "r1", "s", {{now - kHour, "fresh"}});
   Put(*store, "r7", "s", {{kT0, "ten-days"}});           // expired under 7 days

@@ -1,5 +1,3 @@
-#include "tests/catch2.h"
-
 #include <atomic>
 #include <limits>
 #include <optional>
@@ -7,6 +5,7 @@
 #include <thread>
 
 #include "storage/log_store.h"
+#include "tests/catch2.h"
 #include "tests/storage/test_util.h"
 
 namespace cwlogd::storage {
@@ -196,8 +195,7 @@ TEST_CASE("Log streams: create, list, duplicate, delete", "[storage][streams]") 
   CHECK(store->GetLogStream(kP, "g", "nope").status().message() == "log stream");
   CHECK(store->GetLogStream(kP, "nope", "s1").status().message() == "log group");
 
-  CHECK(StreamNames(*store, "g", "", "") ==
-        std::vector<std::string>{"S", "s1", "s10", "s2", "t"});
+  CHECK(StreamNames(*store, "g", "", "") == std::vector<std::string>{"S", "s1", "s10", "s2", "t"});
   CHECK(StreamNames(*store, "g", "s1", "") == std::vector<std::string>{"s1", "s10"});
   CHECK(StreamNames(*store, "g", "s", "s1") == std::vector<std::string>{"s10", "s2"});
   CHECK(StreamNames(*store, "g2", "", "") == std::vector<std::string>{"s3"});
@@ -244,6 +242,85 @@ TEST_CASE("PutLogEvents updates stream counters and stored bytes", "[storage][ev
           Status::Code::kInvalidArgument);
     std::vector<InputEvent> exactly{{kT0, "a"}, {kT0 + 24 * kHour, "b"}};
     CHECK(store->PutLogEvents(kP, {"g", "s", exactly, kT0}).ok());
+  }
+}
+
+TEST_CASE("PutLogEvents with a planner reads the records once and writes what the plan accepts",
+          "[storage][events]") {
+  TempDir dir;
+  auto store = OpenStore(dir.path());
+  LogGroupInfo group = Group("g");
+  group.retention_days = 7;
+  REQUIRE(store->CreateLogGroup(kP, group).ok());
+  REQUIRE(store->CreateLogStream(kP, "g", "s", kT0).ok());
+  const uint64_t stream_id = store->GetLogStream(kP, "g", "s")->id;
+  std::vector<InputEvent> events{{kT0, "dropped"}, {kT0 + 1, "kept"}, {kT0 + 2, "kept too"}};
+
+  int calls = 0;
+  PutEventsRequest put{"g", "s", {}, kT0 + 100};
+  put.plan = [&](const LogGroupInfo& g, const LogStreamInfo& s) -> Result<PutEventsPlan> {
+    ++calls;
+    CHECK(g.retention_days == 7);  // the planner sees the stored group record
+    CHECK(s.id == stream_id);
+    return PutEventsPlan{std::span<const InputEvent>(events).subspan(1), {}};
+  };
+
+  SECTION("a missing group or stream is reported before the planner runs") {
+    put.stream = "nope";
+    CHECK(store->PutLogEvents(kP, put).status().message() == "log stream");
+    put.group = "nog";
+    CHECK(store->PutLogEvents(kP, put).status().message() == "log group");
+    CHECK(calls == 0);
+  }
+  SECTION("the accepted events are stored, with the stream's id and new sequence") {
+    auto r = store->PutLogEvents(kP, put);
+    REQUIRE(r.ok());
+    CHECK(calls == 1);
+    CHECK(r->written);
+    CHECK(r->stream_id == stream_id);
+    CHECK(r->upload_sequence == store->GetLogStream(kP, "g", "s")->upload_sequence);
+    CHECK(Messages(CollectStream(*store, kP, "g", "s", {})) ==
+          std::vector<std::string>{"kept", "kept too"});
+    CHECK(store->GetLogGroup(kP, "g")->stored_bytes == 4 + 8);
+  }
+  SECTION("a plan's error is returned as is and nothing is written") {
+    put.plan = [&](const LogGroupInfo&, const LogStreamInfo&) -> Result<PutEventsPlan> {
+      return Status::InvalidArgument("Upload too large");
+    };
+    CHECK(store->PutLogEvents(kP, put).status().message() == "Upload too large");
+    CHECK(CollectStream(*store, kP, "g", "s", {}).empty());
+  }
+  SECTION("an empty plan writes nothing and reports the stream as it is") {
+    const uint64_t before = store->GetLogStream(kP, "g", "s")->upload_sequence;
+    put.plan = [&](const LogGroupInfo&, const LogStreamInfo&) -> Result<PutEventsPlan> {
+      return PutEventsPlan{};
+    };
+    auto r = store->PutLogEvents(kP, put);
+    REQUIRE(r.ok());
+    CHECK_FALSE(r->written);
+    CHECK(r->stream_id == stream_id);
+    CHECK(r->upload_sequence == before);
+    CHECK(CollectStream(*store, kP, "g", "s", {}).empty());
+  }
+  SECTION("a stream re-created before the lock is planned again with the new record") {
+    std::vector<uint64_t> seen_ids;
+    put.plan = [&](const LogGroupInfo&, const LogStreamInfo& s) -> Result<PutEventsPlan> {
+      seen_ids.push_back(s.id);
+      if (seen_ids.size() == 1) {  // outside the lock: another client replaces the stream now
+        REQUIRE(store->DeleteLogStream(kP, "g", "s").ok());
+        REQUIRE(store->CreateLogStream(kP, "g", "s", kT0).ok());
+      }
+      return PutEventsPlan{events, {}};
+    };
+    auto r = store->PutLogEvents(kP, put);
+    REQUIRE(r.ok());
+    const uint64_t new_id = store->GetLogStream(kP, "g", "s")->id;
+    CHECK(new_id != stream_id);
+    CHECK(seen_ids == std::vector<uint64_t>{stream_id, new_id});
+    CHECK(r->stream_id == new_id);
+    // The chunk names the new stream: its events are read back through it.
+    CHECK(Messages(CollectStream(*store, kP, "g", "s", {})) ==
+          std::vector<std::string>{"dropped", "kept", "kept too"});
   }
 }
 
@@ -332,7 +409,7 @@ TEST_CASE("ScanGroup interleaves streams in EventKey order with filters", "[stor
   Put(*store, "g", "a2", {{kT0 + 0, "a2-0"}, {kT0 + 5, "a2-5"}, {kT0 + 20, "a2-20"}});
   Put(*store, "g", "a1", {{kT0 + 5, "a1-5b"}});
 
-  const std::vector<std::string> all{"a2-0", "a1-1", "b-2",   "a1-5", "b-5",
+  const std::vector<std::string> all{"a2-0", "a1-1",  "b-2",  "a1-5", "b-5",
                                      "a2-5", "a1-5b", "a1-9", "a2-20"};
   auto events = CollectGroup(*store, kP, "g", {});
   CHECK(Messages(events) == all);
@@ -366,8 +443,7 @@ TEST_CASE("ScanGroup interleaves streams in EventKey order with filters", "[stor
     pq.stream_name_prefix = "a1";
     pq.start_time = kT0 + 5;
     pq.end_time = kT0 + 9;
-    CHECK(Messages(CollectGroup(*store, kP, "g", pq)) ==
-          std::vector<std::string>{"a1-5", "a1-5b"});
+    CHECK(Messages(CollectGroup(*store, kP, "g", pq)) == std::vector<std::string>{"a1-5", "a1-5b"});
   }
   SECTION("a deleted stream's events disappear from group scans") {
     REQUIRE(store->DeleteLogStream(kP, "g", "a1").ok());
@@ -401,8 +477,7 @@ TEST_CASE("ScanGroup finds a batch that started up to 24 hours before startTime"
         std::vector<std::string>{"t48", "t49", "day-end"});
   StreamScanQuery sq;
   sq.start_time = kT0 + 1;
-  CHECK(Messages(CollectStream(*store, kP, "g", "s", sq)) ==
-        std::vector<std::string>{"day-end"});
+  CHECK(Messages(CollectStream(*store, kP, "g", "s", sq)) == std::vector<std::string>{"day-end"});
   sq.forward = false;
   sq.start_time = kT0 - 3 * 24 * kHour;
   sq.end_time = kT0 + 1;
@@ -523,23 +598,26 @@ TEST_CASE("ScanGroup skips the chunks its body filter rejects, keeping merge ord
     q.chunk_body_filter = filter;
     std::vector<std::string> hits;
     *visited = 0;
-    REQUIRE(store->ScanGroup(kP, "g", q, [&](const EventView& e) {
-                   ++*visited;
-                   if (e.message.find("NEEDLE") != std::string_view::npos) {
-                     hits.push_back(std::string(e.stream_name) + ":" + std::string(e.message));
-                   }
-                   return true;
-                 })
+    REQUIRE(store
+                ->ScanGroup(kP, "g", q,
+                            [&](const EventView& e) {
+                              ++*visited;
+                              if (e.message.find("NEEDLE") != std::string_view::npos) {
+                                hits.push_back(std::string(e.stream_name) + ":" +
+                                               std::string(e.message));
+                              }
+                              return true;
+                            })
                 .ok());
     return hits;
   };
   size_t all_visited = 0, filtered_visited = 0;
   const auto all = scan({}, &all_visited);
-  const auto filtered = scan(
-      [](std::string_view body) { return body.find("NEEDLE") != std::string_view::npos; },
-      &filtered_visited);
+  const auto filtered =
+      scan([](std::string_view body) { return body.find("NEEDLE") != std::string_view::npos; },
+           &filtered_visited);
   CHECK(all_visited == 1000);
-  CHECK(all == filtered);  // same matches, same (timestamp) order
+  CHECK(all == filtered);    // same matches, same (timestamp) order
   REQUIRE(all.size() == 3);  // batches 3, 10 and 17
   CHECK(all[0] == "b:batch 3 event 25 NEEDLE");
   CHECK(filtered_visited == 150);  // only the three chunks that hold the term were decoded
@@ -558,7 +636,8 @@ TEST_CASE("ScanGroup skips chunks whose term sketch rules the term out", "[stora
     const int count = batch < 16 ? 50 : 5;
     std::vector<InputEvent> events;
     for (int i = 0; i < count; ++i) {
-      std::string message = "batch " + std::to_string(batch) + " event " + std::to_string(i) + filler;
+      std::string message =
+          "batch " + std::to_string(batch) + " event " + std::to_string(i) + filler;
       if (batch % 5 == 2 && i == count / 2) message += " NEEDLE";
       events.push_back({kT0 + batch * 100 + i, message});
     }
@@ -573,13 +652,15 @@ TEST_CASE("ScanGroup skips chunks whose term sketch rules the term out", "[stora
       };
     }
     std::vector<std::string> hits;
-    REQUIRE(store->ScanGroup(kP, "g", q, [&](const EventView& e) {
-                   ++*visited;
-                   if (e.message.find("NEEDLE") != std::string_view::npos) {
-                     hits.push_back(std::string(e.message));
-                   }
-                   return true;
-                 })
+    REQUIRE(store
+                ->ScanGroup(kP, "g", q,
+                            [&](const EventView& e) {
+                              ++*visited;
+                              if (e.message.find("NEEDLE") != std::string_view::npos) {
+                                hits.emplace_back(e.message);
+                              }
+                              return true;
+                            })
                 .ok());
     return hits;
   };
@@ -620,19 +701,22 @@ TEST_CASE("ScanGroup with read-ahead returns the unfiltered scan's matches, page
     return text.find("NEEDLE") != std::string_view::npos;
   };
   // Scans from `after`, keeping at most `page` matches; returns them and the last key seen.
-  auto scan_page = [&](const ChunkBodyFilter& filter, std::optional<EventKey> after,
-                       size_t page, std::vector<std::string>* hits) {
+  auto scan_page = [&](const ChunkBodyFilter& filter, std::optional<EventKey> after, size_t page,
+                       std::vector<std::string>* hits) {
     GroupScanQuery q;
     q.chunk_body_filter = filter;
     q.after = after;
     size_t kept = 0;
     std::optional<EventKey> last;
-    REQUIRE(store->ScanGroup(kP, "g", q, [&](const EventView& e) {
-                   last = e.key;
-                   if (!has_needle(e.message)) return true;
-                   hits->push_back(std::string(e.stream_name) + ":" + std::string(e.message));
-                   return ++kept < page;
-                 })
+    REQUIRE(store
+                ->ScanGroup(kP, "g", q,
+                            [&](const EventView& e) {
+                              last = e.key;
+                              if (!has_needle(e.message)) return true;
+                              hits->push_back(std::string(e.stream_name) + ":" +
+                                              std::string(e.message));
+                              return ++kept < page;
+                            })
                 .ok());
     return kept < page ? std::nullopt : last;  // nullopt: the scan reached the end
   };

@@ -1,11 +1,11 @@
-#include "tests/catch2.h"
+#include "storage/term_sketch.h"
 
 #include <random>
 #include <string>
 #include <vector>
 
 #include "storage/log_store.h"
-#include "storage/term_sketch.h"
+#include "tests/catch2.h"
 
 namespace cwlogd::storage {
 namespace {

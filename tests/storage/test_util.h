@@ -2,8 +2,6 @@
 // Not thread-safe; one per test.
 #pragma once
 
-#include "tests/catch2.h"
-
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -11,6 +9,7 @@
 #include <vector>
 
 #include "storage/log_store.h"
+#include "tests/catch2.h"
 
 namespace cwlogd::storage::testing {
 
@@ -34,7 +33,7 @@ class TempDir {
   std::string path_;
 };
 
-inline std::unique_ptr<LogStore> OpenStore(StorageOptions options) {
+inline std::unique_ptr<LogStore> OpenStore(const StorageOptions& options) {
   auto store = OpenRocksLogStore(options);
   INFO(store.status().message());
   REQUIRE(store.ok());
