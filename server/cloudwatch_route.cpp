@@ -1,7 +1,7 @@
 #include "server/cloudwatch_route.h"
 
-#include <cctype>
 #include <optional>
+#include <variant>
 
 #include <nlohmann/json.hpp>
 
@@ -11,6 +11,7 @@
 #include "server/cloudwatch/shapes.h"
 #include "server/cloudwatch/xml_writer.h"
 #include "server/content_encoding.h"
+#include "server/http_text.h"
 
 namespace cwlogd::server {
 namespace {
@@ -22,33 +23,6 @@ constexpr std::string_view kTargetPrefix = "GraniteServiceVersion20100801.";
 constexpr std::string_view kCborPathPrefix = "/service/GraniteServiceVersion20100801/operation/";
 constexpr std::string_view kJson10 = "application/x-amz-json-1.0";
 constexpr std::string_view kCbor = "application/cbor";
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
-bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (size_t i = 0; i < prefix.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(s[i])) !=
-        std::tolower(static_cast<unsigned char>(prefix[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-std::string_view PathOf(std::string_view target) {
-  const size_t q = target.find('?');
-  return q == std::string_view::npos ? target : target.substr(0, q);
-}
-
-std::string_view QueryOf(std::string_view target) {
-  const size_t q = target.find('?');
-  return q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
-}
 
 // A Smithy error document: {"__type": "com.amazonaws.cloudwatch#Shape", "message": ...}.
 json ErrorDocument(const cw::WireError& wire, const api::ApiError& error) {
@@ -110,7 +84,8 @@ CloudWatchHttpResponse Success(CloudWatchProtocol protocol, const std::string& r
   return r;
 }
 
-struct Decoded {
+// clang-tidy 14 blames the implicit special members that nlohmann::json makes noexcept.
+struct Decoded {  // NOLINT(bugprone-exception-escape): nothing here throws
   std::string operation;
   json input;
 };
@@ -145,12 +120,13 @@ std::variant<Decoded, api::ApiError> Decode(CloudWatchProtocol protocol,
       return out;
     }
     case CloudWatchProtocol::kJson10: {
-      out.operation = std::string(Trim(request.amz_target).substr(kTargetPrefix.size()));
+      out.operation =
+          std::string(TrimAsciiWhitespace(request.amz_target).substr(kTargetPrefix.size()));
       if (!api::cloudwatch::IsKnownOperation(out.operation)) {
         return api::ApiError::UnknownOperation("Operation " + out.operation +
                                                " is not supported by this server.");
       }
-      if (Trim(body).empty()) {
+      if (TrimAsciiWhitespace(body).empty()) {
         out.input = json::object();
         return out;
       }
@@ -165,7 +141,8 @@ std::variant<Decoded, api::ApiError> Decode(CloudWatchProtocol protocol,
       // Parameters from the URL query string, then the form body (which wins for duplicates
       // because FindParam returns the first: put the body first).
       cw::FormParams params;
-      if (StartsWithNoCase(Trim(request.content_type), "application/x-www-form-urlencoded")) {
+      if (StartsWithNoCase(TrimAsciiWhitespace(request.content_type),
+                           "application/x-www-form-urlencoded")) {
         auto form = cw::ParseForm(body);
         if (!form) {
           return api::ApiError{"MalformedQueryString", "The request body is not a valid form.",
@@ -202,20 +179,20 @@ std::variant<Decoded, api::ApiError> Decode(CloudWatchProtocol protocol,
 }  // namespace
 
 CloudWatchProtocol DetectCloudWatchProtocol(const CloudWatchHttpRequest& request) {
-  if (StartsWithNoCase(Trim(request.smithy_protocol), "rpc-v2-cbor") ||
+  if (StartsWithNoCase(TrimAsciiWhitespace(request.smithy_protocol), "rpc-v2-cbor") ||
       PathOf(request.target).substr(0, kCborPathPrefix.size()) == kCborPathPrefix) {
     return CloudWatchProtocol::kCbor;
   }
-  if (Trim(request.amz_target).substr(0, kTargetPrefix.size()) == kTargetPrefix) {
+  if (TrimAsciiWhitespace(request.amz_target).substr(0, kTargetPrefix.size()) == kTargetPrefix) {
     return CloudWatchProtocol::kJson10;
   }
   return CloudWatchProtocol::kQuery;
 }
 
-CloudWatchHttpResponse CloudWatchErrorResponse(const CloudWatchHttpRequest& request,
+CloudWatchHttpResponse CloudWatchErrorResponse(CloudWatchProtocol protocol,
                                                const std::string& request_id,
                                                const api::ApiError& error) {
-  return Error(DetectCloudWatchProtocol(request), request_id, error);
+  return Error(protocol, request_id, error);
 }
 
 CloudWatchHttpResponse HandleCloudWatchRequest(const CloudWatchHttpRequest& request,
@@ -223,25 +200,22 @@ CloudWatchHttpResponse HandleCloudWatchRequest(const CloudWatchHttpRequest& requ
                                                api::cloudwatch::Context& ctx,
                                                const CloudWatchRouteOptions& options) {
   const CloudWatchProtocol protocol = DetectCloudWatchProtocol(request);
-  std::string_view body = request.body;
-  std::string inflated;
-  const std::string_view encoding = Trim(request.content_encoding);
-  if (!encoding.empty() && !StartsWithNoCase(encoding, "identity")) {
-    if (!StartsWithNoCase(encoding, "gzip") && !StartsWithNoCase(encoding, "x-gzip")) {
-      return Error(protocol, request_id,
-                   api::ApiError::Serialization("Unsupported Content-Encoding: " +
-                                                std::string(encoding)));
-    }
-    std::string error;
-    auto out = Gunzip(body, options.max_body_bytes, &error);
-    if (!out) {
-      return Error(protocol, request_id,
-                   api::ApiError::Serialization("Cannot decode the gzip request body: " + error));
-    }
-    inflated = std::move(*out);
-    body = inflated;
+  std::variant<DecodedBody, api::ApiError> decoded =
+      DecodeContentEncoding(request.content_encoding, request.body, options.max_body_bytes);
+  if (auto* e = std::get_if<api::ApiError>(&decoded)) return Error(protocol, request_id, *e);
+  CloudWatchHttpRequest plain = request;
+  if (const std::optional<std::string>& inflated = std::get<DecodedBody>(decoded).inflated) {
+    plain.body = *inflated;
   }
-  auto decoded = Decode(protocol, request, body);
+  plain.content_encoding = {};
+  return HandleDecodedCloudWatchRequest(protocol, plain, request_id, ctx);
+}
+
+CloudWatchHttpResponse HandleDecodedCloudWatchRequest(CloudWatchProtocol protocol,
+                                                      const CloudWatchHttpRequest& request,
+                                                      const std::string& request_id,
+                                                      api::cloudwatch::Context& ctx) {
+  auto decoded = Decode(protocol, request, request.body);
   if (auto* e = std::get_if<api::ApiError>(&decoded)) return Error(protocol, request_id, *e);
   auto& d = std::get<Decoded>(decoded);
   api::ApiResult result = api::cloudwatch::Dispatch(d.operation, d.input, ctx);

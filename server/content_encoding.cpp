@@ -1,6 +1,10 @@
 #include "server/content_encoding.h"
 
+#include <utility>
+
 #include <zlib.h>
+
+#include "server/http_text.h"
 
 namespace cwlogd::server {
 
@@ -31,7 +35,17 @@ std::optional<std::string> Gunzip(std::string_view compressed, size_t max_output
     zs.avail_out = static_cast<uInt>(out.size() - produced);
     rc = inflate(&zs, Z_NO_FLUSH);
     produced = out.size() - zs.avail_out;
-    if (rc == Z_STREAM_END) break;
+    if (rc == Z_STREAM_END && zs.avail_in == 0) break;
+    if (rc == Z_STREAM_END) {
+      // More bytes after a gzip member: another member (RFC 1952 allows several), or garbage,
+      // which the next inflate reports as a bad header.
+      rc = inflateReset(&zs);
+      if (rc != Z_OK) {
+        *error = "cannot reset zlib";
+        break;
+      }
+      continue;
+    }
     if (rc != Z_OK) {
       *error = zs.msg != nullptr ? zs.msg : "invalid gzip data";
       break;
@@ -46,6 +60,22 @@ std::optional<std::string> Gunzip(std::string_view compressed, size_t max_output
   if (rc != Z_STREAM_END) return std::nullopt;
   out.resize(produced);
   return out;
+}
+
+std::variant<DecodedBody, api::ApiError> DecodeContentEncoding(std::string_view content_encoding,
+                                                               std::string_view body,
+                                                               size_t max_decoded_bytes) {
+  const std::string_view encoding = TrimOptionalWhitespace(content_encoding);
+  if (encoding.empty() || EqualsNoCase(encoding, "identity")) return DecodedBody{};
+  if (!EqualsNoCase(encoding, "gzip") && !EqualsNoCase(encoding, "x-gzip")) {
+    return api::ApiError::Serialization("Unsupported Content-Encoding: " + std::string(encoding));
+  }
+  std::string error;
+  std::optional<std::string> inflated = Gunzip(body, max_decoded_bytes, &error);
+  if (!inflated) {
+    return api::ApiError::Serialization("Cannot decode the gzip request body: " + error);
+  }
+  return DecodedBody{std::move(inflated)};
 }
 
 }  // namespace cwlogd::server

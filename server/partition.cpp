@@ -3,18 +3,12 @@
 #include <algorithm>
 #include <vector>
 
+#include "server/http_text.h"
+
 namespace cwlogd::server {
 namespace {
 
 constexpr std::string_view kScheme = "AWS4-HMAC-SHA256";
-
-bool IsSpace(char c) { return c == ' ' || c == '\t'; }
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 std::vector<std::string_view> Split(std::string_view s, char sep) {
   std::vector<std::string_view> parts;
@@ -49,19 +43,19 @@ std::optional<SigV4Authorization> ParseSigV4Authorization(std::string_view heade
     if (error != nullptr) *error = std::string(why);
     return std::nullopt;
   };
-  header = Trim(header);
+  header = TrimOptionalWhitespace(header);
   if (header.substr(0, kScheme.size()) != kScheme) return fail("unsupported scheme");
   std::string_view rest = header.substr(kScheme.size());
-  if (rest.empty() || !IsSpace(rest.front())) return fail("unsupported scheme");
+  if (rest.empty() || !IsOptionalWhitespace(rest.front())) return fail("unsupported scheme");
 
   std::optional<std::string_view> credential, signed_headers, signature;
   for (std::string_view param : Split(rest, ',')) {
-    param = Trim(param);
+    param = TrimOptionalWhitespace(param);
     if (param.empty()) continue;
     size_t eq = param.find('=');
     if (eq == std::string_view::npos) return fail("parameter without '='");
-    std::string_view name = Trim(param.substr(0, eq));
-    std::string_view value = Trim(param.substr(eq + 1));
+    std::string_view name = TrimOptionalWhitespace(param.substr(0, eq));
+    std::string_view value = TrimOptionalWhitespace(param.substr(eq + 1));
     if (name == "Credential") {
       credential = value;
     } else if (name == "SignedHeaders") {

@@ -17,9 +17,9 @@ inline constexpr std::string_view kDefaultAccount = "000000000000";
 // SignedHeaders=<h1;h2>, Signature=<hex>`. Parameters may be separated by "," or ", ".
 struct SigV4Authorization {
   std::string access_key_id;
-  std::string date;     // YYYYMMDD from the credential scope
+  std::string date;  // YYYYMMDD from the credential scope
   std::string region;
-  std::string service;  // "logs" or "monitoring"
+  std::string service;         // "logs" or "monitoring"
   std::string signed_headers;  // verbatim, e.g. "content-type;host;x-amz-date"
   std::string signature;       // hex, verbatim
 };

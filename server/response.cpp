@@ -89,6 +89,10 @@ HttpResponse ErrorResponse(unsigned http_version, const std::string& request_id,
                            const api::ApiError& error, std::string_view content_type) {
   nlohmann::json body = {{"__type", error.type}, {"message", error.message}};
   for (const auto& [name, value] : error.extra_fields) body[name] = value;
+  for (const auto& [name, text] : error.extra_json) {
+    nlohmann::json value = nlohmann::json::parse(text, nullptr, false);
+    if (!value.is_discarded()) body[name] = std::move(value);
+  }
   int status = error.http_status;
   if (status < 400 || status > 599) status = 500;  // a handler bug must not look like success
   HttpResponse res = BaseResponse(http_version, request_id, static_cast<unsigned>(status),

@@ -1,10 +1,10 @@
 #include "server/retention_sweeper.h"
 
+#include <utility>
+
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-
-#include <utility>
 
 namespace cwlogd::server {
 namespace {
@@ -109,11 +109,12 @@ RetentionSweepResult RetentionSweeper::SweepNow(const RetentionPassOptions& pass
   bool reclaim_ran = false;
   if (reclaim && !r.cancelled) {
     if (pass.gentle) {
-      logger_.Info("retention sweep: {} groups with retention, deleted {} events ({} message "
-                   "bytes, {} batches) in {:.0f} ms; reclaim check in {} ms",
-                   r.stats.groups_with_retention, r.stats.events_deleted, r.stats.bytes_deleted,
-                   r.stats.chunks_deleted, r.sweep_ms,
-                   pass.reclaim_delay.value_or(options_.reclaim_delay).count());
+      logger_.Info(
+          "retention sweep: {} groups with retention, deleted {} events ({} message "
+          "bytes, {} batches) in {:.0f} ms; reclaim check in {} ms",
+          r.stats.groups_with_retention, r.stats.events_deleted, r.stats.bytes_deleted,
+          r.stats.chunks_deleted, r.sweep_ms,
+          pass.reclaim_delay.value_or(options_.reclaim_delay).count());
       // Meanwhile RocksDB's own compactions usually drop the deleted data along with work they
       // do anyway; the reclaim below then only checks.
       start = std::chrono::steady_clock::now();
@@ -129,8 +130,8 @@ RetentionSweepResult RetentionSweeper::SweepNow(const RetentionPassOptions& pass
       storage::Status compact = store_.CompactRange(cc, &r.compact);
       r.compact_ms = MillisSince(start);
       r.cancelled = r.compact.cancelled;
-      r.compacted = compact.ok() && !r.compact.cancelled &&
-                    (!pass.gentle || r.compact.ranges_compacted > 0);
+      r.compacted =
+          compact.ok() && !r.compact.cancelled && (!pass.gentle || r.compact.ranges_compacted > 0);
       if (pass.gentle) reclaim_pending_ = !compact.ok() || r.compact.cancelled;
       if (r.status.ok()) r.status = std::move(compact);
     }
@@ -138,22 +139,24 @@ RetentionSweepResult RetentionSweeper::SweepNow(const RetentionPassOptions& pass
   if (pass.gentle && r.cancelled && r.stats.chunks_deleted > 0) reclaim_pending_ = true;
   r.disk_bytes_after = store_.ApproximateDiskBytes();
   if (!r.status.ok()) {
-    logger_.Error("retention sweep failed (retried at the next pass): {}; deleted {} events "
-                  "({} bytes) before the failure",
-                  r.status.message(), r.stats.events_deleted, r.stats.bytes_deleted);
+    logger_.Error(
+        "retention sweep failed (retried at the next pass): {}; deleted {} events "
+        "({} bytes) before the failure",
+        r.status.message(), r.stats.events_deleted, r.stats.bytes_deleted);
   } else if (pass.gentle && (reclaim_ran || r.cancelled)) {
-    logger_.Info("retention reclaim: {} swept groups compacted in {:.0f} ms, {} already "
-                 "reclaimed by RocksDB's own compactions{}; disk {} -> {} bytes",
-                 r.compact.ranges_compacted, r.compact_ms, r.compact.ranges_reclaimed,
-                 r.cancelled ? " (cancelled by shutdown, retried at the next pass)" : "",
-                 r.disk_bytes_before, r.disk_bytes_after);
+    logger_.Info(
+        "retention reclaim: {} swept groups compacted in {:.0f} ms, {} already "
+        "reclaimed by RocksDB's own compactions{}; disk {} -> {} bytes",
+        r.compact.ranges_compacted, r.compact_ms, r.compact.ranges_reclaimed,
+        r.cancelled ? " (cancelled by shutdown, retried at the next pass)" : "",
+        r.disk_bytes_before, r.disk_bytes_after);
   } else if (!pass.gentle && r.stats.chunks_deleted > 0) {
-    logger_.Info("retention sweep: {} groups with retention, deleted {} events ({} message "
-                 "bytes, {} batches) in {:.0f} ms; compaction {:.0f} ms{}; disk {} -> {} bytes",
-                 r.stats.groups_with_retention, r.stats.events_deleted, r.stats.bytes_deleted,
-                 r.stats.chunks_deleted, r.sweep_ms, r.compact_ms,
-                 r.cancelled ? " (cancelled by shutdown)" : "", r.disk_bytes_before,
-                 r.disk_bytes_after);
+    logger_.Info(
+        "retention sweep: {} groups with retention, deleted {} events ({} message "
+        "bytes, {} batches) in {:.0f} ms; compaction {:.0f} ms{}; disk {} -> {} bytes",
+        r.stats.groups_with_retention, r.stats.events_deleted, r.stats.bytes_deleted,
+        r.stats.chunks_deleted, r.sweep_ms, r.compact_ms,
+        r.cancelled ? " (cancelled by shutdown)" : "", r.disk_bytes_before, r.disk_bytes_after);
   } else if (r.stats.chunks_deleted == 0) {
     logger_.Debug("retention sweep: {} groups with retention, nothing expired ({:.0f} ms){}",
                   r.stats.groups_with_retention, r.sweep_ms,

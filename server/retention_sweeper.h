@@ -48,15 +48,15 @@ struct RetentionPassOptions {
 struct RetentionSweepResult {
   storage::Status status = storage::Status::OK();  // first failure; the pass stops there
   bool gentle = false;
-  int64_t now_ms = 0;                               // the server clock the pass used
-  storage::SweepStats stats;                        // deletions (valid up to a failure)
-  bool compacted = false;                           // CompactRange ran (and compacted something)
-  storage::CompactStats compact;                    // ranges compacted / found reclaimed
-  bool cancelled = false;                           // stopped early by Stop()
-  uint64_t disk_bytes_before = 0;                   // ApproximateDiskBytes before the sweep
-  uint64_t disk_bytes_after = 0;                    // ... after the compaction (or sweep)
+  int64_t now_ms = 0;              // the server clock the pass used
+  storage::SweepStats stats;       // deletions (valid up to a failure)
+  bool compacted = false;          // CompactRange ran (and compacted something)
+  storage::CompactStats compact;   // ranges compacted / found reclaimed
+  bool cancelled = false;          // stopped early by Stop()
+  uint64_t disk_bytes_before = 0;  // ApproximateDiskBytes before the sweep
+  uint64_t disk_bytes_after = 0;   // ... after the compaction (or sweep)
   double sweep_ms = 0;
-  double reclaim_wait_ms = 0;                       // gentle: the delay before the reclaim
+  double reclaim_wait_ms = 0;  // gentle: the delay before the reclaim
   double compact_ms = 0;
 };
 

@@ -2,9 +2,12 @@
 
 #include <chrono>
 #include <exception>
+#include <iterator>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
@@ -13,8 +16,10 @@
 #include "api/dispatch.h"
 #include "server/cloudwatch_route.h"
 #include "server/content_encoding.h"
+#include "server/http_text.h"
 #include "server/partition.h"
 #include "server/response.h"
+#include "server/sts_route.h"
 #include "storage/metric_store.h"
 
 namespace cwlogd::server {
@@ -28,37 +33,6 @@ constexpr std::string_view kMetricsTargetPrefix = "GraniteServiceVersion20100801
 constexpr std::string_view kMetricsCborPathPrefix =
     "/service/GraniteServiceVersion20100801/operation/";
 constexpr std::string_view kTestPathPrefix = "/_cwlogd/";
-
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (size_t i = 0; i < prefix.size(); ++i) {
-    if (Lower(s[i]) != Lower(prefix[i])) return false;
-  }
-  return true;
-}
-
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && StartsWithNoCase(a, b);
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-std::string_view PathOf(const HttpRequest& request) {
-  std::string_view target = request.target();
-  return target.substr(0, target.find('?'));
-}
-
-std::string_view QueryOf(const HttpRequest& request) {
-  std::string_view target = request.target();
-  size_t q = target.find('?');
-  return q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
-}
 
 // True when an `a=b&c=d` string has a parameter named `name`.
 bool HasFormParam(std::string_view form, std::string_view name) {
@@ -86,8 +60,67 @@ api::ApiError UnknownOperation(std::string message) {
 api::ApiError NotFound(const HttpRequest& request) {
   return {"NotFoundException",
           std::string("No route for ") + std::string(request.method_string()) + " " +
-              std::string(PathOf(request)),
+              std::string(PathOf(request.target())),
           404};
+}
+
+// The Beast-free view cloudwatch_route.h works on; views into `request`.
+CloudWatchHttpRequest CloudWatchView(const HttpRequest& request) {
+  CloudWatchHttpRequest cw;
+  cw.method = request.method_string();
+  cw.target = request.target();
+  cw.content_type = request[http::field::content_type];
+  cw.content_encoding = request[http::field::content_encoding];
+  cw.amz_target = Header(request, "X-Amz-Target").value_or("");
+  cw.smithy_protocol = Header(request, "smithy-protocol").value_or("");
+  cw.body = request.body();
+  return cw;
+}
+
+std::optional<CloudWatchProtocol> CloudWatchProtocolOf(RequestProtocol protocol) {
+  switch (protocol) {
+    case RequestProtocol::kCloudWatchCbor:
+      return CloudWatchProtocol::kCbor;
+    case RequestProtocol::kCloudWatchJson10:
+      return CloudWatchProtocol::kJson10;
+    case RequestProtocol::kCloudWatchQuery:
+      return CloudWatchProtocol::kQuery;
+    default:
+      return std::nullopt;
+  }
+}
+
+HttpResponse ToHttpResponse(unsigned version, CloudWatchHttpResponse out) {
+  HttpResponse res{static_cast<http::status>(out.status), version};
+  res.set(http::field::date, HttpDateNow());
+  for (auto& [name, value] : out.headers) res.set(name, value);
+  res.body() = std::move(out.body);
+  res.prepare_payload();
+  return res;
+}
+
+// The debug log's name for what a request asks for, known once it is classified (so a request
+// that fails authentication or decoding still logs it). /_cwlogd/ endpoints name themselves.
+std::string OperationName(const RequestClass& what) {
+  switch (what.protocol) {
+    case RequestProtocol::kLogsJson11:
+      return std::string(what.amz_target.substr(kLogsTargetPrefix.size()));
+    case RequestProtocol::kCloudWatchCbor:
+    case RequestProtocol::kCloudWatchJson10:
+    case RequestProtocol::kCloudWatchQuery:
+      return "metrics";
+    case RequestProtocol::kStsQuery:
+      return "sts";
+    case RequestProtocol::kNoRoute:
+      return "not-found";
+    case RequestProtocol::kMissingLogsTarget:
+      return "no-target";
+    case RequestProtocol::kUnknownLogsTarget:
+      return "unknown-target";
+    case RequestProtocol::kCwlogdEndpoint:
+      break;
+  }
+  return "-";
 }
 
 double MillisSince(std::chrono::steady_clock::time_point start) {
@@ -98,29 +131,63 @@ double MillisSince(std::chrono::steady_clock::time_point start) {
 }  // namespace
 
 Authenticator UnverifiedAuthenticator() {
-  return [](const HttpRequest& request) -> AuthResult {
+  return [](const HttpRequest& request, const RequestClass& /*what*/) -> AuthResult {
     return PartitionFromAuthorization(Header(request, "Authorization"));
   };
 }
 
 bool IsMetricsRequest(const HttpRequest& request) {
   if (std::optional<std::string_view> target = Header(request, "X-Amz-Target")) {
-    return Trim(*target).substr(0, kMetricsTargetPrefix.size()) == kMetricsTargetPrefix;
+    return TrimOptionalWhitespace(*target).substr(0, kMetricsTargetPrefix.size()) ==
+           kMetricsTargetPrefix;
   }
   if (std::optional<std::string_view> smithy = Header(request, "smithy-protocol")) {
-    if (EqualsNoCase(Trim(*smithy), "rpc-v2-cbor")) return true;
+    if (EqualsNoCase(TrimOptionalWhitespace(*smithy), "rpc-v2-cbor")) return true;
   }
-  if (PathOf(request).substr(0, kMetricsCborPathPrefix.size()) == kMetricsCborPathPrefix) {
+  if (PathOf(request.target()).substr(0, kMetricsCborPathPrefix.size()) == kMetricsCborPathPrefix) {
     return true;
   }
   // AWS Query: a form POST (the Logs API never sends one; the body may be gzip'ed, so the
   // content type alone decides), or Action= in the query string.
-  if (StartsWithNoCase(Trim(request[http::field::content_type]),
+  if (StartsWithNoCase(TrimOptionalWhitespace(request[http::field::content_type]),
                        "application/x-www-form-urlencoded")) {
     return true;
   }
-  return HasFormParam(QueryOf(request), "Action");
+  return HasFormParam(QueryOf(request.target()), "Action");
 }
+
+RequestClass ClassifyRequest(const HttpRequest& request) {
+  if (PathOf(request.target()).substr(0, kTestPathPrefix.size()) == kTestPathPrefix) {
+    return {RequestProtocol::kCwlogdEndpoint, {}};
+  }
+  // Before the metrics check: an STS request is a form POST too. Logs and CloudWatch JSON/CBOR
+  // requests name their target in headers: whatever their signature says, they are not STS.
+  if (!Header(request, "X-Amz-Target") && !Header(request, "smithy-protocol") &&
+      IsStsRequest(Header(request, "Authorization").value_or(""),
+                   request[http::field::content_type], request.target(), request.body())) {
+    return {RequestProtocol::kStsQuery, {}};
+  }
+  if (IsMetricsRequest(request)) {
+    switch (DetectCloudWatchProtocol(CloudWatchView(request))) {
+      case CloudWatchProtocol::kCbor:
+        return {RequestProtocol::kCloudWatchCbor, {}};
+      case CloudWatchProtocol::kJson10:
+        return {RequestProtocol::kCloudWatchJson10, {}};
+      case CloudWatchProtocol::kQuery:
+        return {RequestProtocol::kCloudWatchQuery, {}};
+    }
+  }
+  if (request.method() != http::verb::post) return {RequestProtocol::kNoRoute, {}};
+  const std::string_view target =
+      TrimOptionalWhitespace(Header(request, "X-Amz-Target").value_or(""));
+  if (target.empty()) return {RequestProtocol::kMissingLogsTarget, {}};
+  if (target.substr(0, kLogsTargetPrefix.size()) != kLogsTargetPrefix) {
+    return {RequestProtocol::kUnknownLogsTarget, target};
+  }
+  return {RequestProtocol::kLogsJson11, target};
+}
+
+bool IsCloudWatch(RequestProtocol protocol) { return CloudWatchProtocolOf(protocol).has_value(); }
 
 Router::Router(storage::LogStore& store, storage::SystemClock& clock,
                const api::ApiOptions& api_options, Authenticator authenticate, Logger& logger,
@@ -130,7 +197,8 @@ Router::Router(storage::LogStore& store, storage::SystemClock& clock,
       api_options_(api_options),
       authenticate_(std::move(authenticate)),
       logger_(logger),
-      options_(options) {}
+      options_(std::move(options)),
+      query_runner_(std::make_unique<api::QueryRunner>(store_, clock_, options_.queries)) {}
 
 HttpResponse Router::Handle(HttpRequest& request) {
   auto start = std::chrono::steady_clock::now();
@@ -140,85 +208,125 @@ HttpResponse Router::Handle(HttpRequest& request) {
   // The one try of the request path: whatever escapes below becomes a 500 and a log line, and
   // the connection keeps serving.
   try {
-    response = Route(request, request_id, op);
+    Exchange exchange{request, request_id, op, ClassifyRequest(request), std::nullopt};
+    op = OperationName(exchange.what);
+    response = Run(exchange);
   } catch (const std::exception& e) {
     logger_.Error("request {} op={} failed with an unexpected exception: {}", request_id, op,
                   e.what());
     response = ErrorResponse(request.version(), request_id,
-                             {"InternalFailure", "The request processing has failed because of "
-                              "an unknown error, exception or failure.", 500});
+                             {"InternalFailure",
+                              "The request processing has failed because of "
+                              "an unknown error, exception or failure.",
+                              500});
   } catch (...) {
     logger_.Error("request {} op={} failed with an unknown exception", request_id, op);
     response = ErrorResponse(request.version(), request_id,
-                             {"InternalFailure", "The request processing has failed because of "
-                              "an unknown error, exception or failure.", 500});
+                             {"InternalFailure",
+                              "The request processing has failed because of "
+                              "an unknown error, exception or failure.",
+                              500});
   }
   if (logger_.Enabled(LogLevel::kDebug)) {
     logger_.Debug("request {} {} {} op={} status={} ms={:.3f}", request_id,
-                  std::string_view(request.method_string()), std::string_view(request.target()),
-                  op, response.result_int(), MillisSince(start));
+                  std::string_view(request.method_string()), std::string_view(request.target()), op,
+                  response.result_int(), MillisSince(start));
   }
   return response;
 }
 
-HttpResponse Router::Route(HttpRequest& request, const std::string& request_id, std::string& op) {
-  const unsigned version = request.version();
-  std::string_view path = PathOf(request);
-  if (path.substr(0, kTestPathPrefix.size()) == kTestPathPrefix) {
-    return HandleTestEndpoint(request, request_id, path, op);
+HttpResponse Router::Run(Exchange& exchange) {
+  const Route& route = RouteFor(exchange.what.protocol);
+  if (route.authenticate_and_decode) {
+    AuthResult auth = authenticate_(exchange.request, exchange.what);
+    if (auto* error = std::get_if<api::ApiError>(&auth)) return RenderError(exchange, *error);
+    exchange.partition = std::get<storage::Partition>(std::move(auth));
+    // Decoded in place, so every later stage sees the plain body and no Content-Encoding.
+    std::variant<DecodedBody, api::ApiError> decoded =
+        DecodeContentEncoding(exchange.request[http::field::content_encoding],
+                              exchange.request.body(), options_.max_body_bytes);
+    if (auto* error = std::get_if<api::ApiError>(&decoded)) return RenderError(exchange, *error);
+    if (std::optional<std::string>& inflated = std::get<DecodedBody>(decoded).inflated) {
+      exchange.request.body() = std::move(*inflated);
+      exchange.request.erase(http::field::content_encoding);
+    }
   }
-  if (IsMetricsRequest(request)) {
-    op = "metrics";
-    return HandleMetrics(request, request_id);
-  }
-  if (request.method() != http::verb::post) {
-    op = "not-found";
-    return ErrorResponse(version, request_id, NotFound(request));
-  }
-  std::optional<std::string_view> target = Header(request, "X-Amz-Target");
-  if (!target || Trim(*target).empty()) {
-    op = "no-target";
-    return ErrorResponse(version, request_id,
-                         UnknownOperation("Missing X-Amz-Target header; expected "
-                                          "Logs_20140328.<Operation>."));
-  }
-  std::string_view t = Trim(*target);
-  if (t.substr(0, kLogsTargetPrefix.size()) != kLogsTargetPrefix) {
-    op = "unknown-target";
-    return ErrorResponse(version, request_id,
-                         UnknownOperation("Unknown operation: " + std::string(t)));
-  }
-  op = std::string(t.substr(kLogsTargetPrefix.size()));
-  return HandleLogs(request, request_id, t);
+  return (this->*route.handle)(exchange);
 }
 
-HttpResponse Router::HandleLogs(HttpRequest& request, const std::string& request_id,
-                                std::string_view target) {
-  const unsigned version = request.version();
-  AuthResult auth = authenticate_(request);
-  if (auto* error = std::get_if<api::ApiError>(&auth)) {
-    return ErrorResponse(version, request_id, *error);
+const Router::Route& Router::RouteFor(RequestProtocol protocol) {
+  // The handler table: one row per RequestProtocol, in the enum's order.
+  static const Route kRoutes[] = {
+      /* kCwlogdEndpoint    */ {false, &Router::HandleCwlogdEndpoint},
+      /* kCloudWatchCbor    */ {true, &Router::HandleMetrics},
+      /* kCloudWatchJson10  */ {true, &Router::HandleMetrics},
+      /* kCloudWatchQuery   */ {true, &Router::HandleMetrics},
+      /* kStsQuery          */ {true, &Router::HandleSts},
+      /* kLogsJson11        */ {true, &Router::HandleLogs},
+      /* kNoRoute           */ {false, &Router::HandleNoRoute},
+      /* kMissingLogsTarget */ {false, &Router::HandleMissingLogsTarget},
+      /* kUnknownLogsTarget */ {false, &Router::HandleUnknownLogsTarget},
+  };
+  static_assert(std::size(kRoutes) == static_cast<size_t>(RequestProtocol::kUnknownLogsTarget) + 1,
+                "one row per RequestProtocol");
+  return kRoutes[static_cast<size_t>(protocol)];
+}
+
+HttpResponse Router::RenderError(const Exchange& exchange, const api::ApiError& error) const {
+  if (std::optional<CloudWatchProtocol> cw = CloudWatchProtocolOf(exchange.what.protocol)) {
+    return ToHttpResponse(exchange.request.version(),
+                          CloudWatchErrorResponse(*cw, exchange.request_id, error));
   }
-  if (std::optional<api::ApiError> error = DecodeBody(request)) {
-    return ErrorResponse(version, request_id, *error);
+  if (exchange.what.protocol == RequestProtocol::kStsQuery) {
+    return ToHttpResponse(exchange.request.version(), StsErrorResponse(exchange.request_id, error));
   }
-  api::Context ctx{store_, clock_, api_options_, std::get<storage::Partition>(std::move(auth))};
+  return ErrorResponse(exchange.request.version(), exchange.request_id, error);
+}
+
+HttpResponse Router::HandleSts(Exchange& exchange) {
+  return ToHttpResponse(exchange.request.version(),
+                        HandleStsRequest(exchange.request.target(), exchange.request.body(),
+                                         exchange.request_id, *exchange.partition));
+}
+
+HttpResponse Router::HandleNoRoute(Exchange& exchange) {
+  return RenderError(exchange, NotFound(exchange.request));
+}
+
+HttpResponse Router::HandleMissingLogsTarget(Exchange& exchange) {
+  return RenderError(exchange, UnknownOperation("Missing X-Amz-Target header; expected "
+                                                "Logs_20140328.<Operation>."));
+}
+
+HttpResponse Router::HandleUnknownLogsTarget(Exchange& exchange) {
+  return RenderError(
+      exchange, UnknownOperation("Unknown operation: " + std::string(exchange.what.amz_target)));
+}
+
+HttpResponse Router::HandleLogs(Exchange& exchange) {
+  const HttpRequest& request = exchange.request;
+  const std::string_view target = exchange.what.amz_target;
+  api::Context ctx{
+      store_, clock_, api_options_, metric_filter_cache_, *exchange.partition, query_runner_.get()};
   std::string_view body = request.body();
   // botocore sends "{}" for operations without members; tolerate a bare empty body the same way.
-  if (Trim(body).empty()) body = "{}";
+  if (TrimOptionalWhitespace(body).empty()) body = "{}";
   api::ApiResult result = api::Dispatch(target, body, ctx);
+  const unsigned version = request.version();
   if (auto* error = std::get_if<api::ApiError>(&result)) {
-    return ErrorResponse(version, request_id, *error);
+    return ErrorResponse(version, exchange.request_id, *error);
   }
   if (auto* text = std::get_if<api::RenderedJson>(&result)) {
-    return JsonTextResponse(version, request_id, std::move(text->text));
+    return JsonTextResponse(version, exchange.request_id, std::move(text->text));
   }
-  return JsonResponse(version, request_id, std::get<nlohmann::json>(result));
+  return JsonResponse(version, exchange.request_id, std::get<nlohmann::json>(result));
 }
 
-HttpResponse Router::HandleTestEndpoint(const HttpRequest& request,
-                                        const std::string& request_id, std::string_view path,
-                                        std::string& op) {
+HttpResponse Router::HandleCwlogdEndpoint(Exchange& exchange) {
+  const HttpRequest& request = exchange.request;
+  const std::string& request_id = exchange.request_id;
+  std::string& op = exchange.op;
+  const std::string_view path = PathOf(request.target());
   const unsigned version = request.version();
   const auto method = request.method();
   const bool read = method == http::verb::get || method == http::verb::head;
@@ -233,8 +341,16 @@ HttpResponse Router::HandleTestEndpoint(const HttpRequest& request,
     op = "not-found";
     return ErrorResponse(version, request_id, NotFound(request));
   }
+  // The test endpoints change every account's state (reset wipes it all): under --auth sigv4
+  // they need a valid signature, like any operation (docs/security.md).
+  AuthResult auth = authenticate_(request, exchange.what);
+  if (auto* error = std::get_if<api::ApiError>(&auth)) {
+    op = "test-endpoint";
+    return ErrorResponse(version, request_id, *error);
+  }
   if (path == "/_cwlogd/reset" && method == http::verb::post) {
     op = "reset";
+    query_runner_->Reset();
     if (storage::Status s = store_.Reset(); !s.ok()) {
       logger_.Error("reset failed: {}", s.message());
       return ErrorResponse(version, request_id, api::FromStorage(s));
@@ -282,51 +398,18 @@ HttpResponse Router::HandleTestEndpoint(const HttpRequest& request,
   return ErrorResponse(version, request_id, NotFound(request));
 }
 
-HttpResponse Router::HandleMetrics(HttpRequest& request, const std::string& request_id) {
-  // JSON 1.0, RPC v2 CBOR and Query all arrive here; server/cloudwatch_route.h does the rest
-  // (protocol detection, gzip, decoding, api::cloudwatch, encoding, protocol-shaped errors).
-  CloudWatchHttpRequest cw;
-  cw.method = request.method_string();
-  cw.target = request.target();
-  cw.content_type = request[http::field::content_type];
-  cw.content_encoding = request[http::field::content_encoding];
-  cw.amz_target = Header(request, "X-Amz-Target").value_or("");
-  cw.smithy_protocol = Header(request, "smithy-protocol").value_or("");
-  cw.body = request.body();
-  CloudWatchHttpResponse out;
-  AuthResult auth = authenticate_(request);
+HttpResponse Router::HandleMetrics(Exchange& exchange) {
   storage::MetricStore* metrics = store_.metric_store();
-  if (auto* error = std::get_if<api::ApiError>(&auth)) {
-    out = CloudWatchErrorResponse(cw, request_id, *error);
-  } else if (metrics == nullptr) {
-    out = CloudWatchErrorResponse(
-        cw, request_id, {"InternalServiceFault", "This store keeps no metrics.", 500});
-  } else {
-    api::cloudwatch::Context ctx{*metrics, clock_, std::get<storage::Partition>(std::move(auth))};
-    out = HandleCloudWatchRequest(cw, request_id, ctx, {options_.max_body_bytes});
+  if (metrics == nullptr) {
+    return RenderError(exchange, {"InternalServiceFault", "This store keeps no metrics.", 500});
   }
-  HttpResponse res{static_cast<http::status>(out.status), request.version()};
-  res.set(http::field::date, HttpDateNow());
-  for (auto& [name, value] : out.headers) res.set(name, value);
-  res.body() = std::move(out.body);
-  res.prepare_payload();
-  return res;
-}
-
-std::optional<api::ApiError> Router::DecodeBody(HttpRequest& request) const {
-  std::string_view encoding = Trim(request[http::field::content_encoding]);
-  if (encoding.empty() || EqualsNoCase(encoding, "identity")) return std::nullopt;
-  if (!EqualsNoCase(encoding, "gzip") && !EqualsNoCase(encoding, "x-gzip")) {
-    return api::ApiError::Serialization("Unsupported Content-Encoding: " + std::string(encoding));
-  }
-  std::string error;
-  std::optional<std::string> inflated = Gunzip(request.body(), options_.max_body_bytes, &error);
-  if (!inflated) {
-    return api::ApiError::Serialization("Cannot decode the gzip request body: " + error);
-  }
-  request.body() = std::move(*inflated);
-  request.erase(http::field::content_encoding);
-  return std::nullopt;
+  // JSON 1.0, RPC v2 CBOR and query: server/cloudwatch_route.h decodes the input, calls
+  // api::cloudwatch and encodes the answer or the protocol-shaped error.
+  api::cloudwatch::Context ctx{*metrics, clock_, *exchange.partition};
+  return ToHttpResponse(
+      exchange.request.version(),
+      HandleDecodedCloudWatchRequest(*CloudWatchProtocolOf(exchange.what.protocol),
+                                     CloudWatchView(exchange.request), exchange.request_id, ctx));
 }
 
 }  // namespace cwlogd::server

@@ -19,8 +19,7 @@ Service::~Service() {
   store_.reset();
 }
 
-std::unique_ptr<Service> Service::Start(const Config& config, Logger& logger,
-                                        std::string* error) {
+std::unique_ptr<Service> Service::Start(const Config& config, Logger& logger, std::string* error) {
   std::unique_ptr<Service> service(new Service(config));
   // Authentication first: a bad credentials file must not leave a half-started server.
   Authenticator authenticator = UnverifiedAuthenticator();
@@ -41,7 +40,7 @@ std::unique_ptr<Service> Service::Start(const Config& config, Logger& logger,
     auth::SigV4Options sigv4;
     sigv4.max_skew_seconds = config.auth.max_skew_seconds;
     authenticator = auth::SigV4Authenticator(
-        std::make_shared<const auth::CredentialStore>(std::move(*keys)), std::move(sigv4));
+        std::make_shared<const auth::CredentialStore>(std::move(*keys)), sigv4);
   } else {
     logger.Info("auth=none: any credentials are accepted (local development mode)");
   }
@@ -58,8 +57,11 @@ std::unique_ptr<Service> Service::Start(const Config& config, Logger& logger,
     *error = "cannot create data directory '" + config.storage.path + "': " + fs_ec.message();
     return nullptr;
   }
+  storage::StorageOptions storage_options = config.storage;
+  // The logger outlives the store (main() owns both).
+  storage_options.on_warning = [&logger](const std::string& text) { logger.Warn("{}", text); };
   storage::Result<std::unique_ptr<storage::LogStore>> store =
-      storage::OpenRocksLogStore(config.storage);
+      storage::OpenRocksLogStore(storage_options);
   if (!store.ok()) {
     *error = "cannot open the store in '" + config.storage.path + "': " + store.status().message();
     return nullptr;
@@ -69,11 +71,12 @@ std::unique_ptr<Service> Service::Start(const Config& config, Logger& logger,
   RouterOptions router_options;
   router_options.enable_test_endpoints = config.server.enable_test_endpoints;
   router_options.max_body_bytes = config.server.max_body_bytes;
+  router_options.queries = config.queries;
   service->sweeper_ = std::make_unique<RetentionSweeper>(*service->store_, service->clock_, logger,
-                                                        config.retention);
-  router_options.retention_sweep = [sweeper = service->sweeper_.get()](
-                                       const nlohmann::json& request)
-      -> std::variant<nlohmann::json, api::ApiError> {
+                                                         config.retention);
+  router_options.retention_sweep =
+      [sweeper = service->sweeper_.get()](
+          const nlohmann::json& request) -> std::variant<nlohmann::json, api::ApiError> {
     // {"gentle": true} runs the background job's pass; "reclaimDelayMs" overrides its delay.
     RetentionPassOptions pass;
     auto gentle = request.find("gentle");
@@ -94,8 +97,8 @@ std::unique_ptr<Service> Service::Start(const Config& config, Logger& logger,
   service->router_ =
       std::make_unique<Router>(*service->store_, service->clock_, service->config_.api,
                                std::move(authenticator), logger, router_options);
-  service->http_ = std::make_unique<HttpServer>(config.server, *service->router_, logger,
-                                                std::move(tls));
+  service->http_ =
+      std::make_unique<HttpServer>(config.server, *service->router_, logger, std::move(tls));
   if (!service->http_->Listen(error)) return nullptr;
   service->sweeper_->Start();
   if (config.retention.sweep_interval.count() > 0) {

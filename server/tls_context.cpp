@@ -41,8 +41,8 @@ std::shared_ptr<ssl::context> LoadTlsContext(const std::string& cert_file,
   SSL_CTX* native = ctx->native_handle();
   SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
   // No renegotiation (TLS 1.2) and no compression; OpenSSL's default ciphers otherwise.
-  SSL_CTX_set_options(native, SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION |
-                                  SSL_OP_CIPHER_SERVER_PREFERENCE);
+  SSL_CTX_set_options(
+      native, SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION | SSL_OP_CIPHER_SERVER_PREFERENCE);
 
   if (SSL_CTX_use_certificate_chain_file(native, cert_file.c_str()) != 1) {
     // OpenSSL's own reasons ("PEM lib", "unsupported") would not help the reader.

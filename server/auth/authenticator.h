@@ -18,8 +18,8 @@ namespace cwlogd::server::auth {
 using EpochSecondsFn = std::function<int64_t()>;
 EpochSecondsFn WallClockSeconds();
 
-Authenticator SigV4Authenticator(std::shared_ptr<const CredentialStore> store,
-                                 SigV4Options options, EpochSecondsFn now = WallClockSeconds());
+Authenticator SigV4Authenticator(std::shared_ptr<const CredentialStore> store, SigV4Options options,
+                                 EpochSecondsFn now = WallClockSeconds());
 
 // The SignableRequest view of a Beast request (valid while `request` lives).
 SignableRequest ToSignable(const HttpRequest& request);

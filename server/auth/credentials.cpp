@@ -73,7 +73,7 @@ std::optional<CredentialStore> CredentialStore::Parse(std::string_view text, std
     std::string account =
         fields.size() == 3 ? std::string(fields[2]) : DefaultAccountFor(fields[0]);
     if (!IsTwelveDigits(account)) return fail("account id must be exactly 12 digits");
-    if (store.keys_.count(std::string(fields[0])) != 0) {
+    if (store.keys_.contains(std::string(fields[0]))) {
       return fail("duplicate access key id " + std::string(fields[0]));
     }
     store.Add(std::string(fields[0]), std::string(fields[1]), std::move(account));

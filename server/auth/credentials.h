@@ -4,8 +4,9 @@
 // File format (docs/security.md): one credential per line,
 //     ACCESS_KEY_ID SECRET_ACCESS_KEY [ACCOUNT_ID]
 // fields separated by spaces or tabs; '#' at the start of a field starts a comment running to
-// the end of the line; blank and comment-only lines are ignored. ACCOUNT_ID is 12 digits; when omitted it is the access key id if that is 12
-// digits, else 000000000000 (the same rule as the any-credentials mode).
+// the end of the line; blank and comment-only lines are ignored. ACCOUNT_ID is 12 digits; when
+// omitted it is the access key id if that is 12 digits, else 000000000000 (the same rule as the
+// any-credentials mode).
 #pragma once
 
 #include <optional>

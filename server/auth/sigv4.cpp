@@ -1,15 +1,16 @@
 #include "server/auth/sigv4.h"
 
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
 
-#include <algorithm>
-#include <chrono>
-#include <cstdio>
-
 #include "server/auth/credentials.h"
+#include "server/http_text.h"
 
 namespace cwlogd::server::auth {
 namespace {
@@ -22,28 +23,10 @@ constexpr std::string_view kMismatchMessage =
 // Echoed request text in error messages is capped so a hostile header cannot blow up a response.
 constexpr size_t kMaxEchoBytes = 2048;
 
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
 std::string Lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = LowerAscii(c);
   return out;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (LowerAscii(a[i]) != LowerAscii(b[i])) return false;
-  }
-  return true;
 }
 
 // Request bytes quoted back in a message: printable ASCII only (the JSON renderer must never see
@@ -67,7 +50,8 @@ std::string Hex(const unsigned char* data, size_t n) {
   return out;
 }
 
-std::array<unsigned char, 32> Hmac(const unsigned char* key, size_t key_len, std::string_view data) {
+std::array<unsigned char, 32> Hmac(const unsigned char* key, size_t key_len,
+                                   std::string_view data) {
   std::array<unsigned char, 32> out{};
   unsigned int out_len = 0;
   HMAC(EVP_sha256(), key, static_cast<int>(key_len),
@@ -134,7 +118,7 @@ std::optional<int64_t> EpochSeconds(int y, unsigned mon, unsigned d, int h, int 
   year_month_day ymd{year{y}, month{mon}, day{d}};
   if (!ymd.ok() || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60) return std::nullopt;
   int64_t days = sys_days{ymd}.time_since_epoch().count();
-  return days * 86400 + h * 3600 + mi * 60 + s;
+  return days * 86400 + int64_t{h} * 3600 + int64_t{mi} * 60 + s;
 }
 
 std::optional<int> Digits(std::string_view s) {
@@ -150,7 +134,7 @@ std::optional<int> Digits(std::string_view s) {
 std::string_view HeaderValue(const SignableRequest& request, std::string_view lower_name,
                              bool* found) {
   for (const auto& [name, value] : request.headers) {
-    if (EqualsIgnoreCase(name, lower_name)) {
+    if (EqualsNoCase(name, lower_name)) {
       *found = true;
       return value;
     }
@@ -159,22 +143,31 @@ std::string_view HeaderValue(const SignableRequest& request, std::string_view lo
   return {};
 }
 
-// The signing name a request must be scoped to, decided by the protocol it speaks; empty when
-// the request does not say (then any configured service is accepted).
-std::string ExpectedService(const SignableRequest& request) {
-  bool found = false;
-  std::string_view target = HeaderValue(request, "x-amz-target", &found);
-  if (found) {
-    if (target.substr(0, 14) == "Logs_20140328.") return "logs";
-    if (target.substr(0, 30) == "GraniteServiceVersion20100801.") return "monitoring";
+// AWS's text for a header the signature should cover but does not; `name` as the request spelt
+// it.
+AuthError UnsignedHeader(std::string_view name) {
+  if (EqualsNoCase(name, "host")) {
+    return AuthError::InvalidSignature(
+        "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
   }
-  HeaderValue(request, "smithy-protocol", &found);
-  if (found) return "monitoring";
-  std::string_view content_type = HeaderValue(request, "content-type", &found);
-  if (found && Lower(content_type).rfind("application/x-www-form-urlencoded", 0) == 0) {
-    return "monitoring";
+  return AuthError::InvalidSignature("'" + Echo(name) +
+                                     "' must be a 'SignedHeader' in the AWS Authorization.");
+}
+
+// Two Authorization headers. HTTP reads repeated fields as one, joined with ','; AWS then finds
+// the second value's scheme word where a key=value parameter should be (docs/security.md).
+AuthError DuplicateAuthorization(const std::vector<std::string_view>& values) {
+  std::string joined;
+  for (std::string_view value : values) {
+    if (!joined.empty()) joined += ',';
+    joined += value;
   }
-  return "";
+  std::string_view second = TrimAsciiWhitespace(values[1]);
+  std::string_view word = second.substr(0, second.find_first_of(" \t,"));
+  return AuthError::Incomplete("'" + Echo(word) +
+                               "' not a valid key=value pair (missing equal-sign) in Authorization "
+                               "header: '" +
+                               Echo(joined) + "'.");
 }
 
 std::string SkewText(int64_t skew_seconds) {
@@ -213,7 +206,7 @@ namespace {
 std::variant<AuthorizationHeader, AuthError> ParseAuthorizationImpl(std::string_view value,
                                                                     bool request_has_date) {
   AuthorizationHeader out;
-  std::string_view rest = Trim(value);
+  std::string_view rest = TrimAsciiWhitespace(value);
   size_t space = rest.find_first_of(" \t");
   std::string_view scheme = rest.substr(0, space);
   bool have_credential = false, have_signed_headers = false, have_signature = false;
@@ -223,12 +216,12 @@ std::variant<AuthorizationHeader, AuthError> ParseAuthorizationImpl(std::string_
     // Parameters are separated by ',' (botocore adds a space after it; other SDKs do not).
     while (!rest.empty()) {
       size_t comma = rest.find(',');
-      std::string_view param = Trim(rest.substr(0, comma));
+      std::string_view param = TrimAsciiWhitespace(rest.substr(0, comma));
       rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
       size_t eq = param.find('=');
       if (eq == std::string_view::npos) continue;
-      std::string_view key = Trim(param.substr(0, eq));
-      std::string_view val = Trim(param.substr(eq + 1));
+      std::string_view key = TrimAsciiWhitespace(param.substr(0, eq));
+      std::string_view val = TrimAsciiWhitespace(param.substr(eq + 1));
       if (key == "Credential" && !have_credential) {
         have_credential = true;
         out.credential = std::string(val);
@@ -247,7 +240,8 @@ std::variant<AuthorizationHeader, AuthError> ParseAuthorizationImpl(std::string_
     if (!have_signature) msg += "Authorization header requires 'Signature' parameter. ";
     if (!have_signed_headers) msg += "Authorization header requires 'SignedHeaders' parameter. ";
     if (!request_has_date) {
-      msg += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
+      msg +=
+          "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
     }
     msg += "Authorization=" + Echo(value);
     return AuthError::Incomplete(std::move(msg));
@@ -257,14 +251,16 @@ std::variant<AuthorizationHeader, AuthError> ParseAuthorizationImpl(std::string_
   std::string_view cred = out.credential;
   for (size_t start = 0;;) {
     size_t slash = cred.find('/', start);
-    parts.push_back(cred.substr(start, slash == std::string_view::npos ? cred.npos : slash - start));
+    parts.push_back(cred.substr(
+        start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
     if (slash == std::string_view::npos || parts.size() > 5) break;
     start = slash + 1;
   }
   if (parts.size() != 5) {
     return AuthError::Incomplete(
         "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/"
-        "term, got '" + Echo(out.credential) + "'");
+        "term, got '" +
+        Echo(out.credential) + "'");
   }
   out.access_key_id = std::string(parts[0]);
   out.date = std::string(parts[1]);
@@ -299,10 +295,16 @@ std::optional<std::string> RegionFromAuthorization(std::string_view value) {
   size_t second = cred.find('/', first + 1);
   if (second == std::string_view::npos) return std::nullopt;
   size_t third = cred.find('/', second + 1);
-  std::string_view region =
-      cred.substr(second + 1, third == std::string_view::npos ? cred.npos : third - second - 1);
+  std::string_view region = cred.substr(
+      second + 1, third == std::string_view::npos ? std::string_view::npos : third - second - 1);
   if (!IsValidRegion(region)) return std::nullopt;
   return std::string(region);
+}
+
+bool MustBeSigned(std::string_view lower_name) {
+  return lower_name == "x-amz-target" || lower_name == "content-type" ||
+         lower_name == "content-encoding" || lower_name == "smithy-protocol" ||
+         lower_name.substr(0, 6) == "x-amz-";
 }
 
 std::string Sha256Hex(std::string_view data) {
@@ -370,7 +372,7 @@ std::string CanonicalHeaderValue(std::string_view value) {
   out.reserve(value.size());
   bool pending_space = false;
   for (char c : value) {
-    if (IsSpace(c)) {
+    if (IsAsciiWhitespace(c)) {
       pending_space = !out.empty();
       continue;
     }
@@ -402,7 +404,7 @@ std::string CanonicalRequest(const SignableRequest& request, const Authorization
     out += ':';
     bool first = true;
     for (const auto& [header_name, header_value] : request.headers) {
-      if (!EqualsIgnoreCase(header_name, name)) continue;
+      if (!EqualsNoCase(header_name, name)) continue;
       if (!first) out += ',';
       first = false;
       out += CanonicalHeaderValue(header_value);
@@ -434,7 +436,8 @@ std::array<unsigned char, 32> SigningKey(std::string_view secret_access_key, std
                                          std::string_view region, std::string_view service) {
   std::string k_secret = "AWS4";
   k_secret += secret_access_key;
-  auto k_date = Hmac(reinterpret_cast<const unsigned char*>(k_secret.data()), k_secret.size(), date);
+  auto k_date =
+      Hmac(reinterpret_cast<const unsigned char*>(k_secret.data()), k_secret.size(), date);
   OPENSSL_cleanse(k_secret.data(), k_secret.size());
   auto k_region = Hmac(k_date.data(), k_date.size(), region);
   auto k_service = Hmac(k_region.data(), k_region.size(), service);
@@ -464,9 +467,9 @@ std::optional<int64_t> ParseAmzDate(std::string_view s) {
 
 std::optional<int64_t> ParseHttpDate(std::string_view s) {
   // "Mon, 01 Jan 2024 12:00:00 GMT": 29 bytes, fixed positions.
-  s = Trim(s);
-  if (s.size() != 29 || s[3] != ',' || s[4] != ' ' || s[7] != ' ' || s[11] != ' ' ||
-      s[16] != ' ' || s[19] != ':' || s[22] != ':' || s[25] != ' ' || s.substr(26) != "GMT") {
+  s = TrimAsciiWhitespace(s);
+  if (s.size() != 29 || s[3] != ',' || s[4] != ' ' || s[7] != ' ' || s[11] != ' ' || s[16] != ' ' ||
+      s[19] != ':' || s[22] != ':' || s[25] != ' ' || s.substr(26) != "GMT") {
     return std::nullopt;
   }
   static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -495,13 +498,18 @@ std::string FormatAmzDate(int64_t epoch_seconds) {
 }
 
 Verifier::Verifier(const CredentialStore& store, SigV4Options options)
-    : store_(store), options_(std::move(options)) {}
+    : store_(store), options_(options) {}
 
 std::variant<Identity, AuthError> Verifier::Verify(const SignableRequest& request,
+                                                   std::string_view service,
                                                    int64_t now_epoch_seconds) const {
-  bool has_auth = false;
-  std::string_view authorization = HeaderValue(request, "authorization", &has_auth);
-  if (!has_auth) return AuthError::MissingToken();
+  std::vector<std::string_view> authorizations;
+  for (const auto& [name, value] : request.headers) {
+    if (EqualsNoCase(name, "authorization")) authorizations.push_back(value);
+  }
+  if (authorizations.empty()) return AuthError::MissingToken();
+  if (authorizations.size() > 1) return DuplicateAuthorization(authorizations);
+  std::string_view authorization = authorizations[0];
 
   bool has_amz_date = false, has_http_date = false;
   std::string_view amz_date_header = HeaderValue(request, "x-amz-date", &has_amz_date);
@@ -511,22 +519,29 @@ std::variant<Identity, AuthError> Verifier::Verify(const SignableRequest& reques
   if (auto* error = std::get_if<AuthError>(&parsed)) return std::move(*error);
   const AuthorizationHeader& auth = std::get<AuthorizationHeader>(parsed);
 
+  // A signature that leaves out a header choosing the operation (or the request time) would let
+  // a captured request be replayed as another operation: DescribeLogStreams as DeleteLogGroup.
+  auto is_signed = [&auth](std::string_view lower_name) {
+    return std::find(auth.signed_header_names.begin(), auth.signed_header_names.end(),
+                     lower_name) != auth.signed_header_names.end();
+  };
+  if (!is_signed("host")) return UnsignedHeader("Host");
+  for (const auto& [name, value] : request.headers) {
+    std::string lower_name = Lower(name);
+    bool gives_request_time = lower_name == "date" && !has_amz_date;
+    if ((MustBeSigned(lower_name) || gives_request_time) && !is_signed(lower_name)) {
+      return UnsignedHeader(name);
+    }
+  }
+
   if (auth.terminator != kTerminator) {
     return AuthError::InvalidSignature(
         "Credential should be scoped with a valid terminator: 'aws4_request', not '" +
         Echo(auth.terminator) + "'.");
   }
-  std::string expected_service = ExpectedService(request);
-  bool service_ok = expected_service.empty()
-                        ? std::find(options_.services.begin(), options_.services.end(),
-                                    auth.service) != options_.services.end()
-                        : auth.service == expected_service;
-  if (!service_ok) {
-    std::string name = expected_service.empty()
-                           ? (options_.services.empty() ? std::string() : options_.services[0])
-                           : expected_service;
-    return AuthError::InvalidSignature("Credential should be scoped to correct service: '" + name +
-                                       "'.");
+  if (auth.service != service) {
+    return AuthError::InvalidSignature("Credential should be scoped to correct service: '" +
+                                       std::string(service) + "'.");
   }
   if (!IsValidRegion(auth.region)) {
     return AuthError::InvalidSignature("Credential should be scoped to a valid region.");
@@ -536,8 +551,8 @@ std::variant<Identity, AuthError> Verifier::Verify(const SignableRequest& reques
   std::optional<int64_t> request_time;
   std::string amz_date;
   if (has_amz_date) {
-    request_time = ParseAmzDate(Trim(amz_date_header));
-    amz_date = std::string(Trim(amz_date_header));
+    request_time = ParseAmzDate(TrimAsciiWhitespace(amz_date_header));
+    amz_date = std::string(TrimAsciiWhitespace(amz_date_header));
     if (!request_time) {
       return AuthError::Incomplete("Date must be in ISO-8601 'basic format'. Got '" +
                                    Echo(amz_date_header) +
@@ -555,8 +570,8 @@ std::variant<Identity, AuthError> Verifier::Verify(const SignableRequest& reques
   if (auth.date != std::string_view(amz_date).substr(0, 8)) {
     return AuthError::InvalidSignature(
         "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from "
-        "HTTP: '" + Echo(auth.date) + "' != '" + amz_date.substr(0, 8) + "', from '" + amz_date +
-        "'.");
+        "HTTP: '" +
+        Echo(auth.date) + "' != '" + amz_date.substr(0, 8) + "', from '" + amz_date + "'.");
   }
 
   const Credential* credential = store_.Find(auth.access_key_id);
@@ -567,13 +582,14 @@ std::variant<Identity, AuthError> Verifier::Verify(const SignableRequest& reques
   std::string payload_hash = Sha256Hex(request.body);
   bool has_content_sha = false;
   std::string_view content_sha = HeaderValue(request, "x-amz-content-sha256", &has_content_sha);
-  if (has_content_sha && Trim(content_sha) != payload_hash) return AuthError::SignatureMismatch();
+  if (has_content_sha && TrimAsciiWhitespace(content_sha) != payload_hash)
+    return AuthError::SignatureMismatch();
 
   std::string scope = auth.date + "/" + auth.region + "/" + auth.service + "/" + auth.terminator;
   std::string canonical = CanonicalRequest(request, auth, payload_hash);
-  std::string expected = Signature(
-      SigningKey(credential->secret_access_key, auth.date, auth.region, auth.service),
-      StringToSign(amz_date, scope, canonical));
+  std::string expected =
+      Signature(SigningKey(credential->secret_access_key, auth.date, auth.region, auth.service),
+                StringToSign(amz_date, scope, canonical));
   if (!ConstantTimeEquals(expected, auth.signature)) return AuthError::SignatureMismatch();
 
   const int64_t skew = options_.max_skew_seconds;

@@ -50,7 +50,7 @@ struct AuthorizationHeader {
   std::string terminator;      // element 5, normally "aws4_request"
   std::string signed_headers;  // the SignedHeaders value, verbatim
   std::vector<std::string> signed_header_names;  // signed_headers split on ';', lower-cased
-  std::string signature;       // the Signature value, verbatim
+  std::string signature;                         // the Signature value, verbatim
 };
 
 // Parses an Authorization header value. Fails with IncompleteSignatureException when the scheme
@@ -104,14 +104,22 @@ std::array<unsigned char, 32> SigningKey(std::string_view secret_access_key, std
 std::string Signature(const std::array<unsigned char, 32>& signing_key,
                       std::string_view string_to_sign);
 
+// True for a header a signature must cover when the request carries it (lower-case name): the
+// ones that choose the operation or say how to read the body (X-Amz-Target, Content-Type,
+// Content-Encoding, smithy-protocol) and every x-amz-* header. Host must always be signed, and
+// Date when it gives the request time; both are checked apart. Headers proxies add (Via,
+// X-Forwarded-*, X-Amzn-Trace-Id...) and the ones SDKs never sign (User-Agent, Expect...) are
+// not required.
+bool MustBeSigned(std::string_view lower_name);
+
 // Equality of two byte strings in time independent of where they differ (CRYPTO_memcmp).
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 
 // Parses "YYYYMMDDTHHMMSSZ" to seconds since the epoch; nullopt unless exactly that shape and
 // a real calendar time.
-std::optional<int64_t> ParseAmzDate(std::string_view amz_date);
+std::optional<int64_t> ParseAmzDate(std::string_view s);
 // Parses an RFC 1123 date ("Mon, 01 Jan 2024 12:00:00 GMT") to seconds since the epoch.
-std::optional<int64_t> ParseHttpDate(std::string_view http_date);
+std::optional<int64_t> ParseHttpDate(std::string_view s);
 // Formats seconds since the epoch as "YYYYMMDDTHHMMSSZ".
 std::string FormatAmzDate(int64_t epoch_seconds);
 
@@ -119,8 +127,6 @@ struct SigV4Options {
   // Largest accepted |request time - server time|. AWS JSON services were observed to use 5
   // minutes (docs/security.md). Default: 300
   int64_t max_skew_seconds = 300;
-  // Signing names accepted in the credential scope. Default: logs, monitoring
-  std::vector<std::string> services = {"logs", "monitoring"};
 };
 
 // Who signed a verified request.
@@ -131,17 +137,20 @@ struct Identity {
   std::string service;     // "logs" or "monitoring"
 };
 
-// Verifies SigV4-signed requests against a CredentialStore. Check order: Authorization present
-// and well-formed, credential scope (terminator, service, region), request date present and
-// parseable and matching the scope date, access key known, payload hash, signature, clock skew.
-// X-Amz-Security-Token is accepted (and covered by the signature when signed) but not checked:
-// the credentials file holds long-term keys only.
+// Verifies SigV4-signed requests against a CredentialStore. Check order: one Authorization
+// header, present and well-formed; every header that must be signed is (MustBeSigned); credential
+// scope (terminator, service, region); request date present and parseable and matching the scope
+// date; access key known; payload hash; signature; clock skew.
+// X-Amz-Security-Token is accepted (and must be signed, like every x-amz-* header) but not
+// checked: the credentials file holds long-term keys only.
 class Verifier {
  public:
   // `store` must outlive the Verifier.
   Verifier(const CredentialStore& store, SigV4Options options);
 
-  std::variant<Identity, AuthError> Verify(const SignableRequest& request,
+  // `service` is the signing name the request's protocol requires ("logs", "monitoring"): the
+  // router's classification decides it, not the verifier.
+  std::variant<Identity, AuthError> Verify(const SignableRequest& request, std::string_view service,
                                            int64_t now_epoch_seconds) const;
 
  private:

@@ -107,15 +107,20 @@ class Decoder {
       return true;
     }
     switch (info) {
-      case 24: return ReadUint(1, v);
-      case 25: return ReadUint(2, v);
-      case 26: return ReadUint(4, v);
-      case 27: return ReadUint(8, v);
+      case 24:
+        return ReadUint(1, v);
+      case 25:
+        return ReadUint(2, v);
+      case 26:
+        return ReadUint(4, v);
+      case 27:
+        return ReadUint(8, v);
       case 31:
         if (!allow_indefinite) return Fail("indefinite length not allowed here");
         *v = kIndefinite;
         return true;
-      default: return Fail("reserved additional information value");
+      default:
+        return Fail("reserved additional information value");
     }
   }
 
@@ -180,8 +185,10 @@ class Decoder {
         *out = std::move(text);
         return true;
       }
-      case 4: return Array(info, out, depth);
-      case 5: return Map(info, out, depth);
+      case 4:
+        return Array(info, out, depth);
+      case 5:
+        return Map(info, out, depth);
       case 6: {
         uint64_t tag = 0;
         if (!Argument(info, &tag, false)) return false;
@@ -191,7 +198,8 @@ class Decoder {
         *out = std::move(content);
         return true;
       }
-      default: return Simple(info, out);
+      default:
+        return Simple(info, out);
     }
   }
 
@@ -257,10 +265,16 @@ class Decoder {
 
   bool Simple(uint8_t info, json* out) {
     switch (info) {
-      case 20: *out = false; return true;
-      case 21: *out = true; return true;
+      case 20:
+        *out = false;
+        return true;
+      case 21:
+        *out = true;
+        return true;
       case 22:
-      case 23: *out = nullptr; return true;
+      case 23:
+        *out = nullptr;
+        return true;
       case 25: {
         uint64_t v = 0;
         if (!ReadUint(2, &v)) return false;
@@ -284,8 +298,10 @@ class Decoder {
         *out = d;
         return true;
       }
-      case 31: return Fail("unexpected break code");
-      default: return Fail("unsupported simple value");
+      case 31:
+        return Fail("unexpected break code");
+      default:
+        return Fail("unsupported simple value");
     }
   }
 
@@ -301,8 +317,12 @@ class Encoder {
 
   void Value(const json& v, bool timestamp) {
     switch (v.type()) {
-      case json::value_t::null: out_.push_back(static_cast<char>(0xf6)); break;
-      case json::value_t::boolean: out_.push_back(static_cast<char>(v.get<bool>() ? 0xf5 : 0xf4)); break;
+      case json::value_t::null:
+        out_.push_back(static_cast<char>(0xf6));
+        break;
+      case json::value_t::boolean:
+        out_.push_back(static_cast<char>(v.get<bool>() ? 0xf5 : 0xf4));
+        break;
       case json::value_t::number_unsigned:
         if (timestamp) {
           Double(static_cast<double>(v.get<uint64_t>()), true);
@@ -321,7 +341,9 @@ class Encoder {
         }
         break;
       }
-      case json::value_t::number_float: Double(v.get<double>(), timestamp); break;
+      case json::value_t::number_float:
+        Double(v.get<double>(), timestamp);
+        break;
       case json::value_t::string: {
         const auto& s = v.get_ref<const std::string&>();
         Head(3, s.size());
@@ -347,7 +369,9 @@ class Encoder {
           Value(member, is_timestamp_ != nullptr && is_timestamp_(key));
         }
         break;
-      case json::value_t::discarded: out_.push_back(static_cast<char>(0xf7)); break;
+      case json::value_t::discarded:
+        out_.push_back(static_cast<char>(0xf7));
+        break;
     }
   }
 

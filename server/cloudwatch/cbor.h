@@ -14,7 +14,7 @@
 namespace cwlogd::server::cloudwatch {
 
 struct CborLimits {
-  size_t max_depth = 64;  // nesting of arrays/maps/tags. Default: 64
+  size_t max_depth = 64;               // nesting of arrays/maps/tags. Default: 64
   size_t max_string_bytes = 8u << 20;  // one (possibly chunked) text/byte string. Default: 8 MiB
 };
 
@@ -34,6 +34,7 @@ using TimestampMemberPredicate = bool (*)(std::string_view member_name);
 // Encodes JSON as CBOR with definite lengths: integers as major type 0/1, other numbers as
 // float64, strings as text, binary as bytes, objects as maps. Numbers under a member for which
 // `is_timestamp` returns true are written as tag 1 + float64.
-std::string EncodeCbor(const nlohmann::json& value, TimestampMemberPredicate is_timestamp = nullptr);
+std::string EncodeCbor(const nlohmann::json& value,
+                       TimestampMemberPredicate is_timestamp = nullptr);
 
 }  // namespace cwlogd::server::cloudwatch

@@ -13,8 +13,8 @@ namespace cwlogd::server::cloudwatch {
 inline constexpr std::string_view kSmithyNamespace = "com.amazonaws.cloudwatch";
 
 struct WireError {
-  std::string shape;       // "InvalidParameterValueException" (JSON/CBOR __type after '#')
-  std::string query_code;  // "InvalidParameterValue" (query <Code>, x-amzn-query-error)
+  std::string shape;         // "InvalidParameterValueException" (JSON/CBOR __type after '#')
+  std::string query_code;    // "InvalidParameterValue" (query <Code>, x-amzn-query-error)
   bool sender_fault = true;  // "Sender" or "Receiver"
   unsigned http_status = 400;
 };

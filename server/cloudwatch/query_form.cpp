@@ -124,7 +124,8 @@ bool Place(Node& root, const Shape& input, std::string_view name, std::string va
         }
         break;
       }
-      default: return false;  // a scalar cannot have sub-parameters
+      default:
+        return false;  // a scalar cannot have sub-parameters
     }
   }
   // The name ended: scalars take the value; an aggregate given `Name=` is explicitly empty.
@@ -229,8 +230,8 @@ std::optional<api::ApiError> Convert(const Node& node, const Shape& shape, const
                                  m.shape->kind != ShapeKind::kMap;
         if (scalar_kind && !child.scalar) continue;
         json value;
-        const std::string child_path = path.empty() ? std::string(m.name)
-                                                    : path + "." + std::string(m.name);
+        const std::string child_path =
+            path.empty() ? std::string(m.name) : path + "." + std::string(m.name);
         if (auto e = Convert(child, *m.shape, child_path, &value)) return e;
         (*out)[std::string(m.name)] = std::move(value);
       }

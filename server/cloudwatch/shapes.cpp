@@ -21,12 +21,15 @@ constexpr Shape kDoubleList{ShapeKind::kList, {}, &kDouble};
 constexpr Shape kStringList{ShapeKind::kList, {}, &kString};
 constexpr Shape kStringMap{ShapeKind::kMap, {}, &kString};
 
-constexpr Member kMetricDatumMembers[] = {
-    {"MetricName", &kString},     {"Dimensions", &kDimensions},
-    {"Timestamp", &kTimestamp},   {"Value", &kDouble},
-    {"StatisticValues", &kStatisticSet}, {"Values", &kDoubleList},
-    {"Counts", &kDoubleList},     {"Unit", &kString},
-    {"StorageResolution", &kInteger}};
+constexpr Member kMetricDatumMembers[] = {{"MetricName", &kString},
+                                          {"Dimensions", &kDimensions},
+                                          {"Timestamp", &kTimestamp},
+                                          {"Value", &kDouble},
+                                          {"StatisticValues", &kStatisticSet},
+                                          {"Values", &kDoubleList},
+                                          {"Counts", &kDoubleList},
+                                          {"Unit", &kString},
+                                          {"StorageResolution", &kInteger}};
 constexpr Shape kMetricDatum{ShapeKind::kStructure, kMetricDatumMembers};
 constexpr Shape kMetricData{ShapeKind::kList, {}, &kMetricDatum};
 
@@ -42,10 +45,15 @@ constexpr Member kPutMetricDataMembers[] = {{"Namespace", &kString},
                                             {"StrictEntityValidation", &kBoolean}};
 constexpr Shape kPutMetricDataInput{ShapeKind::kStructure, kPutMetricDataMembers};
 
-constexpr Member kGetMetricStatisticsMembers[] = {
-    {"Namespace", &kString},   {"MetricName", &kString}, {"Dimensions", &kDimensions},
-    {"StartTime", &kTimestamp}, {"EndTime", &kTimestamp}, {"Period", &kInteger},
-    {"Statistics", &kStringList}, {"ExtendedStatistics", &kStringList}, {"Unit", &kString}};
+constexpr Member kGetMetricStatisticsMembers[] = {{"Namespace", &kString},
+                                                  {"MetricName", &kString},
+                                                  {"Dimensions", &kDimensions},
+                                                  {"StartTime", &kTimestamp},
+                                                  {"EndTime", &kTimestamp},
+                                                  {"Period", &kInteger},
+                                                  {"Statistics", &kStringList},
+                                                  {"ExtendedStatistics", &kStringList},
+                                                  {"Unit", &kString}};
 constexpr Shape kGetMetricStatisticsInput{ShapeKind::kStructure, kGetMetricStatisticsMembers};
 
 constexpr Member kMetricMembers[] = {
@@ -55,26 +63,28 @@ constexpr Member kMetricStatMembers[] = {
     {"Metric", &kMetric}, {"Period", &kInteger}, {"Stat", &kString}, {"Unit", &kString}};
 constexpr Shape kMetricStat{ShapeKind::kStructure, kMetricStatMembers};
 constexpr Member kMetricDataQueryMembers[] = {
-    {"Id", &kString},         {"MetricStat", &kMetricStat}, {"Expression", &kString},
-    {"Label", &kString},      {"ReturnData", &kBoolean},    {"Period", &kInteger},
+    {"Id", &kString},       {"MetricStat", &kMetricStat}, {"Expression", &kString},
+    {"Label", &kString},    {"ReturnData", &kBoolean},    {"Period", &kInteger},
     {"AccountId", &kString}};
 constexpr Shape kMetricDataQuery{ShapeKind::kStructure, kMetricDataQueryMembers};
 constexpr Shape kMetricDataQueries{ShapeKind::kList, {}, &kMetricDataQuery};
 constexpr Member kLabelOptionsMembers[] = {{"Timezone", &kString}};
 constexpr Shape kLabelOptions{ShapeKind::kStructure, kLabelOptionsMembers};
-constexpr Member kGetMetricDataMembers[] = {
-    {"MetricDataQueries", &kMetricDataQueries}, {"StartTime", &kTimestamp},
-    {"EndTime", &kTimestamp}, {"NextToken", &kString}, {"ScanBy", &kString},
-    {"MaxDatapoints", &kInteger}, {"LabelOptions", &kLabelOptions}};
+constexpr Member kGetMetricDataMembers[] = {{"MetricDataQueries", &kMetricDataQueries},
+                                            {"StartTime", &kTimestamp},
+                                            {"EndTime", &kTimestamp},
+                                            {"NextToken", &kString},
+                                            {"ScanBy", &kString},
+                                            {"MaxDatapoints", &kInteger},
+                                            {"LabelOptions", &kLabelOptions}};
 constexpr Shape kGetMetricDataInput{ShapeKind::kStructure, kGetMetricDataMembers};
 
 constexpr Member kDimensionFilterMembers[] = {{"Name", &kString}, {"Value", &kString}};
 constexpr Shape kDimensionFilter{ShapeKind::kStructure, kDimensionFilterMembers};
 constexpr Shape kDimensionFilters{ShapeKind::kList, {}, &kDimensionFilter};
 constexpr Member kListMetricsMembers[] = {
-    {"Namespace", &kString},        {"MetricName", &kString},
-    {"Dimensions", &kDimensionFilters}, {"NextToken", &kString},
-    {"RecentlyActive", &kString},   {"IncludeLinkedAccounts", &kBoolean},
+    {"Namespace", &kString},    {"MetricName", &kString},     {"Dimensions", &kDimensionFilters},
+    {"NextToken", &kString},    {"RecentlyActive", &kString}, {"IncludeLinkedAccounts", &kBoolean},
     {"OwningAccount", &kString}};
 constexpr Shape kListMetricsInput{ShapeKind::kStructure, kListMetricsMembers};
 

@@ -89,15 +89,17 @@ std::optional<double> ParseTimestamp(std::string_view s) {
       size_t mpos = pos + 3;
       if (mpos < s.size() && s[mpos] == ':') ++mpos;
       if (!Digits(s, mpos, 2, &om) || mpos + 2 != s.size()) return std::nullopt;
-      offset_seconds = sign * (oh * 3600 + om * 60);
+      offset_seconds = sign * (int64_t{oh} * 3600 + int64_t{om} * 60);
       pos = s.size();
     } else {
       return std::nullopt;
     }
   }
   if (pos != s.size()) return std::nullopt;
-  const int64_t days = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
-  const int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offset_seconds;
+  const int64_t days =
+      DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  const int64_t secs =
+      days * 86400 + int64_t{hour} * 3600 + int64_t{minute} * 60 + second - offset_seconds;
   return static_cast<double>(secs) + fraction;
 }
 

@@ -32,14 +32,19 @@ void Content(std::string& out, const json& v, bool timestamp) {
     case json::value_t::array:
       for (const auto& element : v) Element(out, "member", element, timestamp);
       break;
-    case json::value_t::string: out += XmlEscape(v.get_ref<const std::string&>()); break;
-    case json::value_t::boolean: out += v.get<bool>() ? "true" : "false"; break;
+    case json::value_t::string:
+      out += XmlEscape(v.get_ref<const std::string&>());
+      break;
+    case json::value_t::boolean:
+      out += v.get<bool>() ? "true" : "false";
+      break;
     case json::value_t::number_integer:
     case json::value_t::number_unsigned:
     case json::value_t::number_float:
       out += timestamp ? FormatIso8601(v.get<double>()) : Number(v);
       break;
-    default: break;
+    default:
+      break;
   }
 }
 
@@ -61,11 +66,21 @@ std::string XmlEscape(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') {
           char buf[8];

@@ -1,5 +1,5 @@
 // The --credentials-file format: ACCESS_KEY_ID SECRET_ACCESS_KEY [ACCOUNT_ID], '#' comments.
-#include "tests/catch2.h"
+#include "server/auth/credentials.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -8,7 +8,7 @@
 
 #include <unistd.h>  // getpid
 
-#include "server/auth/credentials.h"
+#include "tests/catch2.h"
 
 namespace auth = cwlogd::server::auth;
 
@@ -43,8 +43,7 @@ TEST_CASE("Credentials file lines give key -> secret and account", "[security][c
   CHECK(store->Find("") == nullptr);
 }
 
-TEST_CASE("Credentials file errors name the line and never the secret",
-          "[security][credentials]") {
+TEST_CASE("Credentials file errors name the line and never the secret", "[security][credentials]") {
   std::string error;
   CHECK_FALSE(auth::CredentialStore::Parse("onlyone\n", &error));
   CHECK(error == "line 1: expected ACCESS_KEY_ID SECRET_ACCESS_KEY [ACCOUNT_ID], got 1 field(s)");

@@ -1,7 +1,7 @@
 // SigV4 verification: AWS's documented example values, requests signed by botocore's own signer
 // (vectors/sigv4_vectors.json, made by gen_sigv4_vectors.py), and every way a request can fail,
 // each with AWS's error type and message (docs/security.md).
-#include "tests/catch2.h"
+#include "server/auth/sigv4.h"
 
 #include <fstream>
 #include <sstream>
@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "server/auth/credentials.h"
-#include "server/auth/sigv4.h"
+#include "tests/catch2.h"
 
 namespace auth = cwlogd::server::auth;
 using nlohmann::json;
@@ -132,7 +132,7 @@ constexpr int64_t k20240101T120000Z = 1704110400;
 // Runs the verifier and returns the error, or fails the test if the request was accepted.
 auth::AuthError ExpectError(const auth::Verifier& verifier, const OwnedRequest& request,
                             int64_t now) {
-  auto result = verifier.Verify(request.view(), now);
+  auto result = verifier.Verify(request.view(), "logs", now);
   REQUIRE(std::holds_alternative<auth::AuthError>(result));
   return std::get<auth::AuthError>(result);
 }
@@ -157,8 +157,8 @@ TEST_CASE("SigV4 reproduces AWS's get-vanilla test-suite signature", "[security]
   CHECK(canonical ==
         "GET\n/\n\nhost:example.amazonaws.com\nx-amz-date:20150830T123600Z\n\nhost;x-amz-date\n"
         "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  std::string sts = auth::StringToSign("20150830T123600Z",
-                                       "20150830/us-east-1/service/aws4_request", canonical);
+  std::string sts =
+      auth::StringToSign("20150830T123600Z", "20150830/us-east-1/service/aws4_request", canonical);
   CHECK(auth::Signature(auth::SigningKey(kExampleSecret, "20150830", "us-east-1", "service"),
                         sts) == "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
 }
@@ -209,11 +209,12 @@ TEST_CASE("SigV4 matches botocore's canonical request, string to sign and signat
     std::string scope = header.date + "/" + header.region + "/" + header.service + "/aws4_request";
     std::string sts = auth::StringToSign(amz_date, scope, canonical);
     CHECK(sts == v.raw.at("string_to_sign").get<std::string>());
-    CHECK(auth::Signature(auth::SigningKey(kExampleSecret, header.date, header.region,
-                                           header.service),
-                          sts) == v.raw.at("signature").get<std::string>());
+    CHECK(auth::Signature(
+              auth::SigningKey(kExampleSecret, header.date, header.region, header.service), sts) ==
+          v.raw.at("signature").get<std::string>());
 
-    auto result = verifier.Verify(v.request.view(), v.raw.at("epoch_seconds").get<int64_t>());
+    auto result = verifier.Verify(v.request.view(), v.raw.at("service").get<std::string>(),
+                                  v.raw.at("epoch_seconds").get<int64_t>());
     if (auto* error = std::get_if<auth::AuthError>(&result)) {
       FAIL(error->type << ": " << error->message);
     }
@@ -295,29 +296,37 @@ TEST_CASE("SigV4 rejects a tampered body, wrong secret, unknown key and tampered
     a.pop_back();
     CHECK(ExpectError(verifier, r, now).message == kMismatch);
   }
-  SECTION("an X-Amz-Content-SHA256 that is not the body's hash") {
-    r.headers.emplace_back("X-Amz-Content-SHA256", auth::Sha256Hex("something else"));
-    CHECK(ExpectError(verifier, r, now).message == kMismatch);
+  // The payload hash is checked before the signature, so a signed X-Amz-Content-SHA256 that
+  // lies about the body fails even if the signature was made over the lie.
+  SECTION("a signed X-Amz-Content-SHA256 that is not the body's hash") {
+    Vector explicit_hash = LoadVector("explicit-content-sha256");
+    OwnedRequest lying = explicit_hash.request;
+    lying.body += " ";
+    CHECK(ExpectError(verifier, lying, explicit_hash.raw.at("epoch_seconds").get<int64_t>())
+              .message == kMismatch);
+    *lying.header("x-amz-content-sha256") = "UNSIGNED-PAYLOAD";
+    CHECK(ExpectError(verifier, lying, explicit_hash.raw.at("epoch_seconds").get<int64_t>())
+              .message == kMismatch);
   }
-  SECTION("X-Amz-Content-SHA256: UNSIGNED-PAYLOAD") {
-    r.headers.emplace_back("X-Amz-Content-SHA256", "UNSIGNED-PAYLOAD");
-    CHECK(ExpectError(verifier, r, now).message == kMismatch);
+  SECTION("an X-Amz-Content-SHA256 added after signing") {
+    r.headers.emplace_back("X-Amz-Content-SHA256", auth::Sha256Hex(r.body));
+    CHECK(ExpectError(verifier, r, now).message ==
+          "'X-Amz-Content-SHA256' must be a 'SignedHeader' in the AWS Authorization.");
   }
   SECTION("an unsigned header may change (User-Agent is never signed)") {
     *r.header("user-agent") = "something else";
-    CHECK(std::holds_alternative<auth::Identity>(verifier.Verify(r.view(), now)));
+    CHECK(std::holds_alternative<auth::Identity>(verifier.Verify(r.view(), "logs", now)));
   }
 }
 
-TEST_CASE("SigV4 accepts a signed X-Amz-Content-SHA256 and a session token",
-          "[security][sigv4]") {
+TEST_CASE("SigV4 accepts a signed X-Amz-Content-SHA256 and a session token", "[security][sigv4]") {
   auth::CredentialStore store = ExampleStore();
   auth::Verifier verifier(store, {});
   for (const char* name : {"explicit-content-sha256", "session-token"}) {
     Vector v = LoadVector(name);
     INFO(name);
     CHECK(std::holds_alternative<auth::Identity>(
-        verifier.Verify(v.request.view(), v.raw.at("epoch_seconds").get<int64_t>())));
+        verifier.Verify(v.request.view(), "logs", v.raw.at("epoch_seconds").get<int64_t>())));
   }
   SECTION("the session token is covered by the signature") {
     Vector v = LoadVector("session-token");
@@ -334,9 +343,9 @@ TEST_CASE("SigV4 enforces the clock skew with AWS's messages", "[security][sigv4
   auth::Verifier verifier(store, {});
 
   CHECK(std::holds_alternative<auth::Identity>(
-      verifier.Verify(v.request.view(), k20240101T120000Z + 300)));
+      verifier.Verify(v.request.view(), "logs", k20240101T120000Z + 300)));
   CHECK(std::holds_alternative<auth::Identity>(
-      verifier.Verify(v.request.view(), k20240101T120000Z - 300)));
+      verifier.Verify(v.request.view(), "logs", k20240101T120000Z - 300)));
 
   auto expired = ExpectError(verifier, v.request, k20240101T120000Z + 301);
   CHECK(expired.type == "InvalidSignatureException");
@@ -358,7 +367,7 @@ TEST_CASE("SigV4 enforces the clock skew with AWS's messages", "[security][sigv4
     options.max_skew_seconds = 900;
     auth::Verifier wide(store, options);
     CHECK(std::holds_alternative<auth::Identity>(
-        wide.Verify(v.request.view(), k20240101T120000Z + 899)));
+        wide.Verify(v.request.view(), "logs", k20240101T120000Z + 899)));
     CHECK(ExpectError(wide, v.request, k20240101T120000Z + 901).message ==
           "Signature expired: 20240101T120000Z is now earlier than 20240101T120001Z "
           "(20240101T121501Z - 15 min.)");
@@ -473,6 +482,107 @@ TEST_CASE("SigV4 reports missing and malformed authentication like AWS",
   }
 }
 
+TEST_CASE("SigV4 refuses a signature that leaves out a header choosing the operation",
+          "[security][sigv4][signed-headers]") {
+  Vector v = LoadVector("put-log-events");
+  const int64_t now = v.raw.at("epoch_seconds").get<int64_t>();
+  auth::CredentialStore store = ExampleStore();
+  auth::Verifier verifier(store, {});
+  OwnedRequest r = v.request;
+  std::string& a = *r.header("authorization");
+  // Drops `name` from SignedHeaders (the signature no longer matters: this check comes first).
+  auto unsign = [&a](const std::string& name) {
+    size_t pos = a.find(name);
+    REQUIRE(pos != std::string::npos);
+    a.erase(pos, name.size() + (a[pos + name.size()] == ';' ? 1 : 0));
+    if (a[pos - 1] == ';' && a[pos] == ',') a.erase(pos - 1, 1);
+  };
+  auto expect_unsigned = [&](const std::string& message) {
+    auto e = ExpectError(verifier, r, now);
+    CHECK(e.type == "InvalidSignatureException");
+    CHECK(e.message == message);
+    CHECK(e.http_status == 400);
+    CHECK(e.query_code == "SignatureDoesNotMatch");
+    CHECK(e.query_http_status == 403);
+  };
+
+  SECTION("X-Amz-Target") {
+    unsign(";x-amz-target");
+    REQUIRE(a.find("SignedHeaders=amz-sdk-invocation-id;amz-sdk-request;content-type;host;"
+                   "x-amz-date, ") != std::string::npos);
+    expect_unsigned("'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization.");
+  }
+  SECTION("Content-Type") {
+    unsign("content-type;");
+    expect_unsigned("'Content-Type' must be a 'SignedHeader' in the AWS Authorization.");
+  }
+  SECTION("Host, whether sent or not") {
+    unsign("host;");
+    expect_unsigned("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+    r.erase("host");
+    expect_unsigned("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+  }
+  SECTION("X-Amz-Date") {
+    unsign("x-amz-date;");
+    expect_unsigned("'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization.");
+  }
+  SECTION("any x-amz-* header, Content-Encoding and smithy-protocol, named as sent") {
+    for (const char* name :
+         {"x-amz-security-token", "X-Amz-Whatever", "Content-Encoding", "smithy-protocol"}) {
+      OwnedRequest added = r;
+      added.headers.emplace_back(name, "v");
+      auto e = ExpectError(verifier, added, now);
+      CHECK(e.type == "InvalidSignatureException");
+      CHECK(e.message ==
+            std::string("'") + name + "' must be a 'SignedHeader' in the AWS Authorization.");
+    }
+  }
+  SECTION("Date when it gives the request time") {
+    r.erase("x-amz-date");
+    r.headers.emplace_back("Date", "Mon, 01 Jan 2024 12:00:00 GMT");
+    expect_unsigned("'Date' must be a 'SignedHeader' in the AWS Authorization.");
+  }
+  SECTION("headers proxies add, and Date next to X-Amz-Date, need no signature") {
+    for (const char* name :
+         {"X-Amzn-Trace-Id", "X-Forwarded-For", "Forwarded", "Via", "Date", "Accept", "Expect"}) {
+      r.headers.emplace_back(name, "x");
+    }
+    CHECK(std::holds_alternative<auth::Identity>(verifier.Verify(r.view(), "logs", now)));
+  }
+}
+
+TEST_CASE("SigV4 refuses a second Authorization header", "[security][sigv4][parse]") {
+  Vector v = LoadVector("put-log-events");
+  const int64_t now = v.raw.at("epoch_seconds").get<int64_t>();
+  auth::CredentialStore store = ExampleStore();
+  auth::Verifier verifier(store, {});
+  OwnedRequest r = v.request;
+  const std::string a = *r.header("authorization");
+  r.headers.emplace_back("authorization", a);
+  auto e = ExpectError(verifier, r, now);
+  CHECK(e.type == "IncompleteSignatureException");
+  CHECK(e.query_code == "IncompleteSignature");
+  CHECK(e.message ==
+        "'AWS4-HMAC-SHA256' not a valid key=value pair (missing equal-sign) in "
+        "Authorization header: '" +
+            a + "," + a + "'.");
+  r.headers.back().second = "Bearer x";
+  CHECK(ExpectError(verifier, r, now).message ==
+        "'Bearer' not a valid key=value pair (missing equal-sign) in Authorization header: '" + a +
+            ",Bearer x'.");
+}
+
+TEST_CASE("SigV4 checks the scope against the service the caller names", "[security][sigv4]") {
+  auth::CredentialStore store = ExampleStore();
+  auth::Verifier verifier(store, {});
+  Vector metrics = LoadVector("metrics-query-form");
+  const int64_t now = metrics.raw.at("epoch_seconds").get<int64_t>();
+  CHECK(std::holds_alternative<auth::Identity>(
+      verifier.Verify(metrics.request.view(), "monitoring", now)));
+  CHECK(ExpectError(verifier, metrics.request, now).message ==
+        "Credential should be scoped to correct service: 'logs'.");
+}
+
 TEST_CASE("SigV4 falls back to the Date header when X-Amz-Date is absent", "[security][sigv4]") {
   // Signature computed independently (python hmac) over this exact canonical request.
   OwnedRequest r;
@@ -486,7 +596,7 @@ TEST_CASE("SigV4 falls back to the Date header when X-Amz-Date is absent", "[sec
   r.body = "{}";
   auth::CredentialStore store = ExampleStore();
   auth::Verifier verifier(store, {});
-  auto result = verifier.Verify(r.view(), k20240101T120000Z);
+  auto result = verifier.Verify(r.view(), "logs", k20240101T120000Z);
   if (auto* e = std::get_if<auth::AuthError>(&result)) FAIL(e->type << ": " << e->message);
   CHECK(std::get<auth::Identity>(result).region == "us-east-1");
 }
@@ -519,7 +629,7 @@ TEST_CASE("SigV4 canonical pieces follow botocore's rules", "[security][sigv4]")
   CHECK(auth::CanonicalQueryString("novalue") == "novalue=");
   CHECK(auth::CanonicalQueryString("k=%7e%zz") == "k=~%25zz");
   CHECK(auth::CanonicalHeaderValue("  a   b \t c  ") == "a b c");
-  CHECK(auth::CanonicalHeaderValue("") == "");
+  CHECK(auth::CanonicalHeaderValue("").empty());
   CHECK(auth::ConstantTimeEquals("abc", "abc"));
   CHECK_FALSE(auth::ConstantTimeEquals("abc", "abd"));
   CHECK_FALSE(auth::ConstantTimeEquals("abc", "abcd"));

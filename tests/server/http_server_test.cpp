@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "tests/catch2.h"
-
 #include "tests/server/test_util.h"
 
 using namespace cwlogd::server;
@@ -36,8 +35,9 @@ TEST_CASE("HTTP server answers HEAD with headers only", "[server][http]") {
   TestServer server;
   Client client(server.port());
   // HEAD then GET on the same connection: a stray HEAD body would corrupt the GET response.
-  REQUIRE_FALSE(client.WriteRaw("HEAD /_cwlogd/health HTTP/1.1\r\nHost: x\r\n\r\n"
-                                "GET /_cwlogd/health HTTP/1.1\r\nHost: x\r\n\r\n"));
+  REQUIRE_FALSE(
+      client.WriteRaw("HEAD /_cwlogd/health HTTP/1.1\r\nHost: x\r\n\r\n"
+                      "GET /_cwlogd/health HTTP/1.1\r\nHost: x\r\n\r\n"));
   beast::error_code ec;
   HttpResponse head = client.Read(ec, /*head_response=*/true);
   REQUIRE_FALSE(ec);
@@ -49,8 +49,7 @@ TEST_CASE("HTTP server answers HEAD with headers only", "[server][http]") {
   CHECK(get.body() == R"({"status":"ok"})");
 }
 
-TEST_CASE("HTTP server reports an unknown target as UnknownOperationException",
-          "[server][http]") {
+TEST_CASE("HTTP server reports an unknown target as UnknownOperationException", "[server][http]") {
   TestServer server;
   Client client(server.port());
   HttpResponse res = client.Send(LogsRequest("DoesNotExist", "{}"));
@@ -66,8 +65,8 @@ TEST_CASE("HTTP server reports an unknown target as UnknownOperationException",
 TEST_CASE("HTTP server answers malformed JSON with SerializationException", "[server][http]") {
   TestServer server;
   Client client(server.port());
-  for (std::string body : {std::string("{not json"), std::string("[]"), std::string("\"x\""),
-                           std::string("{\"logGroupName\":\xff\xfe}")}) {
+  for (const std::string& body : {std::string("{not json"), std::string("[]"), std::string("\"x\""),
+                                  std::string("{\"logGroupName\":\xff\xfe}")}) {
     CAPTURE(body);
     HttpResponse res = client.Send(LogsRequest("CreateLogGroup", body));
     CHECK(res.result_int() == 400);
@@ -152,8 +151,7 @@ TEST_CASE("HTTP server keeps a connection alive across requests", "[server][http
   TestServer server;
   Client client(server.port());
   std::set<std::string> request_ids;
-  CHECK(client.Send(LogsRequest("CreateLogGroup", R"({"logGroupName":"ka"})")).result_int() ==
-        200);
+  CHECK(client.Send(LogsRequest("CreateLogGroup", R"({"logGroupName":"ka"})")).result_int() == 200);
   for (int i = 0; i < 5; ++i) {
     HttpResponse res = client.Send(LogsRequest("DescribeLogGroups", "{}"));
     CHECK(res.result_int() == 200);
@@ -174,8 +172,8 @@ TEST_CASE("HTTP server answers pipelined requests in order", "[server][http]") {
     if (i % 2 == 0) {
       raw += "GET /_cwlogd/health HTTP/1.1\r\nHost: x\r\n\r\n";
     } else {
-      raw += "POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: Logs_20140328.Nope" +
-             std::to_string(i) + "\r\nContent-Length: 2\r\n\r\n{}";
+      raw += "POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: Logs_20140328.Nope" + std::to_string(i) +
+             "\r\nContent-Length: 2\r\n\r\n{}";
     }
   }
   REQUIRE_FALSE(client.WriteRaw(raw));
@@ -200,7 +198,11 @@ TEST_CASE("HTTP server closes after a Connection: close request", "[server][http
 }
 
 TEST_CASE("HTTP server times out a client that stops sending", "[server][http]") {
-  TestServer server([](Config& c) { c.server.idle_timeout = milliseconds(300); });
+  // The body deadline cuts the stalled body; the idle timeout the idle keep-alive connection.
+  TestServer server([](Config& c) {
+    c.server.idle_timeout = milliseconds(300);
+    c.server.body_timeout = milliseconds(300);
+  });
   Client client(server.port(), std::chrono::seconds(10));
   auto start = std::chrono::steady_clock::now();
   REQUIRE_FALSE(client.WriteRaw("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n{\"a"));
@@ -223,37 +225,33 @@ TEST_CASE("HTTP server sends 100 Continue to a client that expects it", "[server
   TestServer server;
   Client client(server.port());
   std::string body = R"({"logGroupName":"expect"})";
-  REQUIRE_FALSE(client.WriteRaw(
-      "POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: Logs_20140328.CreateLogGroup\r\n"
-      "Expect: 100-continue\r\nContent-Length: " +
-      std::to_string(body.size()) + "\r\n\r\n"));
+  REQUIRE_FALSE(
+      client.WriteRaw("POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: Logs_20140328.CreateLogGroup\r\n"
+                      "Expect: 100-continue\r\nContent-Length: " +
+                      std::to_string(body.size()) + "\r\n\r\n"));
   HttpResponse interim = client.Read();
   CHECK(interim.result_int() == 100);
   REQUIRE_FALSE(client.WriteRaw(body));
   CHECK(client.Read().result_int() == 200);
 }
 
-TEST_CASE("HTTP server closes connections over the cap", "[server][http]") {
+TEST_CASE("HTTP server at the cap evicts the connection waiting longest", "[server][http]") {
   TestServer server([](Config& c) { c.server.max_connections = 2; });
   Client a(server.port());
   Client b(server.port());
   REQUIRE(a.Send(GetRequest("/_cwlogd/health")).result_int() == 200);
   REQUIRE(b.Send(GetRequest("/_cwlogd/health")).result_int() == 200);
+  // A client can read its answer before the server has seen the write complete; until then
+  // the connection is not waiting (and not evictable).
+  REQUIRE(WaitFor([&] { return server.service().http().requests_in_flight() == 0; }));
 
+  // a has waited longest for its next request: the new connection takes its place.
   Client c(server.port());
-  beast::error_code ec = c.Write(GetRequest("/_cwlogd/health"));
-  if (!ec) c.Read(ec);
+  CHECK(c.Send(GetRequest("/_cwlogd/health")).result_int() == 200);
+  beast::error_code ec = a.Write(GetRequest("/_cwlogd/health"));
+  if (!ec) a.Read(ec);
   CHECK(ServerClosed(ec));
-
-  a.Close();
-  // Wait (bounded) until the server has noticed; then a new connection is served.
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (server.service().http().open_connections() > 1 &&
-         std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(milliseconds(5));
-  }
-  Client d(server.port());
-  CHECK(d.Send(GetRequest("/_cwlogd/health")).result_int() == 200);
+  CHECK(b.Send(GetRequest("/_cwlogd/health")).result_int() == 200);
 }
 
 TEST_CASE("HTTP server keeps partitions apart by Authorization", "[server][http]") {
@@ -265,10 +263,9 @@ TEST_CASE("HTTP server keeps partitions apart by Authorization", "[server][http]
   CHECK(JsonBody(client.Send(LogsRequest("DescribeLogGroups", "{}", alice)))["logGroups"].size() ==
         1);
   CHECK(JsonBody(client.Send(LogsRequest("DescribeLogGroups", "{}")))["logGroups"].empty());
-  CHECK(JsonBody(client.Send(LogsRequest("DescribeLogGroups", "{}",
-                                         AuthorizationFor("123456789012", "eu-west-2"))))
-            ["logGroups"]
-                .empty());
+  CHECK(JsonBody(client.Send(LogsRequest(
+      "DescribeLogGroups", "{}", AuthorizationFor("123456789012", "eu-west-2"))))["logGroups"]
+            .empty());
 }
 
 TEST_CASE("HTTP server reset endpoint needs --enable-test-endpoints", "[server][http]") {
@@ -283,8 +280,8 @@ TEST_CASE("HTTP server reset endpoint needs --enable-test-endpoints", "[server][
   SECTION("enabled") {
     TestServer server([](Config& c) { c.server.enable_test_endpoints = true; });
     Client client(server.port());
-    REQUIRE(client.Send(LogsRequest("CreateLogGroup", R"({"logGroupName":"gone"})"))
-                .result_int() == 200);
+    REQUIRE(client.Send(LogsRequest("CreateLogGroup", R"({"logGroupName":"gone"})")).result_int() ==
+            200);
     HttpResponse res = client.Send(HttpRequest{http::verb::post, "/_cwlogd/reset", 11});
     CHECK(res.result_int() == 200);
     CHECK(res.body() == "{}");
@@ -312,14 +309,14 @@ TEST_CASE("HTTP server serves many clients on several threads", "[server][http][
     threads.emplace_back([&, t] {
       Client c(server.port());
       std::string stream = "s" + std::to_string(t);
-      if (c.Send(LogsRequest("CreateLogStream", R"({"logGroupName":"conc","logStreamName":")" +
-                                                    stream + R"("})"))
+      if (c.Send(LogsRequest("CreateLogStream",
+                             R"({"logGroupName":"conc","logStreamName":")" + stream + R"("})"))
               .result_int() != 200) {
         return;
       }
       for (int i = 0; i < 20; ++i) {
-        if (c.Send(LogsRequest("DescribeLogStreams", R"({"logGroupName":"conc"})"))
-                .result_int() == 200) {
+        if (c.Send(LogsRequest("DescribeLogStreams", R"({"logGroupName":"conc"})")).result_int() ==
+            200) {
           ++ok;
         }
       }

@@ -1,10 +1,10 @@
+#include "server/options.h"
+
 #include <map>
 #include <string>
 #include <vector>
 
 #include "tests/catch2.h"
-
-#include "server/options.h"
 
 using cwlogd::server::CommandLine;
 using cwlogd::server::EnvLookup;
@@ -21,7 +21,8 @@ EnvLookup FakeEnv(std::map<std::string, std::string> vars) {
   };
 }
 
-CommandLine Parse(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+CommandLine Parse(const std::vector<std::string>& args,
+                  std::map<std::string, std::string> env = {}) {
   return ParseCommandLine(args, FakeEnv(std::move(env)));
 }
 
@@ -44,11 +45,32 @@ TEST_CASE("ParseCommandLine defaults match the briefing", "[server][options]") {
 }
 
 TEST_CASE("ParseCommandLine reads '--flag value' and '--flag=value'", "[server][options]") {
-  CommandLine cl = Parse({"--host", "0.0.0.0", "--port=0", "--data-dir", "/tmp/x",
-                          "--log-level=debug", "--io-threads", "3", "--enable-test-endpoints",
-                          "--clock-offset-ms=-86400000", "--sync-writes", "--max-body-bytes",
-                          "1024", "--idle-timeout-seconds=5", "--max-connections", "7",
-                          "--max-pipeline=2", "--max-header-bytes", "4096"});
+  CommandLine cl = Parse({"--host",
+                          "0.0.0.0",
+                          "--port=0",
+                          "--data-dir",
+                          "/tmp/x",
+                          "--log-level=debug",
+                          "--io-threads",
+                          "3",
+                          "--enable-test-endpoints",
+                          "--clock-offset-ms=-86400000",
+                          "--sync-writes",
+                          "--max-body-bytes",
+                          "1024",
+                          "--idle-timeout-seconds=5",
+                          "--max-connections",
+                          "7",
+                          "--max-pipeline=2",
+                          "--max-header-bytes",
+                          "4096",
+                          "--header-timeout-seconds",
+                          "3",
+                          "--body-timeout-seconds=4",
+                          "--max-connections-per-address",
+                          "5",
+                          "--max-buffered-bytes",
+                          "2097152"});
   REQUIRE(cl.action == CommandLine::Action::kRun);
   const auto& c = cl.config;
   CHECK(c.server.host == "0.0.0.0");
@@ -64,15 +86,19 @@ TEST_CASE("ParseCommandLine reads '--flag value' and '--flag=value'", "[server][
   CHECK(c.server.max_connections == 7);
   CHECK(c.server.max_pipeline == 2);
   CHECK(c.server.max_header_bytes == 4096);
+  CHECK(c.server.header_timeout == std::chrono::seconds(3));
+  CHECK(c.server.body_timeout == std::chrono::seconds(4));
+  CHECK(c.server.max_connections_per_address == 5);
+  CHECK(c.server.max_buffered_bytes == 2u << 20);
 }
 
 TEST_CASE("ParseCommandLine reads environment variables, and flags win over them",
           "[server][options]") {
   std::map<std::string, std::string> env = {
-      {"CWLOGD_HOST", "10.0.0.1"},          {"CWLOGD_PORT", "9000"},
-      {"CWLOGD_DATA_DIR", "/var/lib/x"},    {"CWLOGD_LOG_LEVEL", "warn"},
+      {"CWLOGD_HOST", "10.0.0.1"},           {"CWLOGD_PORT", "9000"},
+      {"CWLOGD_DATA_DIR", "/var/lib/x"},     {"CWLOGD_LOG_LEVEL", "warn"},
       {"CWLOGD_ENABLE_TEST_ENDPOINTS", "1"}, {"CWLOGD_SYNC_WRITES", "true"},
-      {"CWLOGD_CLOCK_OFFSET_MS", "42"},     {"CWLOGD_IO_THREADS", "5"}};
+      {"CWLOGD_CLOCK_OFFSET_MS", "42"},      {"CWLOGD_IO_THREADS", "5"}};
   CommandLine from_env = Parse({}, env);
   REQUIRE(from_env.action == CommandLine::Action::kRun);
   CHECK(from_env.config.server.host == "10.0.0.1");
@@ -147,15 +173,47 @@ TEST_CASE("ParseCommandLine --help lists every flag with its env var and default
           "[server][options]") {
   CommandLine cl = Parse({"--port", "1", "--help"});
   REQUIRE(cl.action == CommandLine::Action::kHelp);
-  for (const char* needle :
-       {"--host", "CWLOGD_HOST", "127.0.0.1", "--port", "CWLOGD_PORT", "4588", "--data-dir",
-        "CWLOGD_DATA_DIR", "./data", "--log-level", "CWLOGD_LOG_LEVEL", "--io-threads",
-        "CWLOGD_IO_THREADS", "--enable-test-endpoints", "CWLOGD_ENABLE_TEST_ENDPOINTS",
-        "--clock-offset-ms", "CWLOGD_CLOCK_OFFSET_MS", "--sync-writes", "CWLOGD_SYNC_WRITES",
-        "--max-body-bytes", "--idle-timeout-seconds", "--max-connections", "--tls-cert",
-        "CWLOGD_TLS_CERT", "--tls-key", "CWLOGD_TLS_KEY", "--version"}) {
+  for (const char* needle : {"--host",
+                             "CWLOGD_HOST",
+                             "127.0.0.1",
+                             "--port",
+                             "CWLOGD_PORT",
+                             "4588",
+                             "--data-dir",
+                             "CWLOGD_DATA_DIR",
+                             "./data",
+                             "--log-level",
+                             "CWLOGD_LOG_LEVEL",
+                             "--io-threads",
+                             "CWLOGD_IO_THREADS",
+                             "--enable-test-endpoints",
+                             "CWLOGD_ENABLE_TEST_ENDPOINTS",
+                             "--clock-offset-ms",
+                             "CWLOGD_CLOCK_OFFSET_MS",
+                             "--sync-writes",
+                             "CWLOGD_SYNC_WRITES",
+                             "--max-body-bytes",
+                             "--idle-timeout-seconds",
+                             "--max-connections",
+                             "--tls-cert",
+                             "CWLOGD_TLS_CERT",
+                             "--tls-key",
+                             "CWLOGD_TLS_KEY",
+                             "--version"}) {
     CAPTURE(needle);
     CHECK_THAT(cl.message, ContainsSubstring(needle));
   }
   CHECK(Parse({"--version"}).action == CommandLine::Action::kVersion);
+}
+
+TEST_CASE("ParseCommandLine sizes the worker pool by --worker-threads or its env var",
+          "[server][options]") {
+  CommandLine defaults = Parse({});
+  REQUIRE(defaults.action == CommandLine::Action::kRun);
+  CHECK(defaults.config.server.worker_threads == cwlogd::server::DefaultWorkerThreads());
+  CHECK(cwlogd::server::DefaultWorkerThreads() >= 4);
+  CHECK(Parse({"--worker-threads", "7"}).config.server.worker_threads == 7);
+  CHECK(Parse({}, {{"CWLOGD_WORKER_THREADS", "9"}}).config.server.worker_threads == 9);
+  CHECK(Parse({"--worker-threads=0"}).action == CommandLine::Action::kError);
+  CHECK_THAT(Parse({"--help"}).message, ContainsSubstring("CWLOGD_WORKER_THREADS"));
 }

@@ -1,9 +1,9 @@
+#include "server/partition.h"
+
 #include <optional>
 #include <string>
 
 #include "tests/catch2.h"
-
-#include "server/partition.h"
 
 using cwlogd::server::ParseSigV4Authorization;
 using cwlogd::server::PartitionFromAuthorization;
@@ -23,8 +23,7 @@ TEST_CASE("ParseSigV4Authorization reads every part of a botocore header", "[ser
   CHECK(auth->region == "eu-west-2");
   CHECK(auth->service == "logs");
   CHECK(auth->signed_headers == "content-type;host;x-amz-date;x-amz-target");
-  CHECK(auth->signature ==
-        "5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7");
+  CHECK(auth->signature == "5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7");
 }
 
 TEST_CASE("ParseSigV4Authorization accepts ',' without a space and extra blanks",
@@ -40,8 +39,7 @@ TEST_CASE("ParseSigV4Authorization accepts ',' without a space and extra blanks"
   CHECK(auth->signature == "abcd");
 }
 
-TEST_CASE("ParseSigV4Authorization rejects malformed headers and says why",
-          "[server][partition]") {
+TEST_CASE("ParseSigV4Authorization rejects malformed headers and says why", "[server][partition]") {
   auto [header, why] = GENERATE(table<std::string, std::string>({
       {"", "scheme"},
       {"Bearer abc", "scheme"},
@@ -105,10 +103,10 @@ TEST_CASE("PartitionFromAuthorization falls back to the default partition on gar
           "[server][partition]") {
   CHECK(PartitionFromAuthorization(std::nullopt).region == "us-east-1");
   CHECK(PartitionFromAuthorization(std::nullopt).account == "000000000000");
-  for (std::string header : {std::string(""), std::string("garbage"),
-                             std::string("AWS4-HMAC-SHA256 Credential=///", 31),
-                             std::string("AWS4-HMAC-SHA256 Credential=\0\0\0", 32),
-                             std::string(10000, ','), std::string(10000, '/')}) {
+  for (const std::string& header :
+       {std::string(""), std::string("garbage"), std::string("AWS4-HMAC-SHA256 Credential=///", 31),
+        std::string("AWS4-HMAC-SHA256 Credential=\0\0\0", 31), std::string(10000, ','),
+        std::string(10000, '/')}) {
     auto p = PartitionFromAuthorization(std::string_view(header));
     CHECK(p.region == "us-east-1");
     CHECK(p.account == "000000000000");

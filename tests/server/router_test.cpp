@@ -1,12 +1,14 @@
+#include "server/router.h"
+
 #include <memory>
 #include <regex>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
-#include "tests/catch2.h"
 #include <zlib.h>
 
-#include "server/router.h"
+#include "tests/catch2.h"
 #include "tests/server/test_util.h"
 
 using namespace cwlogd::server;
@@ -27,7 +29,10 @@ struct RouterFixture {
     ro.max_body_bytes = 1 << 20;
     router = std::make_unique<Router>(
         *store, clock, api_options,
-        [this](const HttpRequest& req) { return authenticate(req); }, logger, ro);
+        [this](const HttpRequest& req, const RequestClass& what) {
+          return authenticate(req, what);
+        },
+        logger, ro);
   }
 
   TempDir dir;
@@ -41,8 +46,8 @@ struct RouterFixture {
 
 std::string Gzip(std::string_view data) {
   z_stream zs{};
-  REQUIRE(deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
-                       Z_DEFAULT_STRATEGY) == Z_OK);
+  REQUIRE(deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) ==
+          Z_OK);
   std::string out(deflateBound(&zs, static_cast<uLong>(data.size())) + 32, '\0');
   zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
   zs.avail_in = static_cast<uInt>(data.size());
@@ -85,8 +90,8 @@ TEST_CASE("Router gives every response its own request id", "[server][router]") 
 TEST_CASE("Router answers a missing or foreign X-Amz-Target with UnknownOperationException",
           "[server][router]") {
   RouterFixture f;
-  for (std::string target : {"", "Kinesis_20131202.ListStreams", "Logs_20140328",
-                             "Logs_20140328.NoSuchOperation"}) {
+  for (std::string target :
+       {"", "Kinesis_20131202.ListStreams", "Logs_20140328", "Logs_20140328.NoSuchOperation"}) {
     CAPTURE(target);
     HttpRequest req{http::verb::post, "/", 11};
     if (!target.empty()) req.set("X-Amz-Target", target);
@@ -129,7 +134,7 @@ TEST_CASE("Router passes the caller's partition to the handlers", "[server][rout
 
 TEST_CASE("Router renders an authentication error without calling the API", "[server][router]") {
   RouterFixture f;
-  f.authenticate = [](const HttpRequest&) -> AuthResult {
+  f.authenticate = [](const HttpRequest&, const RequestClass&) -> AuthResult {
     return cwlogd::api::ApiError{"UnrecognizedClientException",
                                  "The security token included in the request is invalid.", 400};
   };
@@ -147,7 +152,7 @@ TEST_CASE("Router renders an authentication error without calling the API", "[se
 TEST_CASE("Router turns an unexpected exception into 500 InternalFailure and keeps serving",
           "[server][router]") {
   RouterFixture f;
-  f.authenticate = [](const HttpRequest&) -> AuthResult {
+  f.authenticate = [](const HttpRequest&, const RequestClass&) -> AuthResult {
     throw std::runtime_error("boom");
   };
   HttpRequest req = LogsRequest("CreateLogGroup", R"({"logGroupName":"g"})");
@@ -196,8 +201,10 @@ TEST_CASE("Router treats an empty body like {}", "[server][router]") {
 
 TEST_CASE("Router answers unknown paths and methods with a 404 JSON error", "[server][router]") {
   RouterFixture f;
-  for (auto [verb, target] : {std::pair{http::verb::get, "/"}, {http::verb::get, "/favicon.ico"},
-                              {http::verb::put, "/"}, {http::verb::post, "/_cwlogd/nothing"},
+  for (auto [verb, target] : {std::pair{http::verb::get, "/"},
+                              {http::verb::get, "/favicon.ico"},
+                              {http::verb::put, "/"},
+                              {http::verb::post, "/_cwlogd/nothing"},
                               {http::verb::post, "/_cwlogd/health"}}) {
     CAPTURE(target);
     HttpRequest req{verb, target, 11};
@@ -270,4 +277,137 @@ TEST_CASE("IsMetricsRequest recognises the three CloudWatch protocols", "[server
   CHECK_FALSE(IsMetricsRequest(logs));
   HttpRequest not_action{http::verb::get, "/?NotAction=1", 11};
   CHECK_FALSE(IsMetricsRequest(not_action));
+}
+
+TEST_CASE("Router authenticates the test endpoints, never the health check", "[server][router]") {
+  RouterFixture f(true);
+  int calls = 0;
+  f.authenticate = [&calls](const HttpRequest&, const RequestClass& what) -> AuthResult {
+    ++calls;
+    CHECK(what.protocol == RequestProtocol::kCwlogdEndpoint);
+    return cwlogd::api::ApiError{"MissingAuthenticationTokenException",
+                                 "Missing Authentication Token", 400};
+  };
+  for (const char* path : {"/_cwlogd/reset", "/_cwlogd/clock", "/_cwlogd/sweep"}) {
+    HttpRequest req{http::verb::post, path, 11};
+    req.body() = R"({"offsetMs":1})";
+    HttpResponse res = f.router->Handle(req);
+    CHECK(res.result_int() == 400);
+    CHECK(JsonBody(res)["__type"] == "MissingAuthenticationTokenException");
+  }
+  CHECK(calls == 3);
+  CHECK(f.clock.offset_ms() == 0);
+  HttpRequest health = GetRequest("/_cwlogd/health");
+  CHECK(f.router->Handle(health).result_int() == 200);
+  CHECK(calls == 3);
+}
+
+TEST_CASE("Router hands the authenticator the request's classification", "[server][router]") {
+  RouterFixture f;
+  std::vector<RequestProtocol> seen;
+  f.authenticate = [&seen](const HttpRequest& req, const RequestClass& what) -> AuthResult {
+    seen.push_back(what.protocol);
+    return UnverifiedAuthenticator()(req, what);
+  };
+  HttpRequest logs = LogsRequest("DescribeLogGroups", "{}");
+  f.router->Handle(logs);
+  HttpRequest cbor{http::verb::post, "/service/GraniteServiceVersion20100801/operation/ListMetrics",
+                   11};
+  f.router->Handle(cbor);
+  HttpRequest query{http::verb::get, "/?Action=ListMetrics&Version=2010-08-01", 11};
+  f.router->Handle(query);
+  CHECK(seen == std::vector<RequestProtocol>{RequestProtocol::kLogsJson11,
+                                             RequestProtocol::kCloudWatchCbor,
+                                             RequestProtocol::kCloudWatchQuery});
+  CHECK(IsCloudWatch(RequestProtocol::kCloudWatchJson10));
+  CHECK_FALSE(IsCloudWatch(RequestProtocol::kLogsJson11));
+  CHECK_FALSE(IsCloudWatch(RequestProtocol::kCwlogdEndpoint));
+}
+
+TEST_CASE("ClassifyRequest names each request's protocol once", "[server][router]") {
+  HttpRequest health{http::verb::get, "/_cwlogd/health", 11};
+  CHECK(ClassifyRequest(health).protocol == RequestProtocol::kCwlogdEndpoint);
+
+  HttpRequest json{http::verb::post, "/", 11};
+  json.set("X-Amz-Target", "GraniteServiceVersion20100801.PutMetricData");
+  CHECK(ClassifyRequest(json).protocol == RequestProtocol::kCloudWatchJson10);
+  HttpRequest cbor{http::verb::post, "/service/GraniteServiceVersion20100801/operation/ListMetrics",
+                   11};
+  CHECK(ClassifyRequest(cbor).protocol == RequestProtocol::kCloudWatchCbor);
+  HttpRequest query{http::verb::get, "/?Action=ListMetrics", 11};
+  CHECK(ClassifyRequest(query).protocol == RequestProtocol::kCloudWatchQuery);
+
+  HttpRequest logs = LogsRequest("PutLogEvents", "{}");
+  RequestClass logs_class = ClassifyRequest(logs);
+  CHECK(logs_class.protocol == RequestProtocol::kLogsJson11);
+  CHECK(logs_class.amz_target == "Logs_20140328.PutLogEvents");
+
+  HttpRequest get{http::verb::get, "/", 11};
+  CHECK(ClassifyRequest(get).protocol == RequestProtocol::kNoRoute);
+  HttpRequest no_target{http::verb::post, "/", 11};
+  CHECK(ClassifyRequest(no_target).protocol == RequestProtocol::kMissingLogsTarget);
+  HttpRequest other{http::verb::post, "/", 11};
+  other.set("X-Amz-Target", "DynamoDB_20120810.ListTables");
+  CHECK(ClassifyRequest(other).protocol == RequestProtocol::kUnknownLogsTarget);
+}
+
+TEST_CASE("STS requests are told apart from CloudWatch query and Logs requests",
+          "[server][router][sts]") {
+  const std::string sts_auth =
+      "AWS4-HMAC-SHA256 Credential=123456789012/20260101/eu-west-1/sts/aws4_request, "
+      "SignedHeaders=host, Signature=00";
+  HttpRequest signed_form{http::verb::post, "/", 11};
+  signed_form.set(http::field::content_type, "application/x-www-form-urlencoded");
+  signed_form.set(http::field::authorization, sts_auth);
+  signed_form.body() = "Action=GetCallerIdentity&Version=2011-06-15";
+  CHECK(ClassifyRequest(signed_form).protocol == RequestProtocol::kStsQuery);
+  HttpRequest unsigned_form{http::verb::post, "/", 11};
+  unsigned_form.set(http::field::content_type, "application/x-www-form-urlencoded; charset=utf-8");
+  unsigned_form.body() = "Version=2011-06-15&Action=GetCallerIdentity";
+  CHECK(ClassifyRequest(unsigned_form).protocol == RequestProtocol::kStsQuery);
+  HttpRequest metrics_form{http::verb::post, "/", 11};
+  metrics_form.set(http::field::content_type, "application/x-www-form-urlencoded");
+  metrics_form.body() = "Action=ListMetrics&Version=2010-08-01";
+  CHECK(ClassifyRequest(metrics_form).protocol == RequestProtocol::kCloudWatchQuery);
+  // A Logs request signed for the wrong service stays a Logs request (its auth error is Logs').
+  HttpRequest logs = LogsRequest("DescribeLogGroups", "{}");
+  logs.set(http::field::authorization, sts_auth);
+  CHECK(ClassifyRequest(logs).protocol == RequestProtocol::kLogsJson11);
+
+  RouterFixture f;
+  signed_form.prepare_payload();
+  HttpResponse answer = f.router->Handle(signed_form);
+  CHECK(answer.result_int() == 200);
+  CHECK(answer[http::field::content_type] == "text/xml");
+  CHECK(answer.body().find("<Account>123456789012</Account>") != std::string::npos);
+  CHECK(answer.body().find("<Arn>arn:aws:iam::123456789012:root</Arn>") != std::string::npos);
+  HttpRequest other{http::verb::post, "/", 11};
+  other.set(http::field::content_type, "application/x-www-form-urlencoded");
+  other.set(http::field::authorization, sts_auth);
+  other.body() = "Action=AssumeRole&Version=2011-06-15";
+  other.prepare_payload();
+  answer = f.router->Handle(other);
+  CHECK(answer.result_int() == 400);
+  CHECK(answer.body().find("<Code>InvalidAction</Code>") != std::string::npos);
+}
+
+TEST_CASE("A metrics request gets its gzip body inflated by the pipeline", "[server][router]") {
+  RouterFixture f;
+  HttpRequest req{http::verb::post, "/", 11};
+  req.set("X-Amz-Target", "GraniteServiceVersion20100801.ListMetrics");
+  req.set(http::field::content_type, "application/x-amz-json-1.0");
+  req.set(http::field::content_encoding, " GZIP ");
+  req.body() = Gzip("{}");
+  req.prepare_payload();
+  CHECK(f.router->Handle(req).result_int() == 200);
+
+  HttpRequest bad{http::verb::post, "/", 11};
+  bad.set("X-Amz-Target", "GraniteServiceVersion20100801.ListMetrics");
+  bad.set(http::field::content_type, "application/x-amz-json-1.0");
+  bad.set(http::field::content_encoding, "br");
+  bad.body() = "{}";
+  bad.prepare_payload();
+  HttpResponse res = f.router->Handle(bad);
+  CHECK(res.result_int() == 400);
+  CHECK(JsonBody(res)["__type"] == "com.amazonaws.cloudwatch#SerializationException");
 }

@@ -53,6 +53,17 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+// Polls `condition` every millisecond until it holds (true) or `timeout` passes (false).
+inline bool WaitFor(const std::function<bool()>& condition,
+                    std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!condition()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
+
 // A running cwlogd on 127.0.0.1:<free port>, serving on background threads until destroyed.
 class TestServer {
  public:
