@@ -46,7 +46,8 @@ void SplitEvent(std::string_view msg, std::vector<std::string_view>* out, std::s
     }
     const void* space = std::memchr(msg.data() + i, ' ', n - i);
     const std::size_t j =
-        space != nullptr ? static_cast<std::size_t>(static_cast<const char*>(space) - msg.data()) : n;
+        space != nullptr ? static_cast<std::size_t>(static_cast<const char*>(space) - msg.data())
+                         : n;
     out->push_back(msg.substr(i, j - i));
     i = j;
   }
@@ -226,8 +227,8 @@ class DelimitedPattern final : public CompiledPattern {
 };
 
 bool IsNameChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '_' || c == '-';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '-';
 }
 
 std::string_view ParseName(Cursor& cur) {

@@ -1,10 +1,10 @@
 // JSON patterns `{ $.a.b = "x" && ($.c > 1 || $.d IS NULL) }` (docs/filter-patterns.md),
 // evaluated on a simdjson DOM of the event. Selector resolution is iterative; simdjson caps
 // document depth (1024), so no event can make us recurse deeply.
-#include <simdjson.h>
-
 #include <array>
 #include <charconv>
+
+#include <simdjson.h>
 
 #include "filters/detail/compiled_pattern.h"
 
@@ -33,7 +33,7 @@ struct Node {
 
 // Messages above this size are parsed with a parser of their own, so that one huge event does
 // not leave megabytes allocated in every thread's cached parser.
-constexpr std::size_t kCachedParserMaxBytes = 64 * 1024;
+constexpr std::size_t kCachedParserMaxBytes = std::size_t{64} * 1024;
 
 bool LooksLikeObject(std::string_view message) {
   for (char c : message) {
@@ -135,7 +135,8 @@ bool ViewScalar(element node, ScalarView* v) {
       int64_t x = 0;
       if (node.get(x) != simdjson::SUCCESS) return false;
       auto r = std::to_chars(v->buffer.data(), v->buffer.data() + v->buffer.size(), x);
-      v->text = std::string_view(v->buffer.data(), static_cast<std::size_t>(r.ptr - v->buffer.data()));
+      v->text =
+          std::string_view(v->buffer.data(), static_cast<std::size_t>(r.ptr - v->buffer.data()));
       v->number = static_cast<double>(x);
       return true;
     }
@@ -143,7 +144,8 @@ bool ViewScalar(element node, ScalarView* v) {
       uint64_t x = 0;
       if (node.get(x) != simdjson::SUCCESS) return false;
       auto r = std::to_chars(v->buffer.data(), v->buffer.data() + v->buffer.size(), x);
-      v->text = std::string_view(v->buffer.data(), static_cast<std::size_t>(r.ptr - v->buffer.data()));
+      v->text =
+          std::string_view(v->buffer.data(), static_cast<std::size_t>(r.ptr - v->buffer.data()));
       v->number = static_cast<double>(x);
       return true;
     }
@@ -152,7 +154,8 @@ bool ViewScalar(element node, ScalarView* v) {
       if (node.get(x) != simdjson::SUCCESS) return false;
       auto r = std::to_chars(v->buffer.data(), v->buffer.data() + v->buffer.size(), x);
       if (r.ec != std::errc()) return false;
-      v->text = std::string_view(v->buffer.data(), static_cast<std::size_t>(r.ptr - v->buffer.data()));
+      v->text =
+          std::string_view(v->buffer.data(), static_cast<std::size_t>(r.ptr - v->buffer.data()));
       v->number = x;
       return true;
     }
@@ -303,8 +306,8 @@ class JsonParser {
   int ParseChain(int depth, std::string_view op, Node::Type type) {
     std::vector<int> parts;
     for (;;) {
-      const int part = type == Node::Type::kOr ? ParseChain(depth, "&&", Node::Type::kAnd)
-                                               : ParseUnary(depth);
+      const int part =
+          type == Node::Type::kOr ? ParseChain(depth, "&&", Node::Type::kAnd) : ParseUnary(depth);
       if (part < 0) return -1;
       parts.push_back(part);
       cur_.SkipSpace();
@@ -322,8 +325,7 @@ class JsonParser {
     cur_.SkipSpace();
     if (cur_.Peek() == '(') {
       if (depth + 1 > kMaxNestingDepth) {
-        Fail(error_, cur_.offset(), std::string(kInvalidPattern),
-             "parentheses nested too deeply");
+        Fail(error_, cur_.offset(), std::string(kInvalidPattern), "parentheses nested too deeply");
         return -1;
       }
       cur_.Advance();

@@ -11,8 +11,8 @@ namespace {
 constexpr std::size_t kMaxDimensions = 3;
 
 bool IsFieldNameChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '_' || c == '-';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '-';
 }
 }  // namespace
 
@@ -39,8 +39,8 @@ std::optional<ValueReference> ValueReference::Parse(std::string_view text, bool 
       detail::Cursor cur(text, 0);
       auto sel = std::make_shared<detail::Selector>();
       if (!detail::ParseSelector(cur, sel.get(), error) || !cur.AtEnd() || sel->steps.empty()) {
-        Fail(error, cur.offset(), "Invalid metric transformation: invalid field reference '" +
-                                      std::string(text) + "'",
+        Fail(error, cur.offset(),
+             "Invalid metric transformation: invalid field reference '" + std::string(text) + "'",
              "expected a JSON selector such as $.latency");
         return std::nullopt;
       }
@@ -54,8 +54,8 @@ std::optional<ValueReference> ValueReference::Parse(std::string_view text, bool 
       ref.kind_ = Kind::kField;
       return ref;
     }
-    Fail(error, 0, "Invalid metric transformation: invalid field reference '" +
-                       std::string(text) + "'",
+    Fail(error, 0,
+         "Invalid metric transformation: invalid field reference '" + std::string(text) + "'",
          "expected $name, $position or $.json.path");
     return std::nullopt;
   }
@@ -148,8 +148,7 @@ std::optional<MetricFilterEvaluator> MetricFilterEvaluator::Create(
     return std::nullopt;
   }
   if (spec.dimensions.size() > kMaxDimensions) {
-    Fail(error, 0, "Invalid metric transformation: a metric filter has at most 3 dimensions",
-         "");
+    Fail(error, 0, "Invalid metric transformation: a metric filter has at most 3 dimensions", "");
     return std::nullopt;
   }
   std::vector<ValueReference> refs;
@@ -167,7 +166,8 @@ std::optional<MetricFilterEvaluator> MetricFilterEvaluator::Create(
                                spec.default_value);
 }
 
-MetricFilterEvaluator::MetricFilterEvaluator(FilterPattern pattern, std::vector<ValueReference> refs,
+MetricFilterEvaluator::MetricFilterEvaluator(FilterPattern pattern,
+                                             std::vector<ValueReference> refs,
                                              std::vector<std::string> dimension_names,
                                              std::optional<double> default_value)
     : pattern_(std::move(pattern)),

@@ -1,13 +1,13 @@
 // Pieces shared by the pattern kinds: substring search, numbers, value conditions, the lexer,
 // and the translation of the AWS regex dialect to RE2.
-#include <re2/re2.h>
-
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <cstring>
+
+#include <re2/re2.h>
 
 #include "filters/detail/compiled_pattern.h"
 
@@ -328,8 +328,8 @@ bool ParseCondition(Cursor& cur, Condition* out, int* regex_count, ParseError* e
 
 namespace {
 bool IsKeyChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '_' || c == '-' || c == '@' || c == '$';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '-' || c == '@' || c == '$';
 }
 }  // namespace
 
@@ -509,8 +509,8 @@ RegexProblem TranslateRegex(std::string_view body, std::string* out) {
           hi += body[j++];
         }
       }
-      if (j >= body.size() || body[j] != '}' || (lo.empty() && hi.empty()) ||
-          lo.size() > 4 || hi.size() > 4) {
+      if (j >= body.size() || body[j] != '}' || (lo.empty() && hi.empty()) || lo.size() > 4 ||
+          hi.size() > 4) {
         return RegexProblem::kSyntax;
       }
       repetitions += std::max(lo.empty() ? 0L : std::stol(lo), hi.empty() ? 0L : std::stol(hi));

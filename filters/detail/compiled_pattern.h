@@ -47,9 +47,9 @@ struct ValueSpec {
   // kString: the text without the leading/trailing `*` wildcards; kNumber: the literal as
   // written (used for text comparison against non-numbers).
   std::string text;
-  bool wildcard_prefix = false;  // value started with `*`: anything may precede
-  bool wildcard_suffix = false;  // value ended with `*`: anything may follow
-  double number = 0;             // kNumber
+  bool wildcard_prefix = false;           // value started with `*`: anything may precede
+  bool wildcard_suffix = false;           // value ended with `*`: anything may follow
+  double number = 0;                      // kNumber
   std::shared_ptr<const re2::RE2> regex;  // kRegex
 };
 

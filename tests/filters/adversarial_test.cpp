@@ -1,10 +1,9 @@
 // Hostile patterns and messages: every one must give a clear error or a correct answer,
 // never a crash or a hang (these run under ASan/UBSan too).
-#include "tests/catch2.h"
-
 #include <string>
 
 #include "filters/filter_pattern.h"
+#include "tests/catch2.h"
 
 namespace {
 
@@ -23,7 +22,8 @@ std::optional<cwlogd::filters::FilterPattern> Parse(const std::string& text) {
 
 TEST_CASE("Deeply nested JSON patterns are rejected, not recursed into", "[filters][adversarial]") {
   for (int depth : {33, 100, 500}) {
-    const std::string text = "{" + std::string(depth, '(') + "$.a=1" + std::string(depth, ')') + "}";
+    const std::string text =
+        "{" + std::string(depth, '(') + "$.a=1" + std::string(depth, ')') + "}";
     INFO("depth " << depth);
     CHECK_FALSE(Parse(text).has_value());
   }

@@ -1,12 +1,12 @@
 // Our own cases for what filter-pattern-cases.jsonl does not cover: classification, AWS error
 // texts and offsets, limits, regex translation, JSON and space-delimited details, threads.
-#include "tests/catch2.h"
+#include "filters/filter_pattern.h"
 
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "filters/filter_pattern.h"
+#include "tests/catch2.h"
 
 namespace {
 
@@ -68,7 +68,10 @@ TEST_CASE("Invalid term patterns get AWS's message and the offset of the term", 
       {"a -b-c", "Invalid character(s) in term '-b-c'", 2},
       {"-", "Invalid character(s) in term '-'", 0},
       {"?", "Invalid character(s) in term '?'", 0},
-      {"\xE2\x80\x9C" "ERROR" "\xE2\x80\x9D", "Invalid character(s) in term '?ERROR?'", 0},
+      {"\xE2\x80\x9C"
+       "ERROR"
+       "\xE2\x80\x9D",
+       "Invalid character(s) in term '?ERROR?'", 0},
       {"\"unterminated phrase", "Invalid character(s) in term '\"unterminated phrase'", 0},
       {"\"ab\"cd", "Invalid character(s) in term '\"ab\"cd'", 0},
       {"ERROR }", "Invalid character(s) in term '}'", 6},
@@ -88,30 +91,26 @@ TEST_CASE("JSON and space-delimited patterns must be closed", "[filters]") {
   CHECK(MustFail("{ $.a = 1").message ==
         "If a filter pattern starts with '{' it must end with '}'");
   CHECK(MustFail("{").message == "If a filter pattern starts with '{' it must end with '}'");
-  CHECK(MustFail("[a, b").message ==
-        "If a filter pattern starts with '[' it must end with ']'");
+  CHECK(MustFail("[a, b").message == "If a filter pattern starts with '[' it must end with ']'");
 }
 
 TEST_CASE("Grammar errors in JSON and space-delimited patterns say Invalid filter pattern",
           "[filters]") {
-  auto text = GENERATE(as<std::string>{}, "{}", "{ }", "{ $.a }", "{ $.a == 1 }",
-                       "{ $.a = 1 $.b = 2 }", "{ ($.a = 1 }", "{ $.a = 1 && }",
-                       "{ a = 1 }", "{ $.a. = 1 }", "{ $.a[x] = 1 }", "{ $.a[1 = 1 }",
-                       "{ $.x IS NOT NULL }", "{ $.x IS }", "{ $.x EXISTS }",
-                       "{ $.x NOT NULL }", "{ $.a > abc }", "{ $.a > \"1\" }",
-                       "{ $.a < %x% }", "{ $.a = \"open }", "{ $.a = %open }",
-                       "{ $.a[*].b[*] = 1 }", "{ $.a = %[abc% }", "{ $.a = %x{a}% }",
-                       "[a b]", "[a, , b c]", "[..., ...]", "[... = 1]", "[a = 1 && b = 2]",
-                       "[a = 1 || b = 2]", "[a = ]", "[=1]", "[a > x]", "[a = %*x%]",
-                       "[a=%x%, b=%y%, c=%z%]");
+  auto text = GENERATE(
+      as<std::string>{}, "{}", "{ }", "{ $.a }", "{ $.a == 1 }", "{ $.a = 1 $.b = 2 }",
+      "{ ($.a = 1 }", "{ $.a = 1 && }", "{ a = 1 }", "{ $.a. = 1 }", "{ $.a[x] = 1 }",
+      "{ $.a[1 = 1 }", "{ $.x IS NOT NULL }", "{ $.x IS }", "{ $.x EXISTS }", "{ $.x NOT NULL }",
+      "{ $.a > abc }", "{ $.a > \"1\" }", "{ $.a < %x% }", "{ $.a = \"open }", "{ $.a = %open }",
+      "{ $.a[*].b[*] = 1 }", "{ $.a = %[abc% }", "{ $.a = %x{a}% }", "[a b]", "[a, , b c]",
+      "[..., ...]", "[... = 1]", "[a = 1 && b = 2]", "[a = 1 || b = 2]", "[a = ]", "[=1]",
+      "[a > x]", "[a = %*x%]", "[a=%x%, b=%y%, c=%z%]");
   const ParseError err = MustFail(text);
   INFO("pattern `" << text << "` detail: " << err.detail);
   CHECK(err.message.rfind("Invalid", 0) == 0);
   CHECK_FALSE(err.detail.empty());
 }
 
-TEST_CASE("A pattern has at most 1024 characters, counted as characters not bytes",
-          "[filters]") {
+TEST_CASE("A pattern has at most 1024 characters, counted as characters not bytes", "[filters]") {
   CHECK(MustParse(std::string(1024, 'a')).Matches(std::string(1024, 'a')));
   MustFail(std::string(1025, 'a'));
   std::string accented = "\"";
@@ -136,7 +135,9 @@ TEST_CASE("Term patterns: substring, case, escapes, optional and excluded terms"
   CHECK(M("\"\xE6\x97\xA5\"", "\xE6\x97\xA5"));
   CHECK(M("a", std::string("a\0b", 3)));
   CHECK(M("b", std::string("a\0b", 3)));
-  CHECK(M("ab", "\xff\xfe" "ab\x80"));  // invalid UTF-8 in the message is just bytes
+  CHECK(M("ab",
+          "\xff\xfe"
+          "ab\x80"));  // invalid UTF-8 in the message is just bytes
   CHECK_FALSE(M("ERRORX", "ERROR"));
   // Needles longer than 16 bytes and hits at every alignment of the SIMD blocks.
   const std::string needle = "abcdefghijklmnopqrstuvwxyz";
@@ -209,7 +210,7 @@ TEST_CASE("JSON patterns: selectors, wildcards and value kinds", "[filters]") {
   CHECK_FALSE(M("{ $.a.missing != \"w\" }", ev));
   CHECK(M("{ $.a.missing NOT EXISTS && $.a.n NOT  EXISTS || $.top = x }", ev));
   CHECK_FALSE(M("{ $.a.n NOT EXISTS }", ev));  // present with null: exists
-  CHECK_FALSE(M("{ $.a.b = * }", ev));          // arrays fail every comparison
+  CHECK_FALSE(M("{ $.a.b = * }", ev));         // arrays fail every comparison
   CHECK_FALSE(M("{ $.a.b[9].c = 1 }", ev));
   CHECK(M("{ $.a.b[*].zz NOT EXISTS }", ev));
   CHECK(M("{(((($.top = x))))}", ev));
@@ -221,7 +222,7 @@ TEST_CASE("JSON patterns: selectors, wildcards and value kinds", "[filters]") {
   CHECK_FALSE(M("{ $.a = 1 }", "prefix {\"a\": 1}"));
   CHECK(M("{ $.a = 1 }", "  {\"a\": 1}  "));
   CHECK_FALSE(M("{ $.a = \"x\" }", "{\"a\": \"\xff\"}"));  // invalid UTF-8: not JSON
-  CHECK(M("{ $.a = 1 }", R"({"a": 1, "a": 2})"));           // duplicate keys: the first
+  CHECK(M("{ $.a = 1 }", R"({"a": 1, "a": 2})"));          // duplicate keys: the first
   CHECK(M(R"({ $.a = "say \"hi\"" })", R"({"a": "say \"hi\""})"));
   CHECK(M(R"({ $.a = "日本*" })", R"({"a": "日本語"})"));
 }
@@ -237,8 +238,7 @@ TEST_CASE("JSON patterns enforce the regex, wildcard and nesting limits", "[filt
   MustFail("{" + std::string(depth + 1, '(') + "$.a = 1" + std::string(depth + 1, ')') + "}");
 }
 
-TEST_CASE("Space-delimited patterns: event fields, ellipsis and extracted values",
-          "[filters]") {
+TEST_CASE("Space-delimited patterns: event fields, ellipsis and extracted values", "[filters]") {
   ExtractedValues v;
   auto p = MustParse("[a, ..., y, z]");
   REQUIRE(p.Match("1 2 3 4 5", &v));
@@ -289,10 +289,12 @@ TEST_CASE("A FilterPattern is cheap to copy and matches from many threads at onc
   const auto delim = MustParse("[x, y > 10, ...]");
   const auto terms = MustParse("ERROR -DEBUG");
   std::vector<std::thread> threads;
+  threads.reserve(4);
   std::vector<int> failures(4, 0);
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
-      const FilterPattern j = json;  // copies share the compiled pattern
+      // The copy is what is tested: copies share the compiled pattern.
+      const FilterPattern j = json;  // NOLINT(performance-unnecessary-copy-initialization)
       for (int i = 0; i < 20000; ++i) {
         const bool want = i % 2 == 0;
         const std::string n = std::to_string(want ? 11 + i : 10 - i % 10);

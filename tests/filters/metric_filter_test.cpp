@@ -1,7 +1,7 @@
 // Metric filters: metricValue / dimension references, defaultValue, PutMetricFilter checks.
-#include "tests/catch2.h"
-
 #include "filters/metric_filter.h"
+
+#include "tests/catch2.h"
 
 namespace {
 
@@ -14,7 +14,7 @@ FilterPattern P(const std::string& text) {
   return *p;
 }
 
-MetricFilterEvaluator Eval(const std::string& pattern, MetricTransformationSpec spec) {
+MetricFilterEvaluator Eval(const std::string& pattern, const MetricTransformationSpec& spec) {
   ParseError err;
   auto e = MetricFilterEvaluator::Create(P(pattern), spec, &err);
   INFO(err.message);

@@ -4,9 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "tests/catch2.h"
-
 #include "filters/filter_pattern.h"
+#include "tests/catch2.h"
 
 namespace {
 
@@ -18,7 +17,9 @@ cwlogd::filters::FilterPattern MustParse(const std::string& text) {
 }
 
 TEST_CASE("Term patterns rule out blocks without their terms", "[filters][prefilter]") {
-  const std::string block = "GET /index.html 200\x05" "POST /api 500 ERROR timeout\x03";
+  const std::string block =
+      "GET /index.html 200\x05"
+      "POST /api 500 ERROR timeout\x03";
   CHECK(MustParse("ERROR").MayMatchWithin(block));
   CHECK_FALSE(MustParse("RAREPANIC").MayMatchWithin(block));
   CHECK_FALSE(MustParse("ERROR RAREPANIC").MayMatchWithin(block));
@@ -34,19 +35,19 @@ TEST_CASE("Term patterns rule out blocks without their terms", "[filters][prefil
 }
 
 TEST_CASE("Other pattern kinds never rule a block out", "[filters][prefilter]") {
-  for (const char* text : {"", "%RARE[0-9]+%", "{ $.level = \"ERROR\" }",
-                           "[ip, user, status = 5*]"}) {
+  for (const char* text :
+       {"", "%RARE[0-9]+%", "{ $.level = \"ERROR\" }", "[ip, user, status = 5*]"}) {
     CAPTURE(text);
     CHECK(MustParse(text).MayMatchWithin("nothing relevant here"));
   }
 }
 
 TEST_CASE("A block with a matching message is never ruled out", "[filters][prefilter]") {
-  const std::vector<std::string> words = {"GET", "POST", "ERROR", "WARN", "timeout", "200",
-                                          "500", "user=alice", "\"quoted\"", "RAREPANIC"};
+  const std::vector<std::string> words = {"GET", "POST", "ERROR",      "WARN",       "timeout",
+                                          "200", "500",  "user=alice", "\"quoted\"", "RAREPANIC"};
   const std::vector<std::string> patterns = {
-      "ERROR", "ERROR timeout", "?WARN ?RAREPANIC", "GET -ERROR", "\"user=alice\"",
-      "RAREPANIC", "POST 500 -timeout", "-GET -POST", "?ERROR -WARN"};
+      "ERROR",     "ERROR timeout",     "?WARN ?RAREPANIC", "GET -ERROR",  "\"user=alice\"",
+      "RAREPANIC", "POST 500 -timeout", "-GET -POST",       "?ERROR -WARN"};
   std::mt19937 rng(11);
   for (const std::string& text : patterns) {
     const auto pattern = MustParse(text);

@@ -3,16 +3,16 @@
 // Cases without `unsure` must pass. `unsure` cases are reported one by one, and must follow the
 // decisions written in docs/filter-patterns.md
 // (kDecisionsDifferingFromSpec lists where our decision differs from the file).
-#include "tests/catch2.h"
-#include <nlohmann/json.hpp>
-
 #include <fstream>
 #include <iostream>
 #include <set>
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "filters/filter_pattern.h"
+#include "tests/catch2.h"
 
 namespace {
 
@@ -70,8 +70,14 @@ std::vector<SpecCase> LoadCases() {
 
 std::string Show(const ExtractedValues& v) {
   std::string s = "{";
-  for (const auto& [k, val] : v) s += k + "=" + val + "; ";
-  return s + "}";
+  for (const auto& [k, val] : v) {
+    s += k;
+    s += '=';
+    s += val;
+    s += "; ";
+  }
+  s += '}';
+  return s;
 }
 
 // Returns an empty string when the case passes, else what went wrong.
@@ -104,7 +110,8 @@ TEST_CASE("Every sure case of filter-pattern-cases.jsonl passes", "[filters][spe
     ++sure;
     INFO("line " << c.line << " pattern `" << c.pattern << "` message `" << c.message << "` ("
                  << c.note << ")");
-    CHECK(RunCase(c) == "");
+    // Compared with "" rather than .empty() so a failure prints what RunCase found.
+    CHECK(RunCase(c) == "");  // NOLINT(readability-container-size-empty)
   }
   std::cout << "filter-pattern-cases.jsonl: " << sure << " sure cases checked\n";
   CHECK(sure > 0);
@@ -121,8 +128,8 @@ TEST_CASE("Unsure cases of filter-pattern-cases.jsonl follow our documented deci
     const std::string problem = RunCase(c);
     const bool agrees_with_file = problem.empty();
     if (agrees_with_file) ++agree;
-    std::cout << "unsure line " << c.line << " `" << c.pattern << "` / `" << c.message << "`: "
-              << (agrees_with_file ? "PASS (as the file expects)" : "DIFFERS: " + problem)
+    std::cout << "unsure line " << c.line << " `" << c.pattern << "` / `" << c.message
+              << "`: " << (agrees_with_file ? "PASS (as the file expects)" : "DIFFERS: " + problem)
               << "\n";
     INFO("line " << c.line << " pattern `" << c.pattern << "`: " << problem);
     CHECK(agrees_with_file != (kDecisionsDifferingFromSpec.count(c.line) == 1));

@@ -1,16 +1,17 @@
 // TestMetricFilter through the real dispatch table (api/handlers/test_metric_filter.cpp):
 // request validation, the response shape (AWS API reference; docs/filter-patterns.md), and
 // AWS's error texts for invalid patterns.
-#include "tests/catch2.h"
-#include <nlohmann/json.hpp>
-
 #include <cstdlib>
 #include <filesystem>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "api/dispatch.h"
+#include "api/metric_filter_eval.h"
 #include "storage/clock.h"
 #include "storage/log_store.h"
+#include "tests/catch2.h"
 
 namespace {
 
@@ -37,7 +38,8 @@ class Fixture {
   }
   api::ApiResult Call(const json& body) { return CallRaw(body.dump()); }
   api::ApiResult CallRaw(const std::string& body) {
-    api::Context ctx{*store_, clock_, options_, {"000000000000", "us-east-1"}};
+    api::Context ctx{
+        *store_, clock_, options_, metric_filter_cache_, {"000000000000", "us-east-1"}};
     return api::Dispatch("Logs_20140328.TestMetricFilter", body, ctx);
   }
   json Ok(const json& body) {
@@ -55,6 +57,7 @@ class Fixture {
   std::string dir_;
   storage::FakeClock clock_;
   api::ApiOptions options_;
+  api::MetricFilterCache metric_filter_cache_;
   std::unique_ptr<storage::LogStore> store_;
 };
 
@@ -67,20 +70,21 @@ TEST_CASE("TestMetricFilter returns the API reference example", "[filters][api]"
        {"logEventMessages",
         {"127.0.0.1 - frank [10/Oct/2000:13:25:15 -0700] \"GET /apache_pb.gif HTTP/1.0\" 200 1534",
          "127.0.0.1 - frank [10/Oct/2000:13:35:22 -0700] \"GET /apache_pb.gif HTTP/1.0\" 500 5324",
-         "127.0.0.1 - frank [10/Oct/2000:13:50:35 -0700] \"GET /apache_pb.gif HTTP/1.0\" 200 4355"}}});
+         "127.0.0.1 - frank [10/Oct/2000:13:50:35 -0700] \"GET /apache_pb.gif HTTP/1.0\" 200 "
+         "4355"}}});
   REQUIRE(got["matches"].size() == 3);
-  CHECK(got["matches"][1] ==
-        json{{"eventNumber", 1},
-             {"eventMessage",
-              "127.0.0.1 - frank [10/Oct/2000:13:35:22 -0700] \"GET /apache_pb.gif HTTP/1.0\" 500 5324"},
-             {"extractedValues",
-              {{"$ip", "127.0.0.1"},
-               {"$identity", "-"},
-               {"$user_id", "frank"},
-               {"$timestamp", "10/Oct/2000:13:35:22 -0700"},
-               {"$request", "GET /apache_pb.gif HTTP/1.0"},
-               {"$status_code", "500"},
-               {"$size", "5324"}}}});
+  CHECK(got["matches"][1] == json{{"eventNumber", 1},
+                                  {"eventMessage",
+                                   "127.0.0.1 - frank [10/Oct/2000:13:35:22 -0700] \"GET "
+                                   "/apache_pb.gif HTTP/1.0\" 500 5324"},
+                                  {"extractedValues",
+                                   {{"$ip", "127.0.0.1"},
+                                    {"$identity", "-"},
+                                    {"$user_id", "frank"},
+                                    {"$timestamp", "10/Oct/2000:13:35:22 -0700"},
+                                    {"$request", "GET /apache_pb.gif HTTP/1.0"},
+                                    {"$status_code", "500"},
+                                    {"$size", "5324"}}}});
   CHECK(got.size() == 1);
 }
 
@@ -89,16 +93,22 @@ TEST_CASE("TestMetricFilter lists only matches, by index, with empty extractedVa
   Fixture f;
   const json got = f.Ok({{"filterPattern", "ERROR -DEBUG"},
                          {"logEventMessages", {"INFO a", "ERROR b", "ERROR DEBUG", "x ERROR"}}});
-  CHECK(got == json{{"matches",
-                     {{{"eventNumber", 1}, {"eventMessage", "ERROR b"}, {"extractedValues", json::object()}},
-                      {{"eventNumber", 3}, {"eventMessage", "x ERROR"}, {"extractedValues", json::object()}}}}});
+  CHECK(
+      got ==
+      json{{"matches",
+            {{{"eventNumber", 1}, {"eventMessage", "ERROR b"}, {"extractedValues", json::object()}},
+             {{"eventNumber", 3},
+              {"eventMessage", "x ERROR"},
+              {"extractedValues", json::object()}}}}});
   CHECK(f.Ok({{"filterPattern", "NOPE"}, {"logEventMessages", {"a"}}}) ==
         json{{"matches", json::array()}});
   CHECK(f.Ok({{"filterPattern", ""}, {"logEventMessages", {"a"}}})["matches"].size() == 1);
   CHECK(f.Ok({{"filterPattern", "{ $.latency > 10 }"},
               {"logEventMessages", {R"({"latency": 50})", R"({"latency": 5})", "not json"}}}) ==
         json{{"matches",
-              {{{"eventNumber", 0}, {"eventMessage", R"({"latency": 50})"}, {"extractedValues", json::object()}}}}});
+              {{{"eventNumber", 0},
+                {"eventMessage", R"({"latency": 50})"},
+                {"extractedValues", json::object()}}}}});
 }
 
 TEST_CASE("TestMetricFilter rejects invalid patterns with AWS's message", "[filters][api]") {
