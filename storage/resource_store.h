@@ -1,0 +1,86 @@
+// ResourceStore: the durable store of account-level resources that are small named records
+// (resource policies, destinations, account policies, and the per-log-group data protection and
+// index policies). One generic store for every kind: a record is plain fields plus opaque
+// strings the api validated (policy documents stay text; storage never parses JSON).
+// Thread-safety: every method may be called concurrently from any thread.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "storage/log_store.h"
+#include "storage/status.h"
+
+namespace cwlogd::storage {
+
+// The kinds of resource. Each value is the byte that names its key family on disk
+// (storage/keys.h, docs/storage-format.md).
+enum class ResourceKind : char {  // DO NOT CHANGE: on-disk
+  kResourcePolicy = 'R',          // name: policyName (ACCOUNT scope) or the resource ARN
+  kGroupResourcePolicy = 'r',     // name: the log group's name (RESOURCE scope)
+  kDestination = 'D',             // name: destinationName
+  kAccountPolicy = 'A',           // name: <policyType> '\0' <policyName>
+  kDataProtectionPolicy = 'P',    // name: the log group's name
+  kIndexPolicy = 'I',             // name: the log group's name
+};
+
+// Kinds whose records belong to a log group (name = group name): deleted with the group.
+inline constexpr ResourceKind kGroupBoundKinds[] = {ResourceKind::kGroupResourcePolicy,
+                                                    ResourceKind::kDataProtectionPolicy,
+                                                    ResourceKind::kIndexPolicy};
+
+// The most records of a kind a partition may hold, among those whose name starts with
+// `name_prefix` (e.g. one account policy type). max_count 0 = no limit.
+struct ResourceLimit {
+  size_t max_count = 0;
+  std::string name_prefix;
+};
+
+struct ResourceRecord {
+  std::string name;  // unique within (partition, kind); not stored in the value (the key has it)
+  int64_t creation_time_ms = 0;
+  int64_t last_updated_ms = 0;
+  uint64_t revision = 0;  // 1 at creation, +1 on every update through Update()
+  // The resource's settings as the api validated them, by member name (e.g. "policyDocument",
+  // "targetArn"). Opaque to storage.
+  std::map<std::string, std::string> fields;
+  std::map<std::string, std::string> tags;
+};
+
+class ResourceStore {
+ public:
+  virtual ~ResourceStore() = default;
+
+  // NotFound(kResource) when there is no record of that kind and name.
+  virtual Result<ResourceRecord> Get(const Partition& p, ResourceKind kind,
+                                     std::string_view name) = 0;
+
+  // One read-modify-write of a record, serialized with every other change of the kind in the
+  // partition. `edit` gets the current record (nullptr when there is none) and fills `out` with
+  // the record to store (name, revision and the times are kept or set here: creation time and
+  // last_updated from `now_ms`, revision + 1). A non-ok status from `edit` is returned and
+  // nothing is written. Creating a record when the partition already holds `limit.max_count`
+  // records of the kind named `limit.name_prefix`... gives FailedPrecondition(kResourceLimit).
+  // Records of group-bound kinds need their group: NotFound(kLogGroup) otherwise.
+  using Edit = std::function<Status(const ResourceRecord* current, ResourceRecord* out)>;
+  virtual Status Update(const Partition& p, ResourceKind kind, std::string_view name,
+                        int64_t now_ms, const ResourceLimit& limit, const Edit& edit) = 0;
+
+  // Deletes the record. `check` (optional) may refuse with a non-ok status first.
+  // NotFound(kResource) when there is none.
+  virtual Status Delete(const Partition& p, ResourceKind kind, std::string_view name,
+                        const std::function<Status(const ResourceRecord&)>& check = {}) = 0;
+
+  // Records of the kind in ascending byte order of name, with names starting with `prefix`,
+  // strictly after `start_after` (empty = from the first). The visitor returns false to stop.
+  virtual Status List(const Partition& p, ResourceKind kind, std::string_view prefix,
+                      std::string_view start_after,
+                      const std::function<bool(const ResourceRecord&)>& visit) = 0;
+};
+
+}  // namespace cwlogd::storage
