@@ -17,6 +17,9 @@ struct ApiError {
   // Further modelled string members of the error body, e.g. {"resourceName", arn} for
   // TooManyTagsException. Rendered next to "__type" and "message". Default: none.
   std::vector<std::pair<std::string, std::string>> extra_fields = {};
+  // Modelled structure members, as JSON text, e.g. {"queryCompileError", "{\"location\":...}"}
+  // for MalformedQueryException. Rendered next to the others. Default: none.
+  std::vector<std::pair<std::string, std::string>> extra_json = {};
 
   static ApiError InvalidParameter(std::string msg) {
     return {"InvalidParameterException", std::move(msg), 400};
@@ -27,7 +30,9 @@ struct ApiError {
   static ApiError ResourceAlreadyExists(std::string msg) {
     return {"ResourceAlreadyExistsException", std::move(msg), 400};
   }
-  static ApiError Validation(std::string msg) { return {"ValidationException", std::move(msg), 400}; }
+  static ApiError Validation(std::string msg) {
+    return {"ValidationException", std::move(msg), 400};
+  }
   static ApiError LimitExceeded(std::string msg = "Resource limit exceeded.") {
     return {"LimitExceededException", std::move(msg), 400};
   }
@@ -41,7 +46,8 @@ struct ApiError {
     return {"UnknownOperationException", std::move(msg), 400};
   }
   static ApiError TooManyTags(std::string msg, std::string resource_name) {
-    return {"TooManyTagsException", std::move(msg), 400, {{"resourceName", std::move(resource_name)}}};
+    return {
+        "TooManyTagsException", std::move(msg), 400, {{"resourceName", std::move(resource_name)}}};
   }
   static ApiError ServiceUnavailable(std::string msg) {
     return {"ServiceUnavailableException", std::move(msg), 500};

@@ -1,5 +1,7 @@
-// What every handler gets besides its request: the store, the clock, options and the caller's
-// (account, region) partition. No singletons. A Context lives for one request.
+// What every handler gets besides its request: the store, the clock, options, the compiled
+// metric-filter cache, the caller's (account, region) partition and the Insights query runner. No
+// singletons: whoever builds contexts (server/router.cpp, tests) owns the objects referenced here.
+// A Context lives for one request.
 #pragma once
 
 #include <cstddef>
@@ -8,6 +10,9 @@
 #include "storage/log_store.h"
 
 namespace cwlogd::api {
+
+class MetricFilterCache;  // api/metric_filter_eval.h
+class QueryRunner;        // api/query_runner.h
 
 struct ApiOptions {
   size_t max_json_depth = 64;  // deeper request bodies get SerializationException. Default: 64
@@ -20,7 +25,12 @@ struct Context {
   storage::LogStore& store;
   const storage::Clock& clock;
   const ApiOptions& options;
+  // Compiled metric filters, shared by all requests of one server (thread-safe).
+  MetricFilterCache& metric_filter_cache;
   storage::Partition partition;  // from the SigV4 credential scope and access key
+  // Logs Insights queries of this server (owned by the router; thread-safe). nullptr where
+  // queries are not served (the Insights handlers then answer ServiceUnavailableException).
+  QueryRunner* query_runner = nullptr;
 };
 
 }  // namespace cwlogd::api

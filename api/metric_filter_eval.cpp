@@ -61,8 +61,8 @@ std::shared_ptr<const CompiledMetricFilter> MetricFilterCache::Get(
   // Compile outside the lock; two threads may both compile the same filter, which is harmless.
   std::shared_ptr<const CompiledMetricFilter> compiled;
   if (auto evaluator = CompileMetricFilter(definition, nullptr)) {
-    auto filter = std::make_shared<CompiledMetricFilter>(CompiledMetricFilter{
-        std::move(*evaluator), std::nullopt, definition.default_value, false});
+    auto filter = std::make_shared<CompiledMetricFilter>(
+        CompiledMetricFilter{std::move(*evaluator), std::nullopt, definition.default_value, false});
     filters::ParseError ignored;
     auto value = filters::ValueReference::ParseMetricValue(definition.metric_value, &ignored);
     if (value && value->kind() == filters::ValueReference::Kind::kNumber &&
@@ -76,13 +76,6 @@ std::shared_ptr<const CompiledMetricFilter> MetricFilterCache::Get(
   if (entries_.size() >= max_entries_) entries_.clear();
   entries_.emplace(std::move(key), compiled);
   return compiled;
-}
-
-MetricFilterCache& MetricFilterCache::Shared() {
-  // A memo of a pure function (definition text -> compiled matcher), not configuration: a
-  // process-wide instance is safe and keeps the compiled patterns across requests.
-  static MetricFilterCache cache;
-  return cache;
 }
 
 storage::Result<std::vector<storage::MetricAggregateDelta>> EvaluateMetricFilters(
@@ -100,8 +93,8 @@ storage::Result<std::vector<storage::MetricAggregateDelta>> EvaluateMetricFilter
   storage::Status s =
       store.ListMetricFilters(p, query, [&](const storage::MetricFilterDefinition& d) {
         if (auto compiled = cache.Get(d)) {
-          active.push_back({std::move(compiled), d.metric_namespace, d.metric_name,
-                            d.unit.value_or("None")});
+          active.push_back(
+              {std::move(compiled), d.metric_namespace, d.metric_name, d.unit.value_or("None")});
         }
         return true;
       });

@@ -1,8 +1,8 @@
 // Metric filters on ingest (docs/filter-patterns.md, "Metric filters"): the compiled form of a
-// stored definition, a process-wide cache of compiled filters (patterns are parsed once, not per
-// request), and the evaluation of a group's filters over the accepted events of one
-// PutLogEvents batch into per-(metric, dimensions, minute, unit) deltas that the store writes
-// with the events (docs/storage-format.md, "`metrics` CF"). Thread-safe.
+// stored definition, a cache of compiled filters (patterns are parsed once, not per request; one
+// cache per server, reached through api::Context), and the evaluation of a group's filters over the
+// accepted events of one PutLogEvents batch into per-(metric, dimensions, minute, unit) deltas that
+// the store writes with the events (docs/storage-format.md, "`metrics` CF"). Thread-safe.
 #pragma once
 
 #include <memory>
@@ -41,9 +41,8 @@ class MetricFilterCache {
   explicit MetricFilterCache(size_t max_entries = 4096) : max_entries_(max_entries) {}
   // nullptr when the definition does not compile (it was validated when stored, so only a
   // grammar change between versions gets here; such a filter is skipped).
-  std::shared_ptr<const CompiledMetricFilter> Get(const storage::MetricFilterDefinition& definition);
-  // The cache PutLogEvents uses.
-  static MetricFilterCache& Shared();
+  std::shared_ptr<const CompiledMetricFilter> Get(
+      const storage::MetricFilterDefinition& definition);
 
  private:
   std::mutex mu_;

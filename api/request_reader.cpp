@@ -32,8 +32,8 @@ bool MatchesStreamName(std::string_view s) {  // [^:*]*
 bool MatchesIdentifier(std::string_view s) {
   if (s.ends_with(":*")) s.remove_suffix(2);
   for (unsigned char c : s) {
-    if (!IsAsciiAlnum(c) && std::string_view("_#+=/:,.@-").find(static_cast<char>(c)) ==
-                                std::string_view::npos) {
+    if (!IsAsciiAlnum(c) &&
+        std::string_view("_#+=/:,.@-").find(static_cast<char>(c)) == std::string_view::npos) {
       return false;
     }
   }
@@ -81,19 +81,19 @@ bool IsUnicodeLetterNumberOrSeparator(char32_t cp) {
     return cp == 0xAA || cp == 0xB2 || cp == 0xB3 || cp == 0xB5 || cp == 0xB9 || cp == 0xBA ||
            cp == 0xBC || cp == 0xBD || cp == 0xBE;
   }
-  if (cp == 0xD7 || cp == 0xF7) return false;  // × ÷
-  if (cp >= 0x2000 && cp <= 0x200A) return true;   // spaces (Zs)
-  if (cp == 0x2028 || cp == 0x2029) return true;   // line/paragraph separators
+  if (cp == 0xD7 || cp == 0xF7) return false;     // × ÷
+  if (cp >= 0x2000 && cp <= 0x200A) return true;  // spaces (Zs)
+  if (cp == 0x2028 || cp == 0x2029) return true;  // line/paragraph separators
   if (cp == 0x202F || cp == 0x205F || cp == 0x3000) return true;
   if (cp >= 0x200B && cp <= 0x206F) return false;  // general punctuation, format chars
   if (cp >= 0x20A0 && cp <= 0x20CF) return false;  // currency symbols
   if (cp >= 0x2190 && cp <= 0x2BFF) return false;  // arrows, math, technical, boxes, dingbats
   if (cp >= 0x3001 && cp <= 0x3003) return false;  // CJK punctuation
   if (cp >= 0x3008 && cp <= 0x3020) return false;
-  if (cp >= 0xD800 && cp <= 0xF8FF) return false;  // surrogates, private use
-  if (cp >= 0xFE10 && cp <= 0xFE6F) return false;  // vertical forms, small forms
-  if (cp >= 0xFF01 && cp <= 0xFF0F) return false;  // fullwidth punctuation
-  if (cp >= 0xFFF0 && cp <= 0xFFFF) return false;  // specials
+  if (cp >= 0xD800 && cp <= 0xF8FF) return false;    // surrogates, private use
+  if (cp >= 0xFE10 && cp <= 0xFE6F) return false;    // vertical forms, small forms
+  if (cp >= 0xFF01 && cp <= 0xFF0F) return false;    // fullwidth punctuation
+  if (cp >= 0xFFF0 && cp <= 0xFFFF) return false;    // specials
   if (cp >= 0x1F000 && cp <= 0x1FAFF) return false;  // emoji and pictographs
   return true;
 }
@@ -117,31 +117,47 @@ bool MatchesTagChars(std::string_view s) {  // [\p{L}\p{Z}\p{N}_.:/=+\-@]*
 
 bool MatchesTagKey(std::string_view s) { return !s.empty() && MatchesTagChars(s); }
 
-std::string_view JsonKind(const json& v) {
+JsonValueKind KindOf(const json& v) {
   switch (v.type()) {
     case json::value_t::string:
-      return "STRING_VALUE";
+      return JsonValueKind::kString;
     case json::value_t::boolean:
-      return v.get<bool>() ? "TRUE_VALUE" : "FALSE_VALUE";
+      return v.get<bool>() ? JsonValueKind::kTrue : JsonValueKind::kFalse;
     case json::value_t::number_integer:
     case json::value_t::number_unsigned:
     case json::value_t::number_float:
-      return "NUMBER_VALUE";
+      return JsonValueKind::kNumber;
     case json::value_t::object:
-      return "START_OBJECT";
+      return JsonValueKind::kObject;
     case json::value_t::array:
-      return "START_ARRAY";
+      return JsonValueKind::kArray;
     default:
-      return "VALUE_NULL";
+      return JsonValueKind::kNull;
   }
 }
 
-// Coral/Jackson wording for a value of the wrong type. Clients (botocore and the other SDKs)
-// only use __type; the message just has to say what went wrong.
+std::string_view KindName(JsonValueKind kind) {
+  switch (kind) {
+    case JsonValueKind::kString:
+      return "STRING_VALUE";
+    case JsonValueKind::kTrue:
+      return "TRUE_VALUE";
+    case JsonValueKind::kFalse:
+      return "FALSE_VALUE";
+    case JsonValueKind::kNumber:
+      return "NUMBER_VALUE";
+    case JsonValueKind::kObject:
+      return "START_OBJECT";
+    case JsonValueKind::kArray:
+      return "START_ARRAY";
+    case JsonValueKind::kNull:
+      break;
+  }
+  return "VALUE_NULL";
+}
+
 std::string WrongType(const json& v, std::string_view expected) {
-  if (v.is_object()) return "Start of structure or map found where not expected.";
-  if (v.is_array()) return "Start of list found where not expected.";
-  return fmt::format("{} can not be converted to {}", JsonKind(v), expected);
+  return WrongTypeMessage(KindOf(v), expected);
 }
 
 // Java-style toString of a list/map value, as Coral prints it in violation messages.
@@ -185,6 +201,28 @@ const StringRule kTagValueRule{0, 256, R"(^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$)", &Ma
                                false};
 const StringRule kAccountIdRule{12, 12, R"(^\d{12}$)", &MatchesAccountId, false};
 
+// Coral/Jackson wording for a value of the wrong type. Clients (botocore and the other SDKs)
+// only use __type; the message just has to say what went wrong.
+std::string WrongTypeMessage(JsonValueKind kind, std::string_view expected) {
+  if (kind == JsonValueKind::kObject) return "Start of structure or map found where not expected.";
+  if (kind == JsonValueKind::kArray) return "Start of list found where not expected.";
+  return fmt::format("{} can not be converted to {}", KindName(kind), expected);
+}
+
+std::string NotAListMessage(JsonValueKind kind) {
+  if (kind == JsonValueKind::kObject) return "Start of structure or map found where not expected.";
+  return fmt::format("Expected list or set but found {}", KindName(kind));
+}
+
+std::string NotAStructureMessage(JsonValueKind kind) {
+  if (kind == JsonValueKind::kArray) return "Start of list found where not expected.";
+  return fmt::format("Expected structure but found {}", KindName(kind));
+}
+
+std::string OutOfRangeMessage(std::string_view number_text, std::string_view type) {
+  return fmt::format("NUMBER_VALUE {} is out of range for {}", number_text, type);
+}
+
 size_t Utf16Length(std::string_view s) {
   size_t n = 0;
   for (unsigned char c : s) {
@@ -200,33 +238,63 @@ std::optional<std::string> JsonToString(const json& v, std::string* message) {
 }
 
 namespace {
+
+// Integer members convert within [lo, hi]; the top of the double range check must stay below
+// 2^63 to convert safely, hence Long's hi of 2^63 - 1 - 1024.
+constexpr int64_t kLongMin = std::numeric_limits<int64_t>::min();
+constexpr int64_t kLongMax = std::numeric_limits<int64_t>::max() - 1024;
+
+std::optional<int64_t> SignedInRange(int64_t x, int64_t lo, int64_t hi) {
+  if (x >= lo && x <= hi) return x;
+  return std::nullopt;
+}
+
+std::optional<int64_t> UnsignedInRange(uint64_t x, int64_t hi) {
+  if (x <= static_cast<uint64_t>(hi)) return static_cast<int64_t>(x);
+  return std::nullopt;
+}
+
+// `d` is a whole number (callers refuse fractions first, HasFraction).
+std::optional<int64_t> DoubleInRange(double d, int64_t lo, int64_t hi) {
+  if (std::isfinite(d) && d >= static_cast<double>(lo) && d <= static_cast<double>(hi)) {
+    return static_cast<int64_t>(d);
+  }
+  return std::nullopt;
+}
+
 std::optional<int64_t> JsonToNumber(const json& v, std::string* message, std::string_view type,
                                     int64_t lo, int64_t hi) {
+  std::optional<int64_t> x;
   if (v.is_number_integer() && !v.is_number_unsigned()) {
-    int64_t x = v.get<int64_t>();
-    if (x >= lo && x <= hi) return x;
+    x = SignedInRange(v.get<int64_t>(), lo, hi);
   } else if (v.is_number_unsigned()) {
-    uint64_t x = v.get<uint64_t>();
-    if (x <= static_cast<uint64_t>(hi)) return static_cast<int64_t>(x);
+    x = UnsignedInRange(v.get<uint64_t>(), hi);
   } else if (v.is_number_float()) {
-    // Coral truncates fractional numbers into integer members.
-    double d = v.get<double>();
-    if (std::isfinite(d) && d >= static_cast<double>(lo) && d <= static_cast<double>(hi)) {
-      return static_cast<int64_t>(std::trunc(d));
+    if (HasFraction(v.get<double>())) {
+      *message = WrongTypeMessage(JsonValueKind::kNumber, type);
+      return std::nullopt;
     }
+    x = DoubleInRange(v.get<double>(), lo, hi);
   } else {
     *message = WrongType(v, type);
     return std::nullopt;
   }
-  *message = fmt::format("NUMBER_VALUE {} is out of range for {}", v.dump(), type);
-  return std::nullopt;
+  if (!x) *message = OutOfRangeMessage(v.dump(), type);
+  return x;
 }
 }  // namespace
 
+std::optional<int64_t> SignedToLong(int64_t value) {
+  return SignedInRange(value, kLongMin, kLongMax);
+}
+std::optional<int64_t> UnsignedToLong(uint64_t value) { return UnsignedInRange(value, kLongMax); }
+std::optional<int64_t> DoubleToLong(double value) {
+  return DoubleInRange(value, kLongMin, kLongMax);
+}
+bool HasFraction(double value) { return std::isfinite(value) && value != std::trunc(value); }
+
 std::optional<int64_t> JsonToLong(const json& v, std::string* message) {
-  // The top of the double range check must stay below 2^63 to convert safely.
-  return JsonToNumber(v, message, "Long", std::numeric_limits<int64_t>::min(),
-                      std::numeric_limits<int64_t>::max() - 1024);
+  return JsonToNumber(v, message, "Long", kLongMin, kLongMax);
 }
 
 std::optional<int64_t> JsonToInteger(const json& v, std::string* message) {
@@ -246,8 +314,9 @@ const json* RequestReader::Find(std::string_view name) const {
   return &*it;
 }
 
-void RequestReader::AddViolation(std::string_view path, std::optional<std::string_view> value_text,
-                                 std::string_view constraint) {
+void RequestProblems::AddViolation(std::string_view path,
+                                   std::optional<std::string_view> value_text,
+                                   std::string_view constraint) {
   if (value_text) {
     violations_.push_back(fmt::format("Value '{}' at '{}' failed to satisfy constraint: {}",
                                       *value_text, path, constraint));
@@ -257,12 +326,12 @@ void RequestReader::AddViolation(std::string_view path, std::optional<std::strin
   }
 }
 
-void RequestReader::SerializationError(std::string message) {
+void RequestProblems::SerializationError(std::string message) {
   if (!serialization_) serialization_ = std::move(message);
 }
 
-void RequestReader::CheckString(std::string_view path, std::string_view value,
-                                const StringRule& rule) {
+void RequestProblems::CheckString(std::string_view path, std::string_view value,
+                                  const StringRule& rule) {
   size_t length = Utf16Length(value);
   if (rule.name_length_message && length > rule.max_length) {
     special_ = true;
@@ -274,9 +343,9 @@ void RequestReader::CheckString(std::string_view path, std::string_view value,
                  fmt::format("Member must satisfy regular expression pattern: {}", rule.pattern));
   }
   if (length < rule.min_length) {
-    AddViolation(path, value,
-                 fmt::format("Member must have length greater than or equal to {}",
-                             rule.min_length));
+    AddViolation(
+        path, value,
+        fmt::format("Member must have length greater than or equal to {}", rule.min_length));
   }
   if (length > rule.max_length) {
     AddViolation(path, value,
@@ -284,7 +353,7 @@ void RequestReader::CheckString(std::string_view path, std::string_view value,
   }
 }
 
-void RequestReader::CheckNumber(std::string_view path, int64_t value, const NumberRule& rule) {
+void RequestProblems::CheckNumber(std::string_view path, int64_t value, const NumberRule& rule) {
   if (value < rule.min) {
     AddViolation(path, std::to_string(value),
                  fmt::format("Member must have value greater than or equal to {}", rule.min));
@@ -308,11 +377,31 @@ std::optional<std::string> RequestReader::String(std::string_view name, const St
     SerializationError(std::move(message));
     return std::nullopt;
   }
-  size_t before = violations_.size();
-  bool special_before = special_;
+  size_t before = violation_count();
+  bool special_before = special();
   CheckString(name, *s, rule);
-  if (violations_.size() != before || special_ != special_before) return std::nullopt;
+  if (violation_count() != before || special() != special_before) return std::nullopt;
   return s;
+}
+
+std::optional<std::string> RequestReader::NestedString(const json& object,
+                                                       std::string_view path_prefix,
+                                                       std::string_view name,
+                                                       const StringRule& rule, bool required) {
+  const std::string path = std::string(path_prefix) + std::string(name);
+  auto it = object.find(name);
+  if (it == object.end() || it->is_null()) {
+    if (required) AddViolation(path, std::nullopt, "Member must not be null");
+    return std::nullopt;
+  }
+  std::string message;
+  auto value = JsonToString(*it, &message);
+  if (!value) {
+    SerializationError(std::move(message));
+    return std::nullopt;
+  }
+  CheckString(path, *value, rule);
+  return value;
 }
 
 std::optional<std::string> RequestReader::Enum(std::string_view name,
@@ -354,9 +443,9 @@ std::optional<int64_t> RequestReader::Long(std::string_view name, const NumberRu
     SerializationError(std::move(message));
     return std::nullopt;
   }
-  size_t before = violations_.size();
+  size_t before = violation_count();
   CheckNumber(name, *x, rule);
-  if (violations_.size() != before) return std::nullopt;
+  if (violation_count() != before) return std::nullopt;
   return x;
 }
 
@@ -373,9 +462,9 @@ std::optional<int32_t> RequestReader::Integer(std::string_view name, const Numbe
     SerializationError(std::move(message));
     return std::nullopt;
   }
-  size_t before = violations_.size();
+  size_t before = violation_count();
   CheckNumber(name, *x, rule);
-  if (violations_.size() != before) return std::nullopt;
+  if (violation_count() != before) return std::nullopt;
   return static_cast<int32_t>(*x);
 }
 
@@ -401,15 +490,13 @@ std::optional<std::vector<std::string>> RequestReader::StringList(std::string_vi
     return std::nullopt;
   }
   if (!v->is_array()) {
-    SerializationError(v->is_object() ? "Start of structure or map found where not expected."
-                                      : fmt::format("Expected list or set but found {}",
-                                                    JsonKind(*v)));
+    SerializationError(NotAListMessage(KindOf(*v)));
     return std::nullopt;
   }
   std::vector<std::string> out;
   out.reserve(v->size());
-  size_t before = violations_.size();
-  bool special_before = special_;
+  size_t before = violation_count();
+  bool special_before = special();
   for (size_t i = 0; i < v->size(); ++i) {
     const json& item = (*v)[i];
     if (item.is_null()) continue;  // Coral drops null list elements
@@ -423,33 +510,36 @@ std::optional<std::vector<std::string>> RequestReader::StringList(std::string_vi
     out.push_back(std::move(*s));
   }
   if (out.size() < list.min_length) {
-    AddViolation(name, DescribeValue(*v),
-                 fmt::format("Member must have length greater than or equal to {}",
-                             list.min_length));
+    AddViolation(
+        name, DescribeValue(*v),
+        fmt::format("Member must have length greater than or equal to {}", list.min_length));
   }
   if (out.size() > list.max_length) {
     AddViolation(name, DescribeValue(*v),
                  fmt::format("Member must have length less than or equal to {}", list.max_length));
   }
-  if (violations_.size() != before || special_ != special_before) return std::nullopt;
+  if (violation_count() != before || special() != special_before) return std::nullopt;
   return out;
 }
 
-std::optional<std::map<std::string, std::string>> RequestReader::StringMap(
-    std::string_view name, const ListRule& list, const StringRule& key, const StringRule& value,
-    bool required) {
+std::optional<std::map<std::string, std::string>> RequestReader::StringMap(std::string_view name,
+                                                                           const ListRule& list,
+                                                                           const StringRule& key,
+                                                                           const StringRule& value,
+                                                                           bool required) {
   const json* v = Find(name);
   if (!v) {
     if (required) AddViolation(name, std::nullopt, "Member must not be null");
     return std::nullopt;
   }
   if (!v->is_object()) {
-    SerializationError(v->is_array() ? "Start of list found where not expected."
-                                     : fmt::format("Expected map but found {}", JsonKind(*v)));
+    SerializationError(v->is_array()
+                           ? "Start of list found where not expected."
+                           : fmt::format("Expected map but found {}", KindName(KindOf(*v))));
     return std::nullopt;
   }
   std::map<std::string, std::string> out;
-  size_t before = violations_.size();
+  size_t before = violation_count();
   for (const auto& [k, item] : v->items()) {
     if (item.is_null()) continue;
     std::string message;
@@ -463,15 +553,15 @@ std::optional<std::map<std::string, std::string>> RequestReader::StringMap(
     out.emplace(k, std::move(*s));
   }
   if (out.size() < list.min_length) {
-    AddViolation(name, DescribeValue(*v),
-                 fmt::format("Member must have length greater than or equal to {}",
-                             list.min_length));
+    AddViolation(
+        name, DescribeValue(*v),
+        fmt::format("Member must have length greater than or equal to {}", list.min_length));
   }
   if (out.size() > list.max_length) {
     AddViolation(name, DescribeValue(*v),
                  fmt::format("Member must have length less than or equal to {}", list.max_length));
   }
-  if (violations_.size() != before) return std::nullopt;
+  if (violation_count() != before) return std::nullopt;
   return out;
 }
 
@@ -484,16 +574,12 @@ const json* RequestReader::StructureList(std::string_view name, const ListRule& 
     return nullptr;
   }
   if (!v->is_array()) {
-    SerializationError(v->is_object() ? "Start of structure or map found where not expected."
-                                      : fmt::format("Expected list or set but found {}",
-                                                    JsonKind(*v)));
+    SerializationError(NotAListMessage(KindOf(*v)));
     return nullptr;
   }
   for (const json& item : *v) {
     if (!item.is_object() && !item.is_null()) {
-      SerializationError(item.is_array()
-                             ? "Start of list found where not expected."
-                             : fmt::format("Expected structure but found {}", JsonKind(item)));
+      SerializationError(NotAStructureMessage(KindOf(item)));
       return nullptr;
     }
   }
@@ -506,9 +592,9 @@ const json* RequestReader::StructureList(std::string_view name, const ListRule& 
     return out + "]";
   };
   if (v->size() < list.min_length) {
-    AddViolation(name, print(),
-                 fmt::format("Member must have length greater than or equal to {}",
-                             list.min_length));
+    AddViolation(
+        name, print(),
+        fmt::format("Member must have length greater than or equal to {}", list.min_length));
     return nullptr;
   }
   if (v->size() > list.max_length) {
@@ -519,7 +605,7 @@ const json* RequestReader::StructureList(std::string_view name, const ListRule& 
   return v;
 }
 
-ApiError RequestReader::error() const {
+ApiError RequestProblems::error() const {
   if (serialization_) return ApiError::Serialization(*serialization_);
   if (special_) {
     return ApiError::InvalidParameter(

@@ -63,7 +63,58 @@ extern const StringRule kAccountIdRule;           // 12 digits
 // Length of `s` in UTF-16 code units (`s` is valid UTF-8).
 size_t Utf16Length(std::string_view s);
 
-class RequestReader {
+// The kinds of JSON value the SerializationException texts name (Jackson's token names).
+enum class JsonValueKind { kString, kTrue, kFalse, kNumber, kObject, kArray, kNull };
+
+// SerializationException texts, one definition each, for any JSON parser's values:
+// a scalar member of the wrong type ("<KIND> can not be converted to <expected>"), ...
+std::string WrongTypeMessage(JsonValueKind kind, std::string_view expected);
+// ... a list member that is not an array, ...
+std::string NotAListMessage(JsonValueKind kind);
+// ... a list element that is not a structure, ...
+std::string NotAStructureMessage(JsonValueKind kind);
+// ... and a number outside the range of `type` ("Long"), printed as `number_text`.
+std::string OutOfRangeMessage(std::string_view number_text, std::string_view type);
+
+// The conversion of a JSON number into a Long member: integers within range as they are, and
+// whole numbers written as floats (1.0, 1e3) too. nullopt when out of range.
+std::optional<int64_t> SignedToLong(int64_t value);
+std::optional<int64_t> UnsignedToLong(uint64_t value);
+std::optional<int64_t> DoubleToLong(double value);
+// A finite number with a fractional part is no integer at all: an integer member (Long,
+// Integer) refuses it with SerializationException WrongTypeMessage(kNumber, type) instead of
+// storing it truncated, as Smithy's malformed-request rules for AWS protocols require.
+bool HasFraction(double value);
+
+// The problems found in one request, in the priority described at the top of this file, and
+// the ApiError they make. Fed by RequestReader (nlohmann values) and by parsers of other JSON
+// libraries (the PutLogEvents parser reads simdjson values). Not thread-safe.
+class RequestProblems {
+ public:
+  // Checks `value` against `rule` under the member path `path`; records violations.
+  void CheckString(std::string_view path, std::string_view value, const StringRule& rule);
+  void CheckNumber(std::string_view path, int64_t value, const NumberRule& rule);
+  // Records one Coral violation: "Value '<value>' at '<path>' failed to satisfy constraint:
+  // <constraint>". value_text nullopt prints "Value null".
+  void AddViolation(std::string_view path, std::optional<std::string_view> value_text,
+                    std::string_view constraint);
+  // Records a SerializationException (the first one wins).
+  void SerializationError(std::string message);
+
+  bool failed() const { return serialization_.has_value() || special_ || !violations_.empty(); }
+  ApiError error() const;
+
+ protected:
+  size_t violation_count() const { return violations_.size(); }
+  bool special() const { return special_; }
+
+ private:
+  std::optional<std::string> serialization_;
+  bool special_ = false;  // the 512-character name message
+  std::vector<std::string> violations_;
+};
+
+class RequestReader : public RequestProblems {
  public:
   // `object` must be a JSON object (Dispatch guarantees it for the top level).
   explicit RequestReader(const nlohmann::json& object) : object_(object) {}
@@ -74,6 +125,13 @@ class RequestReader {
                                     bool required = false);
   std::optional<std::string> Enum(std::string_view name, std::span<const std::string_view> values,
                                   bool required = false);
+  // A string member of a structure nested in the request (an element of a list of
+  // structures): problems are recorded under `path_prefix` + `name`, Coral's path
+  // (e.g. "parameters.1.member.name"). Unlike String, a value that breaks `rule` is returned
+  // too (the request fails on the recorded violation).
+  std::optional<std::string> NestedString(const nlohmann::json& object,
+                                          std::string_view path_prefix, std::string_view name,
+                                          const StringRule& rule, bool required);
   std::optional<int64_t> Long(std::string_view name, const NumberRule& rule, bool required = false);
   std::optional<int32_t> Integer(std::string_view name, const NumberRule& rule,
                                  bool required = false);
@@ -92,26 +150,10 @@ class RequestReader {
                                       std::string (*describe)(const nlohmann::json& element),
                                       bool required = false);
 
-  // Checks `value` against `rule` under the member path `path`; records violations.
-  void CheckString(std::string_view path, std::string_view value, const StringRule& rule);
-  void CheckNumber(std::string_view path, int64_t value, const NumberRule& rule);
-  // Records one Coral violation: "Value '<value>' at '<path>' failed to satisfy constraint:
-  // <constraint>". value_text nullopt prints "Value null".
-  void AddViolation(std::string_view path, std::optional<std::string_view> value_text,
-                    std::string_view constraint);
-  // Records a SerializationException (the first one wins).
-  void SerializationError(std::string message);
-
-  bool failed() const { return serialization_.has_value() || special_ || !violations_.empty(); }
-  ApiError error() const;
-
  private:
   const nlohmann::json* Find(std::string_view name) const;
 
   const nlohmann::json& object_;
-  std::optional<std::string> serialization_;
-  bool special_ = false;  // the 512-character name message
-  std::vector<std::string> violations_;
 };
 
 // Coral-style conversions of one JSON value; on a type mismatch they return nullopt and set

@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/api_error.h"
-#include "api/dispatch.h"
+#include "api/result.h"
 #include "storage/clock.h"
 #include "storage/metric_store.h"
 
@@ -29,7 +29,8 @@ using Handler = ApiResult (*)(const nlohmann::json& request, Context& ctx);
 bool IsKnownOperation(std::string_view operation);
 
 // `request` must be a JSON object, else SerializationException. An unknown operation gives
-// UnknownOperationException. Never throws.
+// UnknownOperationException; an exception escaping a handler gives InternalServiceFault. Never
+// throws.
 ApiResult Dispatch(std::string_view operation, const nlohmann::json& request, Context& ctx);
 
 // CloudWatch error shapes (cloudwatch 2010-08-01 model).

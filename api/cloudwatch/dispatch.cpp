@@ -1,3 +1,7 @@
+// Operation name -> CloudWatch metrics handler, behind the API's one exception guard.
+#include <exception>
+#include <new>
+#include <string>
 #include <string_view>
 
 #include "api/cloudwatch/cloudwatch_api.h"
@@ -34,7 +38,16 @@ ApiResult Dispatch(std::string_view operation, const nlohmann::json& request, Co
     if (!request.is_object()) {
       return ApiError::Serialization("The request body must be a structure.");
     }
-    return op.handle(request, ctx);
+    // The one exception guard of the metrics API: handlers never throw on request data, so
+    // this only turns a bug or an exhausted resource into CloudWatch's internal-error shape.
+    try {
+      return op.handle(request, ctx);
+    } catch (const std::bad_alloc&) {
+      return InternalServiceFault("Internal error: out of memory");
+    } catch (const std::exception&) {
+      // what() may name files or carry library text: never shown to a client.
+      return InternalServiceFault("The service cannot complete the request.");
+    }
   }
   return ApiError::UnknownOperation("Operation " + std::string(operation) +
                                     " is not supported by this server.");

@@ -130,7 +130,8 @@ ApiResult HandleGetMetricData(const json& request, Context& ctx) {
     parsed.push_back(std::move(*q));
   }
   if (*start >= *end) {
-    return InvalidParameterValue("The parameter StartTime must be less than the parameter EndTime.");
+    return InvalidParameterValue(
+        "The parameter StartTime must be less than the parameter EndTime.");
   }
 
   // Pagination state: how many data points (in the flattened order of the returned queries)
@@ -139,9 +140,10 @@ ApiResult HandleGetMetricData(const json& request, Context& ctx) {
                                   std::to_string(parsed.size()) + "/" + (descending ? "d" : "a");
   int64_t skip = 0;
   if (token) {
-    auto state = detail::DecodeToken("GetMetricData", *token);
-    if (!state || !state->is_object() || !state->contains("o") || !(*state)["o"].is_number_integer() ||
-        (*state)["o"].get<int64_t>() < 0 || !state->contains("f") || (*state)["f"] != fingerprint) {
+    auto state = detail::DecodeToken("GetMetricData", ctx.partition, *token);
+    if (!state || !state->is_object() || !state->contains("o") ||
+        !(*state)["o"].is_number_integer() || (*state)["o"].get<int64_t>() < 0 ||
+        !state->contains("f") || (*state)["f"] != fingerprint) {
       return InvalidNextToken();
     }
     skip = (*state)["o"].get<int64_t>();
@@ -149,14 +151,14 @@ ApiResult HandleGetMetricData(const json& request, Context& ctx) {
 
   const int64_t aligned_start = storage::MinuteOf(*start);
   json results = json::array();
-  int64_t seen = 0;        // points before this page plus those emitted so far
-  int64_t emitted = 0;     // points in this page
+  int64_t seen = 0;     // points before this page plus those emitted so far
+  int64_t emitted = 0;  // points in this page
   bool more = false;
   for (const auto& q : parsed) {
     if (!q.return_data) continue;
     detail::PeriodQuery pq{aligned_start, *end, q.period_ms, q.unit, false};
     auto buckets = detail::QueryPeriods(ctx.metrics, ctx.partition, q.metric, pq);
-    if (!buckets.ok()) return InternalServiceFault(buckets.status().message());
+    if (!buckets.ok()) return InternalServiceFault("The service cannot complete the request.");
     auto& points = *buckets;
     if (descending) std::reverse(points.begin(), points.end());
     const auto n = static_cast<int64_t>(points.size());
@@ -189,8 +191,8 @@ ApiResult HandleGetMetricData(const json& request, Context& ctx) {
   }
   json out = {{"MetricDataResults", std::move(results)}, {"Messages", json::array()}};
   if (more) {
-    out["NextToken"] =
-        detail::EncodeToken("GetMetricData", {{"o", skip + emitted}, {"f", fingerprint}});
+    out["NextToken"] = detail::EncodeToken("GetMetricData", ctx.partition,
+                                           {{"o", skip + emitted}, {"f", fingerprint}});
   }
   return out;
 }

@@ -41,7 +41,8 @@ ApiResult HandleGetMetricStatistics(const json& request, Context& ctx) {
   if (*period < 1 || *period % 60 != 0) {
     return InvalidParameterValue("The parameter Period must be a multiple of 60.");
   }
-  if ((statistics == nullptr || statistics->empty()) == (extended == nullptr || extended->empty())) {
+  if ((statistics == nullptr || statistics->empty()) ==
+      (extended == nullptr || extended->empty())) {
     return InvalidParameterCombination(
         "Must specify either Statistics or ExtendedStatistics, but not both.");
   }
@@ -63,7 +64,8 @@ ApiResult HandleGetMetricStatistics(const json& request, Context& ctx) {
     wanted.emplace_back(s.get<std::string>(), *stat);
   }
   if (*start >= *end) {
-    return InvalidParameterValue("The parameter StartTime must be less than the parameter EndTime.");
+    return InvalidParameterValue(
+        "The parameter StartTime must be less than the parameter EndTime.");
   }
   const int64_t period_ms = *period * 1000;
   const int64_t aligned_start = storage::MinuteOf(*start);
@@ -80,7 +82,7 @@ ApiResult HandleGetMetricStatistics(const json& request, Context& ctx) {
   storage::MetricId metric{*ns, *name, std::move(*dimensions)};
   detail::PeriodQuery q{aligned_start, *end, period_ms, unit, true};
   auto buckets = detail::QueryPeriods(ctx.metrics, ctx.partition, metric, q);
-  if (!buckets.ok()) return InternalServiceFault(buckets.status().message());
+  if (!buckets.ok()) return InternalServiceFault("The service cannot complete the request.");
   json datapoints = json::array();
   for (const auto& b : *buckets) {
     json point = {{"Timestamp", static_cast<double>(b.start_ms) / 1000.0}, {"Unit", b.unit}};

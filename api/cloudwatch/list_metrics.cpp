@@ -70,7 +70,7 @@ ApiResult HandleListMetrics(const json& request, Context& ctx) {
   }
   std::optional<storage::MetricId> start_after;
   if (token) {
-    auto state = detail::DecodeToken("ListMetrics", *token);
+    auto state = detail::DecodeToken("ListMetrics", ctx.partition, *token);
     if (state) start_after = MetricIdFromToken(*state);
     if (!start_after) return InvalidNextToken();
   }
@@ -78,19 +78,20 @@ ApiResult HandleListMetrics(const json& request, Context& ctx) {
   json metrics = json::array();
   std::optional<storage::MetricId> last;
   bool more = false;
-  storage::Status s = ctx.metrics.ListMetrics(
-      ctx.partition, query, start_after, [&](const storage::MetricInfo& info) {
-        if (metrics.size() == kListMetricsPageSize) {
-          more = true;
-          return false;
-        }
-        metrics.push_back(MetricIdToJson(info.id));
-        last = info.id;
-        return true;
-      });
-  if (!s.ok()) return InternalServiceFault(s.message());
+  storage::Status s = ctx.metrics.ListMetrics(ctx.partition, query, start_after,
+                                              [&](const storage::MetricInfo& info) {
+                                                if (metrics.size() == kListMetricsPageSize) {
+                                                  more = true;
+                                                  return false;
+                                                }
+                                                metrics.push_back(MetricIdToJson(info.id));
+                                                last = info.id;
+                                                return true;
+                                              });
+  if (!s.ok()) return InternalServiceFault("The service cannot complete the request.");
   json out = {{"Metrics", std::move(metrics)}};
-  if (more && last) out["NextToken"] = detail::EncodeToken("ListMetrics", MetricIdToToken(*last));
+  if (more && last)
+    out["NextToken"] = detail::EncodeToken("ListMetrics", ctx.partition, MetricIdToToken(*last));
   return out;
 }
 

@@ -190,7 +190,7 @@ ApiResult HandlePutMetricData(const json& request, Context& ctx) {
   if (acc.empty()) return json::object();
   const auto deltas = acc.Take();
   if (storage::Status s = ctx.metrics.PutMetricData(ctx.partition, deltas, now_ms); !s.ok()) {
-    return InternalServiceFault("Failed to store metric data: " + s.message());
+    return InternalServiceFault("Failed to store metric data.");
   }
   return json::object();
 }

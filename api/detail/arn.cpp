@@ -11,8 +11,8 @@ std::string_view PartitionName(std::string_view region) {
 }
 
 std::string LogGroupArn(const storage::Partition& p, std::string_view group) {
-  return fmt::format("arn:{}:logs:{}:{}:log-group:{}", PartitionName(p.region), p.region,
-                     p.account, group);
+  return fmt::format("arn:{}:logs:{}:{}:log-group:{}", PartitionName(p.region), p.region, p.account,
+                     group);
 }
 
 std::string LogGroupArnWithStar(const storage::Partition& p, std::string_view group) {
@@ -24,9 +24,22 @@ std::string LogStreamArn(const storage::Partition& p, std::string_view group,
   return fmt::format("{}:log-stream:{}", LogGroupArn(p, group), stream);
 }
 
+std::string DestinationArn(const storage::Partition& p, std::string_view name) {
+  return fmt::format("arn:{}:logs:{}:{}:destination:{}", PartitionName(p.region), p.region,
+                     p.account, name);
+}
+
+std::optional<std::string> DestinationFromArn(const storage::Partition& p, std::string_view arn) {
+  const std::string prefix = DestinationArn(p, "");
+  if (!arn.starts_with(prefix)) return std::nullopt;
+  std::string_view name = arn.substr(prefix.size());
+  // Destination names never contain ':' or '*'.
+  if (name.empty() || name.find_first_of(":*") != std::string_view::npos) return std::nullopt;
+  return std::string(name);
+}
+
 std::optional<std::string> ResolveLogGroupIdentifier(const storage::Partition& p,
-                                                     std::string_view identifier,
-                                                     bool allow_star) {
+                                                     std::string_view identifier, bool allow_star) {
   if (!identifier.starts_with("arn:")) return std::string(identifier);
   std::string prefix = LogGroupArn(p, "");
   if (!identifier.starts_with(prefix)) return std::nullopt;  // other partition/account/type

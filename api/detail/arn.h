@@ -19,6 +19,12 @@ std::string LogGroupArnWithStar(const storage::Partition& p, std::string_view gr
 std::string LogStreamArn(const storage::Partition& p, std::string_view group,
                          std::string_view stream);
 
+// arn:<partition>:logs:<region>:<account>:destination:<name>   (logs-api.md §0.2)
+std::string DestinationArn(const storage::Partition& p, std::string_view name);
+// The destination name of a destination ARN of the caller's partition, region and account;
+// nullopt for anything else.
+std::optional<std::string> DestinationFromArn(const storage::Partition& p, std::string_view arn);
+
 // A logGroupIdentifier (or a tagging resourceArn) to a log group name. Names are returned as
 // they are; an ARN must be a log-group ARN of the caller's partition, region and account, with
 // a trailing ":*" only when allow_star. nullopt when it names nothing we could hold; callers

@@ -49,12 +49,14 @@ GroupRef ReadGroupRef(RequestReader& in) {
 
 std::variant<std::string, ApiError> ResolveGroupRef(const GroupRef& ref, const Context& ctx) {
   if (ref.name && ref.identifier) {
-    return ApiError::Validation("LogGroup name and LogGroup ARN are mutually exclusive parameters.");
+    return ApiError::Validation(
+        "LogGroup name and LogGroup ARN are mutually exclusive parameters.");
   }
   if (ref.name) return *ref.name;
   if (!ref.identifier) {
     // AWS's text for this case is unknown; this one names both members.
-    return ApiError::InvalidParameter("Either logGroupName or logGroupIdentifier must be specified.");
+    return ApiError::InvalidParameter(
+        "Either logGroupName or logGroupIdentifier must be specified.");
   }
   auto name = ResolveLogGroupIdentifier(ctx.partition, *ref.identifier);
   if (!name) return LogGroupNotFound();
@@ -67,8 +69,8 @@ int64_t RetentionFloor(const storage::LogGroupInfo& g, int64_t now_ms) {
 }
 
 std::optional<ApiError> CheckReservedGroupName(std::string_view name) {
-  if (name.size() >= 4 && (name[0] == 'a' || name[0] == 'A') && (name[1] == 'w' || name[1] == 'W') &&
-      (name[2] == 's' || name[2] == 'S') && name[3] == '/') {
+  if (name.size() >= 4 && (name[0] == 'a' || name[0] == 'A') &&
+      (name[1] == 'w' || name[1] == 'W') && (name[2] == 's' || name[2] == 'S') && name[3] == '/') {
     return ApiError::InvalidParameter("Log groups starting with AWS/ are reserved for AWS.");
   }
   return std::nullopt;

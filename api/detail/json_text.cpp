@@ -53,8 +53,9 @@ size_t Utf8SequenceLength(std::string_view s, size_t i) {
 
 void AppendJsonString(std::string& out, std::string_view value) {
   static constexpr char kHex[] = "0123456789abcdef";
-  const std::array<bool, 256>& special =
-      simdjson::validate_utf8(value.data(), value.size()) ? kSpecialInValidUtf8 : kSpecialInAnyBytes;
+  const std::array<bool, 256>& special = simdjson::validate_utf8(value.data(), value.size())
+                                             ? kSpecialInValidUtf8
+                                             : kSpecialInAnyBytes;
   out.reserve(out.size() + value.size() + 2);
   out.push_back('"');
   size_t copied = 0;  // value[copied, i) is pending, to be appended as is
@@ -75,13 +76,27 @@ void AppendJsonString(std::string& out, std::string_view value) {
       continue;
     }
     switch (c) {
-      case '"': out.append("\\\""); break;
-      case '\\': out.append("\\\\"); break;
-      case '\b': out.append("\\b"); break;
-      case '\f': out.append("\\f"); break;
-      case '\n': out.append("\\n"); break;
-      case '\r': out.append("\\r"); break;
-      case '\t': out.append("\\t"); break;
+      case '"':
+        out.append("\\\"");
+        break;
+      case '\\':
+        out.append("\\\\");
+        break;
+      case '\b':
+        out.append("\\b");
+        break;
+      case '\f':
+        out.append("\\f");
+        break;
+      case '\n':
+        out.append("\\n");
+        break;
+      case '\r':
+        out.append("\\r");
+        break;
+      case '\t':
+        out.append("\\t");
+        break;
       default: {
         const char escape[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
         out.append(escape, sizeof escape);

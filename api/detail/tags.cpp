@@ -1,9 +1,11 @@
 #include "api/detail/tags.h"
 
 #include <cctype>
+#include <functional>
 
 #include "api/detail/arn.h"
 #include "api/detail/common.h"
+#include "api/detail/resources.h"
 
 namespace cwlogd::api::detail {
 
@@ -27,9 +29,92 @@ std::optional<std::string> GroupFromResourceArn(const Context& ctx, const std::s
       return name;
     }
   }
-  // Destination ARNs, other accounts/regions and non-ARNs: nothing taggable of ours.
+  // Other accounts/regions and non-ARNs: nothing taggable of ours.
   *error = ApiError::ResourceNotFound("The specified resource does not exist.");
   return std::nullopt;
+}
+
+std::optional<Taggable> TaggableFromResourceArn(const Context& ctx, const std::string& arn,
+                                                ApiError* error) {
+  if (auto name = DestinationFromArn(ctx.partition, arn)) return Taggable{true, std::move(*name)};
+  if (auto group = GroupFromResourceArn(ctx, arn, error)) return Taggable{false, std::move(*group)};
+  return std::nullopt;
+}
+
+namespace {
+
+ApiError DestinationNotFound() {
+  return ApiError::ResourceNotFound("The specified destination does not exist.");
+}
+
+// A read-modify-write of a destination's tags; `edit` returns false when the result would hold
+// too many tags.
+ApiResult EditDestinationTags(Context& ctx, const std::string& name,
+                              const std::function<bool(std::map<std::string, std::string>&)>& edit,
+                              const std::string& resource_name) {
+  storage::ResourceStore* store = Resources(ctx);
+  if (store == nullptr) return NoResourceStore();
+  bool too_many = false;
+  storage::Status s = store->Update(
+      ctx.partition, storage::ResourceKind::kDestination, name, ctx.clock.NowMillis(), {},
+      [&](const storage::ResourceRecord* current, storage::ResourceRecord* out) {
+        if (current == nullptr) {
+          return storage::Status::NotFound(storage::Status::Resource::kDestination);
+        }
+        *out = *current;
+        if (!edit(out->tags)) {
+          too_many = true;
+          return storage::Status::FailedPrecondition(storage::Status::Precondition::kTooManyTags);
+        }
+        return storage::Status::OK();
+      });
+  if (too_many) {
+    return ApiError::TooManyTags("A resource can have no more than 50 tags.", resource_name);
+  }
+  if (s.IsNotFound()) return DestinationNotFound();
+  if (!s.ok()) return FromStorage(s);
+  return nlohmann::json::object();
+}
+
+}  // namespace
+
+ApiResult TagTaggable(Context& ctx, const Taggable& t,
+                      const std::map<std::string, std::string>& tags,
+                      const std::string& resource_name) {
+  if (!t.destination) return TagGroup(ctx, t.name, tags, resource_name);
+  return EditDestinationTags(
+      ctx, t.name,
+      [&](std::map<std::string, std::string>& current) {
+        std::map<std::string, std::string> merged = current;
+        for (const auto& [k, v] : tags) merged[k] = v;
+        if (merged.size() > kMaxTagsPerResource) return false;
+        current = std::move(merged);
+        return true;
+      },
+      resource_name);
+}
+
+ApiResult UntagTaggable(Context& ctx, const Taggable& t, const std::vector<std::string>& keys) {
+  if (!t.destination) return UntagGroup(ctx, t.name, keys);
+  return EditDestinationTags(
+      ctx, t.name,
+      [&](std::map<std::string, std::string>& current) {
+        for (const auto& k : keys) current.erase(k);
+        return true;
+      },
+      t.name);
+}
+
+ApiResult ListTaggableTags(Context& ctx, const Taggable& t) {
+  if (!t.destination) return ListGroupTags(ctx, t.name);
+  storage::ResourceStore* store = Resources(ctx);
+  if (store == nullptr) return NoResourceStore();
+  auto r = store->Get(ctx.partition, storage::ResourceKind::kDestination, t.name);
+  if (r.status().IsNotFound()) return DestinationNotFound();
+  if (!r.ok()) return FromStorage(r.status());
+  nlohmann::json tags = nlohmann::json::object();
+  for (const auto& [k, v] : r->tags) tags[k] = v;
+  return nlohmann::json{{"tags", std::move(tags)}};
 }
 
 ApiResult TagGroup(Context& ctx, const std::string& group,
@@ -42,7 +127,7 @@ ApiResult TagGroup(Context& ctx, const std::string& group,
         for (const auto& [k, v] : tags) merged[k] = v;
         if (merged.size() > kMaxTagsPerResource) {
           too_many = true;
-          return storage::Status::FailedPrecondition("too many tags");
+          return storage::Status::FailedPrecondition(storage::Status::Precondition::kTooManyTags);
         }
         info.tags = std::move(merged);
         return storage::Status::OK();

@@ -1,6 +1,7 @@
 // Tag rules and the tag read-modify-write shared by CreateLogGroup, TagResource/TagLogGroup,
 // UntagResource/UntagLogGroup and ListTagsForResource/ListTagsLogGroup. Both API families work
-// on the one tag set stored with the log group, as in AWS. Thread-safe.
+// on the one tag set stored with the log group, as in AWS; TagResource and friends also tag
+// destinations. Thread-safe.
 #pragma once
 
 #include <map>
@@ -10,8 +11,8 @@
 
 #include "api/api_error.h"
 #include "api/context.h"
-#include "api/dispatch.h"
 #include "api/request_reader.h"
+#include "api/result.h"
 
 namespace cwlogd::api::detail {
 
@@ -24,6 +25,21 @@ std::optional<ApiError> CheckTagKeys(const std::map<std::string, std::string>& t
 // The log group a tagging resourceArn names (an ARN without ":*"); nullopt + *error otherwise.
 std::optional<std::string> GroupFromResourceArn(const Context& ctx, const std::string& arn,
                                                 ApiError* error);
+
+// What a TagResource / UntagResource / ListTagsForResource resourceArn names: a log group (an
+// ARN without ":*") or a destination (its tags live in its resource record).
+struct Taggable {
+  bool destination = false;
+  std::string name;
+};
+std::optional<Taggable> TaggableFromResourceArn(const Context& ctx, const std::string& arn,
+                                                ApiError* error);
+// TagGroup / UntagGroup / ListGroupTags for either kind.
+ApiResult TagTaggable(Context& ctx, const Taggable& t,
+                      const std::map<std::string, std::string>& tags,
+                      const std::string& resource_name);
+ApiResult UntagTaggable(Context& ctx, const Taggable& t, const std::vector<std::string>& keys);
+ApiResult ListTaggableTags(Context& ctx, const Taggable& t);
 
 // Merges `tags` into the group's tags (new keys added, existing overwritten). More than 50 in
 // total gives TooManyTagsException naming `resource_name` when it is set (TagResource), else

@@ -21,8 +21,10 @@ bool ParseDigits(std::string_view s, uint64_t* out) {
 }
 
 uint64_t StreamTokenCheck(bool forward, uint64_t ts_field, uint64_t seq, uint64_t index,
-                          uint64_t group_id, uint64_t stream_id) {
-  uint64_t h = Mix(group_id ^ 0x6c6f67732d746f6bULL);
+                          const storage::Partition& partition, uint64_t group_id,
+                          uint64_t stream_id) {
+  uint64_t h = Mix(PartitionSeed(partition) ^ 0x6c6f67732d746f6bULL);
+  h = Mix(h ^ group_id);
   h = Mix(h ^ stream_id);
   h = Mix(h ^ (forward ? 0x66 : 0x62));
   h = Mix(h ^ ts_field);
@@ -40,7 +42,8 @@ std::string Base64UrlEncode(std::string_view in) {
   size_t i = 0;
   for (; i + 3 <= in.size(); i += 3) {
     uint32_t v = (static_cast<unsigned char>(in[i]) << 16) |
-                 (static_cast<unsigned char>(in[i + 1]) << 8) | static_cast<unsigned char>(in[i + 2]);
+                 (static_cast<unsigned char>(in[i + 1]) << 8) |
+                 static_cast<unsigned char>(in[i + 2]);
     out += kBase64[(v >> 18) & 63];
     out += kBase64[(v >> 12) & 63];
     out += kBase64[(v >> 6) & 63];
@@ -60,7 +63,8 @@ std::string Base64UrlEncode(std::string_view in) {
 std::optional<std::string> Base64UrlDecode(std::string_view in) {
   std::array<int, 256> table;
   table.fill(-1);
-  for (size_t k = 0; k < kBase64.size(); ++k) table[static_cast<unsigned char>(kBase64[k])] = static_cast<int>(k);
+  for (size_t k = 0; k < kBase64.size(); ++k)
+    table[static_cast<unsigned char>(kBase64[k])] = static_cast<int>(k);
   if (in.size() % 4 == 1) return std::nullopt;
   std::string out;
   uint32_t acc = 0;
@@ -96,19 +100,27 @@ uint64_t HashBytes(std::string_view bytes, uint64_t seed) {
   return Mix(h);
 }
 
-std::string EncodeStreamToken(const StreamToken& token, uint64_t group_id, uint64_t stream_id) {
+uint64_t PartitionSeed(const storage::Partition& partition) {
+  // The account is 12 digits, so "\n" cannot be part of it: distinct partitions hash apart.
+  return HashBytes(partition.account + "\n" + partition.region, 0x746f6b656e);
+}
+
+std::string EncodeStreamToken(const StreamToken& token, const storage::Partition& partition,
+                              uint64_t group_id, uint64_t stream_id) {
   uint64_t ts_field = 0, seq = 0, index = 0;
   if (token.key) {
     ts_field = static_cast<uint64_t>(token.key->timestamp) + 1;
     seq = token.key->sequence;
     index = token.key->index;
   }
-  uint64_t check = StreamTokenCheck(token.forward, ts_field, seq, index, group_id, stream_id);
+  uint64_t check =
+      StreamTokenCheck(token.forward, ts_field, seq, index, partition, group_id, stream_id);
   return fmt::format("{}/{:020}{:020}{:05}{:011}/s", token.forward ? 'f' : 'b', ts_field, seq,
                      index, check);
 }
 
-std::optional<StreamToken> DecodeStreamToken(std::string_view text, uint64_t group_id,
+std::optional<StreamToken> DecodeStreamToken(std::string_view text,
+                                             const storage::Partition& partition, uint64_t group_id,
                                              uint64_t stream_id) {
   if (text.ends_with("/s")) text.remove_suffix(2);
   if (text.size() != 2 + 56 || text[1] != '/' || (text[0] != 'f' && text[0] != 'b')) {
@@ -121,7 +133,7 @@ std::optional<StreamToken> DecodeStreamToken(std::string_view text, uint64_t gro
       !ParseDigits(digits.substr(40, 5), &index) || !ParseDigits(digits.substr(45, 11), &check)) {
     return std::nullopt;
   }
-  if (check != StreamTokenCheck(forward, ts_field, seq, index, group_id, stream_id)) {
+  if (check != StreamTokenCheck(forward, ts_field, seq, index, partition, group_id, stream_id)) {
     return std::nullopt;
   }
   StreamToken token;
@@ -134,8 +146,8 @@ std::optional<StreamToken> DecodeStreamToken(std::string_view text, uint64_t gro
       index > kMaxIndex) {
     return std::nullopt;
   }
-  token.key = storage::EventKey{static_cast<int64_t>(ts_field - 1), seq,
-                                static_cast<uint32_t>(index)};
+  token.key =
+      storage::EventKey{static_cast<int64_t>(ts_field - 1), seq, static_cast<uint32_t>(index)};
   return token;
 }
 
@@ -147,8 +159,7 @@ std::string EventId(const storage::EventKey& key, uint64_t group_id) {
 
 std::string SequenceToken(uint64_t stream_id, uint64_t upload_sequence) {
   uint64_t a = Mix(stream_id ^ 0x7365712d746f6bULL);
-  return fmt::format("{:020}{:016}{:020}", a, Mix(a) % 10'000'000'000'000'000ULL,
-                     upload_sequence);
+  return fmt::format("{:020}{:016}{:020}", a, Mix(a) % 10'000'000'000'000'000ULL, upload_sequence);
 }
 
 TokenWriter& TokenWriter::U64(uint64_t v) {
@@ -164,12 +175,12 @@ TokenWriter& TokenWriter::Str(std::string_view s) {
 
 std::string TokenWriter::Finish() const {
   std::string out = bytes_;
-  uint64_t check = HashBytes(bytes_, 0x746f6b656e);
+  uint64_t check = HashBytes(bytes_, seed_);
   for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>(check >> shift));
   return Base64UrlEncode(out);
 }
 
-TokenReader::TokenReader(std::string_view text, char kind) {
+TokenReader::TokenReader(std::string_view text, char kind, const storage::Partition& partition) {
   auto decoded = Base64UrlDecode(text);
   if (!decoded || decoded->size() < 1 + 8 || (*decoded)[0] != kind) return;
   std::string_view body(decoded->data(), decoded->size() - 8);
@@ -177,7 +188,7 @@ TokenReader::TokenReader(std::string_view text, char kind) {
   for (size_t i = body.size(); i < decoded->size(); ++i) {
     check = (check << 8) | static_cast<unsigned char>((*decoded)[i]);
   }
-  if (check != HashBytes(body, 0x746f6b656e)) return;
+  if (check != HashBytes(body, PartitionSeed(partition))) return;
   bytes_.assign(body);
   ok_ = true;
 }

@@ -1,6 +1,8 @@
 // Tokens and IDs the Logs API hands out, shaped like AWS's. Clients treat them as opaque; we
 // make them deterministic so a repeated position gives the same string, and self-checking so a
-// token from another stream or query is rejected. Pure functions; thread-safe.
+// token from another stream or query is rejected. Every paging token is bound to the partition
+// (account and region) that issued it: its check value mixes in PartitionSeed, so another
+// account's or region's token fails the check like a forged one. Pure functions; thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -15,17 +17,21 @@ namespace cwlogd::api::detail {
 // 64-bit mixing hash (splitmix64 finaliser); deterministic across runs and builds.
 uint64_t Mix(uint64_t x);
 uint64_t HashBytes(std::string_view bytes, uint64_t seed);
+// The seed every token check of `partition` starts from.
+uint64_t PartitionSeed(const storage::Partition& partition);
 
 // GetLogEvents tokens: "f/<56 digits>/s" or "b/<56 digits>/s" = 20 digits timestamp+1 (0 = the
 // origin, before every event), 20 digits sequence, 5 digits index, 11 check digits derived from
-// the group id, stream id, direction and position.
+// the partition, group id, stream id, direction and position.
 struct StreamToken {
   bool forward = true;
   std::optional<storage::EventKey> key;  // nullopt = the origin
 };
-std::string EncodeStreamToken(const StreamToken& token, uint64_t group_id, uint64_t stream_id);
+std::string EncodeStreamToken(const StreamToken& token, const storage::Partition& partition,
+                              uint64_t group_id, uint64_t stream_id);
 // Accepts the form with or without the trailing "/s". nullopt if malformed or not ours.
-std::optional<StreamToken> DecodeStreamToken(std::string_view text, uint64_t group_id,
+std::optional<StreamToken> DecodeStreamToken(std::string_view text,
+                                             const storage::Partition& partition, uint64_t group_id,
                                              uint64_t stream_id);
 
 // 56-digit event id, unique per event: timestamp, sequence, index and 11 digits of the group.
@@ -33,22 +39,26 @@ std::string EventId(const storage::EventKey& key, uint64_t group_id);
 // 56-digit nextSequenceToken / uploadSequenceToken for a stream's upload_sequence.
 std::string SequenceToken(uint64_t stream_id, uint64_t upload_sequence);
 
-// Opaque pagination tokens: a small binary record, base64url-encoded with a check value.
+// Opaque pagination tokens: a small binary record, base64url-encoded with a check value seeded
+// by the issuing partition.
 class TokenWriter {
  public:
-  explicit TokenWriter(char kind) { bytes_.push_back(kind); }
+  TokenWriter(char kind, const storage::Partition& partition) : seed_(PartitionSeed(partition)) {
+    bytes_.push_back(kind);
+  }
   TokenWriter& U64(uint64_t v);
   TokenWriter& Str(std::string_view s);
   std::string Finish() const;
 
  private:
+  uint64_t seed_;
   std::string bytes_;
 };
 
 class TokenReader {
  public:
-  // ok() is false when `text` is not a well-formed token of this kind.
-  TokenReader(std::string_view text, char kind);
+  // ok() is false when `text` is not a well-formed token of this kind issued to `partition`.
+  TokenReader(std::string_view text, char kind, const storage::Partition& partition);
   bool ok() const { return ok_; }
   uint64_t U64();
   std::string Str();

@@ -16,8 +16,8 @@ bool MatchesResourceIdentifier(std::string_view s) {  // [\w+=/:,.@\-\*]*
   return true;
 }
 
-const StringRule kResourceIdentifierRule{1, 2048, R"([\w+=/:,.@\-\*]*)",
-                                         &MatchesResourceIdentifier, false};
+const StringRule kResourceIdentifierRule{1, 2048, R"([\w+=/:,.@\-\*]*)", &MatchesResourceIdentifier,
+                                         false};
 
 // Target of the request: a log group name, or nullopt for the account's query results.
 struct Target {
@@ -33,7 +33,8 @@ std::variant<Target, ApiError> ReadTarget(const std::optional<std::string>& name
   }
   if (name) return Target{*name};
   if (!identifier) {
-    return ApiError::InvalidParameter("Either logGroupName or resourceIdentifier must be specified.");
+    return ApiError::InvalidParameter(
+        "Either logGroupName or resourceIdentifier must be specified.");
   }
   std::string query_results = detail::LogGroupArn(ctx.partition, "");
   query_results.replace(query_results.size() - std::string_view("log-group:").size(),

@@ -13,7 +13,8 @@ ApiResult HandleDeleteLogGroup(const nlohmann::json& request, Context& ctx) {
   if (group->deletion_protection) return detail::DeletionProtected(*name);
   storage::Status s = ctx.store.DeleteLogGroup(ctx.partition, *name);
   // Protection switched on between the two calls: storage refuses with FailedPrecondition.
-  if (s.code() == storage::Status::Code::kFailedPrecondition) return detail::DeletionProtected(*name);
+  if (s.code() == storage::Status::Code::kFailedPrecondition)
+    return detail::DeletionProtected(*name);
   if (!s.ok()) return FromStorage(s);
   return nlohmann::json::object();
 }

@@ -12,8 +12,10 @@ ApiResult HandleDeleteLogStream(const nlohmann::json& request, Context& ctx) {
   auto info = ctx.store.GetLogGroup(ctx.partition, *group);
   if (!info.ok()) return FromStorage(info.status());
   if (info->deletion_protection) {
-    return ApiError::Validation("Cannot delete log stream " + *stream + " because deletion "
-                                "protection is enabled on log group " + *group + ".");
+    return ApiError::Validation("Cannot delete log stream " + *stream +
+                                " because deletion "
+                                "protection is enabled on log group " +
+                                *group + ".");
   }
   storage::Status s = ctx.store.DeleteLogStream(ctx.partition, *group, *stream);
   if (!s.ok()) return FromStorage(s);

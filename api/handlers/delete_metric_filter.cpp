@@ -8,11 +8,12 @@ namespace cwlogd::api {
 ApiResult HandleDeleteMetricFilter(const nlohmann::json& request, Context& ctx) {
   RequestReader in(request);
   auto group = in.String("logGroupName", kLogGroupNameRule, true);
-  auto name = in.String("filterName", StringRule{1, 512, "[^:*]*", [](std::string_view s) {
-                                                   return s.find_first_of(":*") ==
-                                                          std::string_view::npos;
-                                                 }, false},
-                        true);
+  auto name = in.String(
+      "filterName",
+      StringRule{1, 512, "[^:*]*",
+                 [](std::string_view s) { return s.find_first_of(":*") == std::string_view::npos; },
+                 false},
+      true);
   if (in.failed()) return in.error();
   storage::MetricStore* metrics = ctx.store.metric_store();
   if (metrics == nullptr) {

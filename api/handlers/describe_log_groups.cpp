@@ -3,6 +3,7 @@
 
 #include "api/detail/arn.h"
 #include "api/detail/common.h"
+#include "api/detail/paging.h"
 #include "api/detail/tokens.h"
 #include "api/handlers/handlers.h"
 
@@ -56,18 +57,13 @@ ApiResult HandleDescribeLogGroups(const nlohmann::json& request, Context& ctx) {
   uint64_t digest = detail::HashBytes(query, 0x64657363);
   std::string start_after;
   if (next_token) {
-    detail::TokenReader token(*next_token, kTokenKind);
-    start_after = token.Str();
-    uint64_t token_digest = token.U64();
-    if (!token.Done() || token_digest != digest || start_after.empty()) {
-      return detail::InvalidNextToken();
-    }
+    auto resumed = detail::ReadNameToken(*next_token, kTokenKind, ctx.partition, digest);
+    if (!resumed) return detail::InvalidNextToken();
+    start_after = std::move(*resumed);
   }
 
-  const size_t max_items = static_cast<size_t>(limit.value_or(kDefaultLimit));
-  const bool slim = pattern.has_value();
-  std::vector<storage::LogGroupInfo> page;
-  bool more = false;
+  detail::PageCollector<storage::LogGroupInfo> page(
+      static_cast<size_t>(limit.value_or(kDefaultLimit)));
   if (identifiers) {
     std::set<std::string> names;
     for (const auto& id : *identifiers) {
@@ -79,31 +75,31 @@ ApiResult HandleDescribeLogGroups(const nlohmann::json& request, Context& ctx) {
         if (group.status().IsNotFound()) continue;  // unknown identifiers are simply absent
         return FromStorage(group.status());
       }
-      if (page.size() == max_items) {
-        more = true;
-        break;
-      }
-      page.push_back(std::move(group.value()));
+      if (!page.Offer(std::move(group.value()))) break;
     }
   } else {
     storage::Status s = ctx.store.ListLogGroups(
         ctx.partition, prefix.value_or(""), start_after, [&](const storage::LogGroupInfo& g) {
           if (pattern && g.name.find(*pattern) == std::string::npos) return true;
           if (log_group_class && g.log_group_class != *log_group_class) return true;
-          if (page.size() == max_items) {
-            more = true;
-            return false;
-          }
-          page.push_back(g);
-          return true;
+          return page.Offer(g);
         });
     if (!s.ok()) return FromStorage(s);
   }
 
+  const bool slim = pattern.has_value();
   nlohmann::json groups = nlohmann::json::array();
-  for (const auto& g : page) groups.push_back(detail::LogGroupJson(ctx.partition, g, slim));
+  for (const auto& g : page.items()) {
+    groups.push_back(detail::LogGroupJson(ctx.partition, g, slim));
+  }
   nlohmann::json out = {{"logGroups", std::move(groups)}};
-  if (more) out["nextToken"] = detail::TokenWriter(kTokenKind).Str(page.back().name).U64(digest).Finish();
+  // With logGroupNamePattern AWS hands out a nextToken with every page that holds a group, even
+  // one short of `limit` (recorded answers: a single match comes with a token); the page after
+  // the last match is empty and has none, so paginators stop there.
+  if (page.more() || (pattern && !page.items().empty())) {
+    out["nextToken"] =
+        detail::NameToken(kTokenKind, ctx.partition, page.items().back().name, digest);
+  }
   return out;
 }
 

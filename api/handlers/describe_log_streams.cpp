@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "api/detail/common.h"
+#include "api/detail/paging.h"
 #include "api/detail/tokens.h"
 #include "api/handlers/handlers.h"
 
@@ -47,13 +48,13 @@ ApiResult HandleDescribeLogStreams(const nlohmann::json& request, Context& ctx) 
   auto group_info = ctx.store.GetLogGroup(ctx.partition, group);
   if (!group_info.ok()) return FromStorage(group_info.status());
 
-  uint64_t digest = detail::HashBytes(
-      group + "\nprefix=" + prefix.value_or("") + (by_time ? "\ntime" : "\nname") +
-          (desc ? "\ndesc" : "\nasc"),
-      group_info->id);
+  uint64_t digest =
+      detail::HashBytes(group + "\nprefix=" + prefix.value_or("") +
+                            (by_time ? "\ntime" : "\nname") + (desc ? "\ndesc" : "\nasc"),
+                        group_info->id);
   std::optional<Position> after;
   if (next_token) {
-    detail::TokenReader token(*next_token, kTokenKind);
+    detail::TokenReader token(*next_token, kTokenKind, ctx.partition);
     Position p;
     p.time = static_cast<int64_t>(token.U64());
     p.name = token.Str();
@@ -61,21 +62,20 @@ ApiResult HandleDescribeLogStreams(const nlohmann::json& request, Context& ctx) 
     after = std::move(p);
   }
 
-  const size_t max_items = static_cast<size_t>(limit.value_or(50));
-  std::vector<storage::LogStreamInfo> page;
-  bool more = false;
-  if (!by_time && !desc) {
+  detail::PageCollector<storage::LogStreamInfo> page(static_cast<size_t>(limit.value_or(50)));
+  if (by_time) {
+    // The store keeps a (last event time, name) index: a page costs O(page), not O(streams).
+    std::optional<storage::StreamTimePosition> from;
+    if (after) from = storage::StreamTimePosition{after->time, after->name};
+    storage::Status s = ctx.store.ListLogStreamsByLastEventTime(
+        ctx.partition, group, desc, from,
+        [&](const storage::LogStreamInfo& info) { return page.Offer(info); });
+    if (!s.ok()) return FromStorage(s);
+  } else if (!desc) {
     // Storage already lists in ascending name order: stop as soon as the page is full.
     storage::Status s = ctx.store.ListLogStreams(
         ctx.partition, group, prefix.value_or(""), after ? after->name : "",
-        [&](const storage::LogStreamInfo& info) {
-          if (page.size() == max_items) {
-            more = true;
-            return false;
-          }
-          page.push_back(info);
-          return true;
-        });
+        [&](const storage::LogStreamInfo& info) { return page.Offer(info); });
     if (!s.ok()) return FromStorage(s);
   } else {
     std::vector<storage::LogStreamInfo> all;
@@ -95,20 +95,17 @@ ApiResult HandleDescribeLogStreams(const nlohmann::json& request, Context& ctx) 
         Position p = PositionOf(info, by_time);
         if (desc ? !(p < *after) : !(*after < p)) continue;
       }
-      if (page.size() == max_items) {
-        more = true;
-        break;
-      }
-      page.push_back(std::move(info));
+      if (!page.Offer(std::move(info))) break;
     }
   }
 
   nlohmann::json streams = nlohmann::json::array();
-  for (const auto& info : page) streams.push_back(detail::LogStreamJson(ctx.partition, group, info));
+  for (const auto& info : page.items())
+    streams.push_back(detail::LogStreamJson(ctx.partition, group, info));
   nlohmann::json out = {{"logStreams", std::move(streams)}};
-  if (more) {
-    Position last = PositionOf(page.back(), by_time);
-    out["nextToken"] = detail::TokenWriter(kTokenKind)
+  if (page.more()) {
+    Position last = PositionOf(page.items().back(), by_time);
+    out["nextToken"] = detail::TokenWriter(kTokenKind, ctx.partition)
                            .U64(static_cast<uint64_t>(last.time))
                            .Str(last.name)
                            .U64(digest)

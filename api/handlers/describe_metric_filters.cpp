@@ -1,6 +1,14 @@
 // DescribeMetricFilters: by group (and name prefix), or by metric name + namespace across
-// groups, in (group, filter name) order, `limit` per page.
+// groups, in (group, filter name) order (by filter name for filterNamePrefix across groups),
+// `limit` per page.
+#include <algorithm>
+#include <optional>
+#include <tuple>
+#include <utility>
+#include <vector>
+
 #include "api/detail/common.h"
+#include "api/detail/paging.h"
 #include "api/detail/tokens.h"
 #include "api/handlers/metric_filter_handlers.h"
 #include "api/request_reader.h"
@@ -66,36 +74,68 @@ ApiResult HandleDescribeMetricFilters(const json& request, Context& ctx) {
   query.filter_name_prefix = prefix.value_or("");
   if (metric_name) query.metric = std::make_pair(*metric_name, *metric_namespace);
   // The token remembers the last (group, filter) returned and the query it belongs to.
-  const std::string digest_input = group.value_or("\x01") + "\n" + query.filter_name_prefix +
-                                   "\n" + metric_name.value_or("\x01") + "\n" +
+  const std::string digest_input = group.value_or("\x01") + "\n" + query.filter_name_prefix + "\n" +
+                                   metric_name.value_or("\x01") + "\n" +
                                    metric_namespace.value_or("\x01");
   const uint64_t digest = detail::HashBytes(digest_input, 0x6d66);
+  // filterNamePrefix across groups: in filter-name order, as AWS answers (logs-api.md §5.2).
+  // Within one group both orders are the same.
+  const bool by_filter_name = !group && !query.filter_name_prefix.empty();
+  std::optional<std::pair<std::string, std::string>> resume_after;
   if (next_token) {
-    detail::TokenReader token(*next_token, kTokenKind);
+    detail::TokenReader token(*next_token, kTokenKind, ctx.partition);
     std::string g = token.Str();
     std::string f = token.Str();
     if (token.U64() != digest || !token.Done()) return detail::InvalidNextToken();
-    query.start_after = std::make_pair(std::move(g), std::move(f));
+    if (by_filter_name) {
+      resume_after = std::make_pair(std::move(g), std::move(f));  // (filter name, group) here
+    } else {
+      query.start_after = std::make_pair(std::move(g), std::move(f));
+    }
   }
-  const size_t max_items = static_cast<size_t>(limit.value_or(50));
+  detail::PageCollector<storage::MetricFilterDefinition> page(
+      static_cast<size_t>(limit.value_or(50)));
+  if (by_filter_name) {
+    // AWS orders these by filter name (then group); the store lists by (group, filter name), so
+    // the matches of every group are gathered and sorted here. The token then holds
+    // (filter name, group).
+    std::vector<storage::MetricFilterDefinition> all;
+    storage::MetricFilterQuery every = query;
+    every.start_after.reset();
+    storage::Status s = metrics->ListMetricFilters(ctx.partition, every,
+                                                   [&](const storage::MetricFilterDefinition& d) {
+                                                     all.push_back(d);
+                                                     return true;
+                                                   });
+    if (!s.ok()) return FromStorage(s);
+    auto key = [](const storage::MetricFilterDefinition& d) {
+      return std::tie(d.filter_name, d.log_group);
+    };
+    std::sort(all.begin(), all.end(),
+              [&](const auto& a, const auto& b) { return key(a) < key(b); });
+    for (auto& d : all) {
+      if (resume_after && std::tie(d.filter_name, d.log_group) <=
+                              std::tie(resume_after->first, resume_after->second)) {
+        continue;
+      }
+      if (!page.Offer(std::move(d))) break;
+    }
+  } else {
+    storage::Status s = metrics->ListMetricFilters(
+        ctx.partition, query,
+        [&](const storage::MetricFilterDefinition& d) { return page.Offer(d); });
+    if (!s.ok()) return FromStorage(s);
+  }
   json filters = json::array();
-  std::optional<std::pair<std::string, std::string>> last;
-  bool more = false;
-  storage::Status s =
-      metrics->ListMetricFilters(ctx.partition, query, [&](const storage::MetricFilterDefinition& d) {
-        if (filters.size() == max_items) {
-          more = true;
-          return false;
-        }
-        filters.push_back(FilterJson(d));
-        last = std::make_pair(d.log_group, d.filter_name);
-        return true;
-      });
-  if (!s.ok()) return FromStorage(s);
+  for (const auto& d : page.items()) filters.push_back(FilterJson(d));
   json out = {{"metricFilters", std::move(filters)}};
-  if (more && last) {
-    out["nextToken"] =
-        detail::TokenWriter(kTokenKind).Str(last->first).Str(last->second).U64(digest).Finish();
+  if (page.more()) {
+    const storage::MetricFilterDefinition& last = page.items().back();
+    out["nextToken"] = detail::TokenWriter(kTokenKind, ctx.partition)
+                           .Str(by_filter_name ? last.filter_name : last.log_group)
+                           .Str(by_filter_name ? last.log_group : last.filter_name)
+                           .U64(digest)
+                           .Finish();
   }
   return out;
 }

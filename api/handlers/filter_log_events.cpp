@@ -16,10 +16,11 @@ constexpr int64_t kMaxLimit = 10'000;
 constexpr char kTokenKind = 'F';
 const StringRule kFilterPatternRule{0, 1024, "", nullptr, false};
 
-uint64_t QueryDigest(uint64_t group_id, const std::optional<std::vector<std::string>>& names,
+uint64_t QueryDigest(const storage::Partition& partition, uint64_t group_id,
+                     const std::optional<std::vector<std::string>>& names,
                      const std::optional<std::string>& prefix, std::optional<int64_t> start,
                      std::optional<int64_t> end, const std::optional<std::string>& pattern) {
-  detail::TokenWriter w('q');
+  detail::TokenWriter w('q', partition);
   w.U64(names ? names->size() + 1 : 0);
   if (names) {
     for (const auto& n : *names) w.Str(n);
@@ -62,11 +63,11 @@ ApiResult HandleFilterLogEvents(const nlohmann::json& request, Context& ctx) {
   auto pattern = filters::ParseFilterPattern(filter_pattern.value_or(""), &parse_error);
   if (!pattern) return detail::InvalidFilterPattern(parse_error);
 
-  const uint64_t digest =
-      QueryDigest(group->id, stream_names, stream_prefix, start_time, end_time, filter_pattern);
+  const uint64_t digest = QueryDigest(ctx.partition, group->id, stream_names, stream_prefix,
+                                      start_time, end_time, filter_pattern);
   storage::GroupScanQuery query;
   if (next_token) {
-    detail::TokenReader token(*next_token, kTokenKind);
+    detail::TokenReader token(*next_token, kTokenKind, ctx.partition);
     storage::EventKey key;
     key.timestamp = static_cast<int64_t>(token.U64());
     key.sequence = token.U64();
@@ -109,8 +110,8 @@ ApiResult HandleFilterLogEvents(const nlohmann::json& request, Context& ctx) {
   std::optional<storage::EventKey> consumed;  // the last event fully dealt with
   const bool match_all = pattern->kind() == filters::PatternKind::kMatchAll;
   if (query.start_time < query.end_time) {
-    storage::Status s = ctx.store.ScanGroup(
-        ctx.partition, group_name, query, [&](const storage::EventView& e) {
+    storage::Status s =
+        ctx.store.ScanGroup(ctx.partition, group_name, query, [&](const storage::EventView& e) {
           if (scanned_bytes >= ctx.options.max_filter_scan_bytes) {
             more = true;  // work bound reached: resume after `consumed` next time
             return false;
@@ -142,7 +143,7 @@ ApiResult HandleFilterLogEvents(const nlohmann::json& request, Context& ctx) {
   out.text += "],\"searchedLogStreams\":[]";
   if (more && consumed) {
     out.text += ",\"nextToken\":";
-    detail::AppendJsonString(out.text, detail::TokenWriter(kTokenKind)
+    detail::AppendJsonString(out.text, detail::TokenWriter(kTokenKind, ctx.partition)
                                            .U64(static_cast<uint64_t>(consumed->timestamp))
                                            .U64(consumed->sequence)
                                            .U64(consumed->index)

@@ -45,7 +45,7 @@ ApiResult HandleGetLogEvents(const nlohmann::json& request, Context& ctx) {
 
   std::optional<detail::StreamToken> token;
   if (next_token) {
-    token = detail::DecodeStreamToken(*next_token, group->id, stream->id);
+    token = detail::DecodeStreamToken(*next_token, ctx.partition, group->id, stream->id);
     if (!token) return detail::InvalidNextToken();
   }
   // The token's direction wins over startFromHead: AWS asks for startFromHead=true with a
@@ -63,8 +63,8 @@ ApiResult HandleGetLogEvents(const nlohmann::json& request, Context& ctx) {
   std::vector<PageEvent> page;
   size_t page_bytes = 0;
   // A backward token at the origin has nothing before it.
-  const bool nothing_to_read = (token && !token->forward && !token->key) ||
-                               query.start_time >= query.end_time;
+  const bool nothing_to_read =
+      (token && !token->forward && !token->key) || query.start_time >= query.end_time;
   if (!nothing_to_read) {
     storage::Status s = ctx.store.ScanStream(
         ctx.partition, group_name, *stream_name, query, [&](const storage::EventView& e) {
@@ -82,7 +82,7 @@ ApiResult HandleGetLogEvents(const nlohmann::json& request, Context& ctx) {
   if (!forward) std::reverse(page.begin(), page.end());
 
   auto encode = [&](bool fwd, std::optional<storage::EventKey> key) {
-    return detail::EncodeStreamToken({fwd, key}, group->id, stream->id);
+    return detail::EncodeStreamToken({fwd, key}, ctx.partition, group->id, stream->id);
   };
   std::string next_forward, next_backward;
   if (!page.empty()) {

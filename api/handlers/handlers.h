@@ -3,10 +3,12 @@
 // Thread-safe: handlers keep no state.
 #pragma once
 
+#include <string_view>
+
 #include <nlohmann/json.hpp>
 
 #include "api/context.h"
-#include "api/dispatch.h"
+#include "api/result.h"
 
 namespace cwlogd::api {
 
@@ -20,7 +22,8 @@ ApiResult HandleCreateLogStream(const nlohmann::json& request, Context& ctx);
 ApiResult HandleDeleteLogStream(const nlohmann::json& request, Context& ctx);
 ApiResult HandleDescribeLogStreams(const nlohmann::json& request, Context& ctx);
 // Events
-ApiResult HandlePutLogEvents(const nlohmann::json& request, Context& ctx);
+// Takes the raw body: its one parse is simdjson's (api/detail/put_log_events_parser.h).
+ApiResult HandlePutLogEvents(std::string_view body, Context& ctx);
 ApiResult HandleGetLogEvents(const nlohmann::json& request, Context& ctx);
 ApiResult HandleFilterLogEvents(const nlohmann::json& request, Context& ctx);
 // Log group settings: retention, tags, deletion protection, KMS key
@@ -36,5 +39,16 @@ ApiResult HandlePutLogGroupDeletionProtection(const nlohmann::json& request, Con
 ApiResult HandleAssociateKmsKey(const nlohmann::json& request, Context& ctx);
 ApiResult HandleDisassociateKmsKey(const nlohmann::json& request, Context& ctx);
 ApiResult HandleTestMetricFilter(const nlohmann::json& request, Context& ctx);
+// Logs Insights (docs/insights-api.md): queries run on ctx.query_runner, definitions in the store
+ApiResult HandleStartQuery(const nlohmann::json& request, Context& ctx);
+ApiResult HandleGetQueryResults(const nlohmann::json& request, Context& ctx);
+ApiResult HandleStopQuery(const nlohmann::json& request, Context& ctx);
+ApiResult HandleDescribeQueries(const nlohmann::json& request, Context& ctx);
+ApiResult HandleListLogGroupsForQuery(const nlohmann::json& request, Context& ctx);
+ApiResult HandleGetLogRecord(const nlohmann::json& request, Context& ctx);
+ApiResult HandleGetLogGroupFields(const nlohmann::json& request, Context& ctx);
+ApiResult HandlePutQueryDefinition(const nlohmann::json& request, Context& ctx);
+ApiResult HandleDescribeQueryDefinitions(const nlohmann::json& request, Context& ctx);
+ApiResult HandleDeleteQueryDefinition(const nlohmann::json& request, Context& ctx);
 
 }  // namespace cwlogd::api

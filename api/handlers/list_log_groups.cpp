@@ -2,6 +2,7 @@
 
 #include "api/detail/arn.h"
 #include "api/detail/common.h"
+#include "api/detail/paging.h"
 #include "api/detail/tokens.h"
 #include "api/handlers/handlers.h"
 
@@ -25,7 +26,8 @@ std::optional<std::vector<Alternative>> ParseAlternatives(std::string_view s) {
   size_t start = 0;
   while (true) {
     size_t bar = s.find('|', start);
-    std::string_view part = s.substr(start, bar == std::string_view::npos ? s.npos : bar - start);
+    std::string_view part =
+        s.substr(start, bar == std::string_view::npos ? std::string_view::npos : bar - start);
     Alternative alt;
     if (part.starts_with('^')) {
       alt.anchored = true;
@@ -69,18 +71,14 @@ ApiResult HandleListLogGroups(const nlohmann::json& request, Context& ctx) {
       "pattern=" + pattern.value_or("") + "\nclass=" + log_group_class.value_or(""), 0x6c697374);
   std::string start_after;
   if (next_token) {
-    detail::TokenReader token(*next_token, kTokenKind);
-    start_after = token.Str();
-    if (token.U64() != digest || !token.Done() || start_after.empty()) {
-      return detail::InvalidNextToken();
-    }
+    auto resumed = detail::ReadNameToken(*next_token, kTokenKind, ctx.partition, digest);
+    if (!resumed) return detail::InvalidNextToken();
+    start_after = std::move(*resumed);
   }
 
-  const size_t max_items = static_cast<size_t>(limit.value_or(50));
-  std::vector<storage::LogGroupInfo> page;
-  bool more = false;
-  storage::Status s = ctx.store.ListLogGroups(
-      ctx.partition, "", start_after, [&](const storage::LogGroupInfo& g) {
+  detail::PageCollector<storage::LogGroupInfo> page(static_cast<size_t>(limit.value_or(50)));
+  storage::Status s =
+      ctx.store.ListLogGroups(ctx.partition, "", start_after, [&](const storage::LogGroupInfo& g) {
         if (!alternatives.empty()) {
           bool hit = false;
           for (const auto& alt : alternatives) {
@@ -93,23 +91,21 @@ ApiResult HandleListLogGroups(const nlohmann::json& request, Context& ctx) {
           if (!hit) return true;
         }
         if (log_group_class && g.log_group_class != *log_group_class) return true;
-        if (page.size() == max_items) {
-          more = true;
-          return false;
-        }
-        page.push_back(g);
-        return true;
+        return page.Offer(g);
       });
   if (!s.ok()) return FromStorage(s);
 
   nlohmann::json groups = nlohmann::json::array();
-  for (const auto& g : page) {
+  for (const auto& g : page.items()) {
     groups.push_back({{"logGroupName", g.name},
                       {"logGroupArn", detail::LogGroupArn(ctx.partition, g.name)},
                       {"logGroupClass", g.log_group_class}});
   }
   nlohmann::json out = {{"logGroups", std::move(groups)}};
-  if (more) out["nextToken"] = detail::TokenWriter(kTokenKind).Str(page.back().name).U64(digest).Finish();
+  if (page.more()) {
+    out["nextToken"] =
+        detail::NameToken(kTokenKind, ctx.partition, page.items().back().name, digest);
+  }
   return out;
 }
 

@@ -8,9 +8,9 @@ ApiResult HandleListTagsForResource(const nlohmann::json& request, Context& ctx)
   auto arn = in.String("resourceArn", kResourceArnRule, /*required=*/true);
   if (in.failed()) return in.error();
   ApiError error;
-  auto group = detail::GroupFromResourceArn(ctx, *arn, &error);
-  if (!group) return error;
-  return detail::ListGroupTags(ctx, *group);
+  auto target = detail::TaggableFromResourceArn(ctx, *arn, &error);
+  if (!target) return error;
+  return detail::ListTaggableTags(ctx, *target);
 }
 
 }  // namespace cwlogd::api

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/context.h"
-#include "api/dispatch.h"
+#include "api/result.h"
 
 namespace cwlogd::api {
 

@@ -14,11 +14,11 @@ ApiResult HandlePutLogGroupDeletionProtection(const nlohmann::json& request, Con
   ref.identifier = identifier;
   auto resolved = detail::ResolveGroupRef(ref, ctx);
   if (auto* e = std::get_if<ApiError>(&resolved)) return *e;
-  storage::Status s = ctx.store.UpdateLogGroup(
-      ctx.partition, std::get<std::string>(resolved), [&](storage::LogGroupInfo& g) {
-        g.deletion_protection = *enabled;
-        return storage::Status::OK();
-      });
+  storage::Status s = ctx.store.UpdateLogGroup(ctx.partition, std::get<std::string>(resolved),
+                                               [&](storage::LogGroupInfo& g) {
+                                                 g.deletion_protection = *enabled;
+                                                 return storage::Status::OK();
+                                               });
   if (!s.ok()) return FromStorage(s);
   return nlohmann::json::object();
 }

@@ -66,25 +66,12 @@ ApiResult HandlePutMetricFilter(const json& request, Context& ctx) {
     RequestReader t((*transformations)[0]);
     // Paths as Coral prints them for list members.
     const std::string base = "metricTransformations.1.member.";
-    auto field = [&](const char* member, const StringRule& rule) -> std::optional<std::string> {
-      const json& obj = (*transformations)[0];
-      auto it = obj.find(member);
-      if (it == obj.end() || it->is_null()) {
-        in.AddViolation(base + member, std::nullopt, "Member must not be null");
-        return std::nullopt;
-      }
-      std::string message;
-      auto value = JsonToString(*it, &message);
-      if (!value) {
-        in.SerializationError(message);
-        return std::nullopt;
-      }
-      in.CheckString(base + member, *value, rule);
-      return value;
-    };
-    auto metric_name = field("metricName", kMetricNameRule);
-    auto metric_namespace = field("metricNamespace", kMetricNamespaceRule);
-    auto metric_value = field("metricValue", kMetricValueRule);
+    auto metric_name =
+        in.NestedString((*transformations)[0], base, "metricName", kMetricNameRule, true);
+    auto metric_namespace =
+        in.NestedString((*transformations)[0], base, "metricNamespace", kMetricNamespaceRule, true);
+    auto metric_value =
+        in.NestedString((*transformations)[0], base, "metricValue", kMetricValueRule, true);
     const json& obj = (*transformations)[0];
     if (auto it = obj.find("defaultValue"); it != obj.end() && !it->is_null()) {
       if (!it->is_number() || !std::isfinite(it->get<double>())) {
@@ -166,7 +153,7 @@ ApiResult HandlePutMetricFilter(const json& request, Context& ctx) {
     query.log_group = def.log_group;
     auto count = [&](const storage::MetricFilterDefinition& existing) {
       if (existing.filter_name == def.filter_name) return true;
-      auto other = MetricFilterCache::Shared().Get(existing);
+      auto other = ctx.metric_filter_cache.Get(existing);
       if (other != nullptr && other->evaluator.pattern().regex_count() > 0) ++others;
       return true;
     };

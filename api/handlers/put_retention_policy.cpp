@@ -25,10 +25,11 @@ ApiResult HandlePutRetentionPolicy(const nlohmann::json& request, Context& ctx) 
     return ApiError::InvalidParameter(fmt::format("Invalid retention value. Valid values are: [{}]",
                                                   fmt::join(kRetentionDays, ", ")));
   }
-  storage::Status s = ctx.store.UpdateLogGroup(ctx.partition, *group, [&](storage::LogGroupInfo& g) {
-    g.retention_days = *days;
-    return storage::Status::OK();
-  });
+  storage::Status s =
+      ctx.store.UpdateLogGroup(ctx.partition, *group, [&](storage::LogGroupInfo& g) {
+        g.retention_days = *days;
+        return storage::Status::OK();
+      });
   if (!s.ok()) return FromStorage(s);
   return nlohmann::json::object();
 }

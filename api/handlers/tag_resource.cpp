@@ -10,9 +10,9 @@ ApiResult HandleTagResource(const nlohmann::json& request, Context& ctx) {
   if (in.failed()) return in.error();
   if (auto e = detail::CheckTagKeys(*tags)) return *e;
   ApiError error;
-  auto group = detail::GroupFromResourceArn(ctx, *arn, &error);
-  if (!group) return error;
-  return detail::TagGroup(ctx, *group, *tags, *arn);
+  auto target = detail::TaggableFromResourceArn(ctx, *arn, &error);
+  if (!target) return error;
+  return detail::TagTaggable(ctx, *target, *tags, *arn);
 }
 
 }  // namespace cwlogd::api

@@ -9,9 +9,9 @@ ApiResult HandleUntagResource(const nlohmann::json& request, Context& ctx) {
   auto keys = in.StringList("tagKeys", ListRule{0, detail::kMaxTagsPerResource}, kTagKeyRule, true);
   if (in.failed()) return in.error();
   ApiError error;
-  auto group = detail::GroupFromResourceArn(ctx, *arn, &error);
-  if (!group) return error;
-  return detail::UntagGroup(ctx, *group, *keys);
+  auto target = detail::TaggableFromResourceArn(ctx, *arn, &error);
+  if (!target) return error;
+  return detail::UntagTaggable(ctx, *target, *keys);
 }
 
 }  // namespace cwlogd::api

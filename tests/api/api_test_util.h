@@ -2,8 +2,6 @@
 // that unwrap the result. Not thread-safe; one fixture per test.
 #pragma once
 
-#include "tests/catch2.h"
-
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -12,8 +10,11 @@
 #include <nlohmann/json.hpp>
 
 #include "api/dispatch.h"
+#include "api/metric_filter_eval.h"
+#include "api/query_runner.h"
 #include "storage/clock.h"
 #include "storage/log_store.h"
+#include "tests/catch2.h"
 
 namespace cwlogd::api::testing {
 
@@ -37,8 +38,12 @@ class ApiFixture {
     INFO(store.status().message());
     REQUIRE(store.ok());
     store_ = std::move(store).value();
+    QueryRunnerOptions runner_options;
+    runner_options.threads = 1;
+    runner_ = std::make_unique<QueryRunner>(*store_, clock_, runner_options);
   }
   ~ApiFixture() {
+    runner_.reset();  // joins its thread while the store is open
     store_.reset();
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
@@ -47,7 +52,7 @@ class ApiFixture {
   ApiFixture& operator=(const ApiFixture&) = delete;
 
   ApiResult Raw(std::string_view op, std::string_view body) {
-    Context ctx{*store_, clock_, options_, partition_};
+    Context ctx{*store_, clock_, options_, metric_filter_cache_, partition_, runner_.get()};
     return Dispatch("Logs_20140328." + std::string(op), body, ctx);
   }
   ApiResult Call(std::string_view op, const json& body) { return Raw(op, body.dump()); }
@@ -77,6 +82,16 @@ class ApiFixture {
   }
 
   void CreateGroup(const std::string& g) { Ok("CreateLogGroup", {{"logGroupName", g}}); }
+  // Sets a retention the API would refuse (any number of days), straight in the store.
+  void SetRetentionDays(const std::string& g, int32_t days) {
+    REQUIRE(store()
+                .UpdateLogGroup(partition(), g,
+                                [days](storage::LogGroupInfo& info) {
+                                  info.retention_days = days;
+                                  return storage::Status::OK();
+                                })
+                .ok());
+  }
   void CreateStream(const std::string& g, const std::string& s) {
     Ok("CreateLogStream", {{"logGroupName", g}, {"logStreamName", s}});
   }
@@ -90,15 +105,19 @@ class ApiFixture {
 
   storage::FakeClock& clock() { return clock_; }
   ApiOptions& options() { return options_; }
+  MetricFilterCache& metric_filter_cache() { return metric_filter_cache_; }
   storage::Partition& partition() { return partition_; }
   storage::LogStore& store() { return *store_; }
+  QueryRunner& query_runner() { return *runner_; }
 
  private:
   std::string dir_;
   std::unique_ptr<storage::LogStore> store_;
   storage::FakeClock clock_;
   ApiOptions options_;
+  MetricFilterCache metric_filter_cache_;
   storage::Partition partition_{"123456789012", "us-east-1"};
+  std::unique_ptr<QueryRunner> runner_;
 };
 
 // The messages of an events array, in order.

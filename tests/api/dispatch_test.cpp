@@ -12,9 +12,9 @@ TEST_CASE("Dispatch answers an unknown target with UnknownOperationException", "
   ApiFixture f;
   storage::FakeClock clock(kNow);
   ApiOptions options;
-  Context ctx{f.store(), clock, options, f.partition()};
-  for (std::string_view target : {"Logs_20140328.NoSuchOperation", "CreateLogGroup",
-                                  "Logs_20990101.CreateLogGroup", ""}) {
+  Context ctx{f.store(), clock, options, f.metric_filter_cache(), f.partition()};
+  for (std::string_view target :
+       {"Logs_20140328.NoSuchOperation", "CreateLogGroup", "Logs_20990101.CreateLogGroup", ""}) {
     ApiError e = ErrorOf(Dispatch(target, "{}", ctx));
     CHECK(e.type == "UnknownOperationException");
     CHECK(e.http_status == 400);
@@ -43,7 +43,8 @@ TEST_CASE("Dispatch refuses bodies nested deeper than max_json_depth", "[api][di
   CHECK(std::holds_alternative<json>(f.Raw("DescribeLogGroups", "{\"a\":{\"b\":1}}")));
 }
 
-TEST_CASE("Dispatch gives SerializationException for a member of the wrong type", "[api][dispatch]") {
+TEST_CASE("Dispatch gives SerializationException for a member of the wrong type",
+          "[api][dispatch]") {
   ApiFixture f;
   CHECK(f.Err("CreateLogGroup", {{"logGroupName", 5}}).type == "SerializationException");
   CHECK(f.Err("DescribeLogGroups", {{"limit", "5"}}).type == "SerializationException");
@@ -59,7 +60,8 @@ TEST_CASE("Dispatch gives SerializationException for a member of the wrong type"
 
 TEST_CASE("Dispatch ignores unknown members and treats null as absent", "[api][dispatch]") {
   ApiFixture f;
-  f.Ok("CreateLogGroup", {{"logGroupName", "g"}, {"someFutureMember", {{"x", 1}}}, {"kmsKeyId", nullptr}});
+  f.Ok("CreateLogGroup",
+       {{"logGroupName", "g"}, {"someFutureMember", {{"x", 1}}}, {"kmsKeyId", nullptr}});
   json groups = f.Ok("DescribeLogGroups", {{"limit", nullptr}})["logGroups"];
   REQUIRE(groups.size() == 1);
   CHECK_FALSE(groups[0].contains("kmsKeyId"));
@@ -70,12 +72,15 @@ TEST_CASE("Dispatch decodes invalid UTF-8 bytes as U+FFFD", "[api][dispatch]") {
   f.CreateGroup("g");
   f.CreateStream("g", "s");
   std::string body = R"({"logGroupName":"g","logStreamName":"s","logEvents":[{"timestamp":)" +
-                     std::to_string(kNow) + R"(,"message":"a)" + std::string("\xff\xfe") + R"(b"}]})";
+                     std::to_string(kNow) + R"(,"message":"a)" + std::string("\xff\xfe") +
+                     R"(b"}]})";
   ApiResult r = f.Raw("PutLogEvents", body);
   REQUIRE(std::holds_alternative<json>(r));
   json events = f.Ok("GetLogEvents", {{"logGroupName", "g"}, {"logStreamName", "s"}})["events"];
   REQUIRE(events.size() == 1);
-  CHECK(events[0]["message"] == "a\xEF\xBF\xBD\xEF\xBF\xBD" "b");
+  CHECK(events[0]["message"] ==
+        "a\xEF\xBF\xBD\xEF\xBF\xBD"
+        "b");
 }
 
 }  // namespace

@@ -23,8 +23,9 @@ struct FilterFixture : ApiFixture {
 TEST_CASE("FilterLogEvents interleaves events of all streams in time order", "[api][filter]") {
   FilterFixture f;
   json r = f.Filter(json::object());
-  CHECK(Messages(r["events"]) == std::vector<std::string>{"a1 ERROR disk", "b1 ok", "c1 ok", "a2 ok",
-                                                          "b2 ERROR cpu", "c2 ok", "a3 ERROR net", "c3 ERROR"});
+  CHECK(Messages(r["events"]) == std::vector<std::string>{"a1 ERROR disk", "b1 ok", "c1 ok",
+                                                          "a2 ok", "b2 ERROR cpu", "c2 ok",
+                                                          "a3 ERROR net", "c3 ERROR"});
   CHECK(r["searchedLogStreams"] == json::array());
   CHECK_FALSE(r.contains("nextToken"));
   json e = r["events"][0];
@@ -40,12 +41,14 @@ TEST_CASE("FilterLogEvents interleaves events of all streams in time order", "[a
   CHECK(f.Filter(json::object())["events"][0]["eventId"] == id);  // stable
 }
 
-TEST_CASE("FilterLogEvents applies the filter pattern, stream selection and time bounds", "[api][filter]") {
+TEST_CASE("FilterLogEvents applies the filter pattern, stream selection and time bounds",
+          "[api][filter]") {
   FilterFixture f;
   CHECK(Messages(f.Filter({{"filterPattern", "ERROR"}})["events"]) ==
         std::vector<std::string>{"a1 ERROR disk", "b2 ERROR cpu", "a3 ERROR net", "c3 ERROR"});
-  CHECK(Messages(f.Filter({{"filterPattern", "ERROR"}, {"logStreamNames", {"a", "c"}}})["events"]) ==
-        std::vector<std::string>{"a1 ERROR disk", "a3 ERROR net", "c3 ERROR"});
+  CHECK(
+      Messages(f.Filter({{"filterPattern", "ERROR"}, {"logStreamNames", {"a", "c"}}})["events"]) ==
+      std::vector<std::string>{"a1 ERROR disk", "a3 ERROR net", "c3 ERROR"});
   CHECK(Messages(f.Filter({{"logStreamNamePrefix", "b"}})["events"]) ==
         std::vector<std::string>{"b1 ok", "b2 ERROR cpu"});
   // Both bounds inclusive.
@@ -106,7 +109,8 @@ TEST_CASE("FilterLogEvents stops at the scan bound and resumes with a token", "[
     body["nextToken"] = r["nextToken"];
   }
   CHECK(calls > 1);
-  CHECK(all == std::vector<std::string>{"a1 ERROR disk", "b2 ERROR cpu", "a3 ERROR net", "c3 ERROR"});
+  CHECK(all ==
+        std::vector<std::string>{"a1 ERROR disk", "b2 ERROR cpu", "a3 ERROR net", "c3 ERROR"});
 }
 
 TEST_CASE("FilterLogEvents reports AWS's errors", "[api][filter]") {
@@ -114,12 +118,16 @@ TEST_CASE("FilterLogEvents reports AWS's errors", "[api][filter]") {
   ApiError e = f.Err("FilterLogEvents", {{"logGroupName", "g"}, {"filterPattern", "/api"}});
   CHECK(e.type == "InvalidParameterException");
   CHECK(e.message.starts_with("Invalid filter pattern"));
-  e = f.Err("FilterLogEvents", {{"logGroupName", "g"}, {"logStreamNames", {"a"}}, {"logStreamNamePrefix", "a"}});
+  e = f.Err("FilterLogEvents",
+            {{"logGroupName", "g"}, {"logStreamNames", {"a"}}, {"logStreamNamePrefix", "a"}});
   CHECK(e.type == "InvalidParameterException");
   e = f.Err("FilterLogEvents", {{"logGroupName", "g"}, {"nextToken", "nope"}});
   CHECK(e.message == "The specified nextToken is invalid.");
   json r = f.Filter({{"limit", 1}});
-  e = f.Err("FilterLogEvents", {{"logGroupName", "g"}, {"limit", 1}, {"filterPattern", "ok"}, {"nextToken", r["nextToken"]}});
+  e = f.Err("FilterLogEvents", {{"logGroupName", "g"},
+                                {"limit", 1},
+                                {"filterPattern", "ok"},
+                                {"nextToken", r["nextToken"]}});
   CHECK(e.message == "The specified nextToken is invalid.");
   e = f.Err("FilterLogEvents", {{"logGroupName", "g"}, {"limit", 10001}});
   CHECK(e.message ==
@@ -139,11 +147,9 @@ TEST_CASE("FilterLogEvents hides events older than the retention window", "[api]
   f.CreateStream("g", "s");
   f.Put("g", "s", {{kNow - 3 * kDay, "old"}});
   f.Put("g", "s", {{kNow - kHour, "new"}});
-  REQUIRE(f.store().UpdateLogGroup(f.partition(), "g", [](storage::LogGroupInfo& g) {
-    g.retention_days = 1;
-    return storage::Status::OK();
-  }).ok());
-  CHECK(Messages(f.Ok("FilterLogEvents", {{"logGroupName", "g"}})["events"]) == std::vector<std::string>{"new"});
+  f.SetRetentionDays("g", 1);
+  CHECK(Messages(f.Ok("FilterLogEvents", {{"logGroupName", "g"}})["events"]) ==
+        std::vector<std::string>{"new"});
 }
 
 }  // namespace

@@ -44,7 +44,8 @@ TEST_CASE("GetLogEvents returns the newest page by default, ascending", "[api][g
   CHECK(e["ingestionTime"] == kNow);
 }
 
-TEST_CASE("GetLogEvents pages forward from the head and repeats the token at the end", "[api][get]") {
+TEST_CASE("GetLogEvents pages forward from the head and repeats the token at the end",
+          "[api][get]") {
   GetFixture f;
   json r = f.Get({{"limit", 10}, {"startFromHead", true}});
   CHECK(Messages(r["events"]) == Range(0, 10));
@@ -109,7 +110,8 @@ TEST_CASE("GetLogEvents on an empty stream still returns both tokens", "[api][ge
   }
   json r = f.Get(json::object());
   f.Put("g", "s", {{kNow, "first"}});
-  CHECK(Messages(f.Get({{"nextToken", r["nextForwardToken"]}})["events"]) == std::vector<std::string>{"first"});
+  CHECK(Messages(f.Get({{"nextToken", r["nextForwardToken"]}})["events"]) ==
+        std::vector<std::string>{"first"});
   json back = f.Get({{"nextToken", r["nextBackwardToken"]}});
   CHECK(back["events"].empty());
   CHECK(back["nextBackwardToken"] == r["nextBackwardToken"]);
@@ -117,7 +119,8 @@ TEST_CASE("GetLogEvents on an empty stream still returns both tokens", "[api][ge
 
 TEST_CASE("GetLogEvents: startTime is inclusive and endTime exclusive", "[api][get]") {
   GetFixture f;
-  json r = f.Get({{"startTime", kNow - 25 + 3}, {"endTime", kNow - 25 + 7}, {"startFromHead", true}});
+  json r =
+      f.Get({{"startTime", kNow - 25 + 3}, {"endTime", kNow - 25 + 7}, {"startFromHead", true}});
   CHECK(Messages(r["events"]) == Range(3, 7));
   r = f.Get({{"startTime", kNow - 25 + 3}, {"endTime", kNow - 25 + 7}});
   CHECK(Messages(r["events"]) == Range(3, 7));
@@ -129,9 +132,12 @@ TEST_CASE("GetLogEvents caps a page at 1 MB", "[api][get]") {
   f.CreateStream("g", "s");
   std::string big(300'000, 'x');
   for (int i = 0; i < 5; ++i) f.Put("g", "s", {{kNow, big + std::to_string(i)}});
-  json r = f.Ok("GetLogEvents", {{"logGroupName", "g"}, {"logStreamName", "s"}, {"startFromHead", true}});
+  json r = f.Ok("GetLogEvents",
+                {{"logGroupName", "g"}, {"logStreamName", "s"}, {"startFromHead", true}});
   CHECK(r["events"].size() == 3);  // 3 x 300,027 fits in 1,048,576; 4 do not
-  json r2 = f.Ok("GetLogEvents", {{"logGroupName", "g"}, {"logStreamName", "s"}, {"nextToken", r["nextForwardToken"]}});
+  json r2 =
+      f.Ok("GetLogEvents",
+           {{"logGroupName", "g"}, {"logStreamName", "s"}, {"nextToken", r["nextForwardToken"]}});
   CHECK(r2["events"].size() == 2);
 }
 
@@ -141,11 +147,9 @@ TEST_CASE("GetLogEvents hides events older than the retention window", "[api][ge
   f.CreateStream("g", "s");
   f.Put("g", "s", {{kNow - 3 * kDay, "old"}});
   f.Put("g", "s", {{kNow - kHour, "new"}});
-  REQUIRE(f.store().UpdateLogGroup(f.partition(), "g", [](storage::LogGroupInfo& g) {
-    g.retention_days = 1;
-    return storage::Status::OK();
-  }).ok());
-  json r = f.Ok("GetLogEvents", {{"logGroupName", "g"}, {"logStreamName", "s"}, {"startFromHead", true}});
+  f.SetRetentionDays("g", 1);
+  json r = f.Ok("GetLogEvents",
+                {{"logGroupName", "g"}, {"logStreamName", "s"}, {"startFromHead", true}});
   CHECK(Messages(r["events"]) == std::vector<std::string>{"new"});
 }
 
@@ -155,13 +159,16 @@ TEST_CASE("GetLogEvents rejects invalid and foreign tokens", "[api][get]") {
   f.Put("g", "other", {{kNow, "x"}});
   json r = f.Get({{"limit", 5}});
   std::string token = r["nextForwardToken"];
-  for (std::string bad : {std::string("garbage"), std::string("f/123/s"),
-                          "x" + token.substr(1), token.substr(0, 10) + (token[10] == '1' ? "2" : "1") + token.substr(11)}) {
-    ApiError e = f.Err("GetLogEvents", {{"logGroupName", "g"}, {"logStreamName", "s"}, {"nextToken", bad}});
+  for (std::string bad :
+       {std::string("garbage"), std::string("f/123/s"), "x" + token.substr(1),
+        token.substr(0, 10) + (token[10] == '1' ? "2" : "1") + token.substr(11)}) {
+    ApiError e =
+        f.Err("GetLogEvents", {{"logGroupName", "g"}, {"logStreamName", "s"}, {"nextToken", bad}});
     CHECK(e.type == "InvalidParameterException");
     CHECK(e.message == "The specified nextToken is invalid.");
   }
-  ApiError e = f.Err("GetLogEvents", {{"logGroupName", "g"}, {"logStreamName", "other"}, {"nextToken", token}});
+  ApiError e = f.Err("GetLogEvents",
+                     {{"logGroupName", "g"}, {"logStreamName", "other"}, {"nextToken", token}});
   CHECK(e.message == "The specified nextToken is invalid.");
 }
 
@@ -176,10 +183,13 @@ TEST_CASE("GetLogEvents reports AWS's errors", "[api][get]") {
   CHECK(e.message ==
         "1 validation error detected: Value '10001' at 'limit' failed to satisfy constraint: "
         "Member must have value less than or equal to 10000");
-  e = f.Err("GetLogEvents", {{"logGroupName", "g"}, {"logGroupIdentifier", "g"}, {"logStreamName", "s"}});
+  e = f.Err("GetLogEvents",
+            {{"logGroupName", "g"}, {"logGroupIdentifier", "g"}, {"logStreamName", "s"}});
   CHECK(e.type == "ValidationException");
-  json r = f.Ok("GetLogEvents", {{"logGroupIdentifier", "arn:aws:logs:us-east-1:123456789012:log-group:g:*"},
-                                 {"logStreamName", "s"}, {"limit", 1}});
+  json r = f.Ok("GetLogEvents",
+                {{"logGroupIdentifier", "arn:aws:logs:us-east-1:123456789012:log-group:g:*"},
+                 {"logStreamName", "s"},
+                 {"limit", 1}});
   CHECK(Messages(r["events"]) == std::vector<std::string>{"m24"});
 }
 

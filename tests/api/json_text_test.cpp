@@ -1,14 +1,15 @@
 // api/detail/json_text.h: the JSON text the event-page responses are written with must parse
 // back (nlohmann, strict) to exactly the strings and numbers that were written.
+#include "api/detail/json_text.h"
+
 #include <cstdint>
 #include <limits>
 #include <random>
 #include <string>
 
-#include "tests/catch2.h"
 #include <nlohmann/json.hpp>
 
-#include "api/detail/json_text.h"
+#include "tests/catch2.h"
 
 namespace cwlogd::api::detail {
 namespace {
@@ -44,8 +45,10 @@ TEST_CASE("JSON strings copy valid UTF-8 and replace invalid bytes", "[json_text
 
 TEST_CASE("JSON text round-trips through a strict parser", "[json_text]") {
   std::mt19937 rng(7);
-  const std::string alphabet[] = {"a", "Z", " ", "\"", "\\", "\n", "\x01", "\x1f", "\x7f",
-                                  "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "{", "}"};
+  const std::string alphabet[] = {
+      "a",    "Z",    " ",    "\"",       "\\",           "\n",
+      "\x01", "\x1f", "\x7f", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80",
+      "{",    "}"};
   for (int round = 0; round < 2000; ++round) {
     std::string value;
     const int n = static_cast<int>(rng() % 40);

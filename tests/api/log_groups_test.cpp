@@ -56,7 +56,8 @@ TEST_CASE("CreateLogGroup rejects bad names with AWS's messages", "[api][groups]
 
   e = f.Err("CreateLogGroup", {{"logGroupName", std::string(513, 'x')}});
   CHECK(e.type == "InvalidParameterException");
-  CHECK(e.message == "Invalid LogGroup or LogStream, both must have length less than or equal to 512.");
+  CHECK(e.message ==
+        "Invalid LogGroup or LogStream, both must have length less than or equal to 512.");
 
   e = f.Err("CreateLogGroup", {{"logGroupName", "bad name!"}});
   CHECK(e.message ==
@@ -79,8 +80,9 @@ TEST_CASE("CreateLogGroup rejects bad names with AWS's messages", "[api][groups]
         "1 validation error detected: Value 'COLD' at 'logGroupClass' failed to satisfy "
         "constraint: Member must satisfy enum value set: [STANDARD, INFREQUENT_ACCESS, DELIVERY]");
   e = f.Err("CreateLogGroup", {{"logGroupName", "h"}, {"kmsKeyId", std::string(257, 'k')}});
-  CHECK(e.message.ends_with("at 'kmsKeyId' failed to satisfy constraint: Member must have length "
-                            "less than or equal to 256"));
+  CHECK(
+      e.message.ends_with("at 'kmsKeyId' failed to satisfy constraint: Member must have length "
+                          "less than or equal to 256"));
 }
 
 TEST_CASE("Log group names are case-sensitive and partition-scoped", "[api][groups]") {
@@ -101,9 +103,11 @@ TEST_CASE("CreateLogGroup validates tags", "[api][groups][tags]") {
   ApiError e = f.Err("CreateLogGroup", {{"logGroupName", "g"}, {"tags", many}});
   CHECK(e.type == "InvalidParameterException");
   CHECK(e.message.starts_with("1 validation error detected: Value '{"));
-  CHECK(e.message.ends_with("at 'tags' failed to satisfy constraint: Member must have length less than or equal to 50"));
+  CHECK(e.message.ends_with(
+      "at 'tags' failed to satisfy constraint: Member must have length less than or equal to 50"));
   e = f.Err("CreateLogGroup", {{"logGroupName", "g"}, {"tags", {{"a*b", "v"}}}});
-  CHECK(e.message.find("at 'tags.a*b.member.key' failed to satisfy constraint: Member must satisfy regular expression pattern") != std::string::npos);
+  CHECK(e.message.find("at 'tags.a*b.member.key' failed to satisfy constraint: Member must satisfy "
+                       "regular expression pattern") != std::string::npos);
   e = f.Err("CreateLogGroup", {{"logGroupName", "g"}, {"tags", {{"aws:owner", "v"}}}});
   CHECK(e.type == "InvalidParameterException");
   e = f.Err("CreateLogGroup", {{"logGroupName", "g"}, {"tags", json::object()}});
@@ -162,10 +166,76 @@ TEST_CASE("DescribeLogGroups sorts by name, filters by prefix and pages", "[api]
   CHECK(e.message == "The specified nextToken is invalid.");
 }
 
+// Issue #14 item 7: a nextToken only resumes in the account and region that issued it. The
+// same names exist in every partition here, so only the binding can tell the tokens apart.
+TEST_CASE("Every paging nextToken is refused in another account or region", "[api][groups]") {
+  ApiFixture f;
+  const storage::Partition issuer = f.partition();
+  const storage::Partition other_account{"210987654321", issuer.region};
+  const storage::Partition other_region{issuer.account, "eu-west-1"};
+  for (const auto& p : {other_account, other_region, issuer}) {
+    f.partition() = p;
+    for (std::string g : {"g1", "g2", "g3"}) f.CreateGroup(g);
+    f.CreateStream("g1", "s1");
+    f.CreateStream("g1", "s2");
+    f.CreateStream("g1", "s3");
+    f.Put("g1", "s1", {{kNow - 3, "a"}, {kNow - 2, "b"}, {kNow - 1, "c"}});
+    for (std::string name : {"d1", "d2"}) {
+      f.Ok("PutDestination", {{"destinationName", name}, {"targetArn", "t"}, {"roleArn", "r"}});
+      f.Ok("PutResourcePolicy", {{"policyName", name}, {"policyDocument", "{}"}});
+    }
+    for (std::string name : {"f1", "f2"}) {
+      f.Ok("PutMetricFilter",
+           {{"logGroupName", "g1"},
+            {"filterName", name},
+            {"filterPattern", ""},
+            {"metricTransformations",
+             json::array(
+                 {{{"metricName", "m"}, {"metricNamespace", "ns"}, {"metricValue", "1"}}})}});
+    }
+  }
+  struct Paged {
+    std::string op;
+    json request;
+    std::string token_member;
+  };
+  const std::vector<Paged> operations = {
+      {"DescribeLogGroups", {{"limit", 1}}, "nextToken"},
+      {"ListLogGroups", {{"limit", 1}}, "nextToken"},
+      {"DescribeMetricFilters", {{"logGroupName", "g1"}, {"limit", 1}}, "nextToken"},
+      {"DescribeMetricFilters", {{"limit", 1}}, "nextToken"},
+      {"DescribeMetricFilters", {{"filterNamePrefix", "f"}, {"limit", 1}}, "nextToken"},
+      {"DescribeDestinations", {{"limit", 1}}, "nextToken"},
+      {"DescribeResourcePolicies", {{"limit", 1}}, "nextToken"},
+      {"DescribeLogStreams", {{"logGroupName", "g1"}, {"limit", 1}}, "nextToken"},
+      {"FilterLogEvents", {{"logGroupName", "g1"}, {"limit", 1}}, "nextToken"},
+      {"GetLogEvents",
+       {{"logGroupName", "g1"}, {"logStreamName", "s1"}, {"limit", 1}, {"startFromHead", true}},
+       "nextForwardToken"},
+  };
+  for (const Paged& paged : operations) {
+    INFO(paged.op << " " << paged.request.dump());
+    f.partition() = issuer;
+    json page1 = f.Ok(paged.op, paged.request);
+    REQUIRE(page1.contains(paged.token_member));
+    json next = paged.request;
+    next["nextToken"] = page1[paged.token_member];
+    for (const auto& p : {other_account, other_region}) {
+      f.partition() = p;
+      ApiError e = f.Err(paged.op, next);
+      CHECK(e.type == "InvalidParameterException");
+      CHECK(e.message == "The specified nextToken is invalid.");
+    }
+    f.partition() = issuer;
+    (void)f.Ok(paged.op, next);  // still good where it was issued
+  }
+}
+
 TEST_CASE("DescribeLogGroups with a pattern matches substrings and returns slim elements",
           "[api][groups]") {
   ApiFixture f;
-  for (std::string g : {"DataLogs", "aws-x/DataLogs", "GroupDataLogs", "datalogs"}) f.CreateGroup(g);
+  for (std::string g : {"DataLogs", "aws-x/DataLogs", "GroupDataLogs", "datalogs"})
+    f.CreateGroup(g);
   json groups = f.Ok("DescribeLogGroups", {{"logGroupNamePattern", "DataLogs"}})["logGroups"];
   REQUIRE(groups.size() == 3);
   for (const auto& g : groups) {
@@ -177,9 +247,11 @@ TEST_CASE("DescribeLogGroups with a pattern matches substrings and returns slim 
     CHECK(g.contains("metricFilterCount"));
     CHECK(g.contains("creationTime"));
   }
-  ApiError e = f.Err("DescribeLogGroups", {{"logGroupNamePattern", "a"}, {"logGroupNamePrefix", "a"}});
+  ApiError e =
+      f.Err("DescribeLogGroups", {{"logGroupNamePattern", "a"}, {"logGroupNamePrefix", "a"}});
   CHECK(e.type == "InvalidParameterException");
-  CHECK(e.message == "LogGroup name prefix and LogGroup name pattern are mutually exclusive parameters.");
+  CHECK(e.message ==
+        "LogGroup name prefix and LogGroup name pattern are mutually exclusive parameters.");
 }
 
 TEST_CASE("DescribeLogGroups filters by class and identifiers", "[api][groups]") {
@@ -198,7 +270,8 @@ TEST_CASE("DescribeLogGroups filters by class and identifiers", "[api][groups]")
   REQUIRE(groups.size() == 2);
   CHECK(groups[0]["logGroupName"] == "a");
   CHECK(groups[1]["logGroupName"] == "c");
-  ApiError e = f.Err("DescribeLogGroups", {{"logGroupIdentifiers", {"a"}}, {"logGroupNamePrefix", "a"}});
+  ApiError e =
+      f.Err("DescribeLogGroups", {{"logGroupIdentifiers", {"a"}}, {"logGroupNamePrefix", "a"}});
   CHECK(e.type == "InvalidParameterException");
 }
 
@@ -216,23 +289,27 @@ TEST_CASE("DescribeLogGroups validates limit", "[api][groups]") {
   CHECK(r.contains("nextToken"));
 }
 
-TEST_CASE("ListLogGroups returns slim elements and supports its pattern language", "[api][groups]") {
+TEST_CASE("ListLogGroups returns slim elements and supports its pattern language",
+          "[api][groups]") {
   ApiFixture f;
   for (std::string g : {"app-one", "app-two", "web-app", "other"}) f.CreateGroup(g);
   json r = f.Ok("ListLogGroups", json::object());
   REQUIRE(r["logGroups"].size() == 4);
-  CHECK(r["logGroups"][0] == json{{"logGroupName", "app-one"},
-                                  {"logGroupArn", "arn:aws:logs:us-east-1:123456789012:log-group:app-one"},
-                                  {"logGroupClass", "STANDARD"}});
+  CHECK(r["logGroups"][0] ==
+        json{{"logGroupName", "app-one"},
+             {"logGroupArn", "arn:aws:logs:us-east-1:123456789012:log-group:app-one"},
+             {"logGroupClass", "STANDARD"}});
   auto names = [&](const json& body) {
     std::vector<std::string> out;
     json page = f.Ok("ListLogGroups", body);
     for (const auto& g : page["logGroups"]) out.push_back(g["logGroupName"]);
     return out;
   };
-  CHECK(names({{"logGroupNamePattern", "app"}}) == std::vector<std::string>{"app-one", "app-two", "web-app"});
+  CHECK(names({{"logGroupNamePattern", "app"}}) ==
+        std::vector<std::string>{"app-one", "app-two", "web-app"});
   CHECK(names({{"logGroupNamePattern", "^app"}}) == std::vector<std::string>{"app-one", "app-two"});
-  CHECK(names({{"logGroupNamePattern", "^web|other"}}) == std::vector<std::string>{"other", "web-app"});
+  CHECK(names({{"logGroupNamePattern", "^web|other"}}) ==
+        std::vector<std::string>{"other", "web-app"});
   ApiError e = f.Err("ListLogGroups", {{"logGroupNamePattern", "ab"}});
   CHECK(e.type == "InvalidParameterException");
   e = f.Err("ListLogGroups", {{"logGroupNamePattern", "a|bcd"}});

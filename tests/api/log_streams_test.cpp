@@ -9,7 +9,8 @@ std::vector<std::string> StreamNames(const json& r) {
   return out;
 }
 
-TEST_CASE("CreateLogStream makes a stream DescribeLogStreams shows in AWS's shape", "[api][streams]") {
+TEST_CASE("CreateLogStream makes a stream DescribeLogStreams shows in AWS's shape",
+          "[api][streams]") {
   ApiFixture f;
   f.CreateGroup("g");
   CHECK(f.Ok("CreateLogStream", {{"logGroupName", "g"}, {"logStreamName", "s"}}) == json::object());
@@ -31,7 +32,8 @@ TEST_CASE("CreateLogStream makes a stream DescribeLogStreams shows in AWS's shap
   CHECK(token.size() == 56);
   CHECK(token.find_first_not_of("0123456789") == std::string::npos);
   f.Put("g", "s", {{kNow, "c"}});
-  CHECK(f.Ok("DescribeLogStreams", {{"logGroupName", "g"}})["logStreams"][0]["uploadSequenceToken"] != token);
+  CHECK(f.Ok("DescribeLogStreams",
+             {{"logGroupName", "g"}})["logStreams"][0]["uploadSequenceToken"] != token);
 }
 
 TEST_CASE("CreateLogStream and DeleteLogStream report AWS's errors", "[api][streams]") {
@@ -49,7 +51,8 @@ TEST_CASE("CreateLogStream and DeleteLogStream report AWS's errors", "[api][stre
         "1 validation error detected: Value 'a:b' at 'logStreamName' failed to satisfy "
         "constraint: Member must satisfy regular expression pattern: [^:*]*");
   e = f.Err("CreateLogStream", {{"logGroupName", "g"}, {"logStreamName", std::string(513, 's')}});
-  CHECK(e.message == "Invalid LogGroup or LogStream, both must have length less than or equal to 512.");
+  CHECK(e.message ==
+        "Invalid LogGroup or LogStream, both must have length less than or equal to 512.");
   f.CreateStream("g", "any thing/[]$");  // only ':' and '*' are excluded
 
   CHECK(f.Ok("DeleteLogStream", {{"logGroupName", "g"}, {"logStreamName", "s"}}) == json::object());
@@ -72,9 +75,11 @@ TEST_CASE("DescribeLogStreams orders by name or last event time and pages", "[ap
         std::vector<std::string>{"a", "b", "c", "d"});
   CHECK(StreamNames(f.Ok("DescribeLogStreams", {{"logGroupName", "g"}, {"descending", true}})) ==
         std::vector<std::string>{"d", "c", "b", "a"});
-  CHECK(StreamNames(f.Ok("DescribeLogStreams", {{"logGroupName", "g"}, {"orderBy", "LastEventTime"}})) ==
+  CHECK(StreamNames(
+            f.Ok("DescribeLogStreams", {{"logGroupName", "g"}, {"orderBy", "LastEventTime"}})) ==
         std::vector<std::string>{"d", "b", "c", "a"});
-  json body = {{"logGroupName", "g"}, {"orderBy", "LastEventTime"}, {"descending", true}, {"limit", 3}};
+  json body = {
+      {"logGroupName", "g"}, {"orderBy", "LastEventTime"}, {"descending", true}, {"limit", 3}};
   json p1 = f.Ok("DescribeLogStreams", body);
   CHECK(StreamNames(p1) == std::vector<std::string>{"a", "c", "b"});
   REQUIRE(p1.contains("nextToken"));
@@ -85,16 +90,19 @@ TEST_CASE("DescribeLogStreams orders by name or last event time and pages", "[ap
 
   json q1 = f.Ok("DescribeLogStreams", {{"logGroupName", "g"}, {"limit", 2}});
   CHECK(StreamNames(q1) == std::vector<std::string>{"a", "b"});
-  json q2 = f.Ok("DescribeLogStreams", {{"logGroupName", "g"}, {"limit", 2}, {"nextToken", q1["nextToken"]}});
+  json q2 = f.Ok("DescribeLogStreams",
+                 {{"logGroupName", "g"}, {"limit", 2}, {"nextToken", q1["nextToken"]}});
   CHECK(StreamNames(q2) == std::vector<std::string>{"c", "d"});
   CHECK_FALSE(q2.contains("nextToken"));
   json d1 = f.Ok("DescribeLogStreams", {{"logGroupName", "g"}, {"limit", 3}, {"descending", true}});
   CHECK(StreamNames(d1) == std::vector<std::string>{"d", "c", "b"});
-  json d2 = f.Ok("DescribeLogStreams",
-                 {{"logGroupName", "g"}, {"limit", 3}, {"descending", true}, {"nextToken", d1["nextToken"]}});
+  json d2 = f.Ok(
+      "DescribeLogStreams",
+      {{"logGroupName", "g"}, {"limit", 3}, {"descending", true}, {"nextToken", d1["nextToken"]}});
   CHECK(StreamNames(d2) == std::vector<std::string>{"a"});
 
-  ApiError e = f.Err("DescribeLogStreams", {{"logGroupName", "g"}, {"nextToken", q1["nextToken"]}, {"descending", true}});
+  ApiError e = f.Err("DescribeLogStreams",
+                     {{"logGroupName", "g"}, {"nextToken", q1["nextToken"]}, {"descending", true}});
   CHECK(e.message == "The specified nextToken is invalid.");
 }
 
@@ -102,7 +110,8 @@ TEST_CASE("DescribeLogStreams filters by prefix and accepts a group identifier",
   ApiFixture f;
   f.CreateGroup("g");
   for (std::string s : {"web-1", "web-2", "db-1"}) f.CreateStream("g", s);
-  CHECK(StreamNames(f.Ok("DescribeLogStreams", {{"logGroupName", "g"}, {"logStreamNamePrefix", "web"}})) ==
+  CHECK(StreamNames(
+            f.Ok("DescribeLogStreams", {{"logGroupName", "g"}, {"logStreamNamePrefix", "web"}})) ==
         std::vector<std::string>{"web-1", "web-2"});
   for (std::string id : {"g", "arn:aws:logs:us-east-1:123456789012:log-group:g",
                          "arn:aws:logs:us-east-1:123456789012:log-group:g:*"}) {

@@ -1,7 +1,7 @@
-#include "tests/catch2.h"
-
 #include "api/cloudwatch/cloudwatch_api.h"
+
 #include "storage/clock.h"
+#include "tests/catch2.h"
 #include "tests/metrics/mem_metric_store.h"
 
 using cwlogd::api::ApiError;
@@ -52,15 +52,23 @@ TEST_CASE("PutMetricData values aggregate per minute into statistic sets", "[met
   f.Ok("PutMetricData",
        {{"Namespace", "App"},
         {"MetricData",
-         {{{"MetricName", "Latency"}, {"Value", 10}, {"Unit", "Milliseconds"},
+         {{{"MetricName", "Latency"},
+           {"Value", 10},
+           {"Unit", "Milliseconds"},
            {"Timestamp", kNow - 300}},
-          {{"MetricName", "Latency"}, {"Value", 30}, {"Unit", "Milliseconds"},
+          {{"MetricName", "Latency"},
+           {"Value", 30},
+           {"Unit", "Milliseconds"},
            {"Timestamp", kNow - 290}},
-          {{"MetricName", "Latency"}, {"Values", {1, 2}}, {"Counts", {3, 1}},
-           {"Unit", "Milliseconds"}, {"Timestamp", kNow - 200}},
+          {{"MetricName", "Latency"},
+           {"Values", {1, 2}},
+           {"Counts", {3, 1}},
+           {"Unit", "Milliseconds"},
+           {"Timestamp", kNow - 200}},
           {{"MetricName", "Latency"},
            {"StatisticValues", {{"SampleCount", 4}, {"Sum", 100}, {"Minimum", 5}, {"Maximum", 50}}},
-           {"Unit", "Milliseconds"}, {"Timestamp", kNow - 200}}}}});
+           {"Unit", "Milliseconds"},
+           {"Timestamp", kNow - 200}}}}});
   json out = f.Stats();
   CHECK(out["Label"] == "Latency");
   REQUIRE(out["Datapoints"].size() == 2);
@@ -83,14 +91,16 @@ TEST_CASE("GetMetricStatistics sums minutes into longer periods and filters by u
           "[metrics][api]") {
   Fixture f;
   for (int m = 0; m < 6; ++m) {
-    f.Ok("PutMetricData", {{"Namespace", "App"},
-                           {"MetricData",
-                            {{{"MetricName", "Latency"}, {"Value", m + 1},
-                              {"Timestamp", kNow - 600 + 60 * m}}}}});
+    f.Ok("PutMetricData",
+         {{"Namespace", "App"},
+          {"MetricData",
+           {{{"MetricName", "Latency"}, {"Value", m + 1}, {"Timestamp", kNow - 600 + 60 * m}}}}});
   }
   f.Ok("PutMetricData", {{"Namespace", "App"},
                          {"MetricData",
-                          {{{"MetricName", "Latency"}, {"Value", 1000}, {"Unit", "Seconds"},
+                          {{{"MetricName", "Latency"},
+                            {"Value", 1000},
+                            {"Unit", "Seconds"},
                             {"Timestamp", kNow - 600}}}}});
   json out = f.Stats({{"Period", 180}, {"Unit", "None"}});
   REQUIRE(out["Datapoints"].size() == 2);
@@ -109,7 +119,9 @@ TEST_CASE("Dimensions are part of the metric identity, in any order", "[metrics]
   f.Ok("PutMetricData",
        {{"Namespace", "App"},
         {"MetricData",
-         {{{"MetricName", "Latency"}, {"Value", 1}, {"Timestamp", kNow - 60},
+         {{{"MetricName", "Latency"},
+           {"Value", 1},
+           {"Timestamp", kNow - 60},
            {"Dimensions", {{{"Name", "B"}, {"Value", "2"}}, {{"Name", "A"}, {"Value", "1"}}}}},
           {{"MetricName", "Latency"}, {"Value", 5}, {"Timestamp", kNow - 60}}}}});
   json dims = json::parse(R"([{"Name":"A","Value":"1"},{"Name":"B","Value":"2"}])");
@@ -133,7 +145,7 @@ TEST_CASE("Dimensions are part of the metric identity, in any order", "[metrics]
 
 TEST_CASE("PutMetricData refuses bad data with CloudWatch's errors", "[metrics][api]") {
   Fixture f;
-  auto datum = [](json extra) {
+  auto datum = [](const json& extra) {
     json d = {{"MetricName", "m"}, {"Value", 1}};
     d.update(extra);
     return json{{"Namespace", "App"}, {"MetricData", {d}}};
@@ -168,15 +180,16 @@ TEST_CASE("PutMetricData refuses bad data with CloudWatch's errors", "[metrics][
         "InvalidParameterValueException");
   CHECK(f.Err("PutMetricData", datum({{"Timestamp", kNow + 3 * 3600}})).type ==
         "InvalidParameterValueException");
-  json dup_dims = datum({{"Dimensions", {{{"Name", "A"}, {"Value", "1"}},
-                                          {{"Name", "A"}, {"Value", "2"}}}}});
+  json dup_dims =
+      datum({{"Dimensions", {{{"Name", "A"}, {"Value", "1"}}, {{"Name", "A"}, {"Value", "2"}}}}});
   CHECK(f.Err("PutMetricData", dup_dims).type == "InvalidParameterValueException");
-  json bad_stats = datum({{"Value", nullptr},
-                          {"StatisticValues",
-                           {{"SampleCount", 1}, {"Sum", 1}, {"Minimum", 2}, {"Maximum", 1}}}});
+  json bad_stats = datum(
+      {{"Value", nullptr},
+       {"StatisticValues", {{"SampleCount", 1}, {"Sum", 1}, {"Minimum", 2}, {"Maximum", 1}}}});
   CHECK(f.Err("PutMetricData", bad_stats).type == "InvalidParameterValueException");
   json too_many = {{"Namespace", "App"}, {"MetricData", json::array()}};
-  for (int i = 0; i < 1001; ++i) too_many["MetricData"].push_back({{"MetricName", "m"}, {"Value", 1}});
+  for (int i = 0; i < 1001; ++i)
+    too_many["MetricData"].push_back({{"MetricName", "m"}, {"Value", 1}});
   CHECK(f.Err("PutMetricData", too_many).type == "InvalidParameterValueException");
   CHECK(f.store.put_calls() == 0);  // nothing was written by any refused request
   CHECK(f.Err("PutMetricData", json::array()).type == "SerializationException");
@@ -187,8 +200,8 @@ TEST_CASE("GetMetricStatistics validates periods, statistics and the datapoint l
           "[metrics][api]") {
   Fixture f;
   json base = {{"Namespace", "App"}, {"MetricName", "m"}, {"StartTime", kNow - 3600},
-               {"EndTime", kNow}, {"Period", 60}, {"Statistics", {"Sum"}}};
-  auto with = [&](json extra) {
+               {"EndTime", kNow},    {"Period", 60},      {"Statistics", {"Sum"}}};
+  auto with = [&](const json& extra) {
     json r = base;
     r.update(extra);
     return r;
@@ -199,9 +212,9 @@ TEST_CASE("GetMetricStatistics validates periods, statistics and the datapoint l
         "InvalidParameterCombinationException");
   CHECK(f.Err("GetMetricStatistics", with({{"ExtendedStatistics", {"p99"}}})).type ==
         "InvalidParameterCombinationException");
-  CHECK(f.Err("GetMetricStatistics", with({{"Statistics", nullptr},
-                                           {"ExtendedStatistics", {"p99"}}})).type ==
-        "InvalidParameterValueException");
+  CHECK(
+      f.Err("GetMetricStatistics", with({{"Statistics", nullptr}, {"ExtendedStatistics", {"p99"}}}))
+          .type == "InvalidParameterValueException");
   CHECK(f.Err("GetMetricStatistics", with({{"Statistics", {"Median"}}})).type ==
         "InvalidParameterValueException");
   CHECK(f.Err("GetMetricStatistics", with({{"StartTime", kNow}})).message ==
@@ -209,20 +222,20 @@ TEST_CASE("GetMetricStatistics validates periods, statistics and the datapoint l
   ApiError many = f.Err("GetMetricStatistics", with({{"StartTime", kNow - 1441 * 60}}));
   CHECK(many.type == "InvalidParameterCombinationException");
   CHECK(many.message.rfind("You have requested up to 1,441 datapoints, which exceeds the limit "
-                           "of 1,440.", 0) == 0);
+                           "of 1,440.",
+                           0) == 0);
   CHECK(f.Err("GetMetricStatistics", with({{"MetricName", nullptr}})).type ==
         "MissingRequiredParameterException");
-  CHECK(f.Ok("GetMetricStatistics", with({{"StartTime", kNow - 1440 * 60}}))["Datapoints"]
-            .empty());
+  CHECK(f.Ok("GetMetricStatistics", with({{"StartTime", kNow - 1440 * 60}}))["Datapoints"].empty());
 }
 
-TEST_CASE("GetMetricData answers MetricStat queries with ScanBy and pagination",
-          "[metrics][api]") {
+TEST_CASE("GetMetricData answers MetricStat queries with ScanBy and pagination", "[metrics][api]") {
   Fixture f;
   for (int m = 0; m < 5; ++m) {
     f.Ok("PutMetricData", {{"Namespace", "App"},
                            {"MetricData",
-                            {{{"MetricName", "Requests"}, {"Value", 10 * (m + 1)},
+                            {{{"MetricName", "Requests"},
+                              {"Value", 10 * (m + 1)},
                               {"Timestamp", kNow - 300 + 60 * m}}}}});
   }
   auto query = [](std::string id, std::string stat) {
@@ -288,8 +301,7 @@ TEST_CASE("GetMetricData answers MetricStat queries with ScanBy and pagination",
   CHECK(f.Err("GetMetricData", p99).type == "InvalidParameterValueException");
 }
 
-TEST_CASE("ListMetrics pages 500 metrics at a time and honours RecentlyActive",
-          "[metrics][api]") {
+TEST_CASE("ListMetrics pages 500 metrics at a time and honours RecentlyActive", "[metrics][api]") {
   Fixture f;
   json data = json::array();
   for (int i = 0; i < 700; ++i) {
@@ -325,4 +337,48 @@ TEST_CASE("Metrics are partitioned by account and region", "[metrics][api]") {
   r = cwa::Dispatch("ListMetrics", json::object(), region);
   CHECK(std::get<json>(r)["Metrics"].empty());
   CHECK(f.Ok("ListMetrics", json::object())["Metrics"].size() == 1);
+}
+
+// Issue #14 item 7: CloudWatch's NextToken is bound to its account and region like the Logs
+// tokens; the same metrics exist in each partition, so only the binding can refuse it.
+TEST_CASE("A metrics NextToken is refused in another account or region", "[metrics][api]") {
+  Fixture f;
+  const cwlogd::storage::Partition issuer = f.ctx.partition;
+  const cwlogd::storage::Partition others[] = {{"111111111111", issuer.region},
+                                               {issuer.account, "eu-west-1"}};
+  json metric_data = json::array();
+  for (int i = 0; i < 501; ++i) {
+    metric_data.push_back({{"MetricName", "m" + std::to_string(i)}, {"Value", 1}});
+  }
+  for (const auto& p : {others[0], others[1], issuer}) {
+    f.ctx.partition = p;
+    f.Ok("PutMetricData", {{"Namespace", "Many"}, {"MetricData", metric_data}});
+  }
+  json stat_query = {{"Id", "a"},
+                     {"MetricStat",
+                      {{"Metric", {{"Namespace", "Many"}, {"MetricName", "m0"}}},
+                       {"Period", 60},
+                       {"Stat", "Sum"}}}};
+  json get_data = {{"MetricDataQueries", {stat_query, stat_query}},
+                   {"StartTime", kNow - 600},
+                   {"EndTime", kNow + 60},
+                   {"MaxDatapoints", 1}};
+  get_data["MetricDataQueries"][1]["Id"] = "b";
+  for (const auto& [op, request] : {std::pair<std::string, json>{"ListMetrics", json::object()},
+                                    std::pair<std::string, json>{"GetMetricData", get_data}}) {
+    INFO(op);
+    f.ctx.partition = issuer;
+    json page1 = f.Ok(op, request);
+    REQUIRE(page1.contains("NextToken"));
+    json next = request;
+    next["NextToken"] = page1["NextToken"];
+    for (const auto& p : others) {
+      f.ctx.partition = p;
+      ApiError e = f.Err(op, next);
+      CHECK(e.type == "InvalidNextToken");
+      CHECK(e.message == "The specified NextToken is invalid.");
+    }
+    f.ctx.partition = issuer;
+    (void)f.Ok(op, next);
+  }
 }

@@ -1,10 +1,10 @@
+#include "server/cloudwatch_route.h"
+
 #include <zlib.h>
 
-#include "tests/catch2.h"
-
 #include "server/cloudwatch/cbor.h"
-#include "server/cloudwatch_route.h"
 #include "storage/clock.h"
+#include "tests/catch2.h"
 #include "tests/metrics/mem_metric_store.h"
 
 using cwlogd::server::CloudWatchHttpRequest;
@@ -106,8 +106,7 @@ TEST_CASE("JSON 1.0 errors carry __type and x-amzn-query-error", "[metrics][rout
   CHECK(body["message"].get<std::string>().find("MetricData.member.1.Value") != std::string::npos);
   auto malformed = f.Json("ListMetrics", "{not json");
   CHECK(malformed.status == 400);
-  CHECK(json::parse(malformed.body)["__type"] ==
-        "com.amazonaws.cloudwatch#SerializationException");
+  CHECK(json::parse(malformed.body)["__type"] == "com.amazonaws.cloudwatch#SerializationException");
   auto array = f.Json("ListMetrics", "[]");
   CHECK(array.status == 400);
   auto unknown = f.Json("DescribeAlarms", "{}");
@@ -139,9 +138,10 @@ TEST_CASE("Query requests get XML answers and XML errors", "[metrics][route]") {
   CHECK(list.body.find("<Metrics><member><Dimensions></Dimensions><MetricName>Hits</MetricName>"
                        "<Namespace>App</Namespace></member></Metrics>") != std::string::npos);
 
-  auto err = f.Query("Action=GetMetricStatistics&Namespace=App&MetricName=Hits&Period=61"
-                     "&StartTime=2024-01-01T00%3A00%3A00Z&EndTime=2024-01-01T00%3A10%3A00Z"
-                     "&Statistics.member.1=Sum");
+  auto err = f.Query(
+      "Action=GetMetricStatistics&Namespace=App&MetricName=Hits&Period=61"
+      "&StartTime=2024-01-01T00%3A00%3A00Z&EndTime=2024-01-01T00%3A10%3A00Z"
+      "&Statistics.member.1=Sum");
   CHECK(err.status == 400);
   CHECK(err.body.find("<Code>InvalidParameterValue</Code>") != std::string::npos);
   CHECK(err.body.find("<Type>Sender</Type>") != std::string::npos);
@@ -177,8 +177,7 @@ TEST_CASE("RPC v2 CBOR requests get CBOR answers with tag 1 timestamps", "[metri
   CHECK(Header(r, "smithy-protocol") == "rpc-v2-cbor");
 
   json stats = json::parse(kStats);
-  auto get = f.Cbor("GetMetricStatistics",
-                    cw::EncodeCbor(stats, [](std::string_view n) {
+  auto get = f.Cbor("GetMetricStatistics", cw::EncodeCbor(stats, [](std::string_view n) {
                       return n == "StartTime" || n == "EndTime";
                     }));
   REQUIRE(get.status == 200);
@@ -213,9 +212,10 @@ TEST_CASE("gzip request bodies are inflated in every protocol", "[metrics][route
   r.content_encoding = "gzip";
   r.body = gz;
   CHECK(f.Send(r).status == 200);
-  std::string form = Gzip("Action=PutMetricData&Namespace=App&MetricData.member.1.MetricName=Hits"
-                          "&MetricData.member.1.Value=3&MetricData.member.1.Unit=Count"
-                          "&MetricData.member.1.Timestamp=2024-01-01T00%3A05%3A00Z");
+  std::string form = Gzip(
+      "Action=PutMetricData&Namespace=App&MetricData.member.1.MetricName=Hits"
+      "&MetricData.member.1.Value=3&MetricData.member.1.Unit=Count"
+      "&MetricData.member.1.Timestamp=2024-01-01T00%3A05%3A00Z");
   CloudWatchHttpRequest q;
   q.content_type = "application/x-www-form-urlencoded";
   q.content_encoding = "gzip";

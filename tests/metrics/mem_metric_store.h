@@ -44,8 +44,7 @@ class MemMetricStore final : public storage::MetricStore {
 
   storage::Status QueryMetric(
       const storage::Partition& p, const storage::MetricId& metric, int64_t start_ms,
-      int64_t end_ms,
-      const std::function<bool(const storage::MetricDatapoint&)>& visit) override {
+      int64_t end_ms, const std::function<bool(const storage::MetricDatapoint&)>& visit) override {
     std::lock_guard lock(mu_);
     auto part = data_.find({p.account, p.region});
     if (part == data_.end()) return storage::Status::OK();
@@ -88,8 +87,8 @@ class MemMetricStore final : public storage::MetricStore {
                                   const storage::MetricFilterDefinition& def,
                                   int32_t max_filters_per_group) override {
     std::lock_guard lock(mu_);
-    if (!groups_.count({p.account, p.region, def.log_group})) {
-      return storage::Status::NotFound("log group");
+    if (!groups_.contains({p.account, p.region, def.log_group})) {
+      return storage::Status::NotFound(storage::Status::Resource::kLogGroup);
     }
     auto& filters = filters_[{p.account, p.region}];
     auto key = std::make_pair(def.log_group, def.filter_name);
@@ -103,7 +102,7 @@ class MemMetricStore final : public storage::MetricStore {
     int32_t count = 0;
     for (const auto& [k, v] : filters) count += k.first == def.log_group ? 1 : 0;
     if (count >= max_filters_per_group) {
-      return storage::Status::FailedPrecondition("metric filter limit");
+      return storage::Status::FailedPrecondition(storage::Status::Precondition::kMetricFilterLimit);
     }
     filters.emplace(key, def);
     return storage::Status::OK();
@@ -112,12 +111,12 @@ class MemMetricStore final : public storage::MetricStore {
   storage::Status DeleteMetricFilter(const storage::Partition& p, std::string_view group,
                                      std::string_view name) override {
     std::lock_guard lock(mu_);
-    if (!groups_.count({p.account, p.region, std::string(group)})) {
-      return storage::Status::NotFound("log group");
+    if (!groups_.contains({p.account, p.region, std::string(group)})) {
+      return storage::Status::NotFound(storage::Status::Resource::kLogGroup);
     }
     auto& filters = filters_[{p.account, p.region}];
     if (filters.erase({std::string(group), std::string(name)}) == 0) {
-      return storage::Status::NotFound("metric filter");
+      return storage::Status::NotFound(storage::Status::Resource::kMetricFilter);
     }
     return storage::Status::OK();
   }
@@ -126,15 +125,15 @@ class MemMetricStore final : public storage::MetricStore {
       const storage::Partition& p, const storage::MetricFilterQuery& q,
       const std::function<bool(const storage::MetricFilterDefinition&)>& visit) override {
     std::lock_guard lock(mu_);
-    if (q.log_group && !groups_.count({p.account, p.region, *q.log_group})) {
-      return storage::Status::NotFound("log group");
+    if (q.log_group && !groups_.contains({p.account, p.region, *q.log_group})) {
+      return storage::Status::NotFound(storage::Status::Resource::kLogGroup);
     }
     auto& filters = filters_[{p.account, p.region}];
     for (const auto& [key, def] : filters) {
       if (q.log_group && key.first != *q.log_group) continue;
       if (key.second.rfind(q.filter_name_prefix, 0) != 0) continue;
-      if (q.metric && (def.metric_name != q.metric->first ||
-                       def.metric_namespace != q.metric->second)) {
+      if (q.metric &&
+          (def.metric_name != q.metric->first || def.metric_namespace != q.metric->second)) {
         continue;
       }
       if (q.start_after && key <= *q.start_after) continue;

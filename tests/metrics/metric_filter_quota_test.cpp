@@ -1,22 +1,23 @@
 // PutMetricFilter's quota of 5 regex-containing filter patterns per log group (CloudWatch Logs
 // quotas; docs/filter-patterns.md), through the real handler and RocksDB store.
-#include "tests/catch2.h"
-
 #include "api/context.h"
 #include "api/dispatch.h"
+#include "api/metric_filter_eval.h"
 #include "storage/clock.h"
+#include "tests/catch2.h"
 #include "tests/storage/test_util.h"
 
 namespace {
 
-using nlohmann::json;
 using cwlogd::api::ApiError;
+using nlohmann::json;
 
 struct Fixture {
   cwlogd::storage::testing::TempDir dir;
   std::unique_ptr<cwlogd::storage::LogStore> store;
   cwlogd::storage::SystemClock clock;
   cwlogd::api::ApiOptions api_options;
+  cwlogd::api::MetricFilterCache metric_filter_cache;
   std::optional<cwlogd::api::Context> ctx;
 
   Fixture() {
@@ -25,7 +26,8 @@ struct Fixture {
     auto opened = cwlogd::storage::OpenRocksLogStore(options);
     REQUIRE(opened.ok());
     store = std::move(opened.value());
-    ctx.emplace(cwlogd::api::Context{*store, clock, api_options, {"000000000000", "us-east-1"}});
+    ctx.emplace(cwlogd::api::Context{
+        *store, clock, api_options, metric_filter_cache, {"000000000000", "us-east-1"}});
   }
 
   cwlogd::api::ApiResult Call(std::string_view op, const json& body) {
@@ -34,13 +36,13 @@ struct Fixture {
 
   cwlogd::api::ApiResult Put(const std::string& group, const std::string& name,
                              const std::string& pattern) {
-    return Call("PutMetricFilter",
-                {{"logGroupName", group},
-                 {"filterName", name},
-                 {"filterPattern", pattern},
-                 {"metricTransformations", json::array({{{"metricName", "m"},
-                                                         {"metricNamespace", "ns"},
-                                                         {"metricValue", "1"}}})}});
+    return Call(
+        "PutMetricFilter",
+        {{"logGroupName", group},
+         {"filterName", name},
+         {"filterPattern", pattern},
+         {"metricTransformations",
+          json::array({{{"metricName", "m"}, {"metricNamespace", "ns"}, {"metricValue", "1"}}})}});
   }
 };
 

@@ -7,12 +7,12 @@
 #include <cstdio>
 #include <random>
 
-#include "tests/catch2.h"
-
 #include "api/context.h"
 #include "api/dispatch.h"
+#include "api/metric_filter_eval.h"
 #include "storage/clock.h"
 #include "storage/metric_store.h"
+#include "tests/catch2.h"
 #include "tests/storage/test_util.h"
 
 namespace {
@@ -24,10 +24,10 @@ std::string Line(std::mt19937& mt) {
   static const char* kPaths[] = {"/", "/index.html", "/api/v1/items", "/static/app.js"};
   char buf[256];
   const unsigned r = static_cast<unsigned>(mt());
-  int n = std::snprintf(buf, sizeof buf,
-                        "10.%u.%u.%u - frank [22/Nov/2025:10:00:00 +0000] \"%s %s HTTP/1.1\" %d %u",
-                        r % 256, (r >> 8) % 256, (r >> 16) % 256, r % 7 == 0 ? "POST" : "GET",
-                        kPaths[r % 4], r % 10 == 0 ? 500 : 200, static_cast<unsigned>(mt() % 50000));
+  int n = std::snprintf(
+      buf, sizeof buf, "10.%u.%u.%u - frank [22/Nov/2025:10:00:00 +0000] \"%s %s HTTP/1.1\" %d %u",
+      r % 256, (r >> 8) % 256, (r >> 16) % 256, r % 7 == 0 ? "POST" : "GET", kPaths[r % 4],
+      r % 10 == 0 ? 500 : 200, static_cast<unsigned>(mt() % 50000));
   return std::string(buf, static_cast<size_t>(n));
 }
 
@@ -45,7 +45,9 @@ Run Ingest(int filters, size_t batches) {
   auto& store = *opened.value();
   cwlogd::storage::SystemClock clock;
   cwlogd::api::ApiOptions api_options;
-  cwlogd::api::Context ctx{store, clock, api_options, {"000000000000", "us-east-1"}};
+  cwlogd::api::MetricFilterCache metric_filter_cache;
+  cwlogd::api::Context ctx{
+      store, clock, api_options, metric_filter_cache, {"000000000000", "us-east-1"}};
   auto call = [&](std::string_view op, const json& body) {
     auto r = cwlogd::api::Dispatch("Logs_20140328." + std::string(op), body.dump(), ctx);
     if (auto* e = std::get_if<cwlogd::api::ApiError>(&r)) FAIL(op << ": " << e->message);
@@ -53,18 +55,24 @@ Run Ingest(int filters, size_t batches) {
   call("CreateLogGroup", {{"logGroupName", "nginx"}});
   call("CreateLogStream", {{"logGroupName", "nginx"}, {"logStreamName", "access"}});
   const json transformations[] = {
-      {{"metricName", "BytesTransferred"}, {"metricNamespace", "Nginx"}, {"metricValue", "$size"},
+      {{"metricName", "BytesTransferred"},
+       {"metricNamespace", "Nginx"},
+       {"metricValue", "$size"},
        {"unit", "Bytes"}},
       {{"metricName", "EventCount"}, {"metricNamespace", "Nginx"}, {"metricValue", "1"}},
-      {{"metricName", "ServerErrors"}, {"metricNamespace", "Nginx"}, {"metricValue", "1"},
+      {{"metricName", "ServerErrors"},
+       {"metricNamespace", "Nginx"},
+       {"metricValue", "1"},
        {"dimensions", {{"Status", "$status_code"}}}},
-      {{"metricName", "Posts"}, {"metricNamespace", "Nginx"}, {"metricValue", "1"},
+      {{"metricName", "Posts"},
+       {"metricNamespace", "Nginx"},
+       {"metricValue", "1"},
        {"defaultValue", 0}},
       {{"metricName", "ApiCalls"}, {"metricNamespace", "Nginx"}, {"metricValue", "1"}},
   };
   const char* patterns[] = {"[ip, id, user, timestamp, request, status_code, size]", "",
-                            "[ip, id, user, timestamp, request, status_code = 5*, size]",
-                            "POST", "\"/api/\""};
+                            "[ip, id, user, timestamp, request, status_code = 5*, size]", "POST",
+                            "\"/api/\""};
   for (int i = 0; i < filters; ++i) {
     call("PutMetricFilter", {{"logGroupName", "nginx"},
                              {"filterName", "f" + std::to_string(i)},
@@ -80,10 +88,11 @@ Run Ingest(int filters, size_t batches) {
     for (int i = 0; i < 1000; ++i) {
       std::string line = Line(mt);
       run.bytes_sum += std::stod(line.substr(line.rfind(' ') + 1));
-      events.push_back({{"timestamp", now - 3'600'000 + static_cast<int64_t>(b)}, {"message", line}});
+      events.push_back(
+          {{"timestamp", now - 3'600'000 + static_cast<int64_t>(b)}, {"message", line}});
     }
-    bodies.push_back(json{{"logGroupName", "nginx"}, {"logStreamName", "access"},
-                          {"logEvents", std::move(events)}}
+    bodies.push_back(json{
+        {"logGroupName", "nginx"}, {"logStreamName", "access"}, {"logEvents", std::move(events)}}
                          .dump());
   }
   const auto start = SteadyClock::now();
@@ -97,10 +106,11 @@ Run Ingest(int filters, size_t batches) {
     double total = 0;
     cwlogd::storage::MetricId id{"Nginx", "BytesTransferred", {}};
     REQUIRE(store.metric_store()
-                ->QueryMetric(ctx.partition, id, now - 7'200'000, now, [&](const auto& p) {
-                  total += p.aggregate.sum;
-                  return true;
-                })
+                ->QueryMetric(ctx.partition, id, now - 7'200'000, now,
+                              [&](const auto& p) {
+                                total += p.aggregate.sum;
+                                return true;
+                              })
                 .ok());
     CHECK(total == run.bytes_sum);  // every event's $size, to the unit
   }
@@ -109,8 +119,7 @@ Run Ingest(int filters, size_t batches) {
 
 }  // namespace
 
-TEST_CASE("PutLogEvents with five metric filters keeps most of the ingest rate",
-          "[.][benchmark]") {
+TEST_CASE("PutLogEvents with five metric filters keeps most of the ingest rate", "[.][benchmark]") {
   size_t batches = 300;
   if (const char* env = std::getenv("CWLOGD_BENCH_BATCHES")) batches = std::stoul(env);
   (void)Ingest(0, 20);  // warm-up (page cache, allocator)

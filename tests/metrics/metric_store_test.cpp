@@ -1,11 +1,11 @@
+#include "storage/metric_store.h"
+
 #include <algorithm>
 #include <random>
 
-#include "tests/catch2.h"
-
 #include "api/metric_filter_eval.h"
 #include "storage/metric_keys.h"
-#include "storage/metric_store.h"
+#include "tests/catch2.h"
 #include "tests/metrics/mem_metric_store.h"
 #include "tests/storage/test_util.h"
 
@@ -60,19 +60,19 @@ std::vector<MetricDatapoint> Points(MetricStore& s, const Partition& p, const Me
                                     int64_t end = kT0 + 100 * kMinute) {
   std::vector<MetricDatapoint> out;
   REQUIRE(s.QueryMetric(p, id, start, end, [&](const MetricDatapoint& d) {
-            out.push_back(d);
-            return true;
-          }).ok());
+             out.push_back(d);
+             return true;
+           }).ok());
   return out;
 }
 
 std::vector<MetricId> List(MetricStore& s, const Partition& p, const MetricListQuery& q = {},
-                           std::optional<MetricId> after = std::nullopt) {
+                           const std::optional<MetricId>& after = std::nullopt) {
   std::vector<MetricId> out;
   REQUIRE(s.ListMetrics(p, q, after, [&](const MetricInfo& i) {
-            out.push_back(i.id);
-            return true;
-          }).ok());
+             out.push_back(i.id);
+             return true;
+           }).ok());
   return out;
 }
 
@@ -90,7 +90,8 @@ TEST_CASE("Metric key escaping round-trips and preserves MetricId order", "[metr
   for (int i = 0; i < 400; ++i) {
     MetricId id{rand_str(), rand_str(), {}};
     const int dims = static_cast<int>(rng() % 3);
-    for (int d = 0; d < dims; ++d) id.dimensions.push_back({rand_str() + std::to_string(d), rand_str()});
+    for (int d = 0; d < dims; ++d)
+      id.dimensions.push_back({rand_str() + std::to_string(d), rand_str()});
     SortDimensions(id.dimensions);
     ids.push_back(std::move(id));
   }
@@ -260,10 +261,13 @@ TEST_CASE("RocksDB metric filters: create, replace, limit, count, delete with th
   REQUIRE(m.DeleteMetricFilter(kP, "g", "b").ok());
   CHECK(store->GetLogGroup(kP, "g")->metric_filter_count == 1);
   // UpdateLogGroup keeps the count whatever the mutation does.
-  REQUIRE(store->UpdateLogGroup(kP, "g", [](LogGroupInfo& g) {
-                 g.metric_filter_count = 42;
-                 return Status::OK();
-               }).ok());
+  REQUIRE(store
+              ->UpdateLogGroup(kP, "g",
+                               [](LogGroupInfo& g) {
+                                 g.metric_filter_count = 42;
+                                 return Status::OK();
+                               })
+              .ok());
   CHECK(store->GetLogGroup(kP, "g")->metric_filter_count == 1);
 
   REQUIRE(store->DeleteLogGroup(kP, "g").ok());
@@ -311,12 +315,13 @@ TEST_CASE("RocksDB metric store agrees with the in-memory model on random data",
   MetricStore& rocks = *store->metric_store();
   cwlogd::testing::MemMetricStore mem;
   std::mt19937 rng(42);
-  const std::vector<std::string> names = {"a", "b", "a\0b", "", "zz"};
+  const std::vector<std::string> names = {"a", "b", std::string("a\0b", 3), "", "zz"};
   const std::vector<std::string> units = {"None", "Count", "Bytes"};
   std::vector<MetricId> universe;
   for (int i = 0; i < 40; ++i) {
     MetricId id{names[rng() % names.size()] + "ns", names[rng() % names.size()] + "m", {}};
-    if (rng() % 2) id.dimensions.push_back({"d" + names[rng() % names.size()], "v" + std::to_string(rng() % 3)});
+    if (rng() % 2)
+      id.dimensions.push_back({"d" + names[rng() % names.size()], "v" + std::to_string(rng() % 3)});
     SortDimensions(id.dimensions);
     universe.push_back(id);
   }

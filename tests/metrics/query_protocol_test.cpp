@@ -1,12 +1,11 @@
 #include <cmath>
 
-#include "tests/catch2.h"
-
 #include "server/cloudwatch/errors.h"
 #include "server/cloudwatch/query_form.h"
 #include "server/cloudwatch/shapes.h"
 #include "server/cloudwatch/timestamp.h"
 #include "server/cloudwatch/xml_writer.h"
+#include "tests/catch2.h"
 
 namespace cw = cwlogd::server::cloudwatch;
 using nlohmann::json;
@@ -140,8 +139,7 @@ TEST_CASE("Timestamps parse ISO 8601 forms and epoch seconds, and format back",
 TEST_CASE("Query responses are XML with Result wrapper, member lists and ISO timestamps",
           "[metrics][query]") {
   json result = {{"Label", "Latency"},
-                 {"Datapoints",
-                  {{{"Timestamp", 1704067200.0}, {"Sum", 3.0}, {"Unit", "Count"}}}}};
+                 {"Datapoints", {{{"Timestamp", 1704067200.0}, {"Sum", 3.0}, {"Unit", "Count"}}}}};
   std::string xml = cw::QueryResponseXml("GetMetricStatistics", result, true, "rid-1");
   CHECK(xml.find("<GetMetricStatisticsResponse xmlns=\"http://monitoring.amazonaws.com/doc/"
                  "2010-08-01/\">") == 0);
@@ -157,8 +155,7 @@ TEST_CASE("Query responses are XML with Result wrapper, member lists and ISO tim
   CHECK(xml.find("<Id>a&amp;b</Id>") != std::string::npos);
   CHECK(xml.find("<Timestamps><member>1970-01-01T00:01:00Z</member><member>1970-01-01T00:02:00Z"
                  "</member></Timestamps>") != std::string::npos);
-  CHECK(xml.find("<Values><member>1.0</member><member>2.5</member></Values>") !=
-        std::string::npos);
+  CHECK(xml.find("<Values><member>1.0</member><member>2.5</member></Values>") != std::string::npos);
 
   xml = cw::QueryResponseXml("PutMetricData", json::object(), false, "r");
   CHECK(xml.find("PutMetricDataResult") == std::string::npos);

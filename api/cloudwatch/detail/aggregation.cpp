@@ -56,11 +56,16 @@ std::optional<Statistic> ParseStatistic(std::string_view name) {
 
 double StatisticValue(const storage::MetricAggregate& a, Statistic s) {
   switch (s) {
-    case Statistic::kSampleCount: return a.sample_count;
-    case Statistic::kAverage: return a.sample_count > 0 ? a.sum / a.sample_count : 0.0;
-    case Statistic::kSum: return a.sum;
-    case Statistic::kMinimum: return a.minimum;
-    case Statistic::kMaximum: return a.maximum;
+    case Statistic::kSampleCount:
+      return a.sample_count;
+    case Statistic::kAverage:
+      return a.sample_count > 0 ? a.sum / a.sample_count : 0.0;
+    case Statistic::kSum:
+      return a.sum;
+    case Statistic::kMinimum:
+      return a.minimum;
+    case Statistic::kMaximum:
+      return a.maximum;
   }
   return 0;
 }

@@ -4,20 +4,40 @@
 #include <string_view>
 
 #include "api/cloudwatch/cloudwatch_api.h"
+#include "api/detail/tokens.h"
 
 namespace cwlogd::api::cloudwatch::detail {
 namespace {
 
 using nlohmann::json;
 
-constexpr std::string_view kStandardUnits[] = {
-    "Seconds",          "Microseconds",     "Milliseconds",     "Bytes",
-    "Kilobytes",        "Megabytes",        "Gigabytes",        "Terabytes",
-    "Bits",             "Kilobits",         "Megabits",         "Gigabits",
-    "Terabits",         "Percent",          "Count",            "Bytes/Second",
-    "Kilobytes/Second", "Megabytes/Second", "Gigabytes/Second", "Terabytes/Second",
-    "Bits/Second",      "Kilobits/Second",  "Megabits/Second",  "Gigabits/Second",
-    "Terabits/Second",  "Count/Second",     "None"};
+constexpr std::string_view kStandardUnits[] = {"Seconds",
+                                               "Microseconds",
+                                               "Milliseconds",
+                                               "Bytes",
+                                               "Kilobytes",
+                                               "Megabytes",
+                                               "Gigabytes",
+                                               "Terabytes",
+                                               "Bits",
+                                               "Kilobits",
+                                               "Megabits",
+                                               "Gigabits",
+                                               "Terabits",
+                                               "Percent",
+                                               "Count",
+                                               "Bytes/Second",
+                                               "Kilobytes/Second",
+                                               "Megabytes/Second",
+                                               "Gigabytes/Second",
+                                               "Terabytes/Second",
+                                               "Bits/Second",
+                                               "Kilobits/Second",
+                                               "Megabits/Second",
+                                               "Gigabits/Second",
+                                               "Terabits/Second",
+                                               "Count/Second",
+                                               "None"};
 
 // Length in Unicode code points (CloudWatch counts characters).
 size_t CodePoints(std::string_view s) {
@@ -28,67 +48,8 @@ size_t CodePoints(std::string_view s) {
   return n;
 }
 
-constexpr char kBase64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-std::string Base64Encode(std::string_view in) {
-  std::string out;
-  size_t i = 0;
-  while (i + 2 < in.size()) {
-    const uint32_t v = (static_cast<uint8_t>(in[i]) << 16) | (static_cast<uint8_t>(in[i + 1]) << 8) |
-                       static_cast<uint8_t>(in[i + 2]);
-    out += kBase64[v >> 18];
-    out += kBase64[(v >> 12) & 63];
-    out += kBase64[(v >> 6) & 63];
-    out += kBase64[v & 63];
-    i += 3;
-  }
-  if (i + 1 == in.size()) {
-    const uint32_t v = static_cast<uint8_t>(in[i]) << 16;
-    out += kBase64[v >> 18];
-    out += kBase64[(v >> 12) & 63];
-    out += "==";
-  } else if (i + 2 == in.size()) {
-    const uint32_t v = (static_cast<uint8_t>(in[i]) << 16) | (static_cast<uint8_t>(in[i + 1]) << 8);
-    out += kBase64[v >> 18];
-    out += kBase64[(v >> 12) & 63];
-    out += kBase64[(v >> 6) & 63];
-    out += '=';
-  }
-  return out;
-}
-
-std::optional<std::string> Base64Decode(std::string_view in) {
-  if (in.size() % 4 != 0) return std::nullopt;
-  std::string out;
-  uint32_t acc = 0;
-  int bits = 0;
-  for (size_t i = 0; i < in.size(); ++i) {
-    const char c = in[i];
-    int v;
-    if (c >= 'A' && c <= 'Z') {
-      v = c - 'A';
-    } else if (c >= 'a' && c <= 'z') {
-      v = c - 'a' + 26;
-    } else if (c >= '0' && c <= '9') {
-      v = c - '0' + 52;
-    } else if (c == '+') {
-      v = 62;
-    } else if (c == '/') {
-      v = 63;
-    } else if (c == '=' && i + 2 >= in.size()) {
-      continue;
-    } else {
-      return std::nullopt;
-    }
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((acc >> bits) & 0xff));
-    }
-  }
-  return out;
-}
+// The token kind of every CloudWatch paging token; the operation's name tells them apart.
+constexpr char kTokenKind = 'C';
 
 }  // namespace
 
@@ -122,8 +83,8 @@ const json* Reader::Member(const json& object, std::string_view path, std::strin
 }
 
 std::optional<std::string> Reader::String(const json& object, std::string_view path,
-                                          std::string_view name, bool required,
-                                          size_t min_length, size_t max_length) {
+                                          std::string_view name, bool required, size_t min_length,
+                                          size_t max_length) {
   const json* v = Member(object, path, name, required);
   if (v == nullptr || failed()) return std::nullopt;
   if (!v->is_string()) {
@@ -171,8 +132,7 @@ std::optional<int64_t> Reader::Integer(const json& object, std::string_view path
   return std::nullopt;
 }
 
-std::optional<bool> Reader::Bool(const json& object, std::string_view path,
-                                 std::string_view name) {
+std::optional<bool> Reader::Bool(const json& object, std::string_view path, std::string_view name) {
   const json* v = Member(object, path, name, false);
   if (v == nullptr || failed()) return std::nullopt;
   if (!v->is_boolean()) {
@@ -207,8 +167,8 @@ const json* Reader::List(const json& object, std::string_view path, std::string_
   }
   if (v->size() > max_length) {
     Fail(InvalidParameterValue("The collection " + Join(path, name) +
-                               " must not have a size greater than " +
-                               std::to_string(max_length) + "."));
+                               " must not have a size greater than " + std::to_string(max_length) +
+                               "."));
     return nullptr;
   }
   return v;
@@ -246,8 +206,8 @@ std::optional<std::vector<storage::MetricDimension>> Reader::Dimensions(const js
   storage::SortDimensions(out);
   for (size_t i = 1; i < out.size(); ++i) {
     if (out[i].name == out[i - 1].name) {
-      Fail(InvalidParameterValue("No Metric may specify the same dimension name twice: " +
-                                 out[i].name + "."));
+      Fail(InvalidParameterValue(
+          "No Metric may specify the same dimension name twice: " + out[i].name + "."));
       return std::nullopt;
     }
   }
@@ -283,20 +243,20 @@ std::optional<std::string> Reader::Namespace(const json& object, std::string_vie
   return ns;
 }
 
-std::string EncodeToken(std::string_view kind, const json& state) {
-  json doc = {{"k", kind}, {"s", state}};
-  return Base64Encode(doc.dump());
+std::string EncodeToken(std::string_view kind, const storage::Partition& partition,
+                        const json& state) {
+  return api::detail::TokenWriter(kTokenKind, partition).Str(kind).Str(state.dump()).Finish();
 }
 
-std::optional<json> DecodeToken(std::string_view kind, std::string_view token) {
-  auto raw = Base64Decode(token);
-  if (!raw) return std::nullopt;
-  json doc = json::parse(*raw, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) return std::nullopt;
-  auto k = doc.find("k");
-  auto s = doc.find("s");
-  if (k == doc.end() || s == doc.end() || !k->is_string() || *k != kind) return std::nullopt;
-  return *s;
+std::optional<json> DecodeToken(std::string_view kind, const storage::Partition& partition,
+                                std::string_view token) {
+  api::detail::TokenReader reader(token, kTokenKind, partition);
+  const std::string token_kind = reader.Str();
+  const std::string state = reader.Str();
+  if (!reader.Done() || token_kind != kind) return std::nullopt;
+  json doc = json::parse(state, nullptr, false);
+  if (doc.is_discarded()) return std::nullopt;
+  return doc;
 }
 
 }  // namespace cwlogd::api::cloudwatch::detail

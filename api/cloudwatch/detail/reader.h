@@ -70,8 +70,12 @@ std::string MemberPath(std::string_view path, size_t zero_based_index);
 
 bool IsStandardUnit(std::string_view unit);
 
-// Opaque pagination tokens: base64 of a JSON document tagged with the operation.
-std::string EncodeToken(std::string_view kind, const nlohmann::json& state);
-std::optional<nlohmann::json> DecodeToken(std::string_view kind, std::string_view token);
+// Opaque pagination tokens (api/detail/tokens.h): a JSON document tagged with the operation,
+// bound to the partition that issued it; DecodeToken gives nullopt for any other token.
+std::string EncodeToken(std::string_view kind, const storage::Partition& partition,
+                        const nlohmann::json& state);
+std::optional<nlohmann::json> DecodeToken(std::string_view kind,
+                                          const storage::Partition& partition,
+                                          std::string_view token);
 
 }  // namespace cwlogd::api::cloudwatch::detail
