@@ -3,10 +3,9 @@
 //   space-delimited patterns, in events/s (goal >= 5 M/s);
 //   JSON patterns over ~200-byte JSON events, in events/s (goal >= 1 M/s).
 // Usage: filters_bench [events]   (default 1,000,000)
-#include <time.h>
-
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <random>
 #include <string>
 #include <string_view>
@@ -29,8 +28,8 @@ Corpus MakeNginx(std::size_t n) {
   std::mt19937 gen(42);
   auto rng = [&gen] { return static_cast<unsigned>(gen()); };
   const char* methods[] = {"GET", "GET", "GET", "POST", "PUT", "DELETE"};
-  const char* paths[] = {"/api/v1/users/", "/api/v1/orders/", "/static/app.js?v=",
-                         "/index.html?page=", "/api/v2/search?q="};
+  const char* paths[] = {"/api/v1/users/", "/api/v1/orders/",
+                         "/static/app.js?v=", "/index.html?page=", "/api/v2/search?q="};
   const int statuses[] = {200, 200, 200, 200, 201, 204, 301, 304, 400, 404, 500, 503};
   const char* agents[] = {"Mozilla/5.0 (X11; Linux x86_64; rv:118.0) Gecko/20100101 Firefox/118.0",
                           "curl/8.4.0", "Mozilla/5.0 (Macintosh; Intel Mac OS X 13_5) Safari/605.1",
@@ -40,13 +39,13 @@ Corpus MakeNginx(std::size_t n) {
   std::size_t total = 0;
   for (std::size_t i = 0; i < n; ++i) {
     char buf[512];
-    const int len = std::snprintf(
-        buf, sizeof buf,
-        "%u.%u.%u.%u - - [10/Oct/2023:13:%02u:%02u +0000] \"%s %s%u HTTP/1.1\" %d %u "
-        "\"https://example.com/\" \"%s\"",
-        10 + rng() % 200, rng() % 256, rng() % 256, rng() % 256, rng() % 60, rng() % 60,
-        methods[rng() % 6], paths[rng() % 5], rng() % 100000, statuses[rng() % 12],
-        rng() % 50000, agents[rng() % 4]);
+    const int len =
+        std::snprintf(buf, sizeof buf,
+                      "%u.%u.%u.%u - - [10/Oct/2023:13:%02u:%02u +0000] \"%s %s%u HTTP/1.1\" %d %u "
+                      "\"https://example.com/\" \"%s\"",
+                      10 + rng() % 200, rng() % 256, rng() % 256, rng() % 256, rng() % 60,
+                      rng() % 60, methods[rng() % 6], paths[rng() % 5], rng() % 100000,
+                      statuses[rng() % 12], rng() % 50000, agents[rng() % 4]);
     tmp.emplace_back(buf, static_cast<std::size_t>(len));
     total += static_cast<std::size_t>(len);
   }
@@ -73,9 +72,8 @@ Corpus MakeJson(std::size_t n) {
         buf, sizeof buf,
         R"({"timestamp":"2023-10-10T13:%02u:%02u.%03uZ","level":"%s","requestType":"%s",)"
         R"("status":%d,"latency":%u,"user":{"id":%u,"name":"user%u"},"path":"/api/v1/items/%u"})",
-        rng() % 60, rng() % 60, rng() % 1000, rng() % 10 == 0 ? "ERROR" : "INFO",
-        types[rng() % 4], rng() % 10 == 0 ? 500 : 200, rng() % 300, rng() % 100000,
-        rng() % 1000, rng() % 100000);
+        rng() % 60, rng() % 60, rng() % 1000, rng() % 10 == 0 ? "ERROR" : "INFO", types[rng() % 4],
+        rng() % 10 == 0 ? 500 : 200, rng() % 300, rng() % 100000, rng() % 1000, rng() % 100000);
     tmp.emplace_back(buf, static_cast<std::size_t>(len));
     total += static_cast<std::size_t>(len);
   }
@@ -142,8 +140,8 @@ int main(int argc, char** argv) {
   Run("regex", "%/api/v[0-9]/orders/[0-9]+ HTTP%", nginx, 2);
   Run("space-delimited (goal >= 5 M/s)",
       "[ip, id, user, ts, request, status_code = 5*, bytes, referrer, agent]", nginx, 3);
-  Run("space-delimited, ellipsis", "[ip, ..., status_code >= 400, bytes, referrer, agent]",
-      nginx, 3);
+  Run("space-delimited, ellipsis", "[ip, ..., status_code >= 400, bytes, referrer, agent]", nginx,
+      3);
   Run("JSON (goal >= 1 M/s)", "{ $.status = 500 && $.latency > 100 }", json, 3);
   Run("JSON, nested + wildcard", "{ $.user.name = \"user1*\" || $.* = \"ERROR\" }", json, 3);
   return 0;

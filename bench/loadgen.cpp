@@ -4,22 +4,31 @@
 //
 //   loadgen --port P <mode> [options]
 //   modes: setup   --group G --streams N                 create group and streams s0..s<N-1>
-//          load    --group G --streams N --events E      E events spread over the streams, 1000/batch
-//          ingest  --group G --conns C --duration S      back-to-back 1000-event batches
+//          load    --group G --streams N --events E      E events spread over the streams,
+//          1000/batch ingest  --group G --conns C --duration S      back-to-back 1000-event batches
 //                  [--metric-filters N]                  first put N (0-5) metric filters on G
 //          filter  --group G --pattern P --limit L --pages 1|0 --reps R   (pages 0 = follow all)
 //          read    --group G --stream S --limit L        GetLogEvents from head until the end
 //          probe   --group G --stream S                  retry GetLogEvents until it returns events
 //          mixed   --group G --writers W --pollers P --duration S --batch B --interval-ms I
-#include <simdjson.h>
-
+//          latency --group G --scanners N --duration S [--pattern P]
+//                  N clients run full FilterLogEvents scans of G (all pages) in a loop; one more
+//                  client meanwhile times small requests (GET /_cwlogd/health, DescribeLogGroups
+//                  with limit 1, a 1-event PutLogEvents into group G-small) back to back.
+//                  The default pattern matches no line and cannot be answered from the term
+//                  sketches, so every scan reads every event of G.
+//          streams --group G --streams N --conns C       create streams s0..s<N-1>, one event in
+//                  each of the odd ones at a time unrelated to its name (issue 14 item 8)
+//          describe --group G --order-by LastEventTime|LogStreamName [--descending 1]
+//          insights --group G --query Q --reps R     StartQuery over the last 2 h, polled to the
+//                                                    end (GetQueryResults every 1 ms)
+//          (load --json 1: JSON messages {"method","path","status","bytes","latency_ms","level"}
+//          instead of nginx lines)
+//                  page through every stream of G with DescribeLogStreams, 50 per page
 #include <algorithm>
 #include <atomic>
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -30,6 +39,12 @@
 #include <thread>
 #include <unordered_set>
 #include <vector>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <simdjson.h>
 
 namespace {
 
@@ -93,11 +108,24 @@ class Client {
     }
   }
 
+  // GET `target`; returns the HTTP status.
+  int Get(const std::string& target) {
+    http::request<http::string_body> req{http::verb::get, target, 11};
+    req.set(http::field::host, g_host + ":" + g_port);
+    req.keep_alive(true);
+    http::write(stream_, req);
+    http::response<http::string_body> res;
+    http::read(stream_, buffer_, res);
+    if (!res.keep_alive()) Connect();
+    return static_cast<int>(res.result_int());
+  }
+
   std::string MustCall(const std::string& op, const std::string& body) {
     std::string out;
     int status = Call(op, body, out);
     if (status != 200) {
-      throw std::runtime_error(op + " -> HTTP " + std::to_string(status) + ": " + out.substr(0, 300));
+      throw std::runtime_error(op + " -> HTTP " + std::to_string(status) + ": " +
+                               out.substr(0, 300));
     }
     return out;
   }
@@ -114,10 +142,11 @@ class LineGen {
   explicit LineGen(uint32_t seed) : gen_(seed) {}
   void Append(std::string& out, int64_t ts_ms, bool rare) {
     static const char* kMethods[] = {"GET", "GET", "GET", "GET", "POST", "PUT", "DELETE", "HEAD"};
-    static const char* kPaths[] = {"/api/v1/users/", "/api/v1/orders/", "/static/js/app.",
-                                   "/index.html?page=", "/api/v2/search?q=item",
-                                   "/img/products/", "/cart/checkout?step=", "/health"};
-    static const int kStatus[] = {200, 200, 200, 200, 200, 201, 204, 301, 304, 400, 401, 404, 500, 502};
+    static const char* kPaths[] = {
+        "/api/v1/users/",        "/api/v1/orders/", "/static/js/app.",      "/index.html?page=",
+        "/api/v2/search?q=item", "/img/products/",  "/cart/checkout?step=", "/health"};
+    static const int kStatus[] = {200, 200, 200, 200, 200, 201, 204,
+                                  301, 304, 400, 401, 404, 500, 502};
     static const char* kAgents[] = {
         "Mozilla/5.0 (X11; Linux x86_64; rv:118.0) Gecko/20100101 Firefox/118.0",
         "Mozilla/5.0 (Macintosh; Intel Mac OS X 13_5) AppleWebKit/605.1.15 Safari/605.1",
@@ -139,11 +168,34 @@ class LineGen {
         rare ? " RAREPANIC" : "");
     out.append(buf, static_cast<size_t>(n));
   }
+  // The same traffic as one JSON object per line (escaped for a JSON string).
+  void AppendJson(std::string& out, bool rare) {
+    static const char* kMethods[] = {"GET", "GET", "GET", "GET", "POST", "PUT", "DELETE", "HEAD"};
+    static const char* kPaths[] = {"/api/v1/users",  "/api/v1/orders", "/static/app.js",
+                                   "/index.html",    "/api/v2/search", "/img/product.png",
+                                   "/cart/checkout", "/health"};
+    static const int kStatus[] = {200, 200, 200, 200, 200, 201, 204,
+                                  301, 304, 400, 401, 404, 500, 502};
+    auto r = [this] { return static_cast<unsigned>(gen_()); };
+    const int status = kStatus[r() % 14];
+    char buf[384];
+    int n = std::snprintf(buf, sizeof buf,
+                          "{\\\"method\\\":\\\"%s\\\",\\\"path\\\":\\\"%s\\\",\\\"status\\\":%d,"
+                          "\\\"bytes\\\":%u,\\\"latency_ms\\\":%u,\\\"level\\\":\\\"%s\\\","
+                          "\\\"request_id\\\":\\\"%08x%08x\\\"%s}",
+                          kMethods[r() % 8], kPaths[r() % 8], status, 200 + r() % 60000,
+                          1 + r() % 900, status >= 500 ? "ERROR" : "INFO", r(), r(),
+                          rare ? ",\\\"note\\\":\\\"RAREPANIC\\\"" : "");
+    out.append(buf, static_cast<size_t>(n));
+  }
   uint32_t Next() { return static_cast<uint32_t>(gen_()); }
 
  private:
   std::mt19937 gen_;
 };
+
+// load --json 1: JSON messages instead of nginx lines.
+bool g_json_lines = false;
 
 // A PutLogEvents body of `count` events with timestamps ts0, ts0+step, ...
 // Returns the number of message bytes in *msg_bytes.
@@ -160,8 +212,14 @@ std::string PutBody(LineGen& g, const std::string& group, const std::string& str
     b += "{\"timestamp\":" + std::to_string(ts) + ",\"message\":\"";
     size_t before = b.size();
     uint64_t idx = first_index + static_cast<uint64_t>(i);
-    g.Append(b, ts, rare_every && idx % rare_every == rare_every / 2);
-    bytes += b.size() - before - 6;  // 6 escaped quotes in the line
+    const bool rare = rare_every && idx % rare_every == rare_every / 2;
+    if (g_json_lines) {
+      g.AppendJson(b, rare);
+      bytes += b.size() - before;  // approximately: escapes counted
+    } else {
+      g.Append(b, ts, rare);
+      bytes += b.size() - before - 6;  // 6 escaped quotes in the line
+    }
     b += "\"}";
   }
   b += "]}";
@@ -181,7 +239,7 @@ std::string Esc(const std::string& s) {
 double Percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
-  size_t i = static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
+  size_t i = static_cast<size_t>(std::lround(p * static_cast<double>(v.size() - 1)));
   return v[std::min(i, v.size() - 1)];
 }
 
@@ -226,9 +284,8 @@ void Load(const std::string& group, int streams, long long events, int conns) {
           int n = static_cast<int>(std::min<long long>(1000, per_stream - i));
           // spread the stream's events over 3,000,000 ms
           int64_t ts0 = base + (i * 3000000) / per_stream;
-          std::string body =
-              PutBody(g, group, name, ts0, 3000000, per_stream, n,
-                      static_cast<uint64_t>(s * per_stream + i), 100000, nullptr);
+          std::string body = PutBody(g, group, name, ts0, 3000000, per_stream, n,
+                                     static_cast<uint64_t>(s * per_stream + i), 100000, nullptr);
           cl.MustCall("PutLogEvents", body);
           done += n;
         }
@@ -267,8 +324,8 @@ void Ingest(const std::string& group, int conns, double duration, int batch, int
   for (int c = 0; c < conns; ++c) {
     LineGen g(99u + static_cast<uint32_t>(c));
     for (int k = 0; k < 4; ++k) {
-      bodies[static_cast<size_t>(c)].push_back(PutBody(g, group, "s" + std::to_string(c), base, 1,
-                                                       10, batch, 0, 0, &msg_bytes));
+      bodies[static_cast<size_t>(c)].push_back(
+          PutBody(g, group, "s" + std::to_string(c), base, 1, 10, batch, 0, 0, &msg_bytes));
     }
   }
   std::atomic<long long> events{0}, bytes{0};
@@ -298,16 +355,16 @@ void Ingest(const std::string& group, int conns, double duration, int batch, int
   stop = true;
   for (auto& t : threads) t.join();
   double secs = Seconds(Clock::now() - t0);
-  std::printf("events=%lld\nseconds=%.3f\nevents_per_s=%.0f\nmb_per_s=%.2f\nput_p50_ms=%.2f\n"
-              "put_p99_ms=%.2f\n",
-              events.load(), secs, static_cast<double>(events.load()) / secs,
-              static_cast<double>(bytes.load()) / secs / 1e6, Percentile(lat, 0.5),
-              Percentile(lat, 0.99));
+  std::printf(
+      "events=%lld\nseconds=%.3f\nevents_per_s=%.0f\nmb_per_s=%.2f\nput_p50_ms=%.2f\n"
+      "put_p99_ms=%.2f\n",
+      events.load(), secs, static_cast<double>(events.load()) / secs,
+      static_cast<double>(bytes.load()) / secs / 1e6, Percentile(lat, 0.5), Percentile(lat, 0.99));
 }
 
 // Counts the events of a response and extracts one string field.
-size_t CountEvents(simdjson::ondemand::parser& p, const std::string& body,
-                   const char* token_field, std::string* token) {
+size_t CountEvents(simdjson::ondemand::parser& p, const std::string& body, const char* token_field,
+                   std::string* token) {
   simdjson::padded_string ps(body);
   auto doc = p.iterate(ps);
   size_t n = 0;
@@ -339,8 +396,8 @@ void Filter(const std::string& group, const std::string& pattern, int limit, boo
     calls = 0;
     auto t0 = Clock::now();
     do {
-      std::string body = "{\"logGroupName\":\"" + group + "\",\"filterPattern\":\"" +
-                         Esc(pattern) + "\",\"limit\":" + std::to_string(limit);
+      std::string body = "{\"logGroupName\":\"" + group + "\",\"filterPattern\":\"" + Esc(pattern) +
+                         "\",\"limit\":" + std::to_string(limit);
       if (!token.empty()) body += ",\"nextToken\":\"" + token + "\"";
       body += "}";
       std::string out = cl.MustCall("FilterLogEvents", body);
@@ -353,6 +410,52 @@ void Filter(const std::string& group, const std::string& pattern, int limit, boo
               *std::min_element(times.begin(), times.end()), matched, calls);
 }
 
+// Logs Insights: StartQuery over the last two hours, then GetQueryResults every millisecond
+// until the status is final; the time is from sending StartQuery to the final answer.
+void Insights(const std::string& group, const std::string& query, int reps) {
+  Client cl;
+  simdjson::ondemand::parser p;
+  std::vector<double> times;
+  std::string status;
+  size_t rows = 0;
+  double scanned = 0, matched = 0;
+  const int64_t end_s = NowMs() / 1000 + 60;
+  for (int r = 0; r < reps; ++r) {
+    auto t0 = Clock::now();
+    std::string out = cl.MustCall(
+        "StartQuery",
+        "{\"logGroupName\":\"" + group + "\",\"startTime\":" + std::to_string(end_s - 7200) +
+            ",\"endTime\":" + std::to_string(end_s) + ",\"queryString\":\"" + Esc(query) + "\"}");
+    simdjson::padded_string started(out);
+    auto started_doc = p.iterate(started);
+    std::string id(std::string_view(started_doc["queryId"].get_string().value()));
+    for (;;) {
+      out = cl.MustCall("GetQueryResults", "{\"queryId\":\"" + id + "\"}");
+      simdjson::padded_string body(out);
+      auto doc = p.iterate(body);
+      status = std::string(std::string_view(doc["status"].get_string().value()));
+      if (status != "Scheduled" && status != "Running") {
+        rows = 0;
+        for (auto row : doc["results"].get_array()) {
+          (void)row;
+          ++rows;
+        }
+        auto stats = doc["statistics"];
+        scanned = stats["recordsScanned"].get_double().value();
+        matched = stats["recordsMatched"].get_double().value();
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    times.push_back(Seconds(Clock::now() - t0) * 1000);
+  }
+  std::printf(
+      "median_ms=%.2f\nmin_ms=%.2f\nstatus=%s\nrows=%zu\nrecords_scanned=%.0f\n"
+      "records_matched=%.0f\n",
+      Percentile(times, 0.5), *std::min_element(times.begin(), times.end()), status.c_str(), rows,
+      scanned, matched);
+}
+
 void Read(const std::string& group, const std::string& stream, int limit) {
   Client cl;
   simdjson::ondemand::parser p;
@@ -360,8 +463,9 @@ void Read(const std::string& group, const std::string& stream, int limit) {
   size_t total = 0, pages = 0;
   auto t0 = Clock::now();
   for (;;) {
-    std::string body = "{\"logGroupName\":\"" + group + "\",\"logStreamName\":\"" + stream +
-                       "\",\"startFromHead\":true,\"limit\":" + std::to_string(limit);
+    std::string body = "{\"logGroupName\":\"" + group;
+    body += "\",\"logStreamName\":\"" + stream;
+    body += "\",\"startFromHead\":true,\"limit\":" + std::to_string(limit);
     if (!token.empty()) body += ",\"nextToken\":\"" + token + "\"";
     body += "}";
     std::string out = cl.MustCall("GetLogEvents", body);
@@ -375,17 +479,83 @@ void Read(const std::string& group, const std::string& stream, int limit) {
               total, pages);
 }
 
+// Streams s0..s<streams-1>; the odd ones get one event, at a time that does not follow the name
+// order (so ordering by LastEventTime cannot ride on the name order).
+void Streams(const std::string& group, int streams, int conns) {
+  Client setup;
+  std::string out;
+  setup.Call("CreateLogGroup", "{\"logGroupName\":\"" + group + "\"}", out);
+  const int64_t base = NowMs() - 3600 * 1000;
+  std::atomic<int> next{0};
+  auto t0 = Clock::now();
+  std::vector<std::thread> threads;
+  for (int c = 0; c < conns; ++c) {
+    threads.emplace_back([&] {
+      Client cl;
+      for (int s; (s = next.fetch_add(1)) < streams;) {
+        const std::string name = "s" + std::to_string(s);
+        std::string ref = "{\"logGroupName\":\"" + group;
+        ref += "\",\"logStreamName\":\"" + name + "\"";
+        cl.MustCall("CreateLogStream", ref + "}");
+        if (s % 2 == 1) {
+          const int64_t ts = base + (static_cast<int64_t>(s) * 7919) % 3000000;
+          cl.MustCall("PutLogEvents", ref + ",\"logEvents\":[{\"timestamp\":" + std::to_string(ts) +
+                                          ",\"message\":\"m\"}]}");
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::printf("streams=%d\nstreams_seconds=%.3f\n", streams, Seconds(Clock::now() - t0));
+}
+
+// Pages through every stream of `group` with DescribeLogStreams (50 a page).
+void Describe(const std::string& group, const std::string& order_by, bool descending) {
+  Client cl;
+  simdjson::ondemand::parser p;
+  std::string token;
+  size_t total = 0, pages = 0;
+  auto t0 = Clock::now();
+  for (;;) {
+    std::string body = "{\"logGroupName\":\"" + group;
+    body += "\",\"orderBy\":\"" + order_by + "\"";
+    if (descending) body += ",\"descending\":true";
+    if (!token.empty()) body += ",\"nextToken\":\"" + token + "\"";
+    body += "}";
+    std::string out = cl.MustCall("DescribeLogStreams", body);
+    ++pages;
+    simdjson::padded_string padded(out);
+    auto doc = p.iterate(padded);
+    token.clear();
+    for (auto field : doc.get_object()) {
+      std::string_view key = field.unescaped_key().value();
+      if (key == "logStreams") {
+        for (auto stream : field.value().get_array()) {
+          (void)stream;
+          ++total;
+        }
+      } else if (key == "nextToken") {
+        std::string_view v;
+        if (!field.value().get_string().get(v)) token.assign(v);
+      }
+    }
+    if (token.empty()) break;
+  }
+  const double ms = Seconds(Clock::now() - t0) * 1000;
+  std::printf("describe_ms=%.1f\ndescribed=%zu\npages=%zu\nms_per_page=%.2f\n", ms, total, pages,
+              ms / static_cast<double>(pages));
+}
+
 // Retries a GetLogEvents until it answers with events; prints the wall-clock time (ns) then.
 void Probe(const std::string& group, const std::string& stream) {
   simdjson::ondemand::parser p;
+  const std::string request = "{\"logGroupName\":\"" + group + "\",\"logStreamName\":\"" + stream +
+                              "\",\"startFromHead\":true,\"limit\":1}";
   for (int i = 0; i < 200000; ++i) {
     try {
       Client cl;
       std::string out, token;
-      int st = cl.Call("GetLogEvents",
-                       "{\"logGroupName\":\"" + group + "\",\"logStreamName\":\"" + stream +
-                           "\",\"startFromHead\":true,\"limit\":1}",
-                       out);
+      int st = cl.Call("GetLogEvents", request, out);
       if (st == 200 && CountEvents(p, out, "nextForwardToken", &token) > 0) {
         auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
                       std::chrono::system_clock::now().time_since_epoch())
@@ -413,13 +583,14 @@ void Mixed(const std::string& group, int writers, int pollers, double duration, 
       Client cl;
       LineGen g(777u + static_cast<uint32_t>(w));
       std::vector<double> my;
-      auto next = Clock::now() + std::chrono::milliseconds(g.Next() % static_cast<unsigned>(interval_ms + 1));
+      auto next = Clock::now() +
+                  std::chrono::milliseconds(g.Next() % static_cast<unsigned>(interval_ms + 1));
       uint64_t idx = 0;
       while (!stop.load()) {
         std::this_thread::sleep_until(next);
         next += std::chrono::milliseconds(interval_ms);
-        std::string body = PutBody(g, group, "s" + std::to_string(w), NowMs(), 0, 1, batch, idx,
-                                   0, nullptr);
+        std::string body =
+            PutBody(g, group, "s" + std::to_string(w), NowMs(), 0, 1, batch, idx, 0, nullptr);
         idx += static_cast<uint64_t>(batch);
         auto s = Clock::now();
         cl.MustCall("PutLogEvents", body);
@@ -459,8 +630,10 @@ void Mixed(const std::string& group, int writers, int pollers, double duration, 
                 std::string id;
                 for (auto f : e.get_object()) {
                   std::string_view k = f.unescaped_key().value();
-                  if (k == "timestamp") ts = f.value().get_int64().value();
-                  else if (k == "eventId") id = std::string(f.value().get_string().value());
+                  if (k == "timestamp")
+                    ts = f.value().get_int64().value();
+                  else if (k == "eventId")
+                    id = std::string(f.value().get_string().value());
                 }
                 if (ids.insert(id).second) {
                   my.push_back(static_cast<double>(now - ts));
@@ -486,10 +659,71 @@ void Mixed(const std::string& group, int writers, int pollers, double duration, 
   std::this_thread::sleep_for(std::chrono::duration<double>(duration));
   stop = true;
   for (auto& t : threads) t.join();
-  std::printf("written=%lld\nput_p50_ms=%.2f\nput_p99_ms=%.2f\nputs=%zu\nlag_p50_ms=%.0f\n"
-              "lag_p99_ms=%.0f\nseen=%lld\n",
-              written.load(), Percentile(put_lat, 0.5), Percentile(put_lat, 0.99), put_lat.size(),
-              Percentile(lag, 0.5), Percentile(lag, 0.99), seen.load());
+  std::printf(
+      "written=%lld\nput_p50_ms=%.2f\nput_p99_ms=%.2f\nputs=%zu\nlag_p50_ms=%.0f\n"
+      "lag_p99_ms=%.0f\nseen=%lld\n",
+      written.load(), Percentile(put_lat, 0.5), Percentile(put_lat, 0.99), put_lat.size(),
+      Percentile(lag, 0.5), Percentile(lag, 0.99), seen.load());
+}
+
+// Small-request latency while `scanners` clients run whole-group scans (issue 13: a long
+// FilterLogEvents must not stall other requests).
+void Latency(const std::string& group, int scanners, double duration, const std::string& pattern) {
+  const std::string small_group = group + "-small";
+  Setup(small_group, 1);
+  std::atomic<bool> stop{false};
+  std::atomic<long long> scans{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < scanners; ++i) {
+    threads.emplace_back([&] {
+      Client cl;
+      simdjson::ondemand::parser p;
+      while (!stop.load()) {
+        std::string token;
+        do {
+          std::string body = "{\"logGroupName\":\"" + group + "\",\"filterPattern\":\"" +
+                             Esc(pattern) + "\",\"limit\":10000";
+          if (!token.empty()) body += ",\"nextToken\":\"" + token + "\"";
+          body += "}";
+          std::string out = cl.MustCall("FilterLogEvents", body);
+          CountEvents(p, out, "nextToken", &token);
+        } while (!token.empty() && !stop.load());
+        ++scans;
+      }
+    });
+  }
+  // Let the scans start before timing.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  std::vector<double> health, describe, put;
+  Client cl;
+  LineGen g(4242u);
+  const std::string describe_body = "{\"logGroupNamePrefix\":\"" + group + "\",\"limit\":1}";
+  auto timed = [](std::vector<double>& into, auto&& call) {
+    auto s = Clock::now();
+    call();
+    into.push_back(Seconds(Clock::now() - s) * 1000);
+  };
+  auto t0 = Clock::now();
+  uint64_t idx = 0;
+  while (Seconds(Clock::now() - t0) < duration) {
+    timed(health, [&] {
+      if (cl.Get("/_cwlogd/health") != 200) throw std::runtime_error("health check failed");
+    });
+    timed(describe, [&] { cl.MustCall("DescribeLogGroups", describe_body); });
+    std::string body = PutBody(g, small_group, "s0", NowMs(), 0, 1, 1, idx++, 0, nullptr);
+    timed(put, [&] { cl.MustCall("PutLogEvents", body); });
+  }
+  stop = true;
+  for (auto& t : threads) t.join();
+  auto print = [](const char* name, const std::vector<double>& v) {
+    std::printf("%s_n=%zu\n%s_p50_ms=%.2f\n%s_p99_ms=%.2f\n%s_max_ms=%.2f\n", name, v.size(), name,
+                Percentile(v, 0.5), name, Percentile(v, 0.99), name,
+                v.empty() ? 0.0 : *std::max_element(v.begin(), v.end()));
+  };
+  print("health", health);
+  print("describe", describe);
+  print("put", put);
+  std::printf("full_scans=%lld\n", scans.load());
 }
 
 }  // namespace
@@ -512,6 +746,7 @@ int main(int argc, char** argv) {
     if (mode == "setup") {
       Setup(group, static_cast<int>(OptI("streams", 1)));
     } else if (mode == "load") {
+      g_json_lines = OptI("json", 0) != 0;
       Load(group, static_cast<int>(OptI("streams", 10)), OptI("events", 1000000),
            static_cast<int>(OptI("conns", 2)));
     } else if (mode == "ingest") {
@@ -520,6 +755,8 @@ int main(int argc, char** argv) {
     } else if (mode == "filter") {
       Filter(group, Opt("pattern"), static_cast<int>(OptI("limit", 10000)), OptI("pages", 0) == 0,
              static_cast<int>(OptI("reps", 5)));
+    } else if (mode == "insights") {
+      Insights(group, Opt("query"), static_cast<int>(OptI("reps", 5)));
     } else if (mode == "read") {
       Read(group, Opt("stream", "s0"), static_cast<int>(OptI("limit", 10000)));
     } else if (mode == "probe") {
@@ -528,6 +765,14 @@ int main(int argc, char** argv) {
       Mixed(group, static_cast<int>(OptI("writers", 30)), static_cast<int>(OptI("pollers", 2)),
             static_cast<double>(OptI("duration", 30)), static_cast<int>(OptI("batch", 100)),
             static_cast<int>(OptI("interval-ms", 100)));
+    } else if (mode == "streams") {
+      Streams(group, static_cast<int>(OptI("streams", 100000)), static_cast<int>(OptI("conns", 4)));
+    } else if (mode == "describe") {
+      Describe(group, Opt("order-by", "LastEventTime"), OptI("descending", 0) != 0);
+    } else if (mode == "latency") {
+      Latency(group, static_cast<int>(OptI("scanners", 2)),
+              static_cast<double>(OptI("duration", 20)),
+              Opt("pattern", "[ip, id, user, timestamp, request, status_code = 999, ...]"));
     } else {
       std::fprintf(stderr, "unknown mode %s\n", mode.c_str());
       return 2;

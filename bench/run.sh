@@ -39,18 +39,8 @@ if [ "$QUICK" = 1 ]; then
   READ_EVENTS=200000; MOTO_READ_EVENTS=50000; FOOTPRINT_EVENTS=0; MIXED_SECONDS=8; REPS=3
 fi
 
-BUILD=$ROOT/build/bench
-if [ -z "${CWLOGD_BINARY:-}" ] || [ -z "${LOADGEN_BINARY:-}" ]; then
-  echo "building cwlogd and loadgen (Release, $BUILD; log: $BUILD/bench-build.log)" >&2
-  mkdir -p "$BUILD"
-  if ! { cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
-           -DCWLOGD_BENCH=ON && cmake --build "$BUILD" --target cwlogd loadgen -j2; } \
-         >"$BUILD/bench-build.log" 2>&1; then
-    tail -30 "$BUILD/bench-build.log" >&2; exit 1
-  fi
-fi
-CWLOGD=${CWLOGD_BINARY:-$BUILD/cwlogd}
-LG=${LOADGEN_BINARY:-$BUILD/bench/loadgen}
+# shellcheck source=bench/build-tools.sh
+. "$ROOT/bench/build-tools.sh"
 
 WORK=$(mktemp -d /tmp/cwlogd-bench.XXXXXX)
 CW_PID=""; MOTO_PID=""

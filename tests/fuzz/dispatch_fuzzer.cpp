@@ -17,20 +17,29 @@
 #include <unistd.h>
 
 #include "api/dispatch.h"
+#include "api/metric_filter_eval.h"
 #include "storage/clock.h"
 #include "storage/log_store.h"
 
 namespace {
 
 constexpr std::string_view kTargets[] = {
-    "Logs_20140328.CreateLogGroup",    "Logs_20140328.CreateLogStream",
-    "Logs_20140328.DeleteLogGroup",    "Logs_20140328.DeleteLogStream",
-    "Logs_20140328.DescribeLogGroups", "Logs_20140328.DescribeLogStreams",
-    "Logs_20140328.FilterLogEvents",   "Logs_20140328.GetLogEvents",
-    "Logs_20140328.ListLogGroups",     "Logs_20140328.PutLogEvents",
-    "Logs_20140328.TestMetricFilter",  "Logs_20140328.PutRetentionPolicy",
-    "Logs_20140328.",                  "Logs_20140328.NoSuchOperation",
-    "",                                "GraniteServiceVersion20100801.PutMetricData",
+    "Logs_20140328.CreateLogGroup",
+    "Logs_20140328.CreateLogStream",
+    "Logs_20140328.DeleteLogGroup",
+    "Logs_20140328.DeleteLogStream",
+    "Logs_20140328.DescribeLogGroups",
+    "Logs_20140328.DescribeLogStreams",
+    "Logs_20140328.FilterLogEvents",
+    "Logs_20140328.GetLogEvents",
+    "Logs_20140328.ListLogGroups",
+    "Logs_20140328.PutLogEvents",
+    "Logs_20140328.TestMetricFilter",
+    "Logs_20140328.PutRetentionPolicy",
+    "Logs_20140328.",
+    "Logs_20140328.NoSuchOperation",
+    "",
+    "GraniteServiceVersion20100801.PutMetricData",
 };
 
 struct Env {
@@ -38,6 +47,7 @@ struct Env {
   std::unique_ptr<cwlogd::storage::LogStore> store;
   cwlogd::storage::FakeClock clock{1704110400000};
   cwlogd::api::ApiOptions options;
+  cwlogd::api::MetricFilterCache metric_filter_cache;
   uint64_t runs = 0;
 
   Env() {
@@ -78,7 +88,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // Events are mostly stamped near "now"; move the clock a little so windows vary.
   env.clock.Advance(1);
 
-  cwlogd::api::Context ctx{*env.store, env.clock, env.options,
+  cwlogd::api::Context ctx{*env.store, env.clock, env.options, env.metric_filter_cache,
                            cwlogd::storage::Partition{"000000000000", "us-east-1"}};
   cwlogd::api::ApiResult result = cwlogd::api::Dispatch(target, body, ctx);
   if (auto* error = std::get_if<cwlogd::api::ApiError>(&result)) {

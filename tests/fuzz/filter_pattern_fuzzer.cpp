@@ -6,8 +6,8 @@
 // - metric-filter resolution matches exactly when the pattern does.
 #include <cctype>
 #include <cstddef>
-#include <optional>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,7 +60,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   const std::size_t nl = input.find('\n');
   const std::string_view pattern = input.substr(0, nl);
-  const std::string_view rest = nl == std::string_view::npos ? std::string_view{} : input.substr(nl + 1);
+  const std::string_view rest =
+      nl == std::string_view::npos ? std::string_view{} : input.substr(nl + 1);
 
   filters::ParseError error;
   auto p = filters::ParseFilterPattern(pattern, &error);
@@ -92,8 +93,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
 
   filters::ParseError metric_error;
-  if (auto e = filters::MetricFilterEvaluator::Create(
-          *p, {"$.a", std::nullopt, {}}, &metric_error)) {
+  if (auto e =
+          filters::MetricFilterEvaluator::Create(*p, {"$.a", std::nullopt, {}}, &metric_error)) {
     (void)e->Evaluate(rest);
   }
   return 0;

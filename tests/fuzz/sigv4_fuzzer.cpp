@@ -81,7 +81,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auth::SignableRequest as_given = request;
   as_given.headers.emplace_back("Authorization", authorization);
   as_given.headers.emplace_back("X-Amz-Date", amz_date);
-  auto result = verifier.Verify(as_given, 1704110400);
+  auto result = verifier.Verify(as_given, "logs", 1704110400);
   if (auto* error = std::get_if<auth::AuthError>(&result)) {
     if (error->type.empty() || error->message.empty()) __builtin_trap();
     for (unsigned char c : error->message) {
@@ -101,7 +101,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const auto& [name, value] : request.headers) {
     if (!IsTokenName(name) || name == "host" || name == "x-amz-date" || name == "authorization" ||
         name == "date" || name == "x-amz-content-sha256" || name == "x-amz-target" ||
-        name == "content-type" || name == "smithy-protocol" || names.find(name) != names.npos) {
+        name == "content-type" || name == "smithy-protocol" ||
+        names.find(name) != std::string::npos) {
       continue;
     }
     signed_request.headers.emplace_back(name, value);
@@ -121,14 +122,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string canonical =
       auth::CanonicalRequest(signed_request, header, auth::Sha256Hex(signed_request.body));
   std::string signature = auth::Signature(
-      auth::SigningKey("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "20240101", "us-east-1",
-                       "logs"),
+      auth::SigningKey("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "20240101", "us-east-1", "logs"),
       auth::StringToSign("20240101T120000Z", "20240101/us-east-1/logs/aws4_request", canonical));
   std::string authorization_value =
       "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20240101/us-east-1/logs/aws4_request, "
-      "SignedHeaders=" + names + ", Signature=" + signature;
+      "SignedHeaders=" +
+      names + ", Signature=" + signature;
   signed_request.headers.emplace_back("Authorization", authorization_value);
-  auto round_trip = verifier.Verify(signed_request, 1704110400);
+  auto round_trip = verifier.Verify(signed_request, "logs", 1704110400);
   if (!std::holds_alternative<auth::Identity>(round_trip)) __builtin_trap();
   return 0;
 }

@@ -361,15 +361,28 @@ class CwlogdServer:
         except urllib.error.HTTPError as e:
             return e.code, dict(e.headers), e.read()
 
+    def signed_http(self, method, path, body=None, headers=None, access_key="test",
+                    secret_key="test", timeout=30):
+        """http() signed with SigV4 for the `logs` service, as the test endpoints need under
+        --auth sigv4 (harmless without it). The default key is the one every client here uses;
+        a sigv4 server's credentials file must list it (with secret "test")."""
+        data = body if body is None or isinstance(body, bytes) else json.dumps(body).encode()
+        request = AWSRequest(method=method, url=self.endpoint + path, data=data,
+                             headers=headers or {})
+        botocore.auth.SigV4Auth(Credentials(access_key, secret_key), "logs",
+                                DEFAULT_REGION).add_auth(request)
+        return self.http(method, path, body=data, headers=dict(request.prepare().headers),
+                         timeout=timeout)
+
     def reset(self):
-        status, _, body = self.http("POST", "/_cwlogd/reset", body=b"{}",
-                                    headers={"Content-Type": "application/json"})
+        status, _, body = self.signed_http("POST", "/_cwlogd/reset", body=b"{}",
+                                           headers={"Content-Type": "application/json"})
         if status != 200:
             raise RuntimeError(f"POST /_cwlogd/reset -> {status} {body!r}")
 
     def set_clock_offset(self, offset_ms):
-        status, _, body = self.http("POST", "/_cwlogd/clock", body={"offsetMs": offset_ms},
-                                    headers={"Content-Type": "application/json"})
+        status, _, body = self.signed_http("POST", "/_cwlogd/clock", body={"offsetMs": offset_ms},
+                                           headers={"Content-Type": "application/json"})
         if status != 200:
             raise RuntimeError(f"POST /_cwlogd/clock -> {status} {body!r}")
 

@@ -178,6 +178,53 @@ class DescribeLogStreamsTest(ServerTestCase):
                 break
         self.assertEqual(seen, expected)
 
+    def test_order_by_last_event_time_ties_pages_and_kill9(self):
+        # Issue 14 item 8: the order comes from an index kept with the stream records. Streams
+        # without events first (by name), ties by name, page by page both ways; an older batch
+        # does not move a stream, a newer one does, a deleted stream leaves; and it all holds
+        # after kill -9.
+        t = now_ms() - 100_000
+        self.logs.create_log_group(logGroupName="g")
+        for n in ["z", "t1b", "t1a", "e2", "e1", "gone"]:
+            self.logs.create_log_stream(logGroupName="g", logStreamName=n)
+        self.put("g", "z", [(t + 500, "x")])
+        self.put("g", "z", [(t + 900, "x")])
+        self.put("g", "z", [(t + 100, "older")])
+        self.put("g", "t1b", [(t + 300, "x")])
+        self.put("g", "t1a", [(t + 300, "x")])
+        self.put("g", "gone", [(t + 400, "x")])
+        self.logs.delete_log_stream(logGroupName="g", logStreamName="gone")
+        expected = ["e1", "e2", "t1a", "t1b", "z"]
+
+        def paged(descending):
+            seen, token = [], None
+            for _ in range(10):
+                kwargs = {"logGroupName": "g", "orderBy": "LastEventTime", "limit": 2,
+                          "descending": descending}
+                if token:
+                    kwargs["nextToken"] = token
+                resp = self.logs.describe_log_streams(**kwargs)
+                seen += [(s["logStreamName"], s.get("lastEventTimestamp"))
+                         for s in resp["logStreams"]]
+                token = resp.get("nextToken")
+                if not token:
+                    break
+            return seen
+
+        def check():
+            asc = paged(False)
+            self.assertEqual([n for n, _ in asc], expected)
+            self.assertEqual(dict(asc), {"e1": None, "e2": None, "t1a": t + 300, "t1b": t + 300,
+                                         "z": t + 900})
+            self.assertEqual([n for n, _ in paged(True)], expected[::-1])
+
+        check()
+        self.server.kill9()
+        self.server.start()
+        type(self).logs = self.server.client()  # the port may change; later tests use these
+        type(self).recent_logs = self.server.recent_client()
+        check()
+
     def test_limit_and_next_token(self):
         self.logs.create_log_group(logGroupName="g")
         all_names = [f"s{i:02d}" for i in range(8)]

@@ -51,6 +51,44 @@ class PartitionTest(ServerTestCase):
         self.assertEqual(self.acct.describe_log_streams(logGroupName="g")["logStreams"][0]["arn"],
                          "arn:aws:logs:us-east-1:111111111111:log-group:g:log-stream:s")
 
+    def test_next_tokens_only_resume_where_they_were_issued(self):
+        # Issue #14 item 7: every paged operation's token is bound to its account and region.
+        # The same names exist in each partition, so only that binding can refuse the token.
+        east, west, acct = (self.server.recent_client(region=region, access_key=key)
+                            for region, key in [("us-east-1", "test"), ("eu-west-1", "test"),
+                                                ("us-east-1", "111111111111")])
+        t = now_ms()
+        for client in (east, west, acct):
+            for group in ("g1", "g2", "g3"):
+                client.create_log_group(logGroupName=group)
+            for stream in ("s1", "s2"):
+                client.create_log_stream(logGroupName="g1", logStreamName=stream)
+            client.put_log_events(logGroupName="g1", logStreamName="s1", logEvents=[
+                {"timestamp": t + i, "message": f"event {i}"} for i in range(3)])
+            for name in ("f1", "f2"):
+                client.put_metric_filter(
+                    logGroupName="g1", filterName=name, filterPattern="",
+                    metricTransformations=[{"metricName": "m", "metricNamespace": "ns",
+                                            "metricValue": "1"}])
+        paged = [
+            ("describe_log_groups", {"limit": 1}, "nextToken"),
+            ("list_log_groups", {"limit": 1}, "nextToken"),
+            ("describe_metric_filters", {"limit": 1}, "nextToken"),
+            ("describe_metric_filters", {"logGroupName": "g1", "limit": 1}, "nextToken"),
+            ("describe_log_streams", {"logGroupName": "g1", "limit": 1}, "nextToken"),
+            ("filter_log_events", {"logGroupName": "g1", "limit": 1}, "nextToken"),
+            ("get_log_events", {"logGroupName": "g1", "logStreamName": "s1", "limit": 1,
+                                "startFromHead": True}, "nextForwardToken"),
+        ]
+        for operation, params, token_member in paged:
+            with self.subTest(operation=operation, params=params):
+                token = getattr(east, operation)(**params)[token_member]
+                for other in (west, acct):
+                    self.assertClientError("InvalidParameterException",
+                                           "The specified nextToken is invalid.",
+                                           getattr(other, operation), nextToken=token, **params)
+                getattr(east, operation)(nextToken=token, **params)  # still good at home
+
     def test_groups_are_invisible_elsewhere(self):
         self.west.create_log_group(logGroupName="only-west")
         self.assertEqual(self.describe(self.east), [])

@@ -60,12 +60,13 @@ def sign(server, target, body, *, key=KEY_A, secret=SECRET_A, region="us-east-1"
     return dict(prepared.headers), prepared.body or b""
 
 
-def raw_post(server, headers, body):
-    """POST / with exactly these headers (http.client adds Host and Content-Length only)."""
+def raw_post(server, headers, body, path="/"):
+    """POST with exactly these headers (a dict, or a list of pairs to repeat a name); http.client
+    adds Host and Content-Length only."""
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
     try:
-        conn.putrequest("POST", "/", skip_accept_encoding=True)
-        for k, v in headers.items():
+        conn.putrequest("POST", path, skip_accept_encoding=True)
+        for k, v in (headers.items() if isinstance(headers, dict) else headers):
             if k.lower() != "content-length":
                 conn.putheader(k, v)
         conn.putheader("Content-Length", str(len(body)))
@@ -265,6 +266,21 @@ class SigV4RealClientsTest(SigV4Server):
         self.assertIn("UnrecognizedClientException", r.stderr)
         self.assertEqual(self.snapshot(), before)
 
+    def test_sts_get_caller_identity_is_verified_and_names_the_key_s_account(self):
+        def sts(key, secret):
+            return h.boto3.session.Session().client(
+                "sts", endpoint_url=self.server.endpoint, region_name="us-east-1",
+                aws_access_key_id=key, aws_secret_access_key=secret,
+                config=h.Config(retries={"max_attempts": 1}))
+        who = sts(KEY_A, SECRET_A).get_caller_identity()
+        self.assertEqual((who["Account"], who["Arn"]),
+                         (ACCOUNT_A, f"arn:aws:iam::{ACCOUNT_A}:root"))
+        self.assertEqual(sts(KEY_B, SECRET_B).get_caller_identity()["Account"], ACCOUNT_B)
+        with self.assertRaises(h.ClientError) as cm:
+            sts(KEY_A, "wrong").get_caller_identity()
+        self.assertEqual(cm.exception.response["Error"]["Code"], "SignatureDoesNotMatch")
+        self.assertEqual(cm.exception.response["ResponseMetadata"]["HTTPStatusCode"], 403)
+
     def test_aws_cli_v1_signs_acceptably(self):
         self._cli("v1", h.find_aws_v1)
 
@@ -385,6 +401,125 @@ class SigV4TamperedRequestsTest(SigV4Server):
                             "Authorization header requires 'Signature' parameter. "
                             "Authorization header requires 'SignedHeaders' parameter. "
                             "Authorization=Bearer abc")
+
+
+class SigV4SignedHeadersTest(SigV4Server):
+    """A signature must cover the headers that choose the operation and how the body reads, and
+    a request carries one Authorization header: else a captured request could be replayed, within
+    the clock skew, as another operation."""
+
+    BODY = {"logGroupName": "created-by-a-replay"}
+
+    def captured(self, target, body, signed_names):
+        """A request signed over `signed_names` (besides host and x-amz-date) only; X-Amz-Target
+        and Content-Type are added after signing unless they are among them."""
+        late = {"X-Amz-Target": f"Logs_20140328.{target}",
+                "Content-Type": "application/x-amz-json-1.1"}
+        early = {k: v for k, v in late.items() if k.lower() in signed_names}
+        body = json.dumps(body).encode()
+        request = AWSRequest(method="POST", url=self.server.endpoint + "/", data=body,
+                             headers=early)
+        botocore.auth.SigV4Auth(Credentials(KEY_A, SECRET_A), "logs", "us-east-1").add_auth(request)
+        headers = dict(request.prepare().headers)
+        headers.update({k: v for k, v in late.items() if k not in early})
+        return headers, body
+
+    def test_replay_with_an_unsigned_x_amz_target_changed_is_refused(self):
+        # DescribeLogStreams and DeleteLogGroup take the same body: a signature without
+        # X-Amz-Target would delete the group.
+        headers, body = self.captured("DescribeLogStreams", {"logGroupName": "seed"}, ())
+        self.assertIn("SignedHeaders=host;x-amz-date,", headers["Authorization"])
+        before = self.snapshot()
+        headers["X-Amz-Target"] = "Logs_20140328.DeleteLogGroup"
+        status, resp = raw_post(self.server, headers, body)
+        self.assertAwsError(status, resp, "InvalidSignatureException",
+                            "'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization.")
+        self.assertEqual(self.snapshot(), before)
+        self.assertEqual([g["logGroupName"] for g in self.logs_a.describe_log_groups()["logGroups"]],
+                         ["seed"])
+
+    def test_an_unsigned_content_type_is_refused(self):
+        headers, body = self.captured("CreateLogGroup", self.BODY, ("x-amz-target",))
+        self.assertIn("SignedHeaders=host;x-amz-date;x-amz-target,", headers["Authorization"])
+        before = self.snapshot()
+        status, resp = raw_post(self.server, headers, body)
+        self.assertAwsError(status, resp, "InvalidSignatureException",
+                            "'Content-Type' must be a 'SignedHeader' in the AWS Authorization.")
+        self.assertEqual(self.snapshot(), before)
+
+    def test_an_x_amz_header_added_after_signing_is_refused(self):
+        headers, body = sign(self.server, "CreateLogGroup", self.BODY)
+        headers["X-Amz-Security-Token"] = "added-by-someone-else"
+        before = self.snapshot()
+        status, resp = raw_post(self.server, headers, body)
+        self.assertAwsError(status, resp, "InvalidSignatureException",
+                            "'X-Amz-Security-Token' must be a 'SignedHeader' in the AWS "
+                            "Authorization.")
+        self.assertEqual(self.snapshot(), before)
+
+    def test_headers_proxies_add_need_no_signature(self):
+        headers, body = sign(self.server, "CreateLogGroup", self.BODY)
+        headers.update({"X-Amzn-Trace-Id": "Root=1-5759e988-bd862e3fe1be46a994272793",
+                        "X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https",
+                        "Via": "1.1 proxy", "User-Agent": "changed"})
+        status, resp = raw_post(self.server, headers, body)
+        self.assertEqual(status, 200, resp)
+        self.assertIn(self.BODY["logGroupName"], self.snapshot()[0])
+
+    def test_a_second_authorization_header_is_refused(self):
+        headers, body = sign(self.server, "CreateLogGroup", self.BODY)
+        authorization = headers.pop("Authorization")
+        before = self.snapshot()
+        status, resp = raw_post(self.server, list(headers.items()) + [
+            ("Authorization", authorization), ("Authorization", authorization)], body)
+        self.assertAwsError(status, resp, "IncompleteSignatureException",
+                            "'AWS4-HMAC-SHA256' not a valid key=value pair (missing equal-sign) "
+                            f"in Authorization header: '{authorization},{authorization}'.")
+        self.assertEqual(self.snapshot(), before)
+
+
+class SigV4TestEndpointsTest(SigV4Server):
+    """With --auth sigv4 the test endpoints (which change every account) need a valid signature;
+    the harness signs its own calls (reset in setUp) with a key from the file."""
+
+    def clock(self):
+        status, _, body = self.server.signed_http("GET", "/_cwlogd/clock")
+        self.assertEqual(status, 200, body)
+        return json.loads(body)["offsetMs"]
+
+    def test_unsigned_or_badly_signed_test_endpoints_are_refused(self):
+        before, offset = self.snapshot(), self.clock()
+        for path, body in [("/_cwlogd/reset", b"{}"), ("/_cwlogd/clock", b'{"offsetMs": 86400000}'),
+                           ("/_cwlogd/sweep", b"{}")]:
+            with self.subTest(path=path, signed=False):
+                status, resp = raw_post(self.server, {"Content-Type": "application/json"}, body,
+                                        path=path)
+                self.assertAwsError(status, resp, "MissingAuthenticationTokenException",
+                                    "Missing Authentication Token")
+            with self.subTest(path=path, signed="wrong secret"):
+                status, _, resp = self.server.signed_http(
+                    "POST", path, body=body, headers={"Content-Type": "application/json"},
+                    access_key=KEY_A, secret_key="wrong")
+                self.assertAwsError(status, resp, "InvalidSignatureException", MSG_MISMATCH)
+        status, _, resp = self.server.http("GET", "/_cwlogd/clock")
+        self.assertAwsError(status, resp, "MissingAuthenticationTokenException",
+                            "Missing Authentication Token")
+        self.assertEqual((self.snapshot(), self.clock()), (before, offset))
+
+    def test_signed_test_endpoints_work_and_health_needs_no_signature(self):
+        status, _, body = self.server.signed_http("POST", "/_cwlogd/clock", body={"offsetMs": 5},
+                                                  headers={"Content-Type": "application/json"},
+                                                  access_key=KEY_B, secret_key=SECRET_B)
+        self.assertEqual(status, 200, body)
+        self.assertEqual(self.clock(), 5)
+        self.server.set_clock_offset(0)
+        status, _, body = self.server.signed_http("POST", "/_cwlogd/sweep", body=b"{}",
+                                                  headers={"Content-Type": "application/json"})
+        self.assertEqual(status, 200, body)
+        self.server.reset()
+        self.assertEqual(self.logs_a.describe_log_groups()["logGroups"], [])
+        status, _, body = self.server.http("GET", "/_cwlogd/health")
+        self.assertEqual((status, json.loads(body)), (200, {"status": "ok"}))
 
 
 class SigV4StartupTest(unittest.TestCase):

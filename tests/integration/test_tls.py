@@ -307,7 +307,7 @@ class TlsTimeoutsTest(TlsServerPerClass, unittest.TestCase):
 
 class TlsConnectionCapTest(TlsServerPerClass, unittest.TestCase):
     """--max-connections counts TLS connections, handshaken or not (default idle timeout, so
-    the connections holding the slots stay open)."""
+    the connections holding the slots stay open): at the cap a new one evicts the oldest."""
 
     MAX_CONNECTIONS = 8
     SERVER_ARGS = ["--max-connections", str(MAX_CONNECTIONS)]
@@ -321,8 +321,11 @@ class TlsConnectionCapTest(TlsServerPerClass, unittest.TestCase):
                 else:
                     socks.append(socket.create_connection(("127.0.0.1", self.server.port),
                                                           timeout=10))  # no handshake yet
-            with self.assertRaises((ssl.SSLError, OSError)):
-                tls_socket(self.server).close()
+                time.sleep(0.05)
+            with tls_socket(self.server) as newcomer:
+                newcomer.sendall(b"GET /_cwlogd/health HTTP/1.1\r\nHost: x\r\n\r\n")
+                self.assertTrue(newcomer.recv(65536).startswith(b"HTTP/1.1 200 OK"))
+            self.assertTrue(wait_closed(socks[0], 5), "the oldest connection is still open")
         finally:
             for s in socks:
                 s.close()
