@@ -16,8 +16,9 @@ build_packages=(
   libre2-dev libsimdjson-dev libssl-dev zlib1g-dev liblz4-dev
 )
 # Tests drive the server with real clients: python3 + boto3, the aws CLI v2 (Debian's awscli),
-# and clang for the libFuzzer targets.
-test_packages=(python3 awscli clang libclang-rt-dev curl)
+# clang for the libFuzzer targets, and clang-format + clang-tidy (with run-clang-tidy) for the lint
+# stage (scripts/lint.sh).
+test_packages=(python3 awscli clang libclang-rt-dev curl clang-format clang-tidy)
 
 mode=${1:-build}
 wanted=("${build_packages[@]}")

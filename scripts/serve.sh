@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds cwlogd (Release) and starts it with its data in ./data. Extra arguments go to cwlogd,
-# e.g. scripts/serve.sh --port 4588 --enable-reset
+# e.g. scripts/serve.sh --port 4588 --enable-test-endpoints
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh build

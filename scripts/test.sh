@@ -1,5 +1,9 @@
 #!/usr/bin/env bash
 # Builds cwlogd with its tests and runs the whole suite:
+#   0. lint (scripts/lint.sh): clang-format --dry-run over every tracked C++ file (checked only with
+#      clang-format 14, the version the tree is formatted with) and clang-tidy (.clang-tidy) over
+#      every translation unit, fuzz targets and benchmarks included; first, so style and
+#      clang-tidy findings fail before any build              (build/lint, configured, not built)
 #   1. Catch2 unit tests of every module and the integration tests that drive the real server with
 #      the aws CLI (v1 if installed, v2) , boto3 and the JS SDK        (build/test)
 #   2. the same suite built with AddressSanitizer + LeakSanitizer + UndefinedBehaviorSanitizer
@@ -17,8 +21,9 @@
 # its reason: tests/sanitizers/. Test time measured on the shared 2-core machine (load 7-13):
 # stage 2's 16 integration modules 7.2 min, stage 3's `ctest -L concurrency` 2.2 min; the
 # sanitizer builds cost about 15 (ASan, everything) and 7 (TSan, 4 targets) CPU-minutes.
-# `scripts/test.sh --quick` runs stage 1 only; `scripts/test.sh --sanitizers` runs stages 2 and 3
-# only. Extra arguments after either go to ctest.
+# `scripts/test.sh --quick` runs stage 1 only (no lint: it is the edit-build-test loop; run
+# scripts/lint.sh alone for the lint); `scripts/test.sh --sanitizers` runs stages 2 and 3 only.
+# Extra arguments after either go to ctest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=all
@@ -32,6 +37,11 @@ jobs=$(nproc)
 supp="$PWD/tests/sanitizers"
 
 stage() { echo; echo "=== $* ($(date -u +%H:%M:%S))"; }
+
+if [ "$mode" = all ]; then
+  stage "0/5 lint: clang-format and clang-tidy"
+  LINT_JOBS="$jobs" scripts/lint.sh build/lint
+fi
 
 if [ "$mode" != sanitizers ]; then
   stage "1/5 build and run every test"
@@ -57,7 +67,7 @@ stage "3/5 the concurrency tests under TSan"
 cmake -S . -B build/tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$san_flags" -DCWLOGD_SANITIZE=thread >/dev/null
 # Only what the label needs: the server and the test executables with [concurrency] tests.
-cmake --build build/tsan -j"$jobs" --target cwlogd filters_tests storage_tests server_tests
+cmake --build build/tsan -j"$jobs" --target cwlogd filters_tests storage_tests server_tests api_tests insights_tests
 # detect_deadlocks=0: TSan's lock-order checker aborts when a thread holds more than 64 mutexes,
 # and RocksLogStore::Reset (every integration test's setUp) takes all 64 group-lock stripes.
 (cd build/tsan &&
