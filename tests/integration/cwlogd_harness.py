@@ -126,6 +126,16 @@ _RECENT_LOGS_MODEL = [
     ("LogGroup", "logGroupClass"),
     ("LogGroup", "deletionProtectionEnabled"),
     ("MetricFilter", "applyOnTransformedLogs"),
+    # Account resources and Logs Insights (test_account_resources, test_insights, test_sts).
+    ("PutAccountPolicy", None),
+    ("PutIndexPolicy", None),
+    ("DescribeFieldIndexes", None),
+    ("ListLogGroupsForQuery", None),
+    ("PutResourcePolicy", "resourceArn"),
+    ("ResourcePolicy", "policyScope"),
+    ("StartQuery", "queryLanguage"),
+    ("QueryInfo", "queryLanguage"),
+    ("PutQueryDefinition", "queryLanguage"),
 ]
 
 
@@ -145,6 +155,24 @@ def boto3_knows_recent_logs_model(client):
     return True
 
 
+class _ErrorClasses:
+    """`client.exceptions.<Code>` as boto3 has it: one ClientError subclass per error code, so
+    `except client.exceptions.InvalidParameterException` reads the same for both kinds of client."""
+
+    def __init__(self):
+        self._classes = {}
+
+    def for_code(self, code):
+        if code not in self._classes:
+            self._classes[code] = type(code, (ClientError,), {})
+        return self._classes[code]
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self.for_code(name)
+
+
 class RawLogsClient:
     """The Logs API as JSON 1.1 requests signed with botocore's own SigV4 signer, for the API
     members an older botocore's model lacks (see _RECENT_LOGS_MODEL). Called like a boto3 client:
@@ -156,9 +184,10 @@ class RawLogsClient:
         self._server = server
         self._region = region
         self._credentials = Credentials(access_key, secret_key)
+        self.exceptions = _ErrorClasses()
 
     def __getattr__(self, name):
-        if name.startswith("_"):
+        if name.startswith("_") or name == "exceptions":
             raise AttributeError(name)
         operation = "".join(part.capitalize() for part in name.split("_"))
         return functools.partial(self.call, operation)
@@ -188,7 +217,10 @@ class RawLogsClient:
             code = str(answer.get("__type") or headers.get("x-amzn-ErrorType", "")).split(":")[0]
             error = {"Code": code.rsplit("#", 1)[-1],
                      "Message": answer.get("message", answer.get("Message", ""))}
-            raise ClientError({"Error": error, "ResponseMetadata": metadata}, operation)
+            # As botocore does for a modelled error: its other members sit beside "Error".
+            members = {k: v for k, v in answer.items() if k not in ("__type", "message", "Message")}
+            raise self.exceptions.for_code(error["Code"])(
+                {**members, "Error": error, "ResponseMetadata": metadata}, operation)
         answer["ResponseMetadata"] = metadata
         return answer
 

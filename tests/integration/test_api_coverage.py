@@ -70,13 +70,16 @@ class ApiCoverageTest(ServerTestCase):
         doc = set(documented_states())
         self.assertEqual(sorted(model - doc), [], "operations of the model without a row in "
                                                   "docs/api-coverage.md")
-        # Rows the installed model lacks are fine: an older botocore has fewer operations.
-        self.assertTrue(len(model) >= 100, f"suspiciously few operations: {len(model)}")
+        # Rows the installed model lacks are fine: an older botocore has fewer operations
+        # (Debian 12's botocore 1.29 has 48). The floors catch a model or table that failed to load.
+        self.assertGreaterEqual(len(model), 40, "suspiciously few operations in the model")
+        self.assertGreaterEqual(len(doc), 113, "suspiciously few rows in docs/api-coverage.md")
 
     def test_routing_matches_the_document(self):
         states = documented_states()
         wrongly_unrouted, wrongly_routed = [], []
-        for operation in model_operations():
+        # Every documented operation is asked, whether or not the installed model knows it.
+        for operation in sorted(set(model_operations()) | set(states)):
             status, error = self.answer(operation)
             routed = error != "UnknownOperationException"
             self.assertNotEqual(status, 500, f"{operation} answered 500")

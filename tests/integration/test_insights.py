@@ -48,6 +48,13 @@ def secs(ms):
 
 
 class InsightsTestBase(ServerTestCase):
+    """`self.logs` is the class's recent-model client: Insights members such as queryLanguage are
+    newer than Debian 12's botocore (cwlogd_harness.CwlogdServer.recent_client)."""
+
+    def setUp(self):
+        super().setUp()
+        self.logs = self.recent_logs
+
     def run_query(self, group, query, start_ms, end_ms, **kwargs):
         params = dict(startTime=secs(start_ms), endTime=secs(end_ms), queryString=query, **kwargs)
         if isinstance(group, list):
@@ -284,7 +291,7 @@ class StopQueryTest(InsightsTestBase):
         except Exception:
             cls.server.discard()
             raise
-        cls.logs = cls.server.client()
+        cls.logs = cls.recent_logs = cls.server.recent_client()
 
     def test_stop_cancels_and_the_concurrency_cap_applies(self):
         self.make_stream("big", "s")
@@ -324,7 +331,7 @@ class QueryDefinitionsTest(InsightsTestBase):
         self.logs.put_query_definition(queryDefinitionId=a, name="errors/all",
                                        queryString="filter level = 'ERROR' | limit 10")
         self.server.restart()
-        logs = self.server.client()
+        logs = self.server.recent_client()
         defs = {d["queryDefinitionId"]: d for d in logs.describe_query_definitions()["queryDefinitions"]}
         self.assertEqual(set(defs), {a, b})
         self.assertEqual(defs[a]["name"], "errors/all")

@@ -30,7 +30,7 @@ class StsTest(ServerTestCase):
         self.assertEqual(who["Arn"], "arn:aws-cn:iam::123456789012:root")
 
     def test_the_account_is_the_one_logs_uses(self):
-        logs = self.server.client(access_key="210987654321")
+        logs = self.server.recent_client(access_key="210987654321")
         logs.create_log_group(logGroupName="mine")
         arn = logs.describe_log_groups()["logGroups"][0]["logGroupArn"]
         account = self.sts(access_key="210987654321").get_caller_identity()["Account"]
