@@ -26,20 +26,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$CWLOGD" --port 0 --data-dir "$WORK/data" --log-level warn >"$WORK/cw.out" 2>"$WORK/cw.err" &
-CW_PID=$!
-for _ in $(seq 1 3000); do
-  grep -q "listening on" "$WORK/cw.out" 2>/dev/null && break
-  sleep 0.01
-done
-PORT=$(sed -n 's/.*listening on http:\/\/[^ ]*:\([0-9]*\) .*/\1/p' "$WORK/cw.out" | head -1)
-[ -n "$PORT" ] || { echo "cwlogd did not start:"; cat "$WORK/cw.err"; exit 1; }
+start_cwlogd 0
 
 echo "machine: $(nproc) cores, load: $(uptime | sed 's/.*load average: //')"
 echo "== create $STREAMS streams"
-"$LG" streams --port "$PORT" --group many --streams "$STREAMS" --conns 4
+"$LG" streams --port "$CW_PORT" --group many --streams "$STREAMS" --conns 4
 for order in "LastEventTime 0" "LastEventTime 1" "LogStreamName 0"; do
   set -- $order
   echo "== DescribeLogStreams orderBy=$1 descending=$2"
-  "$LG" describe --port "$PORT" --group many --order-by "$1" --descending "$2"
+  "$LG" describe --port "$CW_PORT" --group many --order-by "$1" --descending "$2"
 done

@@ -30,25 +30,18 @@ cleanup() {
 trap cleanup EXIT
 get() { sed -n "s/^$1=//p" "$2" | tail -1; }
 
-"$CWLOGD" --port 0 --data-dir "$WORK/data" --log-level warn >"$WORK/cw.out" 2>"$WORK/cw.err" &
-CW_PID=$!
-for _ in $(seq 1 3000); do
-  grep -q "listening on" "$WORK/cw.out" 2>/dev/null && break
-  sleep 0.01
-done
-PORT=$(sed -n 's/.*listening on http:\/\/[^ ]*:\([0-9]*\) .*/\1/p' "$WORK/cw.out" | head -1)
-[ -n "$PORT" ] || { echo "cwlogd did not start:"; cat "$WORK/cw.err"; exit 1; }
+start_cwlogd 0
 
 echo "machine: $(nproc) cores, load: $(uptime | sed 's/.*load average: //')" >&2
 echo "== load $EVENTS nginx lines and $EVENTS JSON lines" >&2
-"$LG" load --port "$PORT" --group search --streams 10 --events "$EVENTS" --conns 2 >"$WORK/load"
-"$LG" load --port "$PORT" --group json --streams 10 --events "$EVENTS" --conns 2 --json 1 >"$WORK/loadjson"
+"$LG" load --port "$CW_PORT" --group search --streams 10 --events "$EVENTS" --conns 2 >"$WORK/load"
+"$LG" load --port "$CW_PORT" --group json --streams 10 --events "$EVENTS" --conns 2 --json 1 >"$WORK/loadjson"
 
 run() {  # run NAME GROUP QUERY
   echo "== $1" >&2
-  "$LG" insights --port "$PORT" --group "$2" --query "$3" --reps "$REPS" >"$WORK/$1"
+  "$LG" insights --port "$CW_PORT" --group "$2" --query "$3" --reps "$REPS" >"$WORK/$1"
 }
-"$LG" filter --port "$PORT" --group search --pattern RAREPANIC --limit 10000 --pages 0 --reps "$REPS" >"$WORK/filter_rare"
+"$LG" filter --port "$CW_PORT" --group search --pattern RAREPANIC --limit 10000 --pages 0 --reps "$REPS" >"$WORK/filter_rare"
 run rare search 'fields @timestamp, @message | filter @message like /RAREPANIC/'
 run bin search 'stats count(*) by bin(5m)'
 run parse search "parse @message 'HTTP/1.1\" * * ' as status, size | stats sum(size) by status"

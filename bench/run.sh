@@ -51,23 +51,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-now_ns() { date +%s%N; }
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 get() { sed -n "s/^$1=//p" "$2" | tail -1; }   # get KEY FILE
 
-# Starts cwlogd on PORT (0 = any); sets CW_PID, CW_PORT; START_NS is the fork time.
-start_cwlogd() {
-  local port=$1
-  START_NS=$(now_ns)
-  "$CWLOGD" --port "$port" --data-dir "$WORK/data" --log-level warn >"$WORK/cw.out" 2>"$WORK/cw.err" &
-  CW_PID=$!
-  for _ in $(seq 1 3000); do
-    if grep -q "listening on" "$WORK/cw.out" 2>/dev/null; then break; fi
-    sleep 0.01
-  done
-  CW_PORT=$(sed -n 's/.*listening on http:\/\/[^ ]*:\([0-9]*\) .*/\1/p' "$WORK/cw.out" | head -1)
-  [ -n "$CW_PORT" ] || { echo "cwlogd did not start:"; cat "$WORK/cw.err"; exit 1; }
-}
 stop_cwlogd() { kill "$CW_PID"; wait "$CW_PID" 2>/dev/null || true; CW_PID=""; }
 
 start_moto() {
