@@ -529,8 +529,9 @@ void ApplyParse(const Command& cmd, Env& env) {
   const int groups = cmd.regex->NumberOfCapturingGroups();
   thread_local std::vector<re2::StringPiece> pieces;
   pieces.assign(static_cast<std::size_t>(groups) + 1, re2::StringPiece());
-  if (!cmd.regex->Match(source.str, 0, source.str.size(), RE2::UNANCHORED, pieces.data(),
-                        groups + 1)) {
+  // The text as a StringPiece: Debian 13's RE2 takes absl::string_view (see evaluate.cpp).
+  if (!cmd.regex->Match(re2::StringPiece(source.str.data(), source.str.size()), 0,
+                        source.str.size(), RE2::UNANCHORED, pieces.data(), groups + 1)) {
     return;
   }
   for (std::size_t i = 0; i < cmd.items.size(); ++i) {

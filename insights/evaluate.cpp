@@ -61,7 +61,11 @@ Value Arithmetic(Op op, const Value& a, const Value& b) {
 }  // namespace
 
 bool MatchesPattern(const Expr& pattern, std::string_view text) {
-  if (pattern.regex) return RE2::PartialMatch(text, *pattern.regex);
+  // StringPiece, not std::string_view: Debian 13's RE2 takes absl::string_view, which Debian's
+  // abseil does not alias to std::string_view (as filters/pattern_common.cpp does).
+  if (pattern.regex) {
+    return RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), *pattern.regex);
+  }
   return text.find(pattern.text) != std::string_view::npos;
 }
 
