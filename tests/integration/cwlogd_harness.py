@@ -551,21 +551,29 @@ class AwsCli:
 # --- test base class -----------------------------------------------------------------------------
 
 
+def start_server(extra_args=None, **kwargs):
+    """A started CwlogdServer; one that fails to start is discarded (its data directory too)."""
+    server = CwlogdServer(extra_args, **kwargs)
+    try:
+        server.start()
+    except Exception:
+        server.discard()
+        raise
+    return server
+
+
 class ServerTestCase(unittest.TestCase):
-    """One server per test class; state wiped (POST /_cwlogd/reset) before every test."""
+    """One server per test class, started with `server_args`; state wiped (POST /_cwlogd/reset)
+    before every test unless `reset_between_tests` is False."""
 
     server = None
+    server_args = []
     reset_between_tests = True
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.server = CwlogdServer()
-        try:
-            cls.server.start()
-        except Exception:
-            cls.server.discard()
-            raise
+        cls.server = start_server(cls.server_args)
         cls.logs = cls.server.client()
         # For tests that use Logs API members newer than some botocore (CwlogdServer.recent_client).
         cls.recent_logs = cls.server.recent_client()

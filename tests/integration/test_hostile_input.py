@@ -555,22 +555,12 @@ class HostileInputTest(h.ServerTestCase):
         self.assertStillServingAndUnchanged()
 
 
-class SlowAndGreedyClientsTest(unittest.TestCase):
+class SlowAndGreedyClientsTest(h.ServerTestCase):
     """Limits that need their own server (small timeouts and connection cap)."""
 
-    @classmethod
-    def setUpClass(cls):
-        cls.server = h.CwlogdServer(["--idle-timeout-seconds", "2", "--header-timeout-seconds",
-                                     "2", "--max-connections", "32"])
-        try:
-            cls.server.start()
-        except Exception:
-            cls.server.discard()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.discard()
+    server_args = ["--idle-timeout-seconds", "2", "--header-timeout-seconds", "2",
+                   "--max-connections", "32"]
+    reset_between_tests = False
 
     def health(self):
         status, _, body = self.server.http("GET", "/_cwlogd/health", timeout=10)

@@ -69,23 +69,10 @@ def health_ok(server):
     return status == 200
 
 
-class LimitsServer(unittest.TestCase):
-    """One server per class, started with ARGS."""
+class LimitsServer(h.ServerTestCase):
+    """One server per class, started with its server_args; no reset between tests."""
 
-    ARGS = []
-
-    @classmethod
-    def setUpClass(cls):
-        cls.server = h.CwlogdServer(cls.ARGS)
-        try:
-            cls.server.start()
-        except Exception:
-            cls.server.discard()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.discard()
+    reset_between_tests = False
 
 
 class FramingTest(LimitsServer):
@@ -160,7 +147,7 @@ class FramingTest(LimitsServer):
 class DeadlinesTest(LimitsServer):
     """Headers and body have deadlines of their own, shorter than the idle timeout."""
 
-    ARGS = ["--idle-timeout-seconds", "30", "--header-timeout-seconds", "1",
+    server_args = ["--idle-timeout-seconds", "30", "--header-timeout-seconds", "1",
             "--body-timeout-seconds", "1"]
 
     def test_dripped_headers_are_cut_off_by_the_header_deadline(self):
@@ -195,7 +182,7 @@ class DeadlinesTest(LimitsServer):
 class ConnectionCapTest(LimitsServer):
     """At the cap a new client is served: the connection waiting longest for its request goes."""
 
-    ARGS = ["--max-connections", "16", "--header-timeout-seconds", "60"]
+    server_args = ["--max-connections", "16", "--header-timeout-seconds", "60"]
 
     def test_slow_loris_at_the_cap_does_not_lock_new_clients_out(self):
         socks, clients = [], []
@@ -222,7 +209,7 @@ class ConnectionCapTest(LimitsServer):
 
 
 class PerAddressCapTest(LimitsServer):
-    ARGS = ["--max-connections-per-address", "4", "--header-timeout-seconds", "60"]
+    server_args = ["--max-connections-per-address", "4", "--header-timeout-seconds", "60"]
 
     def test_one_address_keeps_at_most_its_cap(self):
         socks = []
@@ -244,7 +231,7 @@ class MemoryBudgetTest(LimitsServer):
     """--max-buffered-bytes bounds the memory that clients who never read answers, or send
     huge bodies slowly, can make the server hold."""
 
-    ARGS = ["--max-buffered-bytes", str(8 << 20)]
+    server_args = ["--max-buffered-bytes", str(8 << 20)]
     EVENT_BYTES = 200_000
 
     @classmethod

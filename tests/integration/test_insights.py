@@ -13,7 +13,7 @@ import time
 import unittest
 
 import cwlogd_harness as h
-from cwlogd_harness import AwsCli, CwlogdServer, ServerTestCase, find_aws_v1, find_aws_v2, now_ms
+from cwlogd_harness import AwsCli, ServerTestCase, find_aws_v1, find_aws_v2, now_ms
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DONE = ("Complete", "Failed", "Cancelled", "Timeout")
@@ -281,17 +281,7 @@ class QueryApiTest(InsightsTestBase):
 class StopQueryTest(InsightsTestBase):
     """One query thread, so later queries wait (Scheduled) behind the first."""
 
-    @classmethod
-    def setUpClass(cls):
-        unittest.TestCase.setUpClass()
-        cls.server = CwlogdServer(extra_args=["--query-threads", "1",
-                                              "--max-concurrent-queries", "3"])
-        try:
-            cls.server.start()
-        except Exception:
-            cls.server.discard()
-            raise
-        cls.logs = cls.recent_logs = cls.server.recent_client()
+    server_args = ["--query-threads", "1", "--max-concurrent-queries", "3"]
 
     def test_stop_cancels_and_the_concurrency_cap_applies(self):
         self.make_stream("big", "s")

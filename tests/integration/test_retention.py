@@ -136,17 +136,8 @@ class RawPutter:
 
 
 class RetentionTest(ServerTestCase):
-
-    @classmethod
-    def setUpClass(cls):
-        # No background sweeps here: each test decides when a sweep happens.
-        cls.server = CwlogdServer(extra_args=["--retention-sweep-interval-seconds", "0"])
-        try:
-            cls.server.start()
-        except Exception:
-            cls.server.discard()
-            raise
-        cls.logs = cls.server.client()
+    # No background sweeps here: each test decides when a sweep happens.
+    server_args = ["--retention-sweep-interval-seconds", "0"]
 
     def setUp(self):
         super().setUp()

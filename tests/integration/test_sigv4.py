@@ -86,12 +86,7 @@ class SigV4Server(unittest.TestCase):
         cls.creds_path = os.path.join(cls.tmp, "credentials")
         with open(cls.creds_path, "w") as f:
             f.write(CREDENTIALS)
-        cls.server = h.CwlogdServer(["--auth", "sigv4", "--credentials-file", cls.creds_path])
-        try:
-            cls.server.start()
-        except Exception:
-            cls.server.discard()
-            raise
+        cls.server = h.start_server(["--auth", "sigv4", "--credentials-file", cls.creds_path])
         cls.logs_a = cls.server.client(access_key=KEY_A, secret_key=SECRET_A)
         cls.logs_b = cls.server.client(access_key=KEY_B, secret_key=SECRET_B)
 
