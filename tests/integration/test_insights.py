@@ -359,6 +359,25 @@ class QueryDefinitionsTest(InsightsTestBase):
                           logs.describe_query_definitions()["queryDefinitions"]], [b])
 
 
+    def test_client_token_makes_a_retried_create_idempotent_across_a_restart(self):
+        token = "5d1b8d0e-1c1f-4b1e-9a7b-2f7c2b1e0a11"
+        params = dict(name="retried", queryString="fields @message | limit 5", clientToken=token)
+        first = self.logs.put_query_definition(**params)["queryDefinitionId"]
+        self.assertEqual(self.logs.put_query_definition(**params)["queryDefinitionId"], first)
+        self.server.restart()
+        logs = self.server.recent_client()
+        self.assertEqual(logs.put_query_definition(**params)["queryDefinitionId"], first)
+        self.assertEqual([d["queryDefinitionId"] for d in
+                          logs.describe_query_definitions()["queryDefinitions"]], [first])
+        self.assertClientError("InvalidParameterException",
+                               "The clientToken was already used with a different request.",
+                               logs.put_query_definition, name="other",
+                               queryString="fields @message", clientToken=token)
+        # Without an explicit token each call is a new request (botocore makes a new token).
+        other = logs.put_query_definition(name="retried", queryString="fields @message | limit 5")
+        self.assertNotEqual(other["queryDefinitionId"], first)
+
+
 class ClientsTest(InsightsTestBase):
     """The seed script of issue 15, the aws CLIs and the JS SDK."""
 
