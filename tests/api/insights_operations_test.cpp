@@ -19,6 +19,28 @@ size_t DefinitionCount(ApiFixture& f) {
   return f.Ok("DescribeQueryDefinitions", json::object())["queryDefinitions"].size();
 }
 
+// Runs `query` over `group` (the last two hours) to its end; the GetQueryResults answer.
+json RunQuery(ApiFixture& f, const std::string& group, const std::string& query) {
+  const std::string id = f.Ok("StartQuery", {{"logGroupName", group},
+                                             {"queryString", query},
+                                             {"startTime", (kNow - 2 * kHour) / 1000},
+                                             {"endTime", kNow / 1000}})["queryId"];
+  for (int i = 0; i < 2000; ++i) {
+    json r = f.Ok("GetQueryResults", {{"queryId", id}});
+    if (r["status"] != "Scheduled" && r["status"] != "Running") return r;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  FAIL("query did not finish");
+  return {};
+}
+
+std::string Cell(const json& row, const std::string& field) {
+  for (const auto& c : row) {
+    if (c["field"] == field) return c["value"];
+  }
+  return "";
+}
+
 }  // namespace
 
 TEST_CASE("PutQueryDefinition retried with its clientToken answers the first definition",
@@ -53,6 +75,63 @@ TEST_CASE("PutQueryDefinition retried with its clientToken answers the first def
     CHECK(f.Ok("PutQueryDefinition", bare)["queryDefinitionId"] != id);
     CHECK(DefinitionCount(f) == 3);
   }
+}
+
+TEST_CASE("GetLogRecord answers the fields discovered in a JSON message",
+          "[api][query_runner][get_log_record]") {
+  ApiFixture f;
+  f.CreateGroup("g");
+  f.CreateStream("g", "s");
+  f.Put("g", "s",
+        {{kNow - kHour,
+          R"({"level":"ERROR","latency":250.5,"ok":false,"user":{"id":"u1"},"tags":["a","b"],)"
+          R"("gone":null,"@timestamp":"x","level":"dup"})"},
+         {kNow - kHour + 1,
+          "REPORT RequestId: r1\tDuration: 2.50 ms\tBilled Duration: 3 ms\t"
+          "Memory Size: 128 MB\tMax Memory Used: 71 MB"},
+         {kNow - kHour + 2, "plain text"}});
+  json r = RunQuery(f, "g", "fields @message | sort @timestamp asc");
+  REQUIRE(r["results"].size() == 3);
+  auto record = [&](size_t row) {
+    return f.Ok("GetLogRecord",
+                {{"logRecordPointer", Cell(r["results"][row], "@ptr")}})["logRecord"];
+  };
+  json json_record = record(0);
+  CHECK(json_record == json{{"@timestamp", std::to_string(kNow - kHour)},
+                            {"@ingestionTime", std::to_string(kNow)},
+                            {"@message", Cell(r["results"][0], "@message")},
+                            {"@logStream", "s"},
+                            {"@log", "123456789012:g"},
+                            {"level", "ERROR"},
+                            {"latency", "250.5"},
+                            {"ok", "false"},
+                            {"user.id", "u1"},
+                            {"tags.0", "a"},
+                            {"tags.1", "b"},
+                            {"@@timestamp", "x"}});
+  json lambda = record(1);
+  CHECK(lambda["@type"] == "REPORT");
+  CHECK(lambda["@requestId"] == "r1");
+  CHECK(lambda["@duration"] == "2.5");
+  CHECK(lambda["@maxMemoryUsed"] == "71");
+  CHECK(record(2).size() == 5);  // the system fields only
+}
+
+TEST_CASE("GetLogRecord answers at most 1000 discovered fields",
+          "[api][query_runner][get_log_record]") {
+  ApiFixture f;
+  f.CreateGroup("g");
+  f.CreateStream("g", "s");
+  json big = json::object();
+  for (int i = 0; i < 1500; ++i) big[fmt::format("f{:04}", i)] = i;  // dumped in this order
+  f.Put("g", "s", {{kNow - kHour, big.dump()}});
+  json r = RunQuery(f, "g", "fields @message");
+  REQUIRE(r["results"].size() == 1);
+  json record =
+      f.Ok("GetLogRecord", {{"logRecordPointer", Cell(r["results"][0], "@ptr")}})["logRecord"];
+  CHECK(record.size() == 5 + 1000);
+  CHECK(record["f0999"] == "999");
+  CHECK_FALSE(record.contains("f1000"));
 }
 
 }  // namespace cwlogd::api::testing

@@ -134,6 +134,12 @@ class SpecExamplesTest(InsightsTestBase):
         self.assertEqual(record["@timestamp"], str(SPEC_EVENTS[1][0]))
         self.assertEqual(record["@logStream"], "s")
         self.assertEqual(record["@log"], "000000000000:g")
+        # A JSON event also gives its flattened fields.
+        r = self.query("fields @message | filter latency = 250")
+        record = self.logs.get_log_record(logRecordPointer=cells(r["results"][0])["@ptr"])["logRecord"]
+        self.assertEqual({k: v for k, v in record.items() if not k.startswith("@")},
+                         {"level": "ERROR", "latency": "250", "user.id": "u1"})
+        self.assertEqual(record["@message"], SPEC_EVENTS[2][1])
         # Another account's client cannot use it.
         other = self.server.client(access_key="123456789012")
         self.assertClientError("InvalidParameterException", None, other.get_log_record,
