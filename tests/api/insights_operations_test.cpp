@@ -77,6 +77,45 @@ TEST_CASE("PutQueryDefinition retried with its clientToken answers the first def
   }
 }
 
+TEST_CASE("GetQueryResults counts the records in chunks the pruning skipped",
+          "[api][query_runner][statistics]") {
+  ApiFixture f;
+  f.CreateGroup("g");
+  f.CreateStream("g", "s");
+  f.CreateGroup("empty");
+  // One PutLogEvents batch is one chunk: 50 "alpha", 40 "beta", 30 "gamma" events.
+  double alpha_bytes = 0;
+  double gamma_bytes = 0;
+  const std::vector<std::pair<std::string, int>> batches = {
+      {"alpha", 50}, {"beta", 40}, {"gamma", 30}};
+  for (const auto& [word, n] : batches) {
+    std::vector<std::pair<int64_t, std::string>> events;
+    for (int i = 0; i < n; ++i) {
+      events.emplace_back(kNow - kHour + i, word + " event number " + std::to_string(i));
+      if (word == "alpha") alpha_bytes += static_cast<double>(events.back().second.size());
+      if (word == "gamma") gamma_bytes += static_cast<double>(events.back().second.size());
+    }
+    f.Put("g", "s", events);
+  }
+  const std::string id = f.Ok("StartQuery", {{"logGroupNames", {"g", "empty"}},
+                                             {"queryString", "filter @message like /beta/"},
+                                             {"startTime", (kNow - 2 * kHour) / 1000},
+                                             {"endTime", kNow / 1000}})["queryId"];
+  json r;
+  for (int i = 0; i < 2000; ++i) {
+    r = f.Ok("GetQueryResults", {{"queryId", id}});
+    if (r["status"] == "Complete") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  REQUIRE(r["status"] == "Complete");
+  const json& st = r["statistics"];
+  CHECK(st["recordsMatched"] == 40.0);
+  CHECK(st["recordsScanned"] == 40.0);
+  CHECK(st["estimatedRecordsSkipped"] == 80.0);
+  CHECK(st["estimatedBytesSkipped"] == alpha_bytes + gamma_bytes);
+  CHECK(st["logGroupsScanned"] == 2.0);
+}
+
 TEST_CASE("GetLogRecord answers the fields discovered in a JSON message",
           "[api][query_runner][get_log_record]") {
   ApiFixture f;

@@ -102,7 +102,25 @@ class SpecExamplesTest(InsightsTestBase):
             self.assertEqual(list(x), ["@timestamp", "@message", "@ptr"])
         self.assertEqual(r["statistics"]["recordsMatched"], 3.0)
         self.assertEqual(r["statistics"]["recordsScanned"], 5.0)
+        self.assertEqual(r["statistics"]["bytesScanned"],
+                         float(sum(len(m.encode()) for _, m in SPEC_EVENTS)))
+        # One chunk, which holds "ERROR": nothing to skip.
+        self.assertEqual(r["statistics"]["estimatedRecordsSkipped"], 0.0)
+        self.assertEqual(r["statistics"]["estimatedBytesSkipped"], 0.0)
+        self.assertEqual(r["statistics"]["logGroupsScanned"], 1.0)
         self.assertEqual(r["queryLanguage"], "CWLI")
+
+    def test_statistics_count_the_chunks_the_pruning_skipped(self):
+        # Another batch (another chunk) without the word: skipped, not scanned.
+        quiet = [(T + 200_000 + i, f"INFO quiet {i}") for i in range(20)]
+        self.put("g", "s", quiet)
+        r = self.query("filter @message like /ERROR/ | stats count(*) as n")
+        self.assertEqual(cells(r["results"][0])["n"], "3")
+        st = r["statistics"]
+        self.assertEqual((st["recordsMatched"], st["recordsScanned"]), (3.0, 5.0))
+        self.assertEqual(st["estimatedRecordsSkipped"], 20.0)
+        self.assertEqual(st["estimatedBytesSkipped"], float(sum(len(m) for _, m in quiet)))
+        self.assertEqual(st["logGroupsScanned"], 1.0)
 
     def test_example_2_stats_by_bin(self):
         r = self.query('filter level = "ERROR" | stats count(*) as n by bin(1m)')
