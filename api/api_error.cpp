@@ -24,6 +24,10 @@ ApiError FromPrecondition(Status::Precondition p) {
     case Status::Precondition::kResourceLimit:
     case Status::Precondition::kQueryDefinitionLimit:
       return ApiError::LimitExceeded();  // "Resource limit exceeded." (limits.md)
+    case Status::Precondition::kClientTokenReused:
+      // AWS's text (and code) are not recorded; the model offers no IdempotentParameterMismatch.
+      return ApiError::InvalidParameter(
+          "The clientToken was already used with a different request.");
     case Status::Precondition::kNone:
       break;
   }

@@ -40,11 +40,20 @@ struct QueryRunner::State {
   std::string partition_key;
   // Set by Stop and by the destructor; the scan checks it on every record.
   std::atomic<bool> cancel{false};
+  // The statistics, written by the query's thread after every record (each figure is read on
+  // its own, so relaxed order is enough).
+  struct LiveStatistics {
+    std::atomic<double> records_matched{0};
+    std::atomic<double> records_scanned{0};
+    std::atomic<double> bytes_scanned{0};
+    std::atomic<double> records_skipped{0};
+    std::atomic<double> bytes_skipped{0};
+    std::atomic<double> log_groups_scanned{0};
+  } live;
   // The rest is guarded by QueryRunner::mu_.
   QueryStatus status = QueryStatus::kScheduled;
   int64_t finish_time_ms = 0;
   std::optional<int64_t> duration_ms;
-  insights::Statistics statistics;
   std::shared_ptr<const std::vector<insights::ResultRow>> rows =
       std::make_shared<const std::vector<insights::ResultRow>>();
   std::string error;
@@ -86,7 +95,13 @@ QueryInfo QueryRunner::Snapshot(const State& s) {
   info.end_ms = s.spec.end_ms;
   info.create_time_ms = s.create_time_ms;
   info.duration_ms = s.duration_ms;
-  info.statistics = s.statistics;
+  constexpr auto kRelaxed = std::memory_order_relaxed;
+  info.statistics.records_matched = s.live.records_matched.load(kRelaxed);
+  info.statistics.records_scanned = s.live.records_scanned.load(kRelaxed);
+  info.statistics.bytes_scanned = s.live.bytes_scanned.load(kRelaxed);
+  info.statistics.estimated_records_skipped = s.live.records_skipped.load(kRelaxed);
+  info.statistics.estimated_bytes_skipped = s.live.bytes_skipped.load(kRelaxed);
+  info.statistics.log_groups_scanned = s.live.log_groups_scanned.load(kRelaxed);
   info.error = s.error;
   return info;
 }
@@ -217,6 +232,18 @@ void QueryRunner::Run(State& state) {
     uint64_t id = 0;
   };
   std::vector<Group> groups;
+  // Chunks the pruning skipped: in the groups done, and in the group being scanned.
+  storage::ScanSkips skipped_before;
+  storage::ScanSkips skips;
+  size_t groups_scanned = 0;  // groups whose time range was not empty
+  auto publish_statistics = [&](const insights::Statistics& stats) {
+    constexpr auto kRelaxed = std::memory_order_relaxed;
+    state.live.records_matched.store(stats.records_matched, kRelaxed);
+    state.live.records_scanned.store(stats.records_scanned, kRelaxed);
+    state.live.bytes_scanned.store(stats.bytes_scanned, kRelaxed);
+    state.live.records_skipped.store(skipped_before.events + skips.events, kRelaxed);
+    state.live.bytes_skipped.store(skipped_before.bytes + skips.bytes, kRelaxed);
+  };
   auto publish = [&](std::vector<insights::ResultRow> rows, const insights::Statistics& stats) {
     // The internal @ptr values become the tokens GetLogRecord accepts.
     for (auto& row : rows) {
@@ -231,9 +258,9 @@ void QueryRunner::Run(State& state) {
       }
     }
     auto shared = std::make_shared<const std::vector<insights::ResultRow>>(std::move(rows));
+    publish_statistics(stats);
     std::lock_guard<std::mutex> lock(mu_);
     state.rows = std::move(shared);
-    state.statistics = stats;
   };
 
   bool timed_out = false;
@@ -261,6 +288,9 @@ void QueryRunner::Run(State& state) {
           [&sketch](std::string_view term) { return sketch.MayContain(term); });
     };
     query.chunk_body_filter = [&q](std::string_view body) { return q.MayMatchWithin(body); };
+    query.skips = &skips;
+    state.live.log_groups_scanned.store(static_cast<double>(++groups_scanned),
+                                        std::memory_order_relaxed);
 
     const std::string log = spec.partition.account + ":" + spec.groups[gi];
     std::array<char, detail::kInternalPointerSize> ptr{};
@@ -288,7 +318,9 @@ void QueryRunner::Run(State& state) {
           r.log_stream = e.stream_name;
           r.log = log;
           r.ptr = std::string_view(ptr.data(), ptr.size());
-          switch (exec->Add(r)) {
+          const insights::ExecutionState added = exec->Add(r);
+          publish_statistics(exec->statistics());
+          switch (added) {
             case insights::ExecutionState::kRunning:
               return true;
             case insights::ExecutionState::kComplete:
@@ -298,6 +330,12 @@ void QueryRunner::Run(State& state) {
           }
           return true;
         });
+    // Chunks skipped after the group's last record count too.
+    publish_statistics(exec->statistics());
+    skipped_before.chunks += skips.chunks;
+    skipped_before.events += skips.events;
+    skipped_before.bytes += skips.bytes;
+    skips = {};
     if (!s.ok() && !s.IsNotFound()) failure = "scanning log group: " + s.message();
   }
 

@@ -62,6 +62,17 @@ struct QuerySpec {
   std::shared_ptr<const insights::Query> query;
 };
 
+// GetQueryResults' statistics (docs/insights-api.md). While a query runs they are current to
+// its last record; once it has finished, final.
+struct QueryStatistics {
+  double records_matched = 0;            // records that passed every filter (before limit)
+  double records_scanned = 0;            // records fed to the query
+  double bytes_scanned = 0;              // their @message bytes
+  double estimated_records_skipped = 0;  // records in range, in chunks the pruning skipped
+  double estimated_bytes_skipped = 0;    // their @message bytes
+  double log_groups_scanned = 0;         // groups whose scan has begun
+};
+
 // A query as seen from outside, at one moment.
 struct QueryInfo {
   std::string id;
@@ -73,7 +84,7 @@ struct QueryInfo {
   int64_t end_ms = 0;
   int64_t create_time_ms = 0;
   std::optional<int64_t> duration_ms;  // set once finished
-  insights::Statistics statistics;
+  QueryStatistics statistics;
   std::string error;  // kFailed: why (server log)
 };
 

@@ -111,6 +111,12 @@ class Query {
 // `tags.0`, names starting with `@` shown with an extra `@`; Lambda REPORT lines give
 // @requestId, @duration, ...), for GetLogGroupFields. Calls `field` once per name.
 void DiscoverFields(std::string_view message, const std::function<void(std::string_view)>& field);
+// The same fields with their values as a query's result cell shows them ("250", "true", the
+// string itself), for GetLogRecord. Calls `field` once per name, in the message's order; a
+// name a message repeats (duplicate JSON keys) comes once per occurrence.
+void DiscoverFieldValues(
+    std::string_view message,
+    const std::function<void(std::string_view name, std::string_view value)>& field);
 
 // Formats a timestamp (ms since the epoch) as Insights shows it: "YYYY-MM-DD HH:MM:SS.mmm" UTC.
 std::string FormatTimestamp(int64_t millis);

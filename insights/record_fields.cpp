@@ -6,6 +6,8 @@
 
 #include <simdjson.h>
 
+#include "insights/format.h"
+
 namespace cwlogd::insights {
 
 namespace {
@@ -247,8 +249,12 @@ void RecordEnv::Materialize(std::vector<Value>* out) {
   }
 }
 
-void DiscoverFields(std::string_view message, const std::function<void(std::string_view)>& field) {
-  ParseLambdaReport(message, [&](std::string_view name, const Value&) { field(name); });
+namespace {
+
+// Calls field(name, value) for each field DiscoverFields names.
+template <typename Field>
+void ForEachDiscoveredField(std::string_view message, const Field& field) {
+  ParseLambdaReport(message, field);
   if (!LooksLikeJsonObject(message)) return;
   thread_local simdjson::dom::parser parser;
   simdjson::dom::element root;
@@ -256,7 +262,21 @@ void DiscoverFields(std::string_view message, const std::function<void(std::stri
   if (root.type() != simdjson::dom::element_type::OBJECT) return;
   Flatten(
       root, [](std::string_view) { return true; },
-      [&](std::string_view name, simdjson::dom::element) { field(name); });
+      [&](std::string_view name, simdjson::dom::element v) { field(name, JsonLeaf(v)); });
+}
+
+}  // namespace
+
+void DiscoverFields(std::string_view message, const std::function<void(std::string_view)>& field) {
+  ForEachDiscoveredField(message, [&](std::string_view name, const Value&) { field(name); });
+}
+
+void DiscoverFieldValues(std::string_view message,
+                         const std::function<void(std::string_view, std::string_view)>& field) {
+  ForEachDiscoveredField(message, [&](std::string_view name, const Value& v) {
+    const std::string text = FormatValue(v);
+    field(name, text);
+  });
 }
 
 }  // namespace cwlogd::insights

@@ -581,6 +581,8 @@ bool ParseChunkBody(int64_t min_timestamp, DecodedChunk* out) {
 
 namespace {
 constexpr char kQueryDefinitionV1 = 0x01;  // DO NOT CHANGE: on-disk
+// v1 followed by the client token of the request that wrote the record.
+constexpr char kQueryDefinitionV2 = 0x02;  // DO NOT CHANGE: on-disk
 
 void PutOptionalString(std::string* v, const std::optional<std::string>& s) {
   v->push_back(s ? 1 : 0);  // DO NOT CHANGE: on-disk
@@ -603,7 +605,9 @@ bool GetOptionalString(std::string_view* in, std::optional<std::string>* out) {
 
 std::string EncodeQueryDefinition(const QueryDefinition& d) {
   std::string v;
-  v.push_back(kQueryDefinitionV1);              // DO NOT CHANGE: on-disk
+  // Without a token the record stays v1, readable by the versions before v2.
+  const char version = d.client_token.empty() ? kQueryDefinitionV1 : kQueryDefinitionV2;
+  v.push_back(version);                         // DO NOT CHANGE: on-disk
   PutVarint64(&v, ZigZag(d.last_modified_ms));  // DO NOT CHANGE: on-disk
   PutString(&v, d.name);                        // DO NOT CHANGE: on-disk
   PutString(&v, d.query_string);                // DO NOT CHANGE: on-disk
@@ -616,11 +620,13 @@ std::string EncodeQueryDefinition(const QueryDefinition& d) {
     PutOptionalString(&v, p.default_value);  // DO NOT CHANGE: on-disk
     PutOptionalString(&v, p.description);    // DO NOT CHANGE: on-disk
   }
+  if (!d.client_token.empty()) PutString(&v, d.client_token);  // DO NOT CHANGE: on-disk (v2)
   return v;
 }
 
 bool DecodeQueryDefinition(std::string_view in, QueryDefinition* d) {
-  if (in.empty() || in[0] != kQueryDefinitionV1) return false;
+  if (in.empty() || (in[0] != kQueryDefinitionV1 && in[0] != kQueryDefinitionV2)) return false;
+  const bool has_token = in[0] == kQueryDefinitionV2;
   in.remove_prefix(1);
   uint64_t n = 0;
   if (!GetSigned(&in, &d->last_modified_ms) || !GetString(&in, &d->name) ||
@@ -640,6 +646,8 @@ bool DecodeQueryDefinition(std::string_view in, QueryDefinition* d) {
       return false;
     }
   }
+  d->client_token.clear();
+  if (has_token && (!GetString(&in, &d->client_token) || d->client_token.empty())) return false;
   return in.empty();
 }
 

@@ -177,6 +177,7 @@ bool DecodeResourceRecord(std::string_view in, ResourceRecord* r);
 // 0x01, varint last modified ms, then length-prefixed (varint) name, query string and query
 // language, varint count + length-prefixed log group names, varint count + per parameter the
 // name and two optional strings (a presence byte 0/1, then the length-prefixed text).
+// Version 0x02 (written when client_token is set): the same, then the length-prefixed token.
 std::string EncodeQueryDefinition(const QueryDefinition& d);
 bool DecodeQueryDefinition(std::string_view in, QueryDefinition* d);
 

@@ -101,6 +101,15 @@ using ChunkBodyFilter = std::function<bool(std::string_view body)>;
 // before the chunk is read. Only chunks big enough to carry a sketch are asked.
 using ChunkSketchFilter = std::function<bool(const TermSketch& sketch)>;
 
+// What a scan's chunk filters saved: the chunks they rejected, with their events and message
+// bytes inside the scan's time range (a chunk straddling a bound counts in proportion to the
+// share of its time span inside the range, so `events` and `bytes` are estimates there).
+struct ScanSkips {
+  uint64_t chunks = 0;
+  double events = 0;
+  double bytes = 0;
+};
+
 struct GroupScanQuery {
   int64_t start_time = std::numeric_limits<int64_t>::min();  // inclusive
   int64_t end_time = std::numeric_limits<int64_t>::max();    // exclusive
@@ -112,6 +121,9 @@ struct GroupScanQuery {
   // be called from two threads at once.
   ChunkBodyFilter chunk_body_filter;
   ChunkSketchFilter chunk_sketch_filter;
+  // When set, the chunks the filters rejected are added to it, on the thread that calls the
+  // visitor (which may read it between events; chunks after the last event count by the return).
+  ScanSkips* skips = nullptr;
 };
 
 // What PutEventsRequest::plan decides once the group and stream records are known: the events to

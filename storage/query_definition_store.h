@@ -32,6 +32,9 @@ struct QueryDefinition {
   std::vector<QueryParameter> parameters;
   std::string query_language = "CWLI";
   int64_t last_modified_ms = 0;
+  // The clientToken of the request that last wrote the definition (at last_modified_ms), or
+  // "": kept for PutQueryDefinition's idempotency.
+  std::string client_token;
   bool operator==(const QueryDefinition&) const = default;
 };
 
@@ -42,9 +45,18 @@ class QueryDefinitionStore {
   // Creates the definition, or replaces every field of the one with the same id when
   // `must_exist` (an update): NotFound(kQueryDefinition) when it does not. A creation that
   // would take the partition past `max_definitions` fails with
-  // FailedPrecondition(kQueryDefinitionLimit).
-  virtual Status PutQueryDefinition(const Partition& p, const QueryDefinition& definition,
-                                    bool must_exist, size_t max_definitions) = 0;
+  // FailedPrecondition(kQueryDefinitionLimit). Returns the id written.
+  //
+  // Idempotency: when definition.client_token is set and a definition was last written with
+  // that token at or after `token_since_ms` (a creation looks at every definition of the
+  // partition, an update at the one it updates), nothing is written: the answer is that
+  // definition's id if its name, query string, language, groups and parameters equal
+  // `definition`'s, else FailedPrecondition(kClientTokenReused). A later write of that
+  // definition (with another token or none) or its deletion forgets the token.
+  virtual Result<std::string> PutQueryDefinition(const Partition& p,
+                                                 const QueryDefinition& definition, bool must_exist,
+                                                 size_t max_definitions,
+                                                 int64_t token_since_ms) = 0;
   // NotFound(kQueryDefinition) when absent.
   virtual Status DeleteQueryDefinition(const Partition& p, std::string_view id) = 0;
   // Every definition of the partition, in ascending byte order of id; `visit` returns false

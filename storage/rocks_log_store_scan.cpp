@@ -351,6 +351,7 @@ Status RocksLogStore::ScanGroup(const Partition& p, std::string_view group,
   mq.name_of = name_of;
   mq.body_filter = query.chunk_body_filter;
   mq.sketch_filter = query.chunk_sketch_filter;
+  mq.skips = query.skips;
   Status s = ChunkMerge(source, mq).Run(visit);
   if (!s.ok()) return s;
   return lookup_error;

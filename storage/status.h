@@ -43,6 +43,7 @@ class [[nodiscard]] Status {
     kTooManyTags,           // a tag update would exceed the per-resource limit
     kResourceLimit,         // the partition already holds its maximum of that kind of resource
     kQueryDefinitionLimit,  // the partition already has its maximum of query definitions
+    kClientTokenReused,     // an idempotency token came back with a different request
   };
 
   Status() = default;
@@ -109,6 +110,8 @@ class [[nodiscard]] Status {
         return "resource limit";
       case Precondition::kQueryDefinitionLimit:
         return "query definition limit";
+      case Precondition::kClientTokenReused:
+        return "client token reused with a different request";
       case Precondition::kNone:
         break;
     }

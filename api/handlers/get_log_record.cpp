@@ -1,8 +1,11 @@
 // GetLogRecord (AWS API reference): the event a result row's @ptr points at, as a map of field
-// name to string: @timestamp and @ingestionTime (epoch ms), @message, @logStream, @log.
+// name to string: @timestamp and @ingestionTime (epoch ms), @message, @logStream, @log, and
+// the fields a query discovers in the message (insights::DiscoverFieldValues: flattened JSON
+// leaves, Lambda REPORT fields), at most insights::kMaxDiscoveredFields of them.
 #include "api/detail/common.h"
 #include "api/detail/insights.h"
 #include "api/handlers/handlers.h"
+#include "insights/query.h"
 
 namespace cwlogd::api {
 
@@ -38,6 +41,14 @@ ApiResult HandleGetLogRecord(const nlohmann::json& request, Context& ctx) {
                                   {"@logStream", std::string(e.stream_name)},
                                   {"@log", ctx.partition.account + ":" + ref->group},
                                   {"@ingestionTime", std::to_string(e.ingestion_time)}};
+          // As in a query, the first of repeated names wins. A discovered name never equals a
+          // system field's: a JSON key "@x" is shown as "@@x".
+          insights::DiscoverFieldValues(e.message,
+                                        [&](std::string_view name, std::string_view value) {
+                                          std::string key(name);
+                                          if (!record->contains(key))
+                                            (*record)[key] = std::string(value);
+                                        });
         }
         return false;
       });

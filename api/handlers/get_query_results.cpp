@@ -1,5 +1,7 @@
 // GetQueryResults (AWS API reference): a query's status, statistics and rows, a page of at most
 // maxItems (default and cap 10,000) rows; nextToken = the row offset, bound to the query.
+#include <cmath>
+
 #include "api/detail/common.h"
 #include "api/detail/insights.h"
 #include "api/detail/tokens.h"
@@ -38,14 +40,18 @@ ApiResult HandleGetQueryResults(const nlohmann::json& request, Context& ctx) {
   const size_t page = max_items && *max_items > 0 ? static_cast<size_t>(*max_items) : kMaxItems;
   const size_t end = std::min(rows.size(), begin + page);
 
-  const insights::Statistics& st = results->info.statistics;
+  const QueryStatistics& st = results->info.statistics;
   nlohmann::json out = {
       {"queryLanguage", "CWLI"},
       {"results", detail::ResultRowsJson(rows, begin, end)},
       {"statistics",
        {{"recordsMatched", st.records_matched},
         {"recordsScanned", st.records_scanned},
-        {"bytesScanned", st.bytes_scanned}}},
+        {"bytesScanned", st.bytes_scanned},
+        // Estimates prorate the chunks straddling the time range: shown as whole numbers.
+        {"estimatedRecordsSkipped", std::round(st.estimated_records_skipped)},
+        {"estimatedBytesSkipped", std::round(st.estimated_bytes_skipped)},
+        {"logGroupsScanned", st.log_groups_scanned}}},
       {"status", std::string(QueryStatusName(results->info.status))},
   };
   // Only finished rows page: a running query's partial rows change between calls.

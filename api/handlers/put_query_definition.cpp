@@ -1,7 +1,9 @@
 // PutQueryDefinition (AWS API reference): saves a query (durable, storage's
 // QueryDefinitionStore). With queryDefinitionId it updates that definition and replaces every
 // field (an absent logGroupNames clears them); without, it creates one with a new id. At most
-// kMaxDefinitions per partition. clientToken is accepted and not used for idempotency.
+// kMaxDefinitions per partition. clientToken makes a retried request idempotent for
+// kClientTokenWindowMs (docs/insights-api.md): a create retried with the same token and fields
+// answers the first one's id instead of creating a second definition.
 #include <algorithm>
 #include <cctype>
 
@@ -15,6 +17,8 @@ namespace cwlogd::api {
 namespace {
 
 constexpr size_t kMaxDefinitions = 1000;  // AWS's quota per region
+// How long a clientToken is remembered (AWS does not say; 24 h covers any client's retries).
+constexpr int64_t kClientTokenWindowMs = 24 * 60 * 60 * 1000;
 const StringRule kNameRule{1, 255, "", nullptr, false};
 const StringRule kDefinitionStringRule{1, insights::kMaxQueryLength, "", nullptr, false};
 bool IsClientToken(std::string_view s) {
@@ -61,7 +65,7 @@ ApiResult HandlePutQueryDefinition(const nlohmann::json& request, Context& ctx) 
   auto id = in.String("queryDefinitionId", detail::kQueryIdRule);
   auto groups = in.StringList("logGroupNames", ListRule{}, kLogGroupNameRule);
   auto query_string = in.String("queryString", kDefinitionStringRule, true);
-  (void)in.String("clientToken", kClientTokenRule);
+  auto client_token = in.String("clientToken", kClientTokenRule);
   const nlohmann::json* params =
       in.StructureList("parameters", ListRule{0, 20}, &DescribeParameter);
   storage::QueryDefinition def;
@@ -80,10 +84,11 @@ ApiResult HandlePutQueryDefinition(const nlohmann::json& request, Context& ctx) 
   def.log_group_names = groups.value_or(std::vector<std::string>{});
   def.query_language = language.value_or("CWLI");
   def.last_modified_ms = ctx.clock.NowMillis();
-  storage::Status s =
-      store->PutQueryDefinition(ctx.partition, def, id.has_value(), kMaxDefinitions);
-  if (!s.ok()) return FromStorage(s);
-  return nlohmann::json{{"queryDefinitionId", def.id}};
+  def.client_token = client_token.value_or("");
+  auto written = store->PutQueryDefinition(ctx.partition, def, id.has_value(), kMaxDefinitions,
+                                           def.last_modified_ms - kClientTokenWindowMs);
+  if (!written.ok()) return FromStorage(written.status());
+  return nlohmann::json{{"queryDefinitionId", *written}};
 }
 
 }  // namespace cwlogd::api

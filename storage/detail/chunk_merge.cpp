@@ -67,15 +67,21 @@ Status ChunkMerge::TakeIndexEntry() {
       index_done_ = true;
       break;
     }
-    // The sketch lives in the source's current entry: consult it before asking for the next.
-    if (query_.sketch_filter) {
-      std::optional<TermSketch> sketch = TermSketch::Parse(ref.index_tail);
-      if (sketch && !query_.sketch_filter(*sketch)) continue;
-    }
     if (ref.info.max_timestamp < query_.start_time) continue;
     if (query_.after &&
         EventKey{ref.info.max_timestamp, ref.id.sequence, ref.info.count - 1} <= *query_.after) {
       continue;
+    }
+    // The sketch lives in the source's current entry: consult it before asking for the next.
+    if (query_.sketch_filter) {
+      std::optional<TermSketch> sketch = TermSketch::Parse(ref.index_tail);
+      if (sketch && !query_.sketch_filter(*sketch)) {
+        // Counted only when the chunk would have been read (its stream is wanted).
+        if (query_.skips != nullptr && query_.name_of(ref.info.stream_id) != nullptr) {
+          AddSkip(ref);
+        }
+        continue;
+      }
     }
     const std::string* name = query_.name_of(ref.info.stream_id);
     if (name == nullptr) continue;
@@ -108,6 +114,23 @@ void ChunkMerge::LoadAhead() {
   }
 }
 
+void ChunkMerge::AddSkip(const ChunkRef& ref) {
+  const int64_t min_ts = ref.id.min_timestamp;
+  const int64_t max_ts = ref.info.max_timestamp;
+  const int64_t lo = std::max(min_ts, query_.start_time);
+  const int64_t hi = query_.end_time == std::numeric_limits<int64_t>::max()
+                         ? max_ts
+                         : std::min(max_ts, query_.end_time - 1);
+  if (hi < lo) return;
+  // Share of the chunk's time span inside the range (events are assumed evenly spread).
+  const double share = max_ts == min_ts ? 1.0
+                                        : (static_cast<double>(hi) - static_cast<double>(lo) + 1) /
+                                              (static_cast<double>(max_ts) - min_ts + 1);
+  query_.skips->chunks += 1;
+  query_.skips->events += share * ref.info.count;
+  query_.skips->bytes += share * static_cast<double>(ref.info.message_bytes);
+}
+
 void ChunkMerge::CountSkip() {
   if (++skipped_in_row_ >= kSkipsBeforeReadAhead && !helper_) {
     helper_ = ScanHelper::TryAcquire();
@@ -138,6 +161,7 @@ Status ChunkMerge::Refill() {
     if (!entry.status.ok()) return entry.status;
     std::unique_ptr<ChunkCursor> c = std::move(entry.cursor);
     if (entry.skipped) {
+      if (query_.skips != nullptr) AddSkip(c->ref);
       spare_.push_back(std::move(c));
       CountSkip();
       continue;

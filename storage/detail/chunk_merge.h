@@ -79,6 +79,7 @@ class ChunkMerge {
     std::function<const std::string*(uint64_t stream_id)> name_of;
     ChunkBodyFilter body_filter;      // chunks whose body it rejects are skipped
     ChunkSketchFilter sketch_filter;  // chunks whose directory sketch it rejects are skipped
+    ScanSkips* skips = nullptr;       // when set, counts the chunks the two filters skipped
   };
 
   // `source` and `query` must outlive the merge.
@@ -113,6 +114,8 @@ class ChunkMerge {
   Status Refill();
   // After another skipped chunk: turns read-ahead on once enough were skipped in a row.
   void CountSkip();
+  // Adds a chunk a filter rejected to query_.skips.
+  void AddSkip(const ChunkRef& ref);
 
   // Read-ahead: once kSkipsBeforeReadAhead chunks in a row were rejected by the body filter
   // (a search for a rare term), index entries are taken kReadAhead at a time and their chunks

@@ -17,8 +17,9 @@ class RocksQueryDefinitionStore final : public QueryDefinitionStore {
  public:
   explicit RocksQueryDefinitionStore(std::shared_ptr<Engine> engine) : engine_(std::move(engine)) {}
 
-  Status PutQueryDefinition(const Partition& p, const QueryDefinition& definition, bool must_exist,
-                            size_t max_definitions) override;
+  Result<std::string> PutQueryDefinition(const Partition& p, const QueryDefinition& definition,
+                                         bool must_exist, size_t max_definitions,
+                                         int64_t token_since_ms) override;
   Status DeleteQueryDefinition(const Partition& p, std::string_view id) override;
   Status ListQueryDefinitions(const Partition& p,
                               const std::function<bool(const QueryDefinition&)>& visit) override;

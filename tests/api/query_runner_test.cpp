@@ -21,6 +21,7 @@ struct Gate {
   std::condition_variable cv;
   bool open = true;
   std::atomic<int> entered{0};
+  int free_passes = 0;  // calls that pass even while closed
   void Close() {
     std::lock_guard<std::mutex> l(mu);
     open = false;
@@ -33,7 +34,7 @@ struct Gate {
     cv.notify_all();
   }
   void Pass() {
-    ++entered;
+    if (++entered <= free_passes) return;
     std::unique_lock<std::mutex> l(mu);
     cv.wait(l, [this] { return open; });
   }
@@ -167,6 +168,34 @@ TEST_CASE("StopQuery cancels a running query inside its scan", "[api][query_runn
   ApiError again = f.Err("StopQuery", {{"queryId", *id}});
   CHECK(again.type == "InvalidParameterException");
   CHECK(f.Err("StopQuery", {{"queryId", "nope"}}).type == "ResourceNotFoundException");
+}
+
+TEST_CASE("A running query's statistics are current to its last record", "[api][query_runner]") {
+  ApiFixture f;
+  Fill(f, "a", 100);
+  Fill(f, "b", 1);
+  Gate gate;
+  gate.free_passes = 10;
+  gate.Close();
+  QueryRunner& runner = f.query_runner();
+  auto id = runner.Start(Spec(f, {"a", "b"}, &gate));
+  REQUIRE(id);
+  while (gate.entered.load() <= 10) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  json running = f.Ok("GetQueryResults", {{"queryId", *id}});
+  CHECK(running["status"] == "Running");
+  CHECK(running["statistics"]["recordsScanned"] == 10.0);
+  CHECK(running["statistics"]["recordsMatched"] == 10.0);
+  CHECK(running["statistics"]["bytesScanned"] == 70.0);  // "event 0" ... "event 9"
+  CHECK(running["statistics"]["logGroupsScanned"] == 1.0);
+  gate.Open();
+  QueryResults r = WaitFinished(runner, f.partition(), *id);
+  CHECK(r.info.statistics.records_scanned == 101);
+  CHECK(r.info.statistics.log_groups_scanned == 2);
+  json done = f.Ok("GetQueryResults", {{"queryId", *id}});
+  CHECK(done["statistics"]["recordsScanned"] == 101.0);
+  CHECK(done["statistics"]["bytesScanned"] == 10 * 7 + 90 * 8 + 7.0);
+  CHECK(done["statistics"]["estimatedRecordsSkipped"] == 0.0);
+  CHECK(done["statistics"]["estimatedBytesSkipped"] == 0.0);
 }
 
 TEST_CASE("A query stopped while it finishes ends Cancelled", "[api][query_runner]") {

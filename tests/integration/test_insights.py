@@ -102,7 +102,25 @@ class SpecExamplesTest(InsightsTestBase):
             self.assertEqual(list(x), ["@timestamp", "@message", "@ptr"])
         self.assertEqual(r["statistics"]["recordsMatched"], 3.0)
         self.assertEqual(r["statistics"]["recordsScanned"], 5.0)
+        self.assertEqual(r["statistics"]["bytesScanned"],
+                         float(sum(len(m.encode()) for _, m in SPEC_EVENTS)))
+        # One chunk, which holds "ERROR": nothing to skip.
+        self.assertEqual(r["statistics"]["estimatedRecordsSkipped"], 0.0)
+        self.assertEqual(r["statistics"]["estimatedBytesSkipped"], 0.0)
+        self.assertEqual(r["statistics"]["logGroupsScanned"], 1.0)
         self.assertEqual(r["queryLanguage"], "CWLI")
+
+    def test_statistics_count_the_chunks_the_pruning_skipped(self):
+        # Another batch (another chunk) without the word: skipped, not scanned.
+        quiet = [(T + 200_000 + i, f"INFO quiet {i}") for i in range(20)]
+        self.put("g", "s", quiet)
+        r = self.query("filter @message like /ERROR/ | stats count(*) as n")
+        self.assertEqual(cells(r["results"][0])["n"], "3")
+        st = r["statistics"]
+        self.assertEqual((st["recordsMatched"], st["recordsScanned"]), (3.0, 5.0))
+        self.assertEqual(st["estimatedRecordsSkipped"], 20.0)
+        self.assertEqual(st["estimatedBytesSkipped"], float(sum(len(m) for _, m in quiet)))
+        self.assertEqual(st["logGroupsScanned"], 1.0)
 
     def test_example_2_stats_by_bin(self):
         r = self.query('filter level = "ERROR" | stats count(*) as n by bin(1m)')
@@ -134,6 +152,12 @@ class SpecExamplesTest(InsightsTestBase):
         self.assertEqual(record["@timestamp"], str(SPEC_EVENTS[1][0]))
         self.assertEqual(record["@logStream"], "s")
         self.assertEqual(record["@log"], "000000000000:g")
+        # A JSON event also gives its flattened fields.
+        r = self.query("fields @message | filter latency = 250")
+        record = self.logs.get_log_record(logRecordPointer=cells(r["results"][0])["@ptr"])["logRecord"]
+        self.assertEqual({k: v for k, v in record.items() if not k.startswith("@")},
+                         {"level": "ERROR", "latency": "250", "user.id": "u1"})
+        self.assertEqual(record["@message"], SPEC_EVENTS[2][1])
         # Another account's client cannot use it.
         other = self.server.client(access_key="123456789012")
         self.assertClientError("InvalidParameterException", None, other.get_log_record,
@@ -347,6 +371,25 @@ class QueryDefinitionsTest(InsightsTestBase):
                                queryString="fields @message")
         self.assertEqual([d["queryDefinitionId"] for d in
                           logs.describe_query_definitions()["queryDefinitions"]], [b])
+
+
+    def test_client_token_makes_a_retried_create_idempotent_across_a_restart(self):
+        token = "5d1b8d0e-1c1f-4b1e-9a7b-2f7c2b1e0a11"
+        params = dict(name="retried", queryString="fields @message | limit 5", clientToken=token)
+        first = self.logs.put_query_definition(**params)["queryDefinitionId"]
+        self.assertEqual(self.logs.put_query_definition(**params)["queryDefinitionId"], first)
+        self.server.restart()
+        logs = self.server.recent_client()
+        self.assertEqual(logs.put_query_definition(**params)["queryDefinitionId"], first)
+        self.assertEqual([d["queryDefinitionId"] for d in
+                          logs.describe_query_definitions()["queryDefinitions"]], [first])
+        self.assertClientError("InvalidParameterException",
+                               "The clientToken was already used with a different request.",
+                               logs.put_query_definition, name="other",
+                               queryString="fields @message", clientToken=token)
+        # Without an explicit token each call is a new request (botocore makes a new token).
+        other = logs.put_query_definition(name="retried", queryString="fields @message | limit 5")
+        self.assertNotEqual(other["queryDefinitionId"], first)
 
 
 class ClientsTest(InsightsTestBase):
