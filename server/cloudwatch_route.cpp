@@ -139,8 +139,8 @@ std::variant<Decoded, api::ApiError> Decode(CloudWatchProtocol protocol,
       return out;
     }
     case CloudWatchProtocol::kQuery: {
-      // Parameters from the URL query string, then the form body (which wins for duplicates
-      // because FindParam returns the first: put the body first).
+      // Parameters from the form body and the URL query string together; a name given twice,
+      // in either or across both, is refused before anything (Action included) is read.
       cw::FormParams params;
       if (StartsWithNoCase(TrimAsciiWhitespace(request.content_type),
                            "application/x-www-form-urlencoded")) {
@@ -156,6 +156,7 @@ std::variant<Decoded, api::ApiError> Decode(CloudWatchProtocol protocol,
         return api::ApiError{"MalformedQueryString", "The query string is malformed.", 400};
       }
       params.insert(params.end(), url_params->begin(), url_params->end());
+      if (auto repeated = cw::CheckRepeatedParams(params)) return *repeated;
       auto action = cw::FindParam(params, "Action");
       if (!action || action->empty()) {
         return api::ApiError{"MissingAction", "The request must contain the parameter Action.",
