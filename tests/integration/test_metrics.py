@@ -461,11 +461,14 @@ class PutMetricDataTest(MetricsTestCase):
         self.assertEqual(status, 400)
         self.assertIn(b"com.amazonaws.cloudwatch#SerializationException", body)
         self.assertIn(b"Duplicate field 'Namespace'", body)
-        # {"Namespace":"Dup","MetricName":"m","Period":60.5 (float64)}
+        # {"Namespace":"Dup","MetricName":"m","StartTime":0,"EndTime":600,
+        #  "Period":60.5 (float64),"Statistics":["Sum"]}
         status, _, body = self.server.http(
             "POST", "/service/GraniteServiceVersion20100801/operation/GetMetricStatistics",
-            body=b"\xa3" + text("Namespace") + text("Dup") + text("MetricName") + text("m") +
-            text("Period") + b"\xfb" + struct.pack(">d", 60.5), headers=cbor)
+            body=b"\xa6" + text("Namespace") + text("Dup") + text("MetricName") + text("m") +
+            text("StartTime") + b"\x00" + text("EndTime") + b"\x19\x02\x58" + text("Period") +
+            b"\xfb" + struct.pack(">d", 60.5) + text("Statistics") + b"\x81" + text("Sum"),
+            headers=cbor)
         self.assertEqual(status, 400)
         self.assertIn(b"NUMBER_VALUE can not be converted to Integer", body)
 
