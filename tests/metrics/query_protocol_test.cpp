@@ -192,7 +192,7 @@ TEST_CASE("Query form refuses a parameter given twice with InvalidQueryParameter
   CHECK(ns.http_status == 400);
   // Even with equal values, and for names decoded alike, Action, Version and unknown names.
   CHECK(error("ListMetrics", "Namespace=a&Namespace=a").type == "InvalidQueryParameter");
-  CHECK(error("ListMetrics", "Namespace=a&Names%61ce=b").message ==
+  CHECK(error("ListMetrics", "Namespace=a&Name%73pace=b").message ==
         "The parameter Namespace is given more than once.");
   CHECK(error("ListMetrics", "Action=ListMetrics&Action=PutMetricData").message ==
         "The parameter Action is given more than once.");
