@@ -111,11 +111,14 @@ std::variant<Decoded, api::ApiError> Decode(CloudWatchProtocol protocol,
         return out;
       }
       std::string error;
-      auto decoded = cw::DecodeCbor(body, &error);
+      std::optional<std::string> repeated_key;
+      auto decoded = cw::DecodeCbor(body, &error, {}, &repeated_key);
       if (!decoded) return api::ApiError::Serialization("Malformed CBOR request body: " + error);
       if (!decoded->is_object()) {
         return api::ApiError::Serialization("The CBOR request body must be a map.");
       }
+      // Ranked as in JSON 1.0: after a malformed body, before any problem of the members.
+      if (repeated_key) return api::cloudwatch::DuplicateMember(*repeated_key);
       out.input = std::move(*decoded);
       return out;
     }
@@ -130,16 +133,14 @@ std::variant<Decoded, api::ApiError> Decode(CloudWatchProtocol protocol,
         out.input = json::object();
         return out;
       }
-      json parsed = json::parse(body, nullptr, false);
-      if (parsed.is_discarded() || !parsed.is_object()) {
-        return api::ApiError::Serialization("The request body is not a valid JSON object.");
-      }
-      out.input = std::move(parsed);
+      auto parsed = api::cloudwatch::ParseJsonInput(body);
+      if (auto* e = std::get_if<api::ApiError>(&parsed)) return *e;
+      out.input = std::move(std::get<json>(parsed));
       return out;
     }
     case CloudWatchProtocol::kQuery: {
-      // Parameters from the URL query string, then the form body (which wins for duplicates
-      // because FindParam returns the first: put the body first).
+      // Parameters from the form body and the URL query string together; a name given twice,
+      // in either or across both, is refused before anything (Action included) is read.
       cw::FormParams params;
       if (StartsWithNoCase(TrimAsciiWhitespace(request.content_type),
                            "application/x-www-form-urlencoded")) {
@@ -155,6 +156,7 @@ std::variant<Decoded, api::ApiError> Decode(CloudWatchProtocol protocol,
         return api::ApiError{"MalformedQueryString", "The query string is malformed.", 400};
       }
       params.insert(params.end(), url_params->begin(), url_params->end());
+      if (auto repeated = cw::CheckRepeatedParams(params)) return *repeated;
       auto action = cw::FindParam(params, "Action");
       if (!action || action->empty()) {
         return api::ApiError{"MissingAction", "The request must contain the parameter Action.",

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string_view>
+#include <variant>
 
 #include <nlohmann/json.hpp>
 
@@ -32,6 +33,15 @@ bool IsKnownOperation(std::string_view operation);
 // UnknownOperationException; an exception escaping a handler gives InternalServiceFault. Never
 // throws.
 ApiResult Dispatch(std::string_view operation, const nlohmann::json& request, Context& ctx);
+
+// A JSON 1.0 request body -> the input object. SerializationException when the body is not
+// one JSON object, or when any object in it names a member twice ("Duplicate field '<name>'",
+// the first repeated name in document order; the Logs API's rule, api/detail/request_body.h).
+std::variant<nlohmann::json, ApiError> ParseJsonInput(std::string_view body);
+
+// The SerializationException for a body that names a member twice, for the other codecs that
+// find one (a CBOR map with a repeated key).
+ApiError DuplicateMember(std::string_view name);
 
 // CloudWatch error shapes (cloudwatch 2010-08-01 model).
 inline ApiError InvalidParameterValue(std::string msg) {

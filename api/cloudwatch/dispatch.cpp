@@ -1,11 +1,13 @@
 // Operation name -> CloudWatch metrics handler, behind the API's one exception guard.
 #include <exception>
 #include <new>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "api/cloudwatch/cloudwatch_api.h"
 #include "api/cloudwatch/handlers.h"
+#include "api/detail/request_body.h"
 
 namespace cwlogd::api::cloudwatch {
 namespace {
@@ -30,6 +32,20 @@ bool IsKnownOperation(std::string_view operation) {
     if (op.name == operation) return true;
   }
   return false;
+}
+
+std::variant<nlohmann::json, ApiError> ParseJsonInput(std::string_view body) {
+  std::optional<std::string> duplicate;
+  nlohmann::json parsed = api::detail::ParseJson(body, &duplicate);
+  if (parsed.is_discarded() || !parsed.is_object()) {
+    return ApiError::Serialization("The request body is not a valid JSON object.");
+  }
+  if (duplicate) return DuplicateMember(*duplicate);
+  return parsed;
+}
+
+ApiError DuplicateMember(std::string_view name) {
+  return ApiError::Serialization(api::detail::DuplicateMemberMessage(name));
 }
 
 ApiResult Dispatch(std::string_view operation, const nlohmann::json& request, Context& ctx) {

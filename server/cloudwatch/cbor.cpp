@@ -69,7 +69,9 @@ double HalfToDouble(uint16_t half) {
 
 class Decoder {
  public:
-  Decoder(std::string_view bytes, const CborLimits& limits) : in_(bytes), limits_(limits) {}
+  Decoder(std::string_view bytes, const CborLimits& limits,
+          std::optional<std::string>* repeated_key)
+      : in_(bytes), limits_(limits), repeated_key_(repeated_key) {}
 
   bool DecodeAll(json* out) {
     if (!Item(out, 0)) return false;
@@ -236,9 +238,16 @@ class Decoder {
     std::string key;
     if (!String(3, head & 0x1f, &key)) return false;
     if (!ValidUtf8(key)) return Fail("map key is not valid UTF-8");
+    // Checked before the value is read, so that the first repeated key in document order is
+    // the one reported, as a JSON parser meets them.
+    const bool repeated = out->contains(key);
+    if (repeated) {
+      if (repeated_key_ == nullptr) return Fail("map key '" + key + "' repeated");
+      if (!repeated_key_->has_value()) *repeated_key_ = key;
+    }
     json value;
     if (!Item(&value, depth + 1)) return false;
-    (*out)[key] = std::move(value);  // a repeated key keeps the last value
+    if (!repeated) out->emplace(std::move(key), std::move(value));
     return true;
   }
 
@@ -307,6 +316,7 @@ class Decoder {
 
   std::string_view in_;
   const CborLimits& limits_;
+  std::optional<std::string>* repeated_key_;
   size_t pos_ = 0;
   std::string error_;
 };
@@ -416,8 +426,9 @@ class Encoder {
 }  // namespace
 
 std::optional<nlohmann::json> DecodeCbor(std::string_view bytes, std::string* error,
-                                         const CborLimits& limits) {
-  Decoder decoder(bytes, limits);
+                                         const CborLimits& limits,
+                                         std::optional<std::string>* repeated_key) {
+  Decoder decoder(bytes, limits, repeated_key);
   nlohmann::json out;
   if (!decoder.DecodeAll(&out)) {
     if (error != nullptr) *error = decoder.error();

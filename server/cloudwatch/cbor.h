@@ -24,8 +24,13 @@ struct CborLimits {
 //   (keys must be text strings), true/false/null/undefined -> bool/null, tag 1 -> its numeric
 //   content (epoch seconds); other tags are dropped and their content kept.
 // Definite and indefinite lengths are accepted. nullopt with `error` set on malformed input.
+// A map that repeats a key (RFC 8949 5.6: not valid CBOR) is never read as one of its values:
+// with `repeated_key`, decoding goes on and *repeated_key is set to the first repeated key in
+// document order (left alone when there is none), so that the caller can rank it after
+// malformed input, as api::detail::ParseJson does for JSON; without it, it is malformed input.
 std::optional<nlohmann::json> DecodeCbor(std::string_view bytes, std::string* error,
-                                         const CborLimits& limits = {});
+                                         const CborLimits& limits = {},
+                                         std::optional<std::string>* repeated_key = nullptr);
 
 // Says which JSON members hold timestamps (epoch seconds) so the encoder emits tag 1 for them;
 // a member that is a list of timestamps (e.g. "Timestamps") counts too.

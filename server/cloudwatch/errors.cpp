@@ -32,6 +32,7 @@ constexpr ErrorRow kErrors[] = {
     {"SerializationException", "SerializationException", true, 400},
     {"MissingAction", "MissingAction", true, 400},
     {"MalformedQueryString", "MalformedQueryString", true, 400},
+    {"InvalidQueryParameter", "InvalidQueryParameter", true, 400},
     {"InternalFailure", "InternalFailure", false, 500},
 };
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <unordered_set>
 
 #include "server/cloudwatch/timestamp.h"
 
@@ -80,9 +81,16 @@ std::optional<uint64_t> ParseIndex(std::string_view s) {
   return v;
 }
 
-// Places one parameter in the tree. Returns false (the parameter is ignored) when its name
-// does not fit the shape.
-bool Place(Node& root, const Shape& input, std::string_view name, std::string value) {
+api::ApiError Repeated(std::string_view name) {
+  return {"InvalidQueryParameter",
+          "The parameter " + std::string(name) + " is given more than once.", 400};
+}
+
+enum class Placed { kPlaced, kIgnored, kRepeated };
+
+// Places one parameter in the tree: kIgnored when its name does not fit the shape, kRepeated
+// when an earlier parameter spelt differently (`member.01` and `member.1`) took its place.
+Placed Place(Node& root, const Shape& input, std::string_view name, std::string value) {
   const auto parts = SplitDots(name);
   Node* node = &root;
   const Shape* shape = &input;
@@ -94,43 +102,45 @@ bool Place(Node& root, const Shape& input, std::string_view name, std::string va
         for (const auto& m : shape->members) {
           if (m.name == parts[i]) next = m.shape;
         }
-        if (next == nullptr) return false;
+        if (next == nullptr) return Placed::kIgnored;
         node = &node->children[std::string(parts[i])];
         shape = next;
         ++i;
         break;
       }
       case ShapeKind::kList: {
-        if (parts[i] != "member" || i + 1 >= parts.size()) return false;
+        if (parts[i] != "member" || i + 1 >= parts.size()) return Placed::kIgnored;
         auto index = ParseIndex(parts[i + 1]);
-        if (!index) return false;
+        if (!index) return Placed::kIgnored;
         node = &node->items[*index];
         shape = shape->element;
         i += 2;
         break;
       }
       case ShapeKind::kMap: {
-        if (parts[i] != "entry" || i + 2 >= parts.size()) return false;
+        if (parts[i] != "entry" || i + 2 >= parts.size()) return Placed::kIgnored;
         auto index = ParseIndex(parts[i + 1]);
-        if (!index || (parts[i + 2] != "key" && parts[i + 2] != "value")) return false;
+        if (!index || (parts[i + 2] != "key" && parts[i + 2] != "value")) return Placed::kIgnored;
         Node& entry = node->items[*index];
         node = &entry.children[std::string(parts[i + 2])];
         shape = parts[i + 2] == "key" ? nullptr : shape->element;
         i += 3;
         if (shape == nullptr) {  // a key is a string and must end the name
-          if (i != parts.size()) return false;
+          if (i != parts.size()) return Placed::kIgnored;
+          if (node->scalar) return Placed::kRepeated;
           node->scalar = std::move(value);
-          return true;
+          return Placed::kPlaced;
         }
         break;
       }
       default:
-        return false;  // a scalar cannot have sub-parameters
+        return Placed::kIgnored;  // a scalar cannot have sub-parameters
     }
   }
   // The name ended: scalars take the value; an aggregate given `Name=` is explicitly empty.
+  if (node->scalar) return Placed::kRepeated;
   node->scalar = std::move(value);
-  return true;
+  return Placed::kPlaced;
 }
 
 std::optional<api::ApiError> Convert(const Node& node, const Shape& shape, const std::string& path,
@@ -208,6 +218,13 @@ std::optional<api::ApiError> Convert(const Node& node, const Shape& shape, const
         auto key = entry.children.find("key");
         auto value = entry.children.find("value");
         if (key == entry.children.end() || !key->second.scalar) continue;
+        // Two entries with one key are the query form of a JSON map naming a key twice.
+        if (out->contains(*key->second.scalar)) {
+          return api::ApiError{
+              "InvalidQueryParameter",
+              "The map " + path + " gives the key '" + *key->second.scalar + "' more than once.",
+              400};
+        }
         json v = "";
         if (value != entry.children.end()) {
           if (auto e = Convert(value->second, *shape.element,
@@ -271,12 +288,23 @@ std::optional<std::string_view> FindParam(const FormParams& params, std::string_
   return std::nullopt;
 }
 
+std::optional<api::ApiError> CheckRepeatedParams(const FormParams& params) {
+  std::unordered_set<std::string_view> seen;
+  seen.reserve(params.size());
+  for (const auto& [name, value] : params) {
+    if (!seen.insert(name).second) return Repeated(name);
+  }
+  return std::nullopt;
+}
+
 std::variant<nlohmann::json, api::ApiError> DecodeQueryInput(const FormParams& params,
                                                              const Shape& input) {
+  if (auto e = CheckRepeatedParams(params)) return *e;
   Node root;
   for (const auto& [name, value] : params) {
     if (name == "Action" || name == "Version") continue;
-    (void)Place(root, input, name, value);  // unknown parameters are ignored, as AWS does
+    // Unknown parameters are ignored, as AWS does.
+    if (Place(root, input, name, value) == Placed::kRepeated) return Repeated(name);
   }
   json out;
   if (auto e = Convert(root, input, "", &out)) return *e;

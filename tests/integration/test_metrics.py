@@ -8,6 +8,7 @@ Per-minute numbers are checked against what was ingested, to the unit.
 import gzip
 import json
 import math
+import struct
 import time
 import unittest
 
@@ -422,6 +423,79 @@ class PutMetricDataTest(MetricsTestCase):
                      "X-Amz-Target": "GraniteServiceVersion20100801.PutMetricData"})
         self.assertEqual(status, 200, body)
         self.assertEqual(len(self.cw.list_metrics(Namespace="Z")["Metrics"]), 1)
+
+
+    def test_duplicate_members_and_fractional_integers_are_refused(self):
+        """Issue 14 item 9 on the wire: a member given twice is never read as one of its
+        values, and an Integer member never takes a fraction, in any of the three protocols."""
+        json10 = {"Content-Type": "application/x-amz-json-1.0"}
+
+        def post_json(op, text):
+            status, headers, body = self.server.http(
+                "POST", "/", body=text.encode(),
+                headers=dict(json10, **{"X-Amz-Target": f"GraniteServiceVersion20100801.{op}"}))
+            return status, {k.lower(): v for k, v in headers.items()}, json.loads(body)
+
+        status, headers, body = post_json(
+            "PutMetricData", '{"Namespace":"Dup","MetricData":[{"MetricName":"m","Value":1}],'
+                             '"Namespace":"Other"}')
+        self.assertEqual(status, 400)
+        self.assertEqual(body["__type"], "com.amazonaws.cloudwatch#SerializationException")
+        self.assertEqual(body["message"], "Duplicate field 'Namespace'")
+        self.assertEqual(headers["x-amzn-query-error"], "SerializationException;Sender")
+        status, _, body = post_json(
+            "GetMetricStatistics", '{"Namespace":"Dup","MetricName":"m","StartTime":0,'
+                                   '"EndTime":600,"Period":60.5,"Statistics":["Sum"]}')
+        self.assertEqual(status, 400)
+        self.assertEqual(body["message"], "NUMBER_VALUE can not be converted to Integer")
+
+        def text(s):  # a short CBOR text string
+            return bytes([0x60 + len(s)]) + s.encode()
+
+        cbor = {"Content-Type": "application/cbor", "smithy-protocol": "rpc-v2-cbor"}
+        status, headers, body = self.server.http(
+            "POST", "/service/GraniteServiceVersion20100801/operation/PutMetricData",
+            body=b"\xa3" + text("Namespace") + text("Dup") + text("MetricData") + b"\x81\xa2" +
+            text("MetricName") + text("m") + text("Value") + b"\x01" + text("Namespace") +
+            text("Other"), headers=cbor)
+        self.assertEqual(status, 400)
+        self.assertIn(b"com.amazonaws.cloudwatch#SerializationException", body)
+        self.assertIn(b"Duplicate field 'Namespace'", body)
+        # {"Namespace":"Dup","MetricName":"m","StartTime":0,"EndTime":600,
+        #  "Period":60.5 (float64),"Statistics":["Sum"]}
+        status, _, body = self.server.http(
+            "POST", "/service/GraniteServiceVersion20100801/operation/GetMetricStatistics",
+            body=b"\xa6" + text("Namespace") + text("Dup") + text("MetricName") + text("m") +
+            text("StartTime") + b"\x00" + text("EndTime") + b"\x19\x02\x58" + text("Period") +
+            b"\xfb" + struct.pack(">d", 60.5) + text("Statistics") + b"\x81" + text("Sum"),
+            headers=cbor)
+        self.assertEqual(status, 400)
+        self.assertIn(b"NUMBER_VALUE can not be converted to Integer", body)
+
+        form = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
+        status, _, body = self.server.http(
+            "POST", "/", body=b"Action=PutMetricData&Version=2010-08-01&Namespace=Dup"
+            b"&MetricData.member.1.MetricName=m&MetricData.member.1.Value=1&Namespace=Other",
+            headers=form)
+        self.assertEqual(status, 400)
+        self.assertIn(b"<Code>InvalidQueryParameter</Code>", body)
+        self.assertIn(b"The parameter Namespace is given more than once.", body)
+        status, _, body = self.server.http(
+            "POST", "/?Namespace=Other", body=b"Action=PutMetricData&Namespace=Dup"
+            b"&MetricData.member.1.MetricName=m&MetricData.member.1.Value=1", headers=form)
+        self.assertEqual(status, 400)
+        self.assertIn(b"<Code>InvalidQueryParameter</Code>", body)
+        status, _, body = self.server.http(
+            "POST", "/", body=b"Action=GetMetricStatistics&Version=2010-08-01&Namespace=Dup"
+            b"&MetricName=m&StartTime=1970-01-01T00%3A00%3A00Z&EndTime=1970-01-01T00%3A10%3A00Z"
+            b"&Period=60.5&Statistics.member.1=Sum", headers=form)
+        self.assertEqual(status, 400)
+        self.assertIn(b"<Code>InvalidParameterValue</Code>", body)
+        self.assertIn(b"Value &apos;60.5&apos; for parameter Period is invalid.", body)
+
+        # Nothing was stored under either name, and the server still answers.
+        for namespace in ("Dup", "Other"):
+            self.assertEqual(self.cw.list_metrics(Namespace=namespace)["Metrics"], [])
 
 
 class CliMetricsTest(MetricsTestCase):

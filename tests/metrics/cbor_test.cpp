@@ -1,6 +1,7 @@
 #include "server/cloudwatch/cbor.h"
 
 #include <cmath>
+#include <optional>
 #include <random>
 #include <string>
 
@@ -117,6 +118,40 @@ TEST_CASE("CBOR decoder refuses malformed input without crashing", "[metrics][cb
   CborLimits small;
   small.max_string_bytes = 4;
   CHECK_FALSE(DecodeError(Hex("6568656c6c6f"), small).empty());
+}
+
+TEST_CASE("CBOR decoder never reads a map that repeats a key as one of its values",
+          "[metrics][cbor]") {
+  // Asked for the repeated key: decoding goes on and names the first in document order.
+  auto repeated = [](std::string_view hex, std::optional<std::string>* key) {
+    std::string error;
+    auto v = DecodeCbor(Hex(hex), &error, {}, key);
+    INFO(hex << ": " << error);
+    return v.has_value();
+  };
+  std::optional<std::string> key;
+  CHECK(repeated("a2616101616102", &key));  // {"a":1,"a":2}
+  CHECK(key == "a");
+  key.reset();
+  CHECK(repeated("a36178a2616201616202616101616102", &key));  // {"x":{"b":1,"b":2},"a":1,"a":2}
+  CHECK(key == "b");
+  key.reset();
+  CHECK(repeated("a26161016161a2616201616202", &key));  // {"a":1,"a":{"b":1,"b":2}}
+  CHECK(key == "a");
+  key.reset();
+  CHECK(repeated("bf616101616102ff", &key));  // indefinite-length map
+  CHECK(key == "a");
+  key.reset();
+  CHECK(repeated("a26161017f6161ff02", &key));  // the second "a" in chunks
+  CHECK(key == "a");
+  key.reset();
+  CHECK(repeated("a2616101616202", &key));  // {"a":1,"b":2}
+  CHECK_FALSE(key.has_value());
+  // Malformed input stays malformed whatever repeats before the error.
+  CHECK_FALSE(repeated("a3616101616102", &key));
+  // Not asked: a repeated key is malformed input.
+  CHECK(DecodeError(Hex("a2616101616102")).find("map key 'a' repeated") != std::string::npos);
+  CHECK(MustDecode("82a1616101a1616102") == json::parse(R"([{"a":1},{"a":2}])"));
 }
 
 TEST_CASE("CBOR decoder survives random and mutated input", "[metrics][cbor]") {

@@ -382,3 +382,71 @@ TEST_CASE("A metrics NextToken is refused in another account or region", "[metri
     (void)f.Ok(op, next);
   }
 }
+
+TEST_CASE("Integer members refuse numbers with a fraction as the Logs API does", "[metrics][api]") {
+  Fixture f;
+  const std::string kNotInteger = "NUMBER_VALUE can not be converted to Integer";
+  json stats = {{"Namespace", "App"}, {"MetricName", "m"}, {"StartTime", kNow - 3600},
+                {"EndTime", kNow},    {"Period", 60.5},    {"Statistics", {"Sum"}}};
+  ApiError period = f.Err("GetMetricStatistics", stats);
+  CHECK(period.type == "SerializationException");
+  CHECK(period.message == kNotInteger);
+  CHECK(period.http_status == 400);
+
+  json datum = {{"MetricName", "m"}, {"Value", 1}, {"StorageResolution", 1.5}};
+  ApiError resolution = f.Err("PutMetricData", {{"Namespace", "App"}, {"MetricData", {datum}}});
+  CHECK(resolution.type == "SerializationException");
+  CHECK(resolution.message == kNotInteger);
+  CHECK(f.store.put_calls() == 0);
+
+  json query = {{"Id", "q"},
+                {"MetricStat",
+                 {{"Metric", {{"Namespace", "App"}, {"MetricName", "m"}}},
+                  {"Period", 60.25},
+                  {"Stat", "Sum"}}}};
+  json data = {{"MetricDataQueries", {query}}, {"StartTime", kNow - 3600}, {"EndTime", kNow}};
+  CHECK(f.Err("GetMetricData", data).message == kNotInteger);
+  query["MetricStat"]["Period"] = 60;
+  data["MetricDataQueries"] = {query};
+  data["MaxDatapoints"] = 100.5;
+  CHECK(f.Err("GetMetricData", data).type == "SerializationException");
+
+  // A whole number written as a float is that integer (Jackson and the Logs readers agree);
+  // a value of another type keeps CloudWatch's InvalidParameterValue.
+  stats["Period"] = 60.0;
+  CHECK(f.Ok("GetMetricStatistics", stats)["Datapoints"].empty());
+  stats["Period"] = 6e1;
+  CHECK(f.Ok("GetMetricStatistics", stats)["Datapoints"].empty());
+  stats["Period"] = "60";
+  CHECK(f.Err("GetMetricStatistics", stats).type == "InvalidParameterValueException");
+}
+
+TEST_CASE("ParseJsonInput refuses a member named twice at any depth", "[metrics][api]") {
+  auto err = [](std::string_view body) {
+    auto r = cwa::ParseJsonInput(body);
+    REQUIRE(std::holds_alternative<ApiError>(r));
+    return std::get<ApiError>(r);
+  };
+  ApiError top = err(R"({"Namespace":"a","MetricData":[],"Namespace":"b"})");
+  CHECK(top.type == "SerializationException");
+  CHECK(top.message == "Duplicate field 'Namespace'");
+  CHECK(top.http_status == 400);
+  // The first repeated name in document order, however deep.
+  CHECK(err(R"({"MetricData":[{"MetricName":"m","Value":1,"Value":2}],"Namespace":"a",)"
+            R"("Namespace":"b"})")
+            .message == "Duplicate field 'Value'");
+  CHECK(err(R"({"MetricData":[{"Dimensions":[{"Name":"d","Value":"1","Name":"e"}]}]})").message ==
+        "Duplicate field 'Name'");
+  // Escapes are resolved before names are compared.
+  CHECK(err(R"({"Period":60,"P\u0065riod":61})").message == "Duplicate field 'Period'");
+  // A malformed body is reported as such, even with a repeated name before the error.
+  CHECK(err(R"({"a":1,"a":2,)").message == "The request body is not a valid JSON object.");
+  CHECK(err("[1]").type == "SerializationException");
+
+  // The same name in different objects is no duplicate.
+  auto ok = cwa::ParseJsonInput(
+      R"({"Namespace":"a","MetricData":[{"MetricName":"m","Dimensions":[{"Name":"x","Value":"1"},)"
+      R"({"Name":"y","Value":"2"}]},{"MetricName":"m"}]})");
+  REQUIRE(std::holds_alternative<json>(ok));
+  CHECK(std::get<json>(ok)["MetricData"].size() == 2);
+}

@@ -228,3 +228,107 @@ TEST_CASE("gzip request bodies are inflated in every protocol", "[metrics][route
   CHECK(bad.status == 400);
   CHECK(json::parse(bad.body)["__type"] == "com.amazonaws.cloudwatch#SerializationException");
 }
+
+namespace {
+
+// A CBOR text string of fewer than 24 bytes.
+std::string CborText(std::string_view s) {
+  return static_cast<char>(0x60 + s.size()) + std::string(s);
+}
+
+}  // namespace
+
+TEST_CASE("A member named twice is refused in every protocol", "[metrics][route]") {
+  Fixture f;
+  SECTION("JSON 1.0: SerializationException, as the Logs API answers") {
+    auto r =
+        f.Json("PutMetricData", R"({"Namespace":"App","MetricData":[{"MetricName":"m","Value":1}],)"
+                                R"("Namespace":"Other"})");
+    CHECK(r.status == 400);
+    CHECK(Header(r, "x-amzn-query-error") == "SerializationException;Sender");
+    json body = json::parse(r.body);
+    CHECK(body["__type"] == "com.amazonaws.cloudwatch#SerializationException");
+    CHECK(body["message"] == "Duplicate field 'Namespace'");
+    auto nested =
+        f.Json("PutMetricData", R"({"Namespace":"App","MetricData":[{"MetricName":"m","Value":1,)"
+                                R"("Value":2}]})");
+    CHECK(json::parse(nested.body)["message"] == "Duplicate field 'Value'");
+  }
+  SECTION("CBOR: the same SerializationException, CBOR-encoded") {
+    std::string body = "\xa3" + CborText("Namespace") + CborText("App") + CborText("MetricData") +
+                       "\x80" + CborText("Namespace") + CborText("Other");
+    auto r = f.Cbor("PutMetricData", body);
+    CHECK(r.status == 400);
+    CHECK(Header(r, "smithy-protocol") == "rpc-v2-cbor");
+    CHECK(Header(r, "x-amzn-query-error") == "SerializationException;Sender");
+    auto err = cw::DecodeCbor(r.body, nullptr);
+    REQUIRE(err);
+    CHECK((*err)["__type"] == "com.amazonaws.cloudwatch#SerializationException");
+    CHECK((*err)["message"] == "Duplicate field 'Namespace'");
+  }
+  SECTION("query: InvalidQueryParameter, in the body, in the URL or across both") {
+    auto r = f.Query(
+        "Action=PutMetricData&Version=2010-08-01&Namespace=App&MetricData.member.1.MetricName=m"
+        "&MetricData.member.1.Value=1&Namespace=Other");
+    CHECK(r.status == 400);
+    CHECK(r.body.find("<Type>Sender</Type>") != std::string::npos);
+    CHECK(r.body.find("<Code>InvalidQueryParameter</Code>") != std::string::npos);
+    CHECK(r.body.find("<Message>The parameter Namespace is given more than once.</Message>") !=
+          std::string::npos);
+    CloudWatchHttpRequest across;  // Action in the URL names another operation than the body's
+    across.target = "/?Action=ListMetrics";
+    across.content_type = "application/x-www-form-urlencoded";
+    across.body =
+        "Action=PutMetricData&Namespace=App&MetricData.member.1.MetricName=m"
+        "&MetricData.member.1.Value=1";
+    auto both = f.Send(across);
+    CHECK(both.status == 400);
+    CHECK(both.body.find("The parameter Action is given more than once.") != std::string::npos);
+    CloudWatchHttpRequest url;
+    url.method = "GET";
+    url.target = "/?Action=ListMetrics&Namespace=a&Namespace=b";
+    CHECK(f.Send(url).body.find("<Code>InvalidQueryParameter</Code>") != std::string::npos);
+  }
+  CHECK(f.store.put_calls() == 0);
+}
+
+TEST_CASE("An Integer member given a fraction is refused in every protocol", "[metrics][route]") {
+  Fixture f;
+  json stats = json::parse(kStats);
+  stats["Period"] = 60.5;
+  auto j = f.Json("GetMetricStatistics", stats.dump());
+  CHECK(j.status == 400);
+  CHECK(Header(j, "x-amzn-query-error") == "SerializationException;Sender");
+  CHECK(json::parse(j.body)["message"] == "NUMBER_VALUE can not be converted to Integer");
+
+  auto c = f.Cbor("GetMetricStatistics", cw::EncodeCbor(stats));
+  CHECK(c.status == 400);
+  auto err = cw::DecodeCbor(c.body, nullptr);
+  REQUIRE(err);
+  CHECK((*err)["__type"] == "com.amazonaws.cloudwatch#SerializationException");
+  CHECK((*err)["message"] == "NUMBER_VALUE can not be converted to Integer");
+  // CBOR has half, single and double floats: 60.5 as a half (f9 5390) too.
+  stats["Period"] = 1;
+  std::string half = cw::EncodeCbor(stats);
+  const std::string period_one = "\x66Period\x01";
+  const size_t at = half.find(period_one);
+  REQUIRE(at != std::string::npos);
+  half.replace(at + period_one.size() - 1, 1, "\xf9\x53\x90");
+  auto h = f.Cbor("GetMetricStatistics", half);
+  CHECK(cw::DecodeCbor(h.body, nullptr).value()["message"] ==
+        "NUMBER_VALUE can not be converted to Integer");
+
+  auto q = f.Query(
+      "Action=GetMetricStatistics&Namespace=App&MetricName=Hits&Period=60.5"
+      "&StartTime=2024-01-01T00%3A00%3A00Z&EndTime=2024-01-01T00%3A10%3A00Z"
+      "&Statistics.member.1=Sum");
+  CHECK(q.status == 400);
+  CHECK(q.body.find("<Code>InvalidParameterValue</Code>") != std::string::npos);
+  CHECK(q.body.find("<Message>Value &apos;60.5&apos; for parameter Period is invalid.</Message>") !=
+        std::string::npos);
+
+  // A whole number written as a float is that integer in JSON and CBOR.
+  stats["Period"] = 60.0;
+  CHECK(f.Json("GetMetricStatistics", stats.dump()).status == 200);
+  CHECK(f.Cbor("GetMetricStatistics", cw::EncodeCbor(stats)).status == 200);
+}

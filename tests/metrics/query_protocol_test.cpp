@@ -178,3 +178,85 @@ TEST_CASE("Errors map to query codes, fault sides and statuses", "[metrics][quer
   CHECK(xml.find("<Error>\n    <Type>Sender</Type>\n    <Code>InvalidParameterValue</Code>\n"
                  "    <Message>bad &lt;x&gt;</Message>") != std::string::npos);
 }
+
+TEST_CASE("Query form refuses a parameter given twice with InvalidQueryParameter",
+          "[metrics][query]") {
+  auto error = [](std::string_view op, std::string_view body) {
+    auto r = Decode(op, body);
+    REQUIRE(std::holds_alternative<cwlogd::api::ApiError>(r));
+    return std::get<cwlogd::api::ApiError>(r);
+  };
+  cwlogd::api::ApiError ns = error("ListMetrics", "Namespace=a&MetricName=m&Namespace=b");
+  CHECK(ns.type == "InvalidQueryParameter");
+  CHECK(ns.message == "The parameter Namespace is given more than once.");
+  CHECK(ns.http_status == 400);
+  // Even with equal values, and for names decoded alike, Action, Version and unknown names.
+  CHECK(error("ListMetrics", "Namespace=a&Namespace=a").type == "InvalidQueryParameter");
+  CHECK(error("ListMetrics", "Namespace=a&Name%73pace=b").message ==
+        "The parameter Namespace is given more than once.");
+  CHECK(error("ListMetrics", "Action=ListMetrics&Action=PutMetricData").message ==
+        "The parameter Action is given more than once.");
+  CHECK(error("ListMetrics", "Version=2010-08-01&Version=2010-08-01").type ==
+        "InvalidQueryParameter");
+  CHECK(error("ListMetrics", "Unknown=1&Unknown=2").type == "InvalidQueryParameter");
+  // Nested members, and an index spelt two ways that names the same member.
+  CHECK(error("PutMetricData", "MetricData.member.1.Value=1&MetricData.member.1.Value=2").message ==
+        "The parameter MetricData.member.1.Value is given more than once.");
+  CHECK(
+      error("PutMetricData", "MetricData.member.1.Value=1&MetricData.member.01.Value=2").message ==
+      "The parameter MetricData.member.01.Value is given more than once.");
+  // A map giving one key in two entries, as a JSON map naming a key twice.
+  cwlogd::api::ApiError map =
+      error("PutMetricData",
+            "EntityMetricData.member.1.Entity.KeyAttributes.entry.1.key=Type"
+            "&EntityMetricData.member.1.Entity.KeyAttributes.entry.1.value=Service"
+            "&EntityMetricData.member.1.Entity.KeyAttributes.entry.2.key=Type"
+            "&EntityMetricData.member.1.Entity.KeyAttributes.entry.2.value=Resource");
+  CHECK(map.type == "InvalidQueryParameter");
+  CHECK(map.message ==
+        "The map EntityMetricData.member.1.Entity.KeyAttributes gives the key 'Type' more than "
+        "once.");
+  CHECK(error("PutMetricData",
+              "EntityMetricData.member.1.Entity.Attributes.entry.1.key=a"
+              "&EntityMetricData.member.1.Entity.Attributes.entry.01.key=b")
+            .type == "InvalidQueryParameter");
+
+  // Lists repeat member names under different indexes; that is no repetition.
+  auto ok = Decode("PutMetricData",
+                   "MetricData.member.1.MetricName=m&MetricData.member.2.MetricName=m"
+                   "&MetricData.member.1.Dimensions.member.1.Name=d"
+                   "&MetricData.member.2.Dimensions.member.1.Name=d");
+  REQUIRE(std::holds_alternative<json>(ok));
+  CHECK(std::get<json>(ok)["MetricData"].size() == 2);
+
+  auto params = cw::ParseForm("A=1&B=2&A=3");
+  REQUIRE(params);
+  REQUIRE(cw::CheckRepeatedParams(*params).has_value());
+  CHECK(cw::CheckRepeatedParams(*params)->message == "The parameter A is given more than once.");
+  CHECK_FALSE(
+      cw::CheckRepeatedParams({{"A", "1"}, {"a", "1"}}).has_value());  // names are case-sensitive
+}
+
+TEST_CASE("Query form refuses a fraction in an Integer member with InvalidParameterValue",
+          "[metrics][query]") {
+  for (std::string_view value : {"60.5", "60.0", "6e1", "60,5", " 60", "0x3c", ""}) {
+    const std::string body = "Period=" + std::string(value);
+    auto r = Decode("GetMetricStatistics", body);
+    INFO(body);
+    REQUIRE(std::holds_alternative<cwlogd::api::ApiError>(r));
+    CHECK(std::get<cwlogd::api::ApiError>(r).type == "InvalidParameterValueException");
+    CHECK(std::get<cwlogd::api::ApiError>(r).message ==
+          "Value '" + std::string(value) + "' for parameter Period is invalid.");
+  }
+  auto nested = Decode("GetMetricData", "MetricDataQueries.member.1.MetricStat.Period=60.5");
+  REQUIRE(std::holds_alternative<cwlogd::api::ApiError>(nested));
+  CHECK(std::get<cwlogd::api::ApiError>(nested).message ==
+        "Value '60.5' for parameter MetricDataQueries.member.1.MetricStat.Period is invalid.");
+  // A double member takes a fraction, of course.
+  auto count = Decode("PutMetricData",
+                      "MetricData.member.1.StatisticValues.SampleCount=2.5"
+                      "&MetricData.member.1.StorageResolution=60");
+  REQUIRE(std::holds_alternative<json>(count));
+  CHECK(std::get<json>(count)["MetricData"][0]["StatisticValues"]["SampleCount"] == 2.5);
+  CHECK(std::get<json>(count)["MetricData"][0]["StorageResolution"] == 60);
+}

@@ -5,6 +5,7 @@
 
 #include "api/cloudwatch/cloudwatch_api.h"
 #include "api/detail/tokens.h"
+#include "api/request_reader.h"
 
 namespace cwlogd::api::cloudwatch::detail {
 namespace {
@@ -124,9 +125,14 @@ std::optional<int64_t> Reader::Integer(const json& object, std::string_view path
   }
   if (v->is_number_float()) {
     const double d = v->get<double>();
-    if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9e18) {
-      return static_cast<int64_t>(d);
+    // A fraction is no integer at all: refused while deserializing, as the Logs readers do
+    // and Smithy's malformed-request rules require (every integer member of the CloudWatch
+    // model is an Integer), rather than truncated. A whole float (60.0, 6e1) is that integer.
+    if (HasFraction(d)) {
+      Fail(ApiError::Serialization(WrongTypeMessage(JsonValueKind::kNumber, "Integer")));
+      return std::nullopt;
     }
+    if (std::isfinite(d) && std::fabs(d) < 9e18) return static_cast<int64_t>(d);
   }
   Fail(InvalidParameterValue("The parameter " + Join(path, name) + " must be an integer."));
   return std::nullopt;

@@ -34,6 +34,9 @@ class Reader {
                                     size_t max_length);
   std::optional<double> Double(const nlohmann::json& object, std::string_view path,
                                std::string_view name, bool required);
+  // An Integer member. A whole number written as a float (60.0) is that integer; a number with
+  // a fraction (60.5) is SerializationException "NUMBER_VALUE can not be converted to Integer"
+  // (api/request_reader.h); anything else not an integer is InvalidParameterValue.
   std::optional<int64_t> Integer(const nlohmann::json& object, std::string_view path,
                                  std::string_view name, bool required);
   std::optional<bool> Bool(const nlohmann::json& object, std::string_view path,
