@@ -590,6 +590,15 @@ class ServerTestCase(unittest.TestCase):
         if self.reset_between_tests:
             self.server.reset()
 
+    def restart_server(self):
+        """Stops the class's server (it must exit 0), starts it again on the same data directory
+        and points the class's clients at its new port (the next tests of the class use them)."""
+        code = self.server.stop()
+        self.assertEqual(code, 0, self.server.stderr_text())
+        self.server.start()
+        type(self).logs = self.server.client()
+        type(self).recent_logs = self.server.recent_client()
+
     # --- assertions ---
 
     def assertClientError(self, code, message, fn, *args, **kwargs):

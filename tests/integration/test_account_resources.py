@@ -50,12 +50,7 @@ class ResourceTestCase(ServerTestCase):
         self.raw = RawLogsClient(self.server)
 
     def restart(self):
-        code = self.server.stop()
-        self.assertEqual(code, 0, self.server.stderr_text())
-        self.server.start()
-        # The port changes: the class's clients (used by the next tests too) follow it.
-        type(self).logs = self.server.client()
-        type(self).recent_logs = self.server.recent_client()
+        self.restart_server()
         self.logs = self.recent_logs
         self.raw = RawLogsClient(self.server)
 

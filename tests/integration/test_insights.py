@@ -344,8 +344,8 @@ class QueryDefinitionsTest(InsightsTestBase):
             parameters=[{"name": "svc", "defaultValue": "api", "description": "service"}])["queryDefinitionId"]
         self.logs.put_query_definition(queryDefinitionId=a, name="errors/all",
                                        queryString="filter level = 'ERROR' | limit 10")
-        self.server.restart()
-        logs = self.server.recent_client()
+        self.restart_server()
+        logs = self.recent_logs
         defs = {d["queryDefinitionId"]: d for d in logs.describe_query_definitions()["queryDefinitions"]}
         self.assertEqual(set(defs), {a, b})
         self.assertEqual(defs[a]["name"], "errors/all")
@@ -378,8 +378,8 @@ class QueryDefinitionsTest(InsightsTestBase):
         params = dict(name="retried", queryString="fields @message | limit 5", clientToken=token)
         first = self.logs.put_query_definition(**params)["queryDefinitionId"]
         self.assertEqual(self.logs.put_query_definition(**params)["queryDefinitionId"], first)
-        self.server.restart()
-        logs = self.server.recent_client()
+        self.restart_server()
+        logs = self.recent_logs
         self.assertEqual(logs.put_query_definition(**params)["queryDefinitionId"], first)
         self.assertEqual([d["queryDefinitionId"] for d in
                           logs.describe_query_definitions()["queryDefinitions"]], [first])
