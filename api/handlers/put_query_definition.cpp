@@ -18,7 +18,7 @@ namespace {
 
 constexpr size_t kMaxDefinitions = 1000;  // AWS's quota per region
 // How long a clientToken is remembered (AWS does not say; 24 h covers any client's retries).
-constexpr int64_t kClientTokenWindowMs = 24 * 60 * 60 * 1000;
+constexpr int64_t kClientTokenWindowMs = int64_t{24} * 60 * 60 * 1000;
 const StringRule kNameRule{1, 255, "", nullptr, false};
 const StringRule kDefinitionStringRule{1, insights::kMaxQueryLength, "", nullptr, false};
 bool IsClientToken(std::string_view s) {
