@@ -139,25 +139,27 @@ std::optional<std::string> QueryRunner::Start(QuerySpec spec) {
   return state->id;
 }
 
+QueryRunner::State* QueryRunner::FindUnexpired(const storage::Partition& p, const std::string& id) {
+  auto pit = partitions_.find(PartitionKey(p));
+  if (pit == partitions_.end()) return nullptr;
+  Expire(pit->second, clock_.NowMillis());
+  auto it = pit->second.by_id.find(id);
+  return it == pit->second.by_id.end() ? nullptr : it->second.get();
+}
+
 std::optional<QueryResults> QueryRunner::Results(const storage::Partition& p,
                                                  const std::string& id) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto pit = partitions_.find(PartitionKey(p));
-  if (pit == partitions_.end()) return std::nullopt;
-  Expire(pit->second, clock_.NowMillis());
-  auto it = pit->second.by_id.find(id);
-  if (it == pit->second.by_id.end()) return std::nullopt;
-  return QueryResults{Snapshot(*it->second), it->second->rows};
+  const State* state = FindUnexpired(p, id);
+  if (state == nullptr) return std::nullopt;
+  return QueryResults{Snapshot(*state), state->rows};
 }
 
 std::optional<QueryInfo> QueryRunner::Info(const storage::Partition& p, const std::string& id) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto pit = partitions_.find(PartitionKey(p));
-  if (pit == partitions_.end()) return std::nullopt;
-  Expire(pit->second, clock_.NowMillis());
-  auto it = pit->second.by_id.find(id);
-  if (it == pit->second.by_id.end()) return std::nullopt;
-  return Snapshot(*it->second);
+  const State* state = FindUnexpired(p, id);
+  if (state == nullptr) return std::nullopt;
+  return Snapshot(*state);
 }
 
 QueryRunner::StopOutcome QueryRunner::Stop(const storage::Partition& p, const std::string& id) {

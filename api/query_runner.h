@@ -130,6 +130,8 @@ class QueryRunner {
   void Run(State& state);
   // Drops finished queries past their retention; called with mu_ held.
   void Expire(PartitionQueries& queries, int64_t now_ms);
+  // The partition's query `id` after expiry, or nullptr; called with mu_ held.
+  State* FindUnexpired(const storage::Partition& p, const std::string& id);
   static QueryInfo Snapshot(const State& state);
 
   storage::LogStore& store_;
