@@ -23,9 +23,12 @@ bool MatchesLogGroupName(std::string_view s) {  // [\.\-_/#A-Za-z0-9]+
   return true;
 }
 
-bool MatchesStreamName(std::string_view s) {  // [^:*]*
-  return s.find_first_of(":*") == std::string_view::npos;
+bool HasNoColonStarDollar(std::string_view s) {  // [^:*$]*
+  return s.find_first_of(":*$") == std::string_view::npos;
 }
+// AWS accepted a namespace containing ':' although the model's pattern is [^:*$]*, so only '*'
+// and '$' are refused.
+bool HasNoStarDollar(std::string_view s) { return s.find_first_of("*$") == std::string_view::npos; }
 
 // [\w#+=/:,.@-]*, plus a trailing ":*": the model's pattern has no '*', yet AWS's own
 // GetLogEvents example (AWS API reference) passes "arn:...:log-group:name:*", so we accept it.
@@ -190,8 +193,8 @@ std::string DescribeValue(const json& v) {
 const StringRule kLogGroupNameRule{1, 512, R"([\.\-_/#A-Za-z0-9]+)", &MatchesLogGroupName, true};
 const StringRule kLogGroupNamePrefixRule{1, 512, R"([\.\-_/#A-Za-z0-9]+)", &MatchesLogGroupName,
                                          false};
-const StringRule kLogStreamNameRule{1, 512, "[^:*]*", &MatchesStreamName, true};
-const StringRule kLogStreamNamePrefixRule{1, 512, "[^:*]*", &MatchesStreamName, false};
+const StringRule kLogStreamNameRule{1, 512, "[^:*]*", &HasNoColonOrStar, true};
+const StringRule kLogStreamNamePrefixRule{1, 512, "[^:*]*", &HasNoColonOrStar, false};
 const StringRule kLogGroupIdentifierRule{1, 2048, R"([\w#+=/:,.@-]*)", &MatchesIdentifier, false};
 const StringRule kNextTokenRule{1, std::numeric_limits<size_t>::max(), "", nullptr, false};
 const StringRule kResourceArnRule{1, 1011, R"([\w+=/:,.@-]*)", &MatchesResourceArn, false};
@@ -200,6 +203,14 @@ const StringRule kTagKeyRule{1, 128, R"(^([\p{L}\p{Z}\p{N}_.:/=+\-@]+)$)", &Matc
 const StringRule kTagValueRule{0, 256, R"(^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$)", &MatchesTagChars,
                                false};
 const StringRule kAccountIdRule{12, 12, R"(^\d{12}$)", &MatchesAccountId, false};
+const StringRule kFilterNameRule{1, 512, "[^:*]*", &HasNoColonOrStar, false};
+const StringRule kFilterPatternRule{0, 1024, "", nullptr, false};
+const StringRule kMetricNameRule{0, 255, "[^:*$]*", &HasNoColonStarDollar, false};
+const StringRule kMetricNamespaceRule{0, 255, "[^:*$]*", &HasNoStarDollar, false};
+
+bool HasNoColonOrStar(std::string_view s) {
+  return s.find_first_of(":*") == std::string_view::npos;
+}
 
 // Coral/Jackson wording for a value of the wrong type. Clients (botocore and the other SDKs)
 // only use __type; the message just has to say what went wrong.

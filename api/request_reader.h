@@ -59,6 +59,13 @@ extern const StringRule kKmsKeyIdRule;            // <= 256
 extern const StringRule kTagKeyRule;              // 1-128, ^([\p{L}\p{Z}\p{N}_.:/=+\-@]+)$
 extern const StringRule kTagValueRule;            // 0-256, ^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$
 extern const StringRule kAccountIdRule;           // 12 digits
+extern const StringRule kFilterNameRule;          // 1-512, [^:*]* (metric filter names, prefixes)
+extern const StringRule kFilterPatternRule;       // 0-1024
+extern const StringRule kMetricNameRule;          // 0-255, [^:*$]*
+extern const StringRule kMetricNamespaceRule;     // 0-255, [^:*$]*, but ':' is accepted (AWS does)
+
+// [^:*]*: for an operation's own rule with that pattern.
+bool HasNoColonOrStar(std::string_view s);
 
 // Length of `s` in UTF-16 code units (`s` is valid UTF-8).
 size_t Utf16Length(std::string_view s);

@@ -2,6 +2,7 @@
 // line is written with one locked fwrite, so lines from IO threads never interleave.
 #pragma once
 
+#include <chrono>
 #include <cstdio>
 #include <mutex>
 #include <optional>
@@ -16,6 +17,12 @@ enum class LogLevel { kError = 0, kWarn = 1, kInfo = 2, kDebug = 3 };
 // "error" | "warn" | "info" | "debug" (case-sensitive); nullopt otherwise.
 std::optional<LogLevel> ParseLogLevel(std::string_view text);
 std::string_view LogLevelName(LogLevel level);
+
+// Milliseconds from `start` to now, for the durations the log lines report.
+inline double MillisSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
+}
 
 class Logger {
  public:

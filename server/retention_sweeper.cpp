@@ -6,13 +6,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "server/log.h"
+
 namespace cwlogd::server {
 namespace {
-
-double MillisSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-      .count();
-}
 
 // The background pass competes with ingest for the CPU; ingest should win. Linux applies a
 // nice value to the calling thread when given its thread id. Best effort: failure is harmless.

@@ -17,6 +17,7 @@
 #include "server/cloudwatch_route.h"
 #include "server/content_encoding.h"
 #include "server/http_text.h"
+#include "server/log.h"
 #include "server/partition.h"
 #include "server/response.h"
 #include "server/sts_route.h"
@@ -121,11 +122,6 @@ std::string OperationName(const RequestClass& what) {
       break;
   }
   return "-";
-}
-
-double MillisSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-      .count();
 }
 
 }  // namespace

@@ -7,17 +7,13 @@
 #include "api/detail/arn.h"
 #include "server/cloudwatch/query_form.h"
 #include "server/cloudwatch/xml_writer.h"
+#include "server/http_text.h"
 #include "server/partition.h"
 
 namespace cwlogd::server {
 namespace {
 
 constexpr std::string_view kXmlContentType = "text/xml";
-
-std::string_view QueryOf(std::string_view target) {
-  size_t q = target.find('?');
-  return q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
-}
 
 // The Action of a form body, else of the URL's query string.
 std::optional<std::string> ActionOf(std::string_view target, std::string_view body) {

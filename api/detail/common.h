@@ -20,8 +20,9 @@
 namespace cwlogd::api::detail {
 
 constexpr int64_t kDayMs = 86'400'000;
-constexpr size_t kEventOverheadBytes = 26;   // added to each message's UTF-8 bytes
-constexpr size_t kMaxPageBytes = 1'048'576;  // Get/FilterLogEvents page size (1 MB)
+constexpr size_t kEventOverheadBytes = 26;     // added to each message's UTF-8 bytes
+constexpr size_t kMaxPageBytes = 1'048'576;    // Get/FilterLogEvents page size (1 MB)
+constexpr int64_t kMaxEventsPerPage = 10'000;  // and their largest `limit`
 
 // A DescribeLogGroups element. `slim` drops storedBytes and deletionProtectionEnabled (AWS's
 // shape when logGroupNamePattern is given).

@@ -8,7 +8,6 @@
 namespace cwlogd::api::detail {
 namespace {
 
-constexpr char kPointerKind = 'R';
 constexpr char kHex[] = "0123456789abcdef";
 
 void PutHex(char* out, uint64_t v, int digits) {
@@ -63,7 +62,7 @@ std::string NewUuid() {
 }
 
 std::string EncodeRecordPointer(const storage::Partition& p, const RecordRef& ref) {
-  return TokenWriter(kPointerKind, p)
+  return TokenWriter(token_kind::kRecordPointer, p)
       .Str(ref.group)
       .U64(ref.group_id)
       .U64(static_cast<uint64_t>(ref.key.timestamp))
@@ -73,7 +72,7 @@ std::string EncodeRecordPointer(const storage::Partition& p, const RecordRef& re
 }
 
 std::optional<RecordRef> DecodeRecordPointer(std::string_view text, const storage::Partition& p) {
-  TokenReader token(text, kPointerKind, p);
+  TokenReader token(text, token_kind::kRecordPointer, p);
   if (!token.ok()) return std::nullopt;
   RecordRef ref;
   ref.group = token.Str();

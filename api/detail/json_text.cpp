@@ -21,14 +21,16 @@ constexpr std::array<bool, 256> MakeSpecialTable(bool non_ascii) {
 constexpr std::array<bool, 256> kSpecialInValidUtf8 = MakeSpecialTable(false);
 constexpr std::array<bool, 256> kSpecialInAnyBytes = MakeSpecialTable(true);
 
-// Length of the well-formed UTF-8 sequence at s[i] (RFC 3629: no overlongs, no surrogates,
-// nothing past U+10FFFF), or 0.
+}  // namespace
+
 size_t Utf8SequenceLength(std::string_view s, size_t i) {
   const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
   const unsigned char c = byte(i);
   size_t len = 0;
   unsigned char lo = 0x80, hi = 0xBF;  // range of the second byte
-  if (c >= 0xC2 && c <= 0xDF) {
+  if (c < 0x80) {
+    return 1;
+  } else if (c >= 0xC2 && c <= 0xDF) {
     len = 2;
   } else if (c >= 0xE0 && c <= 0xEF) {
     len = 3;
@@ -48,8 +50,6 @@ size_t Utf8SequenceLength(std::string_view s, size_t i) {
   }
   return len;
 }
-
-}  // namespace
 
 void AppendJsonString(std::string& out, std::string_view value) {
   static constexpr char kHex[] = "0123456789abcdef";

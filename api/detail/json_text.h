@@ -4,11 +4,16 @@
 // would accept as equal: the same escapes, invalid UTF-8 replaced by U+FFFD.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace cwlogd::api::detail {
+
+// Length of the well-formed UTF-8 sequence at s[i] (1 for ASCII; RFC 3629: no overlongs, no
+// surrogates, nothing past U+10FFFF), or 0 when s[i] starts none. i < s.size().
+size_t Utf8SequenceLength(std::string_view s, size_t i);
 
 // Appends `value` as a quoted JSON string: `"` `\` and control characters escaped, valid
 // UTF-8 copied as is, each byte of an invalid sequence replaced by U+FFFD.

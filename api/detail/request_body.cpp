@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "api/detail/json_text.h"
+
 namespace cwlogd::api::detail {
 
 bool DepthWithin(std::string_view body, size_t max_depth) {
@@ -29,36 +31,6 @@ bool DepthWithin(std::string_view body, size_t max_depth) {
   }
   return true;
 }
-
-namespace {
-
-// Length of the valid UTF-8 sequence at s[i], or 0 if invalid (RFC 3629: no overlongs, no
-// surrogates, nothing above U+10FFFF).
-size_t Utf8SequenceLength(std::string_view s, size_t i) {
-  auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char c = b(i);
-  size_t left = s.size() - i;
-  if (c < 0x80) return 1;
-  if (c >= 0xC2 && c <= 0xDF) return left >= 2 && (b(i + 1) & 0xC0) == 0x80 ? 2 : 0;
-  if (c >= 0xE0 && c <= 0xEF) {
-    if (left < 3 || (b(i + 1) & 0xC0) != 0x80 || (b(i + 2) & 0xC0) != 0x80) return 0;
-    if (c == 0xE0 && b(i + 1) < 0xA0) return 0;
-    if (c == 0xED && b(i + 1) > 0x9F) return 0;
-    return 3;
-  }
-  if (c >= 0xF0 && c <= 0xF4) {
-    if (left < 4 || (b(i + 1) & 0xC0) != 0x80 || (b(i + 2) & 0xC0) != 0x80 ||
-        (b(i + 3) & 0xC0) != 0x80) {
-      return 0;
-    }
-    if (c == 0xF0 && b(i + 1) < 0x90) return 0;
-    if (c == 0xF4 && b(i + 1) > 0x8F) return 0;
-    return 4;
-  }
-  return 0;
-}
-
-}  // namespace
 
 std::optional<std::string> ReplaceInvalidUtf8(std::string_view body) {
   size_t i = 0;

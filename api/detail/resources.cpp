@@ -11,13 +11,7 @@
 #include "api/detail/tokens.h"
 
 namespace cwlogd::api::detail {
-namespace {
-
-bool NoColonOrStar(std::string_view s) { return s.find_first_of(":*") == std::string_view::npos; }
-
-}  // namespace
-
-const StringRule kDestinationNameRule{1, 512, "[^:*]*", &NoColonOrStar, false};
+const StringRule kDestinationNameRule{1, 512, "[^:*]*", &HasNoColonOrStar, false};
 const StringRule kAnyStringRule{0, std::numeric_limits<size_t>::max(), "", nullptr, false};
 const StringRule kNonEmptyRule{1, std::numeric_limits<size_t>::max(), "", nullptr, false};
 const StringRule kPolicyDocumentRule{1, 51200, "", nullptr, false};

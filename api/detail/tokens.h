@@ -39,6 +39,26 @@ std::string EventId(const storage::EventKey& key, uint64_t group_id);
 // 56-digit nextSequenceToken / uploadSequenceToken for a stream's upload_sequence.
 std::string SequenceToken(uint64_t stream_id, uint64_t upload_sequence);
 
+// The first byte of every token made by TokenWriter: what issued it, so that a token is refused
+// by every other operation. One list, so that no two share a letter (GetQueryResults and
+// ListLogGroupsForQuery shared DescribeLogGroups' 'G' and ListLogGroups' 'L' until 2026-12-07;
+// their tokens live only as long as a query, so the change broke no stored token).
+namespace token_kind {
+inline constexpr char kCloudWatchListPage = 'C';  // every CloudWatch list; the operation inside
+inline constexpr char kDescribeDestinations = 'D';
+inline constexpr char kDescribeLogGroups = 'G';
+inline constexpr char kDescribeLogStreams = 'S';
+inline constexpr char kDescribeMetricFilters = 'M';
+inline constexpr char kDescribeQueries = 'Q';
+inline constexpr char kDescribeQueryDefinitions = 'E';
+inline constexpr char kDescribeResourcePolicies = 'P';
+inline constexpr char kFilterLogEvents = 'F';
+inline constexpr char kGetQueryResults = 'U';
+inline constexpr char kListLogGroups = 'L';
+inline constexpr char kListLogGroupsForQuery = 'W';
+inline constexpr char kRecordPointer = 'R';  // an Insights @ptr (GetLogRecord)
+}  // namespace token_kind
+
 // Opaque pagination tokens: a small binary record, base64url-encoded with a check value seeded
 // by the issuing partition.
 class TokenWriter {

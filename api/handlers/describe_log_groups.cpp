@@ -20,7 +20,6 @@ bool MatchesGroupPattern(std::string_view s) {  // [\.\-_/#A-Za-z0-9]*
 }
 
 const StringRule kPatternRule{0, 512, R"([\.\-_/#A-Za-z0-9]*)", &MatchesGroupPattern, false};
-constexpr char kTokenKind = 'G';
 constexpr int64_t kDefaultLimit = 50;
 
 }  // namespace
@@ -57,7 +56,8 @@ ApiResult HandleDescribeLogGroups(const nlohmann::json& request, Context& ctx) {
   uint64_t digest = detail::HashBytes(query, 0x64657363);
   std::string start_after;
   if (next_token) {
-    auto resumed = detail::ReadNameToken(*next_token, kTokenKind, ctx.partition, digest);
+    auto resumed = detail::ReadNameToken(*next_token, detail::token_kind::kDescribeLogGroups,
+                                         ctx.partition, digest);
     if (!resumed) return detail::InvalidNextToken();
     start_after = std::move(*resumed);
   }
@@ -97,8 +97,8 @@ ApiResult HandleDescribeLogGroups(const nlohmann::json& request, Context& ctx) {
   // one short of `limit` (recorded answers: a single match comes with a token); the page after
   // the last match is empty and has none, so paginators stop there.
   if (page.more() || (pattern && !page.items().empty())) {
-    out["nextToken"] =
-        detail::NameToken(kTokenKind, ctx.partition, page.items().back().name, digest);
+    out["nextToken"] = detail::NameToken(detail::token_kind::kDescribeLogGroups, ctx.partition,
+                                         page.items().back().name, digest);
   }
   return out;
 }

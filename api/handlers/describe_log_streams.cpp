@@ -11,7 +11,6 @@ namespace cwlogd::api {
 namespace {
 
 constexpr std::string_view kOrderBy[] = {"LogStreamName", "LastEventTime"};
-constexpr char kTokenKind = 'S';
 
 // Sort position of a stream. Streams without events order as lastEventTimestamp 0 (first when
 // ascending, last when descending); ties break on the name so the order is total.
@@ -54,7 +53,7 @@ ApiResult HandleDescribeLogStreams(const nlohmann::json& request, Context& ctx) 
                         group_info->id);
   std::optional<Position> after;
   if (next_token) {
-    detail::TokenReader token(*next_token, kTokenKind, ctx.partition);
+    detail::TokenReader token(*next_token, detail::token_kind::kDescribeLogStreams, ctx.partition);
     Position p;
     p.time = static_cast<int64_t>(token.U64());
     p.name = token.Str();
@@ -105,7 +104,7 @@ ApiResult HandleDescribeLogStreams(const nlohmann::json& request, Context& ctx) 
   nlohmann::json out = {{"logStreams", std::move(streams)}};
   if (page.more()) {
     Position last = PositionOf(page.items().back(), by_time);
-    out["nextToken"] = detail::TokenWriter(kTokenKind, ctx.partition)
+    out["nextToken"] = detail::TokenWriter(detail::token_kind::kDescribeLogStreams, ctx.partition)
                            .U64(static_cast<uint64_t>(last.time))
                            .Str(last.name)
                            .U64(digest)

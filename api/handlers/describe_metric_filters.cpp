@@ -19,14 +19,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr char kTokenKind = 'M';
-
-bool NoColonOrStar(std::string_view s) { return s.find_first_of(":*") == std::string_view::npos; }
-bool NoColonStarDollar(std::string_view s) {
-  return s.find_first_of(":*$") == std::string_view::npos;
-}
-bool NoStarDollar(std::string_view s) { return s.find_first_of("*$") == std::string_view::npos; }
-
 json FilterJson(const storage::MetricFilterDefinition& d) {
   json t = {{"metricName", d.metric_name},
             {"metricNamespace", d.metric_namespace},
@@ -53,13 +45,11 @@ json FilterJson(const storage::MetricFilterDefinition& d) {
 ApiResult HandleDescribeMetricFilters(const json& request, Context& ctx) {
   RequestReader in(request);
   auto group = in.String("logGroupName", kLogGroupNameRule);
-  auto prefix = in.String("filterNamePrefix", StringRule{1, 512, "[^:*]*", &NoColonOrStar, false});
+  auto prefix = in.String("filterNamePrefix", kFilterNameRule);
   auto next_token = in.String("nextToken", kNextTokenRule);
   auto limit = in.Integer("limit", NumberRule{1, 50});
-  auto metric_name =
-      in.String("metricName", StringRule{0, 255, "[^:*$]*", &NoColonStarDollar, false});
-  auto metric_namespace =
-      in.String("metricNamespace", StringRule{0, 255, "[^:*$]*", &NoStarDollar, false});
+  auto metric_name = in.String("metricName", kMetricNameRule);
+  auto metric_namespace = in.String("metricNamespace", kMetricNamespaceRule);
   if (in.failed()) return in.error();
   if (metric_name.has_value() != metric_namespace.has_value()) {
     return ApiError::InvalidParameter(
@@ -83,7 +73,8 @@ ApiResult HandleDescribeMetricFilters(const json& request, Context& ctx) {
   const bool by_filter_name = !group && !query.filter_name_prefix.empty();
   std::optional<std::pair<std::string, std::string>> resume_after;
   if (next_token) {
-    detail::TokenReader token(*next_token, kTokenKind, ctx.partition);
+    detail::TokenReader token(*next_token, detail::token_kind::kDescribeMetricFilters,
+                              ctx.partition);
     std::string g = token.Str();
     std::string f = token.Str();
     if (token.U64() != digest || !token.Done()) return detail::InvalidNextToken();
@@ -131,11 +122,12 @@ ApiResult HandleDescribeMetricFilters(const json& request, Context& ctx) {
   json out = {{"metricFilters", std::move(filters)}};
   if (page.more()) {
     const storage::MetricFilterDefinition& last = page.items().back();
-    out["nextToken"] = detail::TokenWriter(kTokenKind, ctx.partition)
-                           .Str(by_filter_name ? last.filter_name : last.log_group)
-                           .Str(by_filter_name ? last.log_group : last.filter_name)
-                           .U64(digest)
-                           .Finish();
+    out["nextToken"] =
+        detail::TokenWriter(detail::token_kind::kDescribeMetricFilters, ctx.partition)
+            .Str(by_filter_name ? last.filter_name : last.log_group)
+            .Str(by_filter_name ? last.log_group : last.filter_name)
+            .U64(digest)
+            .Finish();
   }
   return out;
 }

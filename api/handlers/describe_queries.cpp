@@ -12,8 +12,7 @@
 namespace cwlogd::api {
 namespace {
 
-constexpr int64_t kMaxResults = 1000;
-constexpr char kTokenKind = 'Q';
+constexpr int64_t kMaxQueriesPerPage = 1000;
 constexpr std::string_view kStatuses[] = {"Scheduled", "Running", "Complete", "Failed",
                                           "Cancelled", "Timeout", "Unknown"};
 
@@ -44,7 +43,7 @@ ApiResult HandleDescribeQueries(const nlohmann::json& request, Context& ctx) {
   RequestReader in(request);
   auto group = in.String("logGroupName", kLogGroupNameRule);
   auto status = in.Enum("status", kStatuses);
-  auto max_results = in.Integer("maxResults", NumberRule{1, kMaxResults});
+  auto max_results = in.Integer("maxResults", NumberRule{1, kMaxQueriesPerPage});
   auto next_token = in.String("nextToken", kNextTokenRule);
   auto language = in.Enum("queryLanguage", detail::kQueryLanguages);
   if (in.failed()) return in.error();
@@ -53,12 +52,12 @@ ApiResult HandleDescribeQueries(const nlohmann::json& request, Context& ctx) {
   const uint64_t digest = FilterDigest(ctx.partition, group, status);
   std::optional<uint64_t> before_seq;  // the page starts with queries older than this
   if (next_token) {
-    detail::TokenReader token(*next_token, kTokenKind, ctx.partition);
+    detail::TokenReader token(*next_token, detail::token_kind::kDescribeQueries, ctx.partition);
     uint64_t seq = token.U64();
     if (token.U64() != digest || !token.Done() || seq == 0) return detail::InvalidNextToken();
     before_seq = seq;
   }
-  const size_t max = static_cast<size_t>(max_results.value_or(kMaxResults));
+  const size_t max = static_cast<size_t>(max_results.value_or(kMaxQueriesPerPage));
   nlohmann::json queries = nlohmann::json::array();
   std::optional<uint64_t> last_seq;
   bool more = false;
@@ -86,8 +85,10 @@ ApiResult HandleDescribeQueries(const nlohmann::json& request, Context& ctx) {
   }
   nlohmann::json out = {{"queries", std::move(queries)}};
   if (more && last_seq) {
-    out["nextToken"] =
-        detail::TokenWriter(kTokenKind, ctx.partition).U64(*last_seq).U64(digest).Finish();
+    out["nextToken"] = detail::TokenWriter(detail::token_kind::kDescribeQueries, ctx.partition)
+                           .U64(*last_seq)
+                           .U64(digest)
+                           .Finish();
   }
   return out;
 }

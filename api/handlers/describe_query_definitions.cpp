@@ -12,8 +12,7 @@
 namespace cwlogd::api {
 namespace {
 
-constexpr int64_t kMaxResults = 1000;
-constexpr char kTokenKind = 'E';
+constexpr int64_t kMaxDefinitionsPerPage = 1000;
 const StringRule kPrefixRule{1, 255, "", nullptr, false};
 
 nlohmann::json DefinitionJson(const storage::QueryDefinition& d) {
@@ -42,7 +41,7 @@ ApiResult HandleDescribeQueryDefinitions(const nlohmann::json& request, Context&
   RequestReader in(request);
   auto language = in.Enum("queryLanguage", detail::kQueryLanguages);
   auto prefix = in.String("queryDefinitionNamePrefix", kPrefixRule);
-  auto max_results = in.Integer("maxResults", NumberRule{1, kMaxResults});
+  auto max_results = in.Integer("maxResults", NumberRule{1, kMaxDefinitionsPerPage});
   auto next_token = in.String("nextToken", kNextTokenRule);
   if (in.failed()) return in.error();
   storage::QueryDefinitionStore* store = ctx.store.query_definition_store();
@@ -52,7 +51,8 @@ ApiResult HandleDescribeQueryDefinitions(const nlohmann::json& request, Context&
   const uint64_t digest = detail::HashBytes(prefix.value_or(""), prefix ? 1 : 0);
   std::optional<std::pair<std::string, std::string>> after;  // (name, id)
   if (next_token) {
-    detail::TokenReader token(*next_token, kTokenKind, ctx.partition);
+    detail::TokenReader token(*next_token, detail::token_kind::kDescribeQueryDefinitions,
+                              ctx.partition);
     std::string name = token.Str();
     std::string id = token.Str();
     if (token.U64() != digest || !token.Done() || id.empty()) return detail::InvalidNextToken();
@@ -72,17 +72,18 @@ ApiResult HandleDescribeQueryDefinitions(const nlohmann::json& request, Context&
   std::sort(defs.begin(), defs.end(), [](const auto& a, const auto& b) {
     return std::tie(a.name, a.id) < std::tie(b.name, b.id);
   });
-  const size_t max = static_cast<size_t>(max_results.value_or(kMaxResults));
+  const size_t max = static_cast<size_t>(max_results.value_or(kMaxDefinitionsPerPage));
   nlohmann::json list = nlohmann::json::array();
   for (size_t i = 0; i < defs.size() && i < max; ++i) list.push_back(DefinitionJson(defs[i]));
   nlohmann::json out = {{"queryDefinitions", std::move(list)}};
   if (defs.size() > max) {
     const auto& last = defs[max - 1];
-    out["nextToken"] = detail::TokenWriter(kTokenKind, ctx.partition)
-                           .Str(last.name)
-                           .Str(last.id)
-                           .U64(digest)
-                           .Finish();
+    out["nextToken"] =
+        detail::TokenWriter(detail::token_kind::kDescribeQueryDefinitions, ctx.partition)
+            .Str(last.name)
+            .Str(last.id)
+            .U64(digest)
+            .Finish();
   }
   return out;
 }

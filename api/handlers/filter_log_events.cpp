@@ -12,10 +12,6 @@
 namespace cwlogd::api {
 namespace {
 
-constexpr int64_t kMaxLimit = 10'000;
-constexpr char kTokenKind = 'F';
-const StringRule kFilterPatternRule{0, 1024, "", nullptr, false};
-
 uint64_t QueryDigest(const storage::Partition& partition, uint64_t group_id,
                      const std::optional<std::vector<std::string>>& names,
                      const std::optional<std::string>& prefix, std::optional<int64_t> start,
@@ -43,7 +39,7 @@ ApiResult HandleFilterLogEvents(const nlohmann::json& request, Context& ctx) {
   auto end_time = in.Long("endTime", NumberRule{0});
   auto filter_pattern = in.String("filterPattern", kFilterPatternRule);
   auto next_token = in.String("nextToken", kNextTokenRule);
-  auto limit = in.Integer("limit", NumberRule{1, kMaxLimit});
+  auto limit = in.Integer("limit", NumberRule{1, detail::kMaxEventsPerPage});
   (void)in.Bool("interleaved");  // deprecated; results are always interleaved
   (void)in.Bool("unmask");
   if (in.failed()) return in.error();
@@ -67,7 +63,7 @@ ApiResult HandleFilterLogEvents(const nlohmann::json& request, Context& ctx) {
                                       start_time, end_time, filter_pattern);
   storage::GroupScanQuery query;
   if (next_token) {
-    detail::TokenReader token(*next_token, kTokenKind, ctx.partition);
+    detail::TokenReader token(*next_token, detail::token_kind::kFilterLogEvents, ctx.partition);
     storage::EventKey key;
     key.timestamp = static_cast<int64_t>(token.U64());
     key.sequence = token.U64();
@@ -98,7 +94,7 @@ ApiResult HandleFilterLogEvents(const nlohmann::json& request, Context& ctx) {
     };
   }
 
-  const size_t max_events = static_cast<size_t>(limit.value_or(kMaxLimit));
+  const size_t max_events = static_cast<size_t>(limit.value_or(detail::kMaxEventsPerPage));
   // The response is written as text while scanning (members in AWS's order), not as a DOM:
   // a page is up to 10,000 events / 1 MB.
   RenderedJson out;
@@ -143,12 +139,13 @@ ApiResult HandleFilterLogEvents(const nlohmann::json& request, Context& ctx) {
   out.text += "],\"searchedLogStreams\":[]";
   if (more && consumed) {
     out.text += ",\"nextToken\":";
-    detail::AppendJsonString(out.text, detail::TokenWriter(kTokenKind, ctx.partition)
-                                           .U64(static_cast<uint64_t>(consumed->timestamp))
-                                           .U64(consumed->sequence)
-                                           .U64(consumed->index)
-                                           .U64(digest)
-                                           .Finish());
+    detail::AppendJsonString(
+        out.text, detail::TokenWriter(detail::token_kind::kFilterLogEvents, ctx.partition)
+                      .U64(static_cast<uint64_t>(consumed->timestamp))
+                      .U64(consumed->sequence)
+                      .U64(consumed->index)
+                      .U64(digest)
+                      .Finish());
   }
   out.text += '}';
   return out;

@@ -13,8 +13,6 @@
 namespace cwlogd::api {
 namespace {
 
-constexpr int64_t kMaxLimit = 10'000;
-
 struct PageEvent {
   storage::EventKey key;
   int64_t ingestion_time = 0;
@@ -30,7 +28,7 @@ ApiResult HandleGetLogEvents(const nlohmann::json& request, Context& ctx) {
   auto start_time = in.Long("startTime", NumberRule{0});
   auto end_time = in.Long("endTime", NumberRule{0});
   auto next_token = in.String("nextToken", kNextTokenRule);
-  auto limit = in.Integer("limit", NumberRule{1, kMaxLimit});
+  auto limit = in.Integer("limit", NumberRule{1, detail::kMaxEventsPerPage});
   auto start_from_head = in.Bool("startFromHead");
   (void)in.Bool("unmask");  // nothing is masked here
   if (in.failed()) return in.error();
@@ -59,7 +57,7 @@ ApiResult HandleGetLogEvents(const nlohmann::json& request, Context& ctx) {
   query.forward = forward;
   if (token) query.cursor = token->key;
 
-  const size_t max_events = static_cast<size_t>(limit.value_or(kMaxLimit));
+  const size_t max_events = static_cast<size_t>(limit.value_or(detail::kMaxEventsPerPage));
   std::vector<PageEvent> page;
   size_t page_bytes = 0;
   // A backward token at the origin has nothing before it.

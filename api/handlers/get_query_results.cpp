@@ -12,7 +12,6 @@ namespace cwlogd::api {
 namespace {
 
 constexpr int64_t kMaxItems = 10'000;
-constexpr char kTokenKind = 'G';
 const StringRule kResultsTokenRule{0, 1024, "", nullptr, false};
 
 }  // namespace
@@ -30,7 +29,7 @@ ApiResult HandleGetQueryResults(const nlohmann::json& request, Context& ctx) {
   const auto& rows = *results->rows;
   size_t begin = 0;
   if (next_token && !next_token->empty()) {
-    detail::TokenReader token(*next_token, kTokenKind, ctx.partition);
+    detail::TokenReader token(*next_token, detail::token_kind::kGetQueryResults, ctx.partition);
     std::string id = token.Str();
     uint64_t offset = token.U64();
     if (!token.Done() || id != *query_id || offset > rows.size()) return detail::InvalidNextToken();
@@ -58,8 +57,10 @@ ApiResult HandleGetQueryResults(const nlohmann::json& request, Context& ctx) {
   const bool finished = results->info.status != QueryStatus::kScheduled &&
                         results->info.status != QueryStatus::kRunning;
   if (finished && end < rows.size()) {
-    out["nextToken"] =
-        detail::TokenWriter(kTokenKind, ctx.partition).Str(*query_id).U64(end).Finish();
+    out["nextToken"] = detail::TokenWriter(detail::token_kind::kGetQueryResults, ctx.partition)
+                           .Str(*query_id)
+                           .U64(end)
+                           .Finish();
   }
   return out;
 }

@@ -51,7 +51,6 @@ bool MatchesListPattern(std::string_view s) { return ParseAlternatives(s).has_va
 const StringRule kListPatternRule{
     3, 129, R"((\^?[\.\-_\/#A-Za-z0-9]{3,24})(\|\^?[\.\-_\/#A-Za-z0-9]{3,24}){0,4})",
     &MatchesListPattern, false};
-constexpr char kTokenKind = 'L';
 
 }  // namespace
 
@@ -71,7 +70,8 @@ ApiResult HandleListLogGroups(const nlohmann::json& request, Context& ctx) {
       "pattern=" + pattern.value_or("") + "\nclass=" + log_group_class.value_or(""), 0x6c697374);
   std::string start_after;
   if (next_token) {
-    auto resumed = detail::ReadNameToken(*next_token, kTokenKind, ctx.partition, digest);
+    auto resumed = detail::ReadNameToken(*next_token, detail::token_kind::kListLogGroups,
+                                         ctx.partition, digest);
     if (!resumed) return detail::InvalidNextToken();
     start_after = std::move(*resumed);
   }
@@ -103,8 +103,8 @@ ApiResult HandleListLogGroups(const nlohmann::json& request, Context& ctx) {
   }
   nlohmann::json out = {{"logGroups", std::move(groups)}};
   if (page.more()) {
-    out["nextToken"] =
-        detail::NameToken(kTokenKind, ctx.partition, page.items().back().name, digest);
+    out["nextToken"] = detail::NameToken(detail::token_kind::kListLogGroups, ctx.partition,
+                                         page.items().back().name, digest);
   }
   return out;
 }

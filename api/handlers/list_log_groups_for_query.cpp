@@ -11,7 +11,6 @@ namespace cwlogd::api {
 namespace {
 
 constexpr int64_t kDefaultMaxResults = 50;
-constexpr char kTokenKind = 'L';
 
 }  // namespace
 
@@ -26,7 +25,8 @@ ApiResult HandleListLogGroupsForQuery(const nlohmann::json& request, Context& ct
   if (!info) return detail::QueryNotFound();
   size_t begin = 0;
   if (next_token) {
-    detail::TokenReader token(*next_token, kTokenKind, ctx.partition);
+    detail::TokenReader token(*next_token, detail::token_kind::kListLogGroupsForQuery,
+                              ctx.partition);
     std::string id = token.Str();
     uint64_t offset = token.U64();
     if (!token.Done() || id != *query_id || offset == 0 || offset >= info->groups.size()) {
@@ -42,7 +42,10 @@ ApiResult HandleListLogGroupsForQuery(const nlohmann::json& request, Context& ct
   nlohmann::json out = {{"logGroupIdentifiers", std::move(ids)}};
   if (end < info->groups.size()) {
     out["nextToken"] =
-        detail::TokenWriter(kTokenKind, ctx.partition).Str(*query_id).U64(end).Finish();
+        detail::TokenWriter(detail::token_kind::kListLogGroupsForQuery, ctx.partition)
+            .Str(*query_id)
+            .U64(end)
+            .Finish();
   }
   return out;
 }

@@ -14,18 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-bool NoColonOrStar(std::string_view s) { return s.find_first_of(":*") == std::string_view::npos; }
-bool NoColonStarDollar(std::string_view s) {
-  return s.find_first_of(":*$") == std::string_view::npos;
-}
-// AWS accepted a namespace containing ':' although the model's pattern is [^:*$]*, so only '*'
-// and '$' are refused.
-bool NoStarDollar(std::string_view s) { return s.find_first_of("*$") == std::string_view::npos; }
-
-const StringRule kFilterNameRule{1, 512, "[^:*]*", &NoColonOrStar, false};
-const StringRule kFilterPatternRule{0, 1024, "", nullptr, false};
-const StringRule kMetricNameRule{0, 255, "[^:*$]*", &NoColonStarDollar, false};
-const StringRule kMetricNamespaceRule{0, 255, "[^:*$]*", &NoStarDollar, false};
 const StringRule kMetricValueRule{0, 100, "", nullptr, false};
 const StringRule kFieldSelectionRule{0, 2000, "", nullptr, false};
 const StringRule kDimensionKeyRule{0, 255, "", nullptr, false};

@@ -13,8 +13,8 @@
 namespace cwlogd::api {
 namespace {
 
-constexpr int64_t kMaxLimit = 100'000;
-constexpr int64_t kDefaultLimit = 10'000;
+constexpr int64_t kMaxResultRows = 100'000;
+constexpr int64_t kDefaultResultRows = 10'000;
 constexpr size_t kMaxGroups = 50;
 
 // Seconds (inclusive) to milliseconds: [s*1000, e*1000+999], saturating.
@@ -59,7 +59,7 @@ ApiResult HandleStartQuery(const nlohmann::json& request, Context& ctx) {
   auto end_time = in.Long("endTime", NumberRule{0}, true);
   auto query_string =
       in.String("queryString", StringRule{0, insights::kMaxQueryLength, "", nullptr, false}, true);
-  auto limit = in.Integer("limit", NumberRule{1, kMaxLimit});
+  auto limit = in.Integer("limit", NumberRule{1, kMaxResultRows});
   if (in.failed()) return in.error();
   if (language && *language != "CWLI") {
     // Our own text: only the Logs Insights language is implemented.
@@ -117,7 +117,7 @@ ApiResult HandleStartQuery(const nlohmann::json& request, Context& ctx) {
   spec.groups = std::move(groups);
   spec.start_ms = StartMillis(*start_time);
   spec.end_ms = EndMillis(*end_time);
-  spec.limit = static_cast<size_t>(limit.value_or(kDefaultLimit));
+  spec.limit = static_cast<size_t>(limit.value_or(kDefaultResultRows));
   spec.query = std::move(query);
   auto id = ctx.query_runner->Start(std::move(spec));
   if (!id) {

@@ -10,14 +10,13 @@
 namespace cwlogd::api {
 namespace {
 
-const StringRule kTestFilterPatternRule{0, 1024, "", nullptr, false};
 const StringRule kLogEventMessageRule{1, std::numeric_limits<size_t>::max(), "", nullptr, false};
 
 }  // namespace
 
 ApiResult HandleTestMetricFilter(const nlohmann::json& request, Context& /*ctx*/) {
   RequestReader in(request);
-  auto pattern_text = in.String("filterPattern", kTestFilterPatternRule, /*required=*/true);
+  auto pattern_text = in.String("filterPattern", kFilterPatternRule, /*required=*/true);
   auto messages = in.StringList("logEventMessages", ListRule{1, 50}, kLogEventMessageRule,
                                 /*required=*/true);
   if (in.failed()) return in.error();

@@ -26,8 +26,6 @@ namespace {
 
 namespace k = keys;
 
-std::string_view ToView(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
-
 int64_t SteadyNowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::steady_clock::now().time_since_epoch())

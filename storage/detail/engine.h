@@ -30,6 +30,10 @@
 
 namespace cwlogd::storage::detail {
 
+// RocksDB slices and our string views, both ways.
+inline rocksdb::Slice ToSlice(std::string_view s) { return {s.data(), s.size()}; }
+inline std::string_view ToView(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
+
 // Holds a RocksDB snapshot for the duration of one read: reads through `options` see one
 // consistent state of every column family.
 class SnapshotRead {

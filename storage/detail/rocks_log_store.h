@@ -34,9 +34,6 @@ namespace cwlogd::storage::detail {
 inline constexpr int64_t kDayMs = 24LL * 60 * 60 * 1000;
 inline constexpr int64_t kMaxChunkSpanMs = kDayMs;
 
-inline rocksdb::Slice ToSlice(std::string_view s) { return {s.data(), s.size()}; }
-inline std::string_view ToView(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
-
 inline int64_t SaturatingSub(int64_t a, int64_t b) {
   if (a < std::numeric_limits<int64_t>::min() + b) return std::numeric_limits<int64_t>::min();
   return a - b;

@@ -16,8 +16,6 @@ namespace {
 
 namespace mk = metric_keys;
 
-std::string_view ToView(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
-
 // Buckets merge as statistic sets; index entries keep the latest publication time.
 class MetricsMergeOperator final : public rocksdb::AssociativeMergeOperator {
  public:

@@ -14,8 +14,6 @@
 namespace cwlogd::storage::detail {
 namespace {
 
-std::string_view ToView(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
-
 // Visits the records of a partition in id order; `visit` gets the id and the raw record.
 Status ScanDefinitions(
     Engine& engine, const Partition& p,

@@ -17,8 +17,6 @@ namespace k = keys;
 
 namespace {
 
-std::string_view ToView(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
-
 // The lock stripe that serializes the changes of one kind in one partition: a name no log group
 // can have (group names are [.-_/#A-Za-z0-9]+), so it only shares stripes by hashing.
 std::string KindLockName(ResourceKind kind) {

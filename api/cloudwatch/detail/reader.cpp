@@ -49,9 +49,6 @@ size_t CodePoints(std::string_view s) {
   return n;
 }
 
-// The token kind of every CloudWatch paging token; the operation's name tells them apart.
-constexpr char kTokenKind = 'C';
-
 }  // namespace
 
 std::string Join(std::string_view path, std::string_view name) {
@@ -251,12 +248,15 @@ std::optional<std::string> Reader::Namespace(const json& object, std::string_vie
 
 std::string EncodeToken(std::string_view kind, const storage::Partition& partition,
                         const json& state) {
-  return api::detail::TokenWriter(kTokenKind, partition).Str(kind).Str(state.dump()).Finish();
+  return api::detail::TokenWriter(api::detail::token_kind::kCloudWatchListPage, partition)
+      .Str(kind)
+      .Str(state.dump())
+      .Finish();
 }
 
 std::optional<json> DecodeToken(std::string_view kind, const storage::Partition& partition,
                                 std::string_view token) {
-  api::detail::TokenReader reader(token, kTokenKind, partition);
+  api::detail::TokenReader reader(token, api::detail::token_kind::kCloudWatchListPage, partition);
   const std::string token_kind = reader.Str();
   const std::string state = reader.Str();
   if (!reader.Done() || token_kind != kind) return std::nullopt;

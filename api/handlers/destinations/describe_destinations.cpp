@@ -14,9 +14,9 @@ ApiResult HandleDescribeDestinations(const nlohmann::json& request, Context& ctx
   auto limit = in.Integer("limit", NumberRule{1, 50});
   if (in.failed()) return in.error();
   const uint64_t digest = detail::HashBytes(prefix.value_or(""), 0x6473);
-  auto page =
-      detail::ListResourcePage(ctx, storage::ResourceKind::kDestination, prefix.value_or(""),
-                               next_token, static_cast<size_t>(limit.value_or(50)), 'D', digest);
+  auto page = detail::ListResourcePage(
+      ctx, storage::ResourceKind::kDestination, prefix.value_or(""), next_token,
+      static_cast<size_t>(limit.value_or(50)), detail::token_kind::kDescribeDestinations, digest);
   if (auto* e = std::get_if<ApiError>(&page)) return *e;
   auto& p = std::get<detail::ResourcePage>(page);
   nlohmann::json list = nlohmann::json::array();

@@ -9,16 +9,14 @@
 
 namespace cwlogd::api {
 
-using namespace resource_policies;  // NOLINT(google-build-using-namespace)
-
 namespace {
 
 constexpr std::string_view kScopes[] = {"ACCOUNT", "RESOURCE"};
-constexpr char kTokenKind = 'P';
 
 }  // namespace
 
 ApiResult HandleDescribeResourcePolicies(const nlohmann::json& request, Context& ctx) {
+  using namespace resource_policies;  // NOLINT(google-build-using-namespace)
   RequestReader in(request);
   auto next_token = in.String("nextToken", kNextTokenRule);
   auto limit = in.Integer("limit", NumberRule{1, 50});
@@ -45,8 +43,9 @@ ApiResult HandleDescribeResourcePolicies(const nlohmann::json& request, Context&
                                          ? storage::ResourceKind::kGroupResourcePolicy
                                          : storage::ResourceKind::kResourcePolicy;
   const uint64_t digest = detail::HashBytes(scope.value_or("ACCOUNT"), 0x7270);
-  auto page = detail::ListResourcePage(ctx, kind, "", next_token,
-                                       static_cast<size_t>(limit.value_or(50)), kTokenKind, digest);
+  auto page =
+      detail::ListResourcePage(ctx, kind, "", next_token, static_cast<size_t>(limit.value_or(50)),
+                               detail::token_kind::kDescribeResourcePolicies, digest);
   if (auto* e = std::get_if<ApiError>(&page)) return *e;
   auto& p = std::get<detail::ResourcePage>(page);
   for (const auto& r : p.items) policies.push_back(PolicyJson(ctx, kind, r));

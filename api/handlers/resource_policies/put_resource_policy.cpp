@@ -31,9 +31,8 @@ nlohmann::json PolicyJson(const Context& ctx, storage::ResourceKind kind,
 
 }  // namespace resource_policies
 
-using namespace resource_policies;  // NOLINT(google-build-using-namespace)
-
 ApiResult HandlePutResourcePolicy(const nlohmann::json& request, Context& ctx) {
+  using namespace resource_policies;  // NOLINT(google-build-using-namespace)
   RequestReader in(request);
   auto name = in.String("policyName", detail::kAnyStringRule);
   auto document = in.String("policyDocument", detail::kPolicyDocumentRule, /*required=*/true);
