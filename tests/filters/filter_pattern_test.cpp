@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "tests/catch2.h"
+#include "tests/filters/test_util.h"
 
 namespace {
 
@@ -14,15 +15,9 @@ using cwlogd::filters::ExtractedValues;
 using cwlogd::filters::FilterPattern;
 using cwlogd::filters::ParseError;
 using cwlogd::filters::ParseFilterPattern;
+using cwlogd::filters::testing::MustParse;
 using cwlogd::filters::PatternKind;
 
-FilterPattern MustParse(const std::string& text) {
-  ParseError err;
-  auto p = ParseFilterPattern(text, &err);
-  INFO("pattern `" << text << "`: " << err.message << " / " << err.detail);
-  REQUIRE(p.has_value());
-  return *p;
-}
 
 ParseError MustFail(const std::string& text) {
   ParseError err;

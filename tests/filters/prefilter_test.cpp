@@ -6,15 +6,11 @@
 
 #include "filters/filter_pattern.h"
 #include "tests/catch2.h"
+#include "tests/filters/test_util.h"
 
 namespace {
 
-cwlogd::filters::FilterPattern MustParse(const std::string& text) {
-  cwlogd::filters::ParseError err;
-  auto p = cwlogd::filters::ParseFilterPattern(text, &err);
-  REQUIRE(p.has_value());
-  return *p;
-}
+using cwlogd::filters::testing::MustParse;
 
 TEST_CASE("Term patterns rule out blocks without their terms", "[filters][prefilter]") {
   const std::string block =

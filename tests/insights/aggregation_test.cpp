@@ -9,7 +9,7 @@ namespace cwlogd::insights::testing {
 
 namespace {
 
-std::vector<Event> Events() {
+std::vector<Event> AggregationEvents() {
   return {
       {4000, R"({"g":"a","v":4,"s":"pear"})"},     {1000, R"({"g":"a","v":1,"s":"apple"})"},
       {3000, R"({"g":"b","v":"3","s":"fig"})"},    {2000, R"({"g":"a","v":2,"s":"kiwi"})"},
@@ -18,7 +18,7 @@ std::vector<Event> Events() {
 }
 
 std::string Agg(const std::string& agg) {
-  QueryOutcome out = Run("stats " + agg + " as r by g", Events());
+  QueryOutcome out = Run("stats " + agg + " as r by g", AggregationEvents());
   REQUIRE_FALSE(out.failed);
   return Show(out.rows);
 }
@@ -50,7 +50,7 @@ TEST_CASE("Aggregates over groups", "[insights][aggregation]") {
 }
 
 TEST_CASE("stats groups by several fields and by bin", "[insights][aggregation]") {
-  QueryOutcome out = Run("stats count(*) as n by g, bin(2s)", Events());
+  QueryOutcome out = Run("stats count(*) as n by g, bin(2s)", AggregationEvents());
   CHECK(Show(out.rows) ==
         "g=a bin(2s)=1970-01-01 00:00:00.000 n=1; g=a bin(2s)=1970-01-01 00:00:02.000 n=1; "
         "g=a bin(2s)=1970-01-01 00:00:04.000 n=1; g=b bin(2s)=1970-01-01 00:00:02.000 n=1; "

@@ -10,7 +10,7 @@ namespace cwlogd::insights::testing {
 
 namespace {
 
-std::vector<Event> Events() {
+std::vector<Event> CommandEvents() {
   return {
       {1000, R"({"a":1,"b":"x","c":10})"},
       {3000, R"({"a":3,"b":"y"})"},
@@ -28,18 +28,18 @@ TEST_CASE("Without fields, display or stats a row has @timestamp, @message and @
 }
 
 TEST_CASE("Several fields commands show the union of their fields", "[insights][commands]") {
-  QueryOutcome out = Run("fields a | fields b, a | fields c", Events());
+  QueryOutcome out = Run("fields a | fields b, a | fields c", CommandEvents());
   CHECK(Show(out.rows) == "; a=3 b=y; a=2 b=x c=5; a=1 b=x c=10");
 }
 
 TEST_CASE("Only the last display counts", "[insights][commands]") {
-  QueryOutcome out = Run("fields a, b | display a | display b", Events());
+  QueryOutcome out = Run("fields a, b | display a | display b", CommandEvents());
   CHECK(Show(out.rows) == "; b=y; b=x; b=x");
 }
 
 TEST_CASE("Ephemeral fields are computed and usable later", "[insights][commands]") {
   QueryOutcome out =
-      Run("fields a * 10 as a10 | filter a10 > 15 | fields concat(b, '!') as bang", Events());
+      Run("fields a * 10 as a10 | filter a10 > 15 | fields concat(b, '!') as bang", CommandEvents());
   CHECK(Show(out.rows) == "a10=30 bang=y!; a10=20 bang=x!");
 }
 
@@ -55,11 +55,11 @@ TEST_CASE("The default order is @timestamp descending, ties newest-added first",
 
 TEST_CASE("sort takes several keys; numbers numerically; missing keys last",
           "[insights][commands]") {
-  QueryOutcome out = Run("fields b, c | sort b asc, c desc", Events());
+  QueryOutcome out = Run("fields b, c | sort b asc, c desc", CommandEvents());
   CHECK(Show(out.rows) == "b=x c=10; b=x c=5; b=y; ");
-  out = Run("fields c | sort c desc", Events());
+  out = Run("fields c | sort c desc", CommandEvents());
   CHECK(Show(out.rows) == "c=10; c=5; ; ");
-  out = Run("fields c | sort c asc", Events());
+  out = Run("fields c | sort c asc", CommandEvents());
   CHECK(Show(out.rows) == "c=5; c=10; ; ");
   out = Run(R"(parse @message "n=*" as n | fields n | sort n desc)",
             {{1, "n=9"}, {2, "n=10"}, {3, "n=100"}});
@@ -67,12 +67,12 @@ TEST_CASE("sort takes several keys; numbers numerically; missing keys last",
 }
 
 TEST_CASE("limit keeps the first rows in the current order", "[insights][commands]") {
-  CHECK(Show(Run("fields a | limit 2", Events()).rows) == "; a=3");
-  CHECK(Show(Run("fields a | sort a asc | limit 2", Events()).rows) == "a=1; a=2");
-  CHECK(Show(Run("fields a | sort a asc | limit 3 | sort a desc", Events()).rows) ==
+  CHECK(Show(Run("fields a | limit 2", CommandEvents()).rows) == "; a=3");
+  CHECK(Show(Run("fields a | sort a asc | limit 2", CommandEvents()).rows) == "a=1; a=2");
+  CHECK(Show(Run("fields a | sort a asc | limit 3 | sort a desc", CommandEvents()).rows) ==
         "a=3; a=2; a=1");
-  CHECK(Show(Run("fields a | limit 3 | filter a > 1", Events()).rows) == "a=3; a=2");
-  QueryOutcome out = Run("fields a | filter a > 1 | limit 1", Events());
+  CHECK(Show(Run("fields a | limit 3 | filter a > 1", CommandEvents()).rows) == "a=3; a=2");
+  QueryOutcome out = Run("fields a | filter a > 1 | limit 1", CommandEvents());
   CHECK(out.statistics.records_matched == 2);
 }
 
@@ -108,7 +108,7 @@ TEST_CASE("filter: comparisons, like, regex, in, and/or/not, missing fields",
   for (const Case& c : cases) {
     INFO(c.filter);
     // The plain-text event (a=4 in the text) has no field a, so `fields a` shows nothing for it.
-    QueryOutcome out = Run("filter " + c.filter + " | fields a", Events());
+    QueryOutcome out = Run("filter " + c.filter + " | fields a", CommandEvents());
     std::string shown = Show(out.rows);
     if (c.filter.find("@message like /a=") != std::string::npos) {
       CHECK(out.rows.size() == 1);
@@ -120,8 +120,8 @@ TEST_CASE("filter: comparisons, like, regex, in, and/or/not, missing fields",
     }
     CHECK(shown == c.rows);
   }
-  CHECK(Run(R"(filter @message like "a=4")", Events()).rows.size() == 1);
-  CHECK(Run(R"(filter @message like "A=4")", Events()).rows.empty());
+  CHECK(Run(R"(filter @message like "a=4")", CommandEvents()).rows.size() == 1);
+  CHECK(Run(R"(filter @message like "A=4")", CommandEvents()).rows.empty());
 }
 
 TEST_CASE("parse with a glob captures shortest, skips leading text, rest to the last star",
@@ -148,66 +148,66 @@ TEST_CASE("parse with a regex names fields by its groups; unmatched records stay
         "@message=other; level=ERROR config={foo=2, bar=data} "
         "exception=DataIntegrityException @message=" +
             m);
-  out = Run(R"(parse b /(?<first>.)/ | filter first = "y" | fields first)", Events());
+  out = Run(R"(parse b /(?<first>.)/ | filter first = "y" | fields first)", CommandEvents());
   CHECK(Show(out.rows) == "first=y");
 }
 
 TEST_CASE("dedup keeps the first of each value in the current order, nulls always",
           "[insights][commands]") {
-  QueryOutcome out = Run("fields b | dedup b", Events());
+  QueryOutcome out = Run("fields b | dedup b", CommandEvents());
   CHECK(Show(out.rows) == "; b=y; b=x");
-  out = Run("fields b | sort a asc | dedup b | limit 2", Events());
+  out = Run("fields b | sort a asc | dedup b | limit 2", CommandEvents());
   CHECK(Show(out.rows) == "b=x; b=y");
-  out = Run("fields b, c | dedup b, c", Events());
+  out = Run("fields b, c | dedup b, c", CommandEvents());
   CHECK(out.rows.size() == 4);
 }
 
 TEST_CASE("stats: groups, aliases, commands after stats", "[insights][commands][stats]") {
-  QueryOutcome out = Run("stats count(*) as n, sum(a) as s by b", Events());
+  QueryOutcome out = Run("stats count(*) as n, sum(a) as s by b", CommandEvents());
   CHECK(Show(out.rows) == "b=x n=2 s=3; b=y n=1 s=3; n=1");
-  out = Run("stats count(*) as n by b | filter n > 1", Events());
+  out = Run("stats count(*) as n by b | filter n > 1", CommandEvents());
   CHECK(Show(out.rows) == "b=x n=2");
-  out = Run("stats count(*) as n by b | sort n asc | limit 1", Events());
+  out = Run("stats count(*) as n by b | sort n asc | limit 1", CommandEvents());
   CHECK(Show(out.rows) == "b=y n=1");
-  out = Run("stats count(*) as n by b | fields n * 10 as n10", Events());
+  out = Run("stats count(*) as n by b | fields n * 10 as n10", CommandEvents());
   CHECK(Show(out.rows) == "n10=20; n10=10; n10=10");
-  out = Run("stats count(*) as n by b | display b", Events());
+  out = Run("stats count(*) as n by b | display b", CommandEvents());
   CHECK(Show(out.rows) == "b=x; b=y; ");
-  out = Run("stats sum(a) / count(*) as mean", Events());
+  out = Run("stats sum(a) / count(*) as mean", CommandEvents());
   CHECK(Show(out.rows) == "mean=1.5");
-  out = Run("stats count(*) as n by b | stats sum(n) as total", Events());
+  out = Run("stats count(*) as n by b | stats sum(n) as total", CommandEvents());
   CHECK(Show(out.rows) == "total=4");
-  out = Run("limit 2 | stats count(*) as n", Events());
+  out = Run("limit 2 | stats count(*) as n", CommandEvents());
   CHECK(Show(out.rows) == "n=2");
-  out = Run("stats count(*) by bin(1s)", Events());
+  out = Run("stats count(*) by bin(1s)", CommandEvents());
   CHECK(Show(out.rows) ==
         "bin(1s)=1970-01-01 00:00:01.000 count(*)=1; bin(1s)=1970-01-01 00:00:02.000 "
         "count(*)=1; bin(1s)=1970-01-01 00:00:03.000 count(*)=1; bin(1s)=1970-01-01 "
         "00:00:04.000 count(*)=1");
-  out = Run("stats count(*) by bin(1s) as t | sort t desc | limit 1", Events());
+  out = Run("stats count(*) by bin(1s) as t | sort t desc | limit 1", CommandEvents());
   CHECK(Show(out.rows) == "t=1970-01-01 00:00:04.000 count(*)=1");
-  out = Run("filter a > 100 | stats count(*)", Events());
+  out = Run("filter a > 100 | stats count(*)", CommandEvents());
   CHECK(out.rows.empty());
   CHECK_FALSE(out.failed);
 }
 
 TEST_CASE("Aggregated rows have no @ptr", "[insights][commands][stats]") {
-  QueryOutcome out = Run("stats count(*)", Events());
+  QueryOutcome out = Run("stats count(*)", CommandEvents());
   CHECK(Show(out.rows, true) == "count(*)=4");
 }
 
 TEST_CASE("The rewritten SOURCE prefix is accepted and skipped", "[insights][commands]") {
-  QueryOutcome out = Run("SOURCE \"g\" START=0 END=999 | fields a | filter a = 2", Events());
+  QueryOutcome out = Run("SOURCE \"g\" START=0 END=999 | fields a | filter a = 2", CommandEvents());
   CHECK(Show(out.rows) == "a=2");
 }
 
 TEST_CASE("max_rows caps the rows returned", "[insights][commands][limits]") {
   ExecutionLimits limits;
   limits.max_rows = 2;
-  CHECK(Show(Run("fields a", Events(), limits).rows) == "; a=3");
-  CHECK(Show(Run("fields a | sort a asc", Events(), limits).rows) == "a=1; a=2");
-  CHECK(Run("stats count(*) by a", Events(), limits).rows.size() == 2);
-  CHECK(Run("fields a | dedup a", Events(), limits).rows.size() == 2);
+  CHECK(Show(Run("fields a", CommandEvents(), limits).rows) == "; a=3");
+  CHECK(Show(Run("fields a | sort a asc", CommandEvents(), limits).rows) == "a=1; a=2");
+  CHECK(Run("stats count(*) by a", CommandEvents(), limits).rows.size() == 2);
+  CHECK(Run("fields a | dedup a", CommandEvents(), limits).rows.size() == 2);
 }
 
 TEST_CASE("Passing the memory limit fails the query with a clear error",
@@ -262,7 +262,7 @@ TEST_CASE("PartialRows shows the rows kept so far in order", "[insights][command
 }
 
 TEST_CASE("Keywords and command names are case-insensitive", "[insights][commands]") {
-  CHECK(Show(Run("FIELDS a | FILTER a = 1 OR a = 2 | SORT a ASC", Events()).rows) == "a=1; a=2");
+  CHECK(Show(Run("FIELDS a | FILTER a = 1 OR a = 2 | SORT a ASC", CommandEvents()).rows) == "a=1; a=2");
 }
 
 }  // namespace cwlogd::insights::testing

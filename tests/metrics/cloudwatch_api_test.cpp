@@ -15,7 +15,7 @@ namespace {
 constexpr int64_t kNowMs = 1704067800000;
 constexpr double kNow = kNowMs / 1000.0;
 
-struct Fixture {
+struct ApiFixture {
   cwlogd::testing::MemMetricStore store;
   cwlogd::storage::FakeClock clock{kNowMs};
   cwa::Context ctx{store, clock, {"000000000000", "us-east-1"}};
@@ -48,7 +48,7 @@ struct Fixture {
 }  // namespace
 
 TEST_CASE("PutMetricData values aggregate per minute into statistic sets", "[metrics][api]") {
-  Fixture f;
+  ApiFixture f;
   f.Ok("PutMetricData",
        {{"Namespace", "App"},
         {"MetricData",
@@ -89,7 +89,7 @@ TEST_CASE("PutMetricData values aggregate per minute into statistic sets", "[met
 
 TEST_CASE("GetMetricStatistics sums minutes into longer periods and filters by unit",
           "[metrics][api]") {
-  Fixture f;
+  ApiFixture f;
   for (int m = 0; m < 6; ++m) {
     f.Ok("PutMetricData",
          {{"Namespace", "App"},
@@ -115,7 +115,7 @@ TEST_CASE("GetMetricStatistics sums minutes into longer periods and filters by u
 }
 
 TEST_CASE("Dimensions are part of the metric identity, in any order", "[metrics][api]") {
-  Fixture f;
+  ApiFixture f;
   f.Ok("PutMetricData",
        {{"Namespace", "App"},
         {"MetricData",
@@ -144,7 +144,7 @@ TEST_CASE("Dimensions are part of the metric identity, in any order", "[metrics]
 }
 
 TEST_CASE("PutMetricData refuses bad data with CloudWatch's errors", "[metrics][api]") {
-  Fixture f;
+  ApiFixture f;
   auto datum = [](const json& extra) {
     json d = {{"MetricName", "m"}, {"Value", 1}};
     d.update(extra);
@@ -198,7 +198,7 @@ TEST_CASE("PutMetricData refuses bad data with CloudWatch's errors", "[metrics][
 
 TEST_CASE("GetMetricStatistics validates periods, statistics and the datapoint limit",
           "[metrics][api]") {
-  Fixture f;
+  ApiFixture f;
   json base = {{"Namespace", "App"}, {"MetricName", "m"}, {"StartTime", kNow - 3600},
                {"EndTime", kNow},    {"Period", 60},      {"Statistics", {"Sum"}}};
   auto with = [&](const json& extra) {
@@ -230,7 +230,7 @@ TEST_CASE("GetMetricStatistics validates periods, statistics and the datapoint l
 }
 
 TEST_CASE("GetMetricData answers MetricStat queries with ScanBy and pagination", "[metrics][api]") {
-  Fixture f;
+  ApiFixture f;
   for (int m = 0; m < 5; ++m) {
     f.Ok("PutMetricData", {{"Namespace", "App"},
                            {"MetricData",
@@ -302,7 +302,7 @@ TEST_CASE("GetMetricData answers MetricStat queries with ScanBy and pagination",
 }
 
 TEST_CASE("ListMetrics pages 500 metrics at a time and honours RecentlyActive", "[metrics][api]") {
-  Fixture f;
+  ApiFixture f;
   json data = json::array();
   for (int i = 0; i < 700; ++i) {
     data.push_back({{"MetricName", "m" + std::to_string(i)}, {"Value", 1}});
@@ -326,7 +326,7 @@ TEST_CASE("ListMetrics pages 500 metrics at a time and honours RecentlyActive", 
 }
 
 TEST_CASE("Metrics are partitioned by account and region", "[metrics][api]") {
-  Fixture f;
+  ApiFixture f;
   f.Ok("PutMetricData",
        {{"Namespace", "App"}, {"MetricData", {{{"MetricName", "m"}, {"Value", 1}}}}});
   cwa::Context other{f.store, f.clock, {"111111111111", "us-east-1"}};
@@ -342,7 +342,7 @@ TEST_CASE("Metrics are partitioned by account and region", "[metrics][api]") {
 // Issue #14 item 7: CloudWatch's NextToken is bound to its account and region like the Logs
 // tokens; the same metrics exist in each partition, so only the binding can refuse it.
 TEST_CASE("A metrics NextToken is refused in another account or region", "[metrics][api]") {
-  Fixture f;
+  ApiFixture f;
   const cwlogd::storage::Partition issuer = f.ctx.partition;
   const cwlogd::storage::Partition others[] = {{"111111111111", issuer.region},
                                                {issuer.account, "eu-west-1"}};
@@ -384,7 +384,7 @@ TEST_CASE("A metrics NextToken is refused in another account or region", "[metri
 }
 
 TEST_CASE("Integer members refuse numbers with a fraction as the Logs API does", "[metrics][api]") {
-  Fixture f;
+  ApiFixture f;
   const std::string kNotInteger = "NUMBER_VALUE can not be converted to Integer";
   json stats = {{"Namespace", "App"}, {"MetricName", "m"}, {"StartTime", kNow - 3600},
                 {"EndTime", kNow},    {"Period", 60.5},    {"Statistics", {"Sum"}}};

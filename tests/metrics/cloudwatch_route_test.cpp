@@ -15,11 +15,11 @@ namespace cw = cwlogd::server::cloudwatch;
 
 namespace {
 
-constexpr int64_t kNowMs = 1704067800000;  // 2024-01-01T00:10:00Z
+constexpr int64_t kRouteNowMs = 1704067800000;  // 2024-01-01T00:10:00Z
 
-struct Fixture {
+struct RouteFixture {
   cwlogd::testing::MemMetricStore store;
-  cwlogd::storage::FakeClock clock{kNowMs};
+  cwlogd::storage::FakeClock clock{kRouteNowMs};
   cwlogd::api::cloudwatch::Context ctx{store, clock, {"000000000000", "us-east-1"}};
 
   CloudWatchHttpResponse Send(const CloudWatchHttpRequest& r) {
@@ -82,7 +82,7 @@ const std::string kStats =
 }  // namespace
 
 TEST_CASE("JSON 1.0 requests get JSON 1.0 answers", "[metrics][route]") {
-  Fixture f;
+  RouteFixture f;
   auto put = f.Json("PutMetricData", kPut);
   CHECK(put.status == 200);
   CHECK(put.body == "{}");
@@ -97,7 +97,7 @@ TEST_CASE("JSON 1.0 requests get JSON 1.0 answers", "[metrics][route]") {
 }
 
 TEST_CASE("JSON 1.0 errors carry __type and x-amzn-query-error", "[metrics][route]") {
-  Fixture f;
+  RouteFixture f;
   auto bad = f.Json("PutMetricData", R"({"Namespace":"App","MetricData":[{"MetricName":"m"}]})");
   CHECK(bad.status == 400);
   CHECK(Header(bad, "x-amzn-query-error") == "MissingParameter;Sender");
@@ -118,7 +118,7 @@ TEST_CASE("JSON 1.0 errors carry __type and x-amzn-query-error", "[metrics][rout
 }
 
 TEST_CASE("Query requests get XML answers and XML errors", "[metrics][route]") {
-  Fixture f;
+  RouteFixture f;
   auto put = f.Query(
       "Action=PutMetricData&Version=2010-08-01&Namespace=App&MetricData.member.1.MetricName=Hits"
       "&MetricData.member.1.Value=2&MetricData.member.1.Unit=Count"
@@ -165,7 +165,7 @@ TEST_CASE("Query requests get XML answers and XML errors", "[metrics][route]") {
 }
 
 TEST_CASE("RPC v2 CBOR requests get CBOR answers with tag 1 timestamps", "[metrics][route]") {
-  Fixture f;
+  RouteFixture f;
   // Timestamps as the JS/Go SDKs send them: tag 1 + float64.
   json put = json::parse(kPut);
   std::string put_cbor = cw::EncodeCbor(put, [](std::string_view n) { return n == "Timestamp"; });
@@ -204,7 +204,7 @@ TEST_CASE("RPC v2 CBOR requests get CBOR answers with tag 1 timestamps", "[metri
 }
 
 TEST_CASE("gzip request bodies are inflated in every protocol", "[metrics][route]") {
-  Fixture f;
+  RouteFixture f;
   std::string gz = Gzip(kPut);
   CloudWatchHttpRequest r;
   r.content_type = "application/x-amz-json-1.0";
@@ -239,7 +239,7 @@ std::string CborText(std::string_view s) {
 }  // namespace
 
 TEST_CASE("A member named twice is refused in every protocol", "[metrics][route]") {
-  Fixture f;
+  RouteFixture f;
   SECTION("JSON 1.0: SerializationException, as the Logs API answers") {
     auto r =
         f.Json("PutMetricData", R"({"Namespace":"App","MetricData":[{"MetricName":"m","Value":1}],)"
@@ -293,7 +293,7 @@ TEST_CASE("A member named twice is refused in every protocol", "[metrics][route]
 }
 
 TEST_CASE("An Integer member given a fraction is refused in every protocol", "[metrics][route]") {
-  Fixture f;
+  RouteFixture f;
   json stats = json::parse(kStats);
   stats["Period"] = 60.5;
   auto j = f.Json("GetMetricStatistics", stats.dump());

@@ -12,7 +12,7 @@ namespace {
 using cwlogd::api::ApiError;
 using nlohmann::json;
 
-struct Fixture {
+struct QuotaFixture {
   cwlogd::storage::testing::TempDir dir;
   std::unique_ptr<cwlogd::storage::LogStore> store;
   cwlogd::storage::SystemClock clock;
@@ -20,7 +20,7 @@ struct Fixture {
   cwlogd::api::MetricFilterCache metric_filter_cache;
   std::optional<cwlogd::api::Context> ctx;
 
-  Fixture() {
+  QuotaFixture() {
     cwlogd::storage::StorageOptions options;
     options.path = dir.path();
     auto opened = cwlogd::storage::OpenRocksLogStore(options);
@@ -62,7 +62,7 @@ void RequireLimitExceeded(const cwlogd::api::ApiResult& r) {
 
 TEST_CASE("PutMetricFilter allows at most 5 regex-containing patterns per log group",
           "[metrics][put_metric_filter][quota]") {
-  Fixture f;
+  QuotaFixture f;
   RequireOk(f.Call("CreateLogGroup", {{"logGroupName", "g"}}));
   RequireOk(f.Call("CreateLogGroup", {{"logGroupName", "other"}}));
   // Each kind of pattern that can hold a regex counts once, however many it holds.

@@ -20,10 +20,10 @@ namespace {
 using testing::CollectGroup;
 using testing::OpenStore;
 using testing::TempDir;
+using testing::kP;
+using testing::kT0;
+using testing::kDay;
 
-const Partition kP{"000000000000", "us-east-1"};
-constexpr int64_t kT0 = 1'700'000'000'000;
-constexpr int64_t kDay = 86'400'000;
 constexpr int kEventsPerBatch = 100;
 
 std::string Message(int batch, int i) {

@@ -16,9 +16,8 @@ using testing::CollectStream;
 using testing::OpenStore;
 using testing::StoredEvent;
 using testing::TempDir;
-
-const Partition kP{"000000000000", "us-east-1"};
-constexpr int64_t kDay = 86'400'000;
+using testing::kP;
+using testing::kDay;
 
 struct Model {
   // group -> stream -> events by key

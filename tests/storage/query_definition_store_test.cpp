@@ -14,9 +14,8 @@ namespace {
 
 using testing::OpenStore;
 using testing::TempDir;
-
-const Partition kP{"000000000000", "us-east-1"};
-const Partition kOther{"111111111111", "us-east-1"};
+using testing::kP;
+using testing::kOther;
 
 QueryDefinition Definition(std::string id, std::string name) {
   QueryDefinition d;

@@ -12,10 +12,9 @@ namespace cwlogd::storage {
 namespace {
 
 using testing::TempDir;
+using testing::kP;
+using testing::kOther;
 using K = ResourceKind;
-
-const Partition kP{"000000000000", "us-east-1"};
-const Partition kOther{"111111111111", "us-east-1"};
 
 ResourceStore::Edit SetField(std::string key, std::string value) {
   return [key = std::move(key), value = std::move(value)](const ResourceRecord* current,

@@ -12,12 +12,11 @@ namespace {
 using testing::CollectStream;
 using testing::OpenStore;
 using testing::TempDir;
+using testing::kP;
+using testing::kT0;
+using testing::kDay;
 
-const Partition kP{"000000000000", "us-east-1"};
-constexpr int64_t kT0 = 1'700'000'000'000;
-constexpr int64_t kDay = 86'400'000;
-
-std::string Line(int i) {
+std::string ShortAccessLogLine(int i) {
   return "198.51.100." + std::to_string(i % 250) + " - - [22/Nov/2025:03:50:00 +0000] \"GET /a/" +
          std::to_string(i * 7919) + " HTTP/1.1\" 200 " + std::to_string(i * 31 % 10000);
 }
@@ -31,7 +30,7 @@ void Fill(LogStore& store, int batches, int64_t now) {
   REQUIRE(store.CreateLogStream(kP, "g", "s", kT0).ok());
   for (int b = 0; b < batches; ++b) {
     std::vector<InputEvent> events;
-    for (int i = 0; i < 1000; ++i) events.push_back({kT0 + b * 1000 + i, Line(b * 1000 + i)});
+    for (int i = 0; i < 1000; ++i) events.push_back({kT0 + b * 1000 + i, ShortAccessLogLine(b * 1000 + i)});
     REQUIRE(store.PutLogEvents(kP, {"g", "s", events, kT0}).ok());
   }
   std::vector<InputEvent> fresh = {{now, "fresh"}};

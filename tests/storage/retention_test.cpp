@@ -14,11 +14,12 @@ using testing::CollectStream;
 using testing::OpenStore;
 using testing::StoredEvent;
 using testing::TempDir;
-
-const Partition kP{"000000000000", "us-east-1"};
-constexpr int64_t kT0 = 1'700'000'000'000;
-constexpr int64_t kHour = 3'600'000;
-constexpr int64_t kDay = 24 * kHour;
+using testing::kP;
+using testing::kT0;
+using testing::kHour;
+using testing::kDay;
+using testing::Put;
+using testing::Messages;
 
 void MakeGroup(LogStore& store, const std::string& name, std::optional<int32_t> retention,
                const std::vector<std::string>& streams = {"s"}) {
@@ -29,23 +30,10 @@ void MakeGroup(LogStore& store, const std::string& name, std::optional<int32_t> 
   for (const auto& s : streams) REQUIRE(store.CreateLogStream(kP, name, s, kT0).ok());
 }
 
-void Put(LogStore& store, std::string_view group, std::string_view stream,
-         std::vector<InputEvent> events) {
-  auto r = store.PutLogEvents(kP, {group, stream, events, kT0});
-  INFO(r.status().message());
-  REQUIRE(r.ok());
-}
-
 int64_t SumBytes(const std::vector<StoredEvent>& events) {
   int64_t n = 0;
   for (const auto& e : events) n += static_cast<int64_t>(e.message.size());
   return n;
-}
-
-std::vector<std::string> Messages(const std::vector<StoredEvent>& events) {
-  std::vector<std::string> out;
-  for (const auto& e : events) out.push_back(e.message);
-  return out;
 }
 
 TEST_CASE("SweepExpiredEvents deletes wholly expired batches and lowers stored_bytes",
@@ -189,7 +177,7 @@ TEST_CASE("Sweeps running alongside ingest keep stored_bytes exact",
   CHECK(store->GetLogGroup(kP, "g")->stored_bytes == SumBytes(left));
 }
 
-std::string Line(int i) {
+std::string AccessLogLine(int i) {
   return "203.0.113." + std::to_string(i % 250) +
          " - - [22/Nov/2025:03:50:00 +0000] \"GET /api/v1/items/" + std::to_string(i * 7919) +
          " HTTP/1.1\" 200 " + std::to_string(i * 31 % 10000) +
@@ -203,7 +191,7 @@ TEST_CASE("Disk use falls after a sweep and CompactRange", "[storage][retention]
   MakeGroup(*store, "g", 1);
   for (int b = 0; b < 40; ++b) {
     std::vector<InputEvent> events;
-    for (int i = 0; i < 1000; ++i) events.push_back({kT0 + b * 1000 + i, Line(b * 1000 + i)});
+    for (int i = 0; i < 1000; ++i) events.push_back({kT0 + b * 1000 + i, AccessLogLine(b * 1000 + i)});
     Put(*store, "g", "s", events);
   }
   Put(*store, "g", "s", {{now, "fresh"}});

@@ -16,31 +16,17 @@ using testing::CollectStream;
 using testing::OpenStore;
 using testing::StoredEvent;
 using testing::TempDir;
-
-const Partition kP{"000000000000", "us-east-1"};
-constexpr int64_t kT0 = 1'700'000'000'000;
-constexpr int64_t kHour = 3'600'000;
+using testing::kP;
+using testing::kT0;
+using testing::kHour;
+using testing::Put;
+using testing::Messages;
 
 LogGroupInfo Group(std::string name, int64_t created = kT0) {
   LogGroupInfo g;
   g.name = std::move(name);
   g.creation_time_ms = created;
   return g;
-}
-
-uint64_t Put(LogStore& store, std::string_view group, std::string_view stream,
-             std::vector<InputEvent> events, int64_t ingestion = kT0) {
-  PutEventsRequest req{group, stream, events, ingestion};
-  auto r = store.PutLogEvents(kP, req);
-  INFO(r.status().message());
-  REQUIRE(r.ok());
-  return r->upload_sequence;
-}
-
-std::vector<std::string> Messages(const std::vector<StoredEvent>& events) {
-  std::vector<std::string> out;
-  for (const auto& e : events) out.push_back(e.message);
-  return out;
 }
 
 std::vector<std::string> GroupNames(LogStore& store, const Partition& p, std::string_view prefix,

@@ -16,11 +16,10 @@ namespace {
 
 using testing::OpenStore;
 using testing::TempDir;
+using testing::kP;
+using testing::kT0;
 
-const Partition kP{"000000000000", "us-east-1"};
-constexpr int64_t kT0 = 1'700'000'000'000;
-
-void Put(LogStore& store, std::string_view group, std::string_view stream, int64_t ts) {
+void PutAt(LogStore& store, std::string_view group, std::string_view stream, int64_t ts) {
   std::vector<InputEvent> events{{ts, "m"}};
   PutEventsRequest req{group, stream, events, kT0};
   auto r = store.PutLogEvents(kP, req);
@@ -58,11 +57,11 @@ void MakeStreams(LogStore& store) {
   g.creation_time_ms = kT0;
   REQUIRE(store.CreateLogGroup(kP, g).ok());
   for (const char* name : {"late", "b", "a", "idle"}) Create(store, "g", name);
-  Put(store, "g", "late", kT0 + 50);
-  Put(store, "g", "late", kT0 + 90);  // moves "late" from +50 to +90
-  Put(store, "g", "b", kT0 + 10);
-  Put(store, "g", "a", kT0 + 10);
-  Put(store, "g", "late", kT0 + 5);  // older events keep the last event time at +90
+  PutAt(store, "g", "late", kT0 + 50);
+  PutAt(store, "g", "late", kT0 + 90);  // moves "late" from +50 to +90
+  PutAt(store, "g", "b", kT0 + 10);
+  PutAt(store, "g", "a", kT0 + 10);
+  PutAt(store, "g", "late", kT0 + 5);  // older events keep the last event time at +90
 }
 
 const std::vector<std::string> kAscending{"idle", "a", "b", "late"};
@@ -152,7 +151,7 @@ TEST_CASE("Opening a data dir without the last-event-time index builds it once",
     auto store = OpenStore(dir.path());
     CHECK(ByTime(*store, "g", false) == kAscending);
     CHECK(ByTime(*store, "g", true) == kDescending);
-    Put(*store, "g", "idle", kT0 + 100);
+    PutAt(*store, "g", "idle", kT0 + 100);
   }
   auto store = OpenStore(dir.path());  // the marker: no second build, the index moved on
   CHECK(ByTime(*store, "g", true) == std::vector<std::string>{"idle", "late", "b", "a"});

@@ -2,10 +2,12 @@
 // Not thread-safe; one per test.
 #pragma once
 
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "storage/log_store.h"
@@ -48,6 +50,23 @@ inline std::unique_ptr<LogStore> OpenStore(const std::string& path,
   return OpenStore(options);
 }
 
+// The partitions, clock and sizes the tests share.
+inline const Partition kP{"000000000000", "us-east-1"};
+inline const Partition kOther{"111111111111", "us-east-1"};
+inline constexpr int64_t kT0 = 1'700'000'000'000;  // the tests' "now": 2023-11-14
+inline constexpr int64_t kHour = 3'600'000;
+inline constexpr int64_t kDay = 24 * kHour;
+
+// Stores `events` in kP's group/stream, ingested at `ingestion`; the upload sequence.
+inline uint64_t Put(LogStore& store, std::string_view group, std::string_view stream,
+                    std::vector<InputEvent> events, int64_t ingestion = kT0) {
+  PutEventsRequest req{group, stream, events, ingestion};
+  auto r = store.PutLogEvents(kP, req);
+  INFO(r.status().message());
+  REQUIRE(r.ok());
+  return r->upload_sequence;
+}
+
 struct StoredEvent {
   EventKey key;
   int64_t ingestion_time = 0;
@@ -79,6 +98,12 @@ inline std::vector<StoredEvent> CollectGroup(LogStore& store, const Partition& p
   });
   INFO(s.message());
   REQUIRE(s.ok());
+  return out;
+}
+
+inline std::vector<std::string> Messages(const std::vector<StoredEvent>& events) {
+  std::vector<std::string> out;
+  for (const auto& e : events) out.push_back(e.message);
   return out;
 }
 
