@@ -15,9 +15,8 @@ using cwlogd::filters::ExtractedValues;
 using cwlogd::filters::FilterPattern;
 using cwlogd::filters::ParseError;
 using cwlogd::filters::ParseFilterPattern;
-using cwlogd::filters::testing::MustParse;
 using cwlogd::filters::PatternKind;
-
+using cwlogd::filters::testing::MustParse;
 
 ParseError MustFail(const std::string& text) {
   ParseError err;

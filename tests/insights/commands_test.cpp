@@ -38,8 +38,8 @@ TEST_CASE("Only the last display counts", "[insights][commands]") {
 }
 
 TEST_CASE("Ephemeral fields are computed and usable later", "[insights][commands]") {
-  QueryOutcome out =
-      Run("fields a * 10 as a10 | filter a10 > 15 | fields concat(b, '!') as bang", CommandEvents());
+  QueryOutcome out = Run("fields a * 10 as a10 | filter a10 > 15 | fields concat(b, '!') as bang",
+                         CommandEvents());
   CHECK(Show(out.rows) == "a10=30 bang=y!; a10=20 bang=x!");
 }
 
@@ -262,7 +262,8 @@ TEST_CASE("PartialRows shows the rows kept so far in order", "[insights][command
 }
 
 TEST_CASE("Keywords and command names are case-insensitive", "[insights][commands]") {
-  CHECK(Show(Run("FIELDS a | FILTER a = 1 OR a = 2 | SORT a ASC", CommandEvents()).rows) == "a=1; a=2");
+  CHECK(Show(Run("FIELDS a | FILTER a = 1 OR a = 2 | SORT a ASC", CommandEvents()).rows) ==
+        "a=1; a=2");
 }
 
 }  // namespace cwlogd::insights::testing

@@ -18,11 +18,11 @@ namespace cwlogd::storage {
 namespace {
 
 using testing::CollectGroup;
-using testing::OpenStore;
-using testing::TempDir;
+using testing::kDay;
 using testing::kP;
 using testing::kT0;
-using testing::kDay;
+using testing::OpenStore;
+using testing::TempDir;
 
 constexpr int kEventsPerBatch = 100;
 

@@ -13,11 +13,11 @@ namespace {
 
 using testing::CollectGroup;
 using testing::CollectStream;
+using testing::kDay;
+using testing::kP;
 using testing::OpenStore;
 using testing::StoredEvent;
 using testing::TempDir;
-using testing::kP;
-using testing::kDay;
 
 struct Model {
   // group -> stream -> events by key

@@ -12,10 +12,10 @@
 namespace cwlogd::storage {
 namespace {
 
+using testing::kOther;
+using testing::kP;
 using testing::OpenStore;
 using testing::TempDir;
-using testing::kP;
-using testing::kOther;
 
 QueryDefinition Definition(std::string id, std::string name) {
   QueryDefinition d;

@@ -11,9 +11,9 @@
 namespace cwlogd::storage {
 namespace {
 
-using testing::TempDir;
-using testing::kP;
 using testing::kOther;
+using testing::kP;
+using testing::TempDir;
 using K = ResourceKind;
 
 ResourceStore::Edit SetField(std::string key, std::string value) {

@@ -10,11 +10,11 @@ namespace cwlogd::storage {
 namespace {
 
 using testing::CollectStream;
-using testing::OpenStore;
-using testing::TempDir;
+using testing::kDay;
 using testing::kP;
 using testing::kT0;
-using testing::kDay;
+using testing::OpenStore;
+using testing::TempDir;
 
 std::string ShortAccessLogLine(int i) {
   return "198.51.100." + std::to_string(i % 250) + " - - [22/Nov/2025:03:50:00 +0000] \"GET /a/" +
@@ -30,7 +30,8 @@ void Fill(LogStore& store, int batches, int64_t now) {
   REQUIRE(store.CreateLogStream(kP, "g", "s", kT0).ok());
   for (int b = 0; b < batches; ++b) {
     std::vector<InputEvent> events;
-    for (int i = 0; i < 1000; ++i) events.push_back({kT0 + b * 1000 + i, ShortAccessLogLine(b * 1000 + i)});
+    for (int i = 0; i < 1000; ++i)
+      events.push_back({kT0 + b * 1000 + i, ShortAccessLogLine(b * 1000 + i)});
     REQUIRE(store.PutLogEvents(kP, {"g", "s", events, kT0}).ok());
   }
   std::vector<InputEvent> fresh = {{now, "fresh"}};

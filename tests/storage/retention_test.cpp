@@ -11,15 +11,15 @@ namespace {
 
 using testing::CollectGroup;
 using testing::CollectStream;
-using testing::OpenStore;
-using testing::StoredEvent;
-using testing::TempDir;
+using testing::kDay;
+using testing::kHour;
 using testing::kP;
 using testing::kT0;
-using testing::kHour;
-using testing::kDay;
-using testing::Put;
 using testing::Messages;
+using testing::OpenStore;
+using testing::Put;
+using testing::StoredEvent;
+using testing::TempDir;
 
 void MakeGroup(LogStore& store, const std::string& name, std::optional<int32_t> retention,
                const std::vector<std::string>& streams = {"s"}) {
@@ -191,7 +191,8 @@ TEST_CASE("Disk use falls after a sweep and CompactRange", "[storage][retention]
   MakeGroup(*store, "g", 1);
   for (int b = 0; b < 40; ++b) {
     std::vector<InputEvent> events;
-    for (int i = 0; i < 1000; ++i) events.push_back({kT0 + b * 1000 + i, AccessLogLine(b * 1000 + i)});
+    for (int i = 0; i < 1000; ++i)
+      events.push_back({kT0 + b * 1000 + i, AccessLogLine(b * 1000 + i)});
     Put(*store, "g", "s", events);
   }
   Put(*store, "g", "s", {{now, "fresh"}});

@@ -13,14 +13,14 @@ namespace {
 
 using testing::CollectGroup;
 using testing::CollectStream;
-using testing::OpenStore;
-using testing::StoredEvent;
-using testing::TempDir;
+using testing::kHour;
 using testing::kP;
 using testing::kT0;
-using testing::kHour;
-using testing::Put;
 using testing::Messages;
+using testing::OpenStore;
+using testing::Put;
+using testing::StoredEvent;
+using testing::TempDir;
 
 LogGroupInfo Group(std::string name, int64_t created = kT0) {
   LogGroupInfo g;

@@ -14,10 +14,10 @@
 namespace cwlogd::storage {
 namespace {
 
-using testing::OpenStore;
-using testing::TempDir;
 using testing::kP;
 using testing::kT0;
+using testing::OpenStore;
+using testing::TempDir;
 
 void PutAt(LogStore& store, std::string_view group, std::string_view stream, int64_t ts) {
   std::vector<InputEvent> events{{ts, "m"}};
