@@ -70,6 +70,7 @@ constexpr Operation kOperations[] = {
     {"PutIndexPolicy", &HandlePutIndexPolicy},
     {"PutLogEvents", nullptr, &HandlePutLogEvents},
     {"PutLogGroupDeletionProtection", &HandlePutLogGroupDeletionProtection},
+    {"PutBearerTokenAuthentication", &HandlePutBearerTokenAuthentication},
     {"PutMetricFilter", &HandlePutMetricFilter},
     {"PutQueryDefinition", &HandlePutQueryDefinition},
     {"PutResourcePolicy", &HandlePutResourcePolicy},

@@ -27,6 +27,7 @@ constexpr char kResourceRecordV1 = 1;  // DO NOT CHANGE: on-disk
 constexpr uint64_t kHasRetention = 1;
 constexpr uint64_t kHasKmsKey = 2;
 constexpr uint64_t kDeletionProtection = 4;
+constexpr uint64_t kBearerTokenAuthentication = 8;
 // Stream record flag bits.  // DO NOT CHANGE: on-disk
 constexpr uint64_t kHasFirstEvent = 1;
 constexpr uint64_t kHasLastEvent = 2;
@@ -346,7 +347,8 @@ std::string EncodeGroupRecord(const LogGroupInfo& g) {
   std::string v;
   v.push_back(kGroupRecordV1);  // DO NOT CHANGE: on-disk
   uint64_t flags = (g.retention_days ? kHasRetention : 0) | (g.kms_key_id ? kHasKmsKey : 0) |
-                   (g.deletion_protection ? kDeletionProtection : 0);
+                   (g.deletion_protection ? kDeletionProtection : 0) |
+                   (g.bearer_token_authentication ? kBearerTokenAuthentication : 0);
   PutVarint64(&v, flags);                                            // DO NOT CHANGE: on-disk
   PutVarint64(&v, g.id);                                             // DO NOT CHANGE: on-disk
   PutVarint64(&v, ZigZag(g.creation_time_ms));                       // DO NOT CHANGE: on-disk
@@ -421,6 +423,7 @@ bool DecodeGroupRecord(std::string_view in, LogGroupInfo* g) {
     g->kms_key_id = std::move(kms);
   }
   g->deletion_protection = (flags & kDeletionProtection) != 0;
+  g->bearer_token_authentication = (flags & kBearerTokenAuthentication) != 0;
   if (!GetSigned(&in, &g->stored_bytes) || !GetSigned(&in, &s) || !GetVarint64(&in, &n)) {
     return false;
   }

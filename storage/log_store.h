@@ -39,6 +39,7 @@ struct LogGroupInfo {
   std::string log_group_class = "STANDARD";
   std::optional<std::string> kms_key_id;
   bool deletion_protection = false;
+  bool bearer_token_authentication = false;  // PutBearerTokenAuthentication; stored only
   int64_t stored_bytes = 0;  // sum of UTF-8 message bytes of stored, unexpired events
   int32_t metric_filter_count = 0;
   std::map<std::string, std::string> tags;

@@ -22,6 +22,8 @@ json LogGroupJson(const storage::Partition& p, const storage::LogGroupInfo& g, b
   if (!slim) {
     out["storedBytes"] = g.stored_bytes;
     out["deletionProtectionEnabled"] = g.deletion_protection;
+    // Only once set: botocore's model has it optional, and AWS leaves it out by default.
+    if (g.bearer_token_authentication) out["bearerTokenAuthenticationEnabled"] = true;
   }
   return out;
 }

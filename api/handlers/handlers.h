@@ -36,6 +36,7 @@ ApiResult HandleTagLogGroup(const nlohmann::json& request, Context& ctx);
 ApiResult HandleUntagLogGroup(const nlohmann::json& request, Context& ctx);
 ApiResult HandleListTagsLogGroup(const nlohmann::json& request, Context& ctx);
 ApiResult HandlePutLogGroupDeletionProtection(const nlohmann::json& request, Context& ctx);
+ApiResult HandlePutBearerTokenAuthentication(const nlohmann::json& request, Context& ctx);
 ApiResult HandleAssociateKmsKey(const nlohmann::json& request, Context& ctx);
 ApiResult HandleDisassociateKmsKey(const nlohmann::json& request, Context& ctx);
 ApiResult HandleTestMetricFilter(const nlohmann::json& request, Context& ctx);

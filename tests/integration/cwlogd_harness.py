@@ -126,6 +126,9 @@ _RECENT_LOGS_MODEL = [
     ("LogGroup", "logGroupClass"),
     ("LogGroup", "deletionProtectionEnabled"),
     ("MetricFilter", "applyOnTransformedLogs"),
+    ("PutLogGroupDeletionProtection", None),
+    ("PutBearerTokenAuthentication", None),
+    ("LogGroup", "bearerTokenAuthenticationEnabled"),
     # Account resources and Logs Insights (test_account_resources, test_insights, test_sts).
     ("PutAccountPolicy", None),
     ("PutIndexPolicy", None),

@@ -314,3 +314,57 @@ class ListLogGroupsTest(ServerTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class GroupSettingsTest(ServerTestCase):
+    """PutLogGroupDeletionProtection and PutBearerTokenAuthentication: settings stored on the
+    group record, shown by DescribeLogGroups and kept across a restart."""
+
+    def describe(self, name):
+        return self.recent_logs.describe_log_groups(logGroupNamePrefix=name)["logGroups"][0]
+
+    def test_deletion_protection_refuses_deletes_until_turned_off(self):
+        self.logs.create_log_group(logGroupName="guarded")
+        self.recent_logs.put_log_group_deletion_protection(logGroupIdentifier="guarded",
+                                                           deletionProtectionEnabled=True)
+        self.assertIs(self.describe("guarded")["deletionProtectionEnabled"], True)
+        self.assertClientError("ValidationException",
+                               "Cannot delete log group guarded because deletion protection is "
+                               "enabled. Disable deletion protection first.",
+                               self.logs.delete_log_group, logGroupName="guarded")
+        # By ARN, as the model allows.
+        self.recent_logs.put_log_group_deletion_protection(logGroupIdentifier=group_arn("guarded"),
+                                                           deletionProtectionEnabled=False)
+        self.assertIs(self.describe("guarded")["deletionProtectionEnabled"], False)
+        self.logs.delete_log_group(logGroupName="guarded")
+
+    def test_bearer_token_authentication_is_stored_and_shown(self):
+        self.logs.create_log_group(logGroupName="bt")
+        # Left out until set, as AWS does.
+        self.assertNotIn("bearerTokenAuthenticationEnabled", self.describe("bt"))
+        resp = self.recent_logs.put_bearer_token_authentication(
+            logGroupIdentifier="bt", bearerTokenAuthenticationEnabled=True)
+        self.assertEqual(set(resp.keys()) - {"ResponseMetadata"}, set())
+        self.assertIs(self.describe("bt")["bearerTokenAuthenticationEnabled"], True)
+
+        self.restart_server()
+        self.assertIs(self.describe("bt")["bearerTokenAuthenticationEnabled"], True)
+        self.recent_logs.put_bearer_token_authentication(
+            logGroupIdentifier=group_arn("bt"), bearerTokenAuthenticationEnabled=False)
+        self.assertNotIn("bearerTokenAuthenticationEnabled", self.describe("bt"))
+
+    def test_bearer_token_authentication_errors(self):
+        raw = RawLogsClient(self.server)
+        self.assertClientError("ResourceNotFoundException", MSG_GROUP_NOT_FOUND,
+                               raw.put_bearer_token_authentication, logGroupIdentifier="nope",
+                               bearerTokenAuthenticationEnabled=True)
+        self.assertClientError("InvalidParameterException",
+                               "1 validation error detected: Value null at "
+                               "'bearerTokenAuthenticationEnabled' failed to satisfy constraint: "
+                               "Member must not be null",
+                               raw.put_bearer_token_authentication, logGroupIdentifier="nope")
+        self.assertClientError("InvalidParameterException",
+                               "1 validation error detected: Value null at 'logGroupIdentifier' "
+                               "failed to satisfy constraint: Member must not be null",
+                               raw.put_bearer_token_authentication,
+                               bearerTokenAuthenticationEnabled=True)

@@ -194,6 +194,7 @@ TEST_CASE("Group and stream records round-trip", "[storage][keys]") {
   g.log_group_class = "INFREQUENT_ACCESS";
   g.kms_key_id = "arn:aws:kms:us-east-1:000000000000:key/abc";
   g.deletion_protection = true;
+  g.bearer_token_authentication = true;
   g.stored_bytes = 123456789;
   g.metric_filter_count = 3;
   g.tags = {{"env", "prod"}, {"team", ""}};
@@ -205,6 +206,7 @@ TEST_CASE("Group and stream records round-trip", "[storage][keys]") {
   CHECK(back.log_group_class == g.log_group_class);
   CHECK(back.kms_key_id == g.kms_key_id);
   CHECK(back.deletion_protection);
+  CHECK(back.bearer_token_authentication);
   CHECK(back.stored_bytes == g.stored_bytes);
   CHECK(back.metric_filter_count == 3);
   CHECK(back.tags == g.tags);
@@ -215,6 +217,7 @@ TEST_CASE("Group and stream records round-trip", "[storage][keys]") {
   CHECK_FALSE(back.retention_days);
   CHECK_FALSE(back.kms_key_id);
   CHECK_FALSE(back.deletion_protection);
+  CHECK_FALSE(back.bearer_token_authentication);
   CHECK(back.tags.empty());
   std::string bad = EncodeGroupRecord(g);
   bad.resize(bad.size() - 2);
