@@ -6,6 +6,8 @@ conflicts, paging and durability across a restart."""
 import json
 import unittest
 
+from botocore.exceptions import ClientError
+
 from cwlogd_harness import RawLogsClient, ServerTestCase
 
 ACCOUNT = "000000000000"
@@ -419,6 +421,34 @@ class ConfigurationTemplateTest(DeliveryTestCase):
                                validation("'a b'", "service",
                                           "satisfy regular expression pattern: [\\w_-]*"),
                                self.raw.describe_configuration_templates, service="a b")
+
+
+class HostileInputTest(DeliveryTestCase):
+    OPERATIONS = ["PutDeliverySource", "GetDeliverySource", "DescribeDeliverySources",
+                  "DeleteDeliverySource", "PutDeliveryDestination", "GetDeliveryDestination",
+                  "DescribeDeliveryDestinations", "DeleteDeliveryDestination",
+                  "PutDeliveryDestinationPolicy", "GetDeliveryDestinationPolicy",
+                  "DeleteDeliveryDestinationPolicy", "CreateDelivery", "GetDelivery",
+                  "DescribeDeliveries", "DeleteDelivery", "UpdateDeliveryConfiguration",
+                  "DescribeConfigurationTemplates"]
+    VALUES = [None, 1, -1.5, True, "", "x" * 70000, [], [1, None, {}], {}, {"a": [1]}]
+    MEMBERS = ["name", "resourceArn", "logType", "tags", "deliverySourceConfiguration",
+               "outputFormat", "deliveryDestinationConfiguration", "deliveryDestinationType",
+               "deliveryDestinationName", "deliveryDestinationPolicy", "deliverySourceName",
+               "deliveryDestinationArn", "recordFields", "fieldDelimiter",
+               "s3DeliveryConfiguration", "id", "limit", "nextToken", "service", "logTypes",
+               "resourceTypes", "deliveryDestinationTypes"]
+
+    def test_bad_members_get_client_errors(self):
+        for op in self.OPERATIONS:
+            for member in self.MEMBERS:
+                for value in self.VALUES:
+                    try:
+                        self.raw.call(op, **{member: value})
+                    except ClientError as e:
+                        status = e.response["ResponseMetadata"]["HTTPStatusCode"]
+                        self.assertLess(status, 500, f"{op} {member}={value!r}: {e}")
+        self.assertEqual(self.logs.describe_deliveries()["deliveries"], [])
 
 
 class DurabilityTest(DeliveryTestCase):
