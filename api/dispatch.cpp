@@ -9,6 +9,7 @@
 
 #include "api/detail/request_body.h"
 #include "api/handlers/account_resource_handlers.h"
+#include "api/handlers/delivery_handlers.h"
 #include "api/handlers/handlers.h"
 #include "api/handlers/metric_filter_handlers.h"
 
@@ -30,10 +31,15 @@ constexpr std::string_view kTargetPrefix = "Logs_20140328.";
 
 constexpr Operation kOperations[] = {
     {"AssociateKmsKey", &HandleAssociateKmsKey},
+    {"CreateDelivery", &HandleCreateDelivery},
     {"CreateLogGroup", &HandleCreateLogGroup},
     {"CreateLogStream", &HandleCreateLogStream},
     {"DeleteAccountPolicy", &HandleDeleteAccountPolicy},
     {"DeleteDataProtectionPolicy", &HandleDeleteDataProtectionPolicy},
+    {"DeleteDelivery", &HandleDeleteDelivery},
+    {"DeleteDeliveryDestination", &HandleDeleteDeliveryDestination},
+    {"DeleteDeliveryDestinationPolicy", &HandleDeleteDeliveryDestinationPolicy},
+    {"DeleteDeliverySource", &HandleDeleteDeliverySource},
     {"DeleteDestination", &HandleDeleteDestination},
     {"DeleteIndexPolicy", &HandleDeleteIndexPolicy},
     {"DeleteLogGroup", &HandleDeleteLogGroup},
@@ -43,6 +49,10 @@ constexpr Operation kOperations[] = {
     {"DeleteResourcePolicy", &HandleDeleteResourcePolicy},
     {"DeleteRetentionPolicy", &HandleDeleteRetentionPolicy},
     {"DescribeAccountPolicies", &HandleDescribeAccountPolicies},
+    {"DescribeConfigurationTemplates", &HandleDescribeConfigurationTemplates},
+    {"DescribeDeliveries", &HandleDescribeDeliveries},
+    {"DescribeDeliveryDestinations", &HandleDescribeDeliveryDestinations},
+    {"DescribeDeliverySources", &HandleDescribeDeliverySources},
     {"DescribeDestinations", &HandleDescribeDestinations},
     {"DescribeFieldIndexes", &HandleDescribeFieldIndexes},
     {"DescribeIndexPolicies", &HandleDescribeIndexPolicies},
@@ -55,6 +65,10 @@ constexpr Operation kOperations[] = {
     {"DisassociateKmsKey", &HandleDisassociateKmsKey},
     {"FilterLogEvents", &HandleFilterLogEvents},
     {"GetDataProtectionPolicy", &HandleGetDataProtectionPolicy},
+    {"GetDelivery", &HandleGetDelivery},
+    {"GetDeliveryDestination", &HandleGetDeliveryDestination},
+    {"GetDeliveryDestinationPolicy", &HandleGetDeliveryDestinationPolicy},
+    {"GetDeliverySource", &HandleGetDeliverySource},
     {"GetLogEvents", &HandleGetLogEvents},
     {"GetLogGroupFields", &HandleGetLogGroupFields},
     {"GetLogRecord", &HandleGetLogRecord},
@@ -65,6 +79,9 @@ constexpr Operation kOperations[] = {
     {"ListTagsLogGroup", &HandleListTagsLogGroup},
     {"PutAccountPolicy", &HandlePutAccountPolicy},
     {"PutDataProtectionPolicy", &HandlePutDataProtectionPolicy},
+    {"PutDeliveryDestination", &HandlePutDeliveryDestination},
+    {"PutDeliveryDestinationPolicy", &HandlePutDeliveryDestinationPolicy},
+    {"PutDeliverySource", &HandlePutDeliverySource},
     {"PutDestination", &HandlePutDestination},
     {"PutDestinationPolicy", &HandlePutDestinationPolicy},
     {"PutIndexPolicy", &HandlePutIndexPolicy},
@@ -82,6 +99,7 @@ constexpr Operation kOperations[] = {
     {"TestMetricFilter", &HandleTestMetricFilter},
     {"UntagLogGroup", &HandleUntagLogGroup},
     {"UntagResource", &HandleUntagResource},
+    {"UpdateDeliveryConfiguration", &HandleUpdateDeliveryConfiguration},
 };
 
 const Operation* FindOperation(std::string_view target) {

@@ -27,7 +27,17 @@ enum class ResourceKind : char {  // DO NOT CHANGE: on-disk
   kAccountPolicy = 'A',           // name: <policyType> '\0' <policyName>
   kDataProtectionPolicy = 'P',    // name: the log group's name
   kIndexPolicy = 'I',             // name: the log group's name
+  kDeliverySource = 'S',          // name: the delivery source's name
+  kDeliveryDestination = 'T',     // name: the delivery destination's name (policy is a field)
+  kDelivery = 'L',                // name: the delivery's id
 };
+
+// Kinds that share one lock per partition: a change of any of them is serialized with the
+// changes of the others, so an Update or Delete of one may read the others in its callback and
+// rely on what it read (a delivery is created only while its source and destination exist; a
+// source or destination is deleted only while no delivery uses it).
+inline constexpr ResourceKind kDeliveryKinds[] = {
+    ResourceKind::kDeliverySource, ResourceKind::kDeliveryDestination, ResourceKind::kDelivery};
 
 // Kinds whose records belong to a log group (name = group name): deleted with the group.
 inline constexpr ResourceKind kGroupBoundKinds[] = {ResourceKind::kGroupResourcePolicy,
@@ -61,12 +71,13 @@ class ResourceStore {
                                      std::string_view name) = 0;
 
   // One read-modify-write of a record, serialized with every other change of the kind in the
-  // partition. `edit` gets the current record (nullptr when there is none) and fills `out` with
-  // the record to store (name, revision and the times are kept or set here: creation time and
-  // last_updated from `now_ms`, revision + 1). A non-ok status from `edit` is returned and
-  // nothing is written. Creating a record when the partition already holds `limit.max_count`
-  // records of the kind named `limit.name_prefix`... gives FailedPrecondition(kResourceLimit).
-  // Records of group-bound kinds need their group: NotFound(kLogGroup) otherwise.
+  // partition (of every kind of kDeliveryKinds, for those). `edit` gets the current record (nullptr
+  // when there is none) and fills `out` with the record to store (name, revision and the times are
+  // kept or set here: creation time and last_updated from `now_ms`, revision + 1). A non-ok status
+  // from `edit` is returned and nothing is written. Creating a record when the partition already
+  // holds `limit.max_count` records of the kind named `limit.name_prefix`... gives
+  // FailedPrecondition(kResourceLimit). Records of group-bound kinds need their group:
+  // NotFound(kLogGroup) otherwise.
   using Edit = std::function<Status(const ResourceRecord* current, ResourceRecord* out)>;
   virtual Status Update(const Partition& p, ResourceKind kind, std::string_view name,
                         int64_t now_ms, const ResourceLimit& limit, const Edit& edit) = 0;

@@ -18,8 +18,13 @@ namespace k = keys;
 namespace {
 
 // The lock stripe that serializes the changes of one kind in one partition: a name no log group
-// can have (group names are [.-_/#A-Za-z0-9]+), so it only shares stripes by hashing.
+// can have (group names are [.-_/#A-Za-z0-9]+), so it only shares stripes by hashing. The
+// delivery kinds share the lock of kDelivery (resource_store.h, kDeliveryKinds).
 std::string KindLockName(ResourceKind kind) {
+  if (std::find(std::begin(kDeliveryKinds), std::end(kDeliveryKinds), kind) !=
+      std::end(kDeliveryKinds)) {
+    kind = ResourceKind::kDelivery;
+  }
   return std::string("\x06resource-kind:") + static_cast<char>(kind);
 }
 

@@ -139,6 +139,11 @@ _RECENT_LOGS_MODEL = [
     ("StartQuery", "queryLanguage"),
     ("QueryInfo", "queryLanguage"),
     ("PutQueryDefinition", "queryLanguage"),
+    # Deliveries (test_deliveries).
+    ("PutDeliverySource", None),
+    ("PutDeliveryDestination", "deliveryDestinationType"),
+    ("DescribeConfigurationTemplates", None),
+    ("CreateDelivery", "s3DeliveryConfiguration"),
 ]
 
 
