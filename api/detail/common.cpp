@@ -85,6 +85,25 @@ ApiError DeletionProtected(std::string_view name) {
                               "protection first.");
 }
 
+ApiResult PutGroupSetting(const nlohmann::json& request, Context& ctx, std::string_view member,
+                          void (*set)(storage::LogGroupInfo& group, bool value)) {
+  RequestReader in(request);
+  auto identifier = in.String("logGroupIdentifier", kLogGroupIdentifierRule, /*required=*/true);
+  auto value = in.Bool(member, /*required=*/true);
+  if (in.failed()) return in.error();
+  GroupRef ref;
+  ref.identifier = identifier;
+  auto resolved = ResolveGroupRef(ref, ctx);
+  if (auto* e = std::get_if<ApiError>(&resolved)) return *e;
+  storage::Status s = ctx.store.UpdateLogGroup(ctx.partition, std::get<std::string>(resolved),
+                                               [&](storage::LogGroupInfo& g) {
+                                                 set(g, *value);
+                                                 return storage::Status::OK();
+                                               });
+  if (!s.ok()) return FromStorage(s);
+  return nlohmann::json::object();
+}
+
 ApiError LogGroupNotFound() {
   return ApiError::ResourceNotFound("The specified log group does not exist.");
 }

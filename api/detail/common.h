@@ -14,6 +14,7 @@
 #include "api/api_error.h"
 #include "api/context.h"
 #include "api/request_reader.h"
+#include "api/result.h"
 #include "filters/filter_pattern.h"
 #include "storage/log_store.h"
 
@@ -52,6 +53,11 @@ inline constexpr std::string_view kLogGroupClasses[] = {"STANDARD", "INFREQUENT_
 std::optional<ApiError> CheckReservedGroupName(std::string_view name);
 // DeleteLogGroup on a group with deletion protection on.
 ApiError DeletionProtected(std::string_view name);
+
+// PutLogGroupDeletionProtection and PutBearerTokenAuthentication: {logGroupIdentifier (name or
+// ARN), `member`}, both required (botocore model); `set` stores the boolean on the group record.
+ApiResult PutGroupSetting(const nlohmann::json& request, Context& ctx, std::string_view member,
+                          void (*set)(storage::LogGroupInfo& group, bool value));
 
 ApiError LogGroupNotFound();
 ApiError LogStreamNotFound();

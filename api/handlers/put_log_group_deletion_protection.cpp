@@ -6,21 +6,9 @@
 namespace cwlogd::api {
 
 ApiResult HandlePutLogGroupDeletionProtection(const nlohmann::json& request, Context& ctx) {
-  RequestReader in(request);
-  auto identifier = in.String("logGroupIdentifier", kLogGroupIdentifierRule, /*required=*/true);
-  auto enabled = in.Bool("deletionProtectionEnabled", /*required=*/true);
-  if (in.failed()) return in.error();
-  detail::GroupRef ref;
-  ref.identifier = identifier;
-  auto resolved = detail::ResolveGroupRef(ref, ctx);
-  if (auto* e = std::get_if<ApiError>(&resolved)) return *e;
-  storage::Status s = ctx.store.UpdateLogGroup(ctx.partition, std::get<std::string>(resolved),
-                                               [&](storage::LogGroupInfo& g) {
-                                                 g.deletion_protection = *enabled;
-                                                 return storage::Status::OK();
-                                               });
-  if (!s.ok()) return FromStorage(s);
-  return nlohmann::json::object();
+  return detail::PutGroupSetting(
+      request, ctx, "deletionProtectionEnabled",
+      [](storage::LogGroupInfo& g, bool on) { g.deletion_protection = on; });
 }
 
 }  // namespace cwlogd::api

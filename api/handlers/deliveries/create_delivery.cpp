@@ -32,17 +32,7 @@ ApiResult HandleCreateDelivery(const nlohmann::json& request, Context& ctx) {
   auto source = in.String("deliverySourceName", deliveries::kSourceNameRule, /*required=*/true);
   auto destination_arn = in.String("deliveryDestinationArn", detail::kAnyStringRule,
                                    /*required=*/true);
-  auto record_fields =
-      in.StringList("recordFields", deliveries::kRecordFieldsRule, deliveries::kFieldHeaderRule);
-  auto delimiter = in.String("fieldDelimiter", deliveries::kFieldDelimiterRule);
-  std::optional<std::string> suffix_path;
-  std::optional<bool> hive_path;
-  const nlohmann::json* s3 = deliveries::ReadStructure(in, request, "s3DeliveryConfiguration");
-  if (s3 != nullptr) {
-    suffix_path = in.NestedString(*s3, "s3DeliveryConfiguration.", deliveries::kSuffixPath,
-                                  deliveries::kSuffixPathRule, /*required=*/false);
-    hive_path = deliveries::ReadNestedBool(in, *s3, deliveries::kHivePath);
-  }
+  const auto config = deliveries::DeliveryConfiguration::Read(in, request);
   auto tags = in.StringMap("tags", detail::kTagMapRule, kTagKeyRule, kTagValueRule);
   if (in.failed()) return in.error();
   if (tags) {
@@ -80,9 +70,8 @@ ApiResult HandleCreateDelivery(const nlohmann::json& request, Context& ctx) {
           const std::string type = dst->fields.count(deliveries::kDestinationType)
                                        ? dst->fields.at(deliveries::kDestinationType)
                                        : std::string();
-          if (s3 != nullptr && type != "S3") {
-            refused = ApiError::Validation(
-                "The s3DeliveryConfiguration is only valid for a delivery to an S3 bucket.");
+          if (config.has_s3 && type != "S3") {
+            refused = deliveries::S3ConfigurationNotForS3();
             return storage::Status::InvalidArgument("refused");
           }
           const std::string canonical_arn = deliveries::DestinationArn(ctx.partition, dst->name);
@@ -103,12 +92,7 @@ ApiResult HandleCreateDelivery(const nlohmann::json& request, Context& ctx) {
           out->fields[deliveries::kSourceName] = *source;
           out->fields[deliveries::kDestinationArn] = canonical_arn;
           out->fields[deliveries::kDestinationType] = type;
-          if (record_fields) {
-            out->fields[deliveries::kRecordFields] = nlohmann::json(*record_fields).dump();
-          }
-          if (delimiter) out->fields[deliveries::kFieldDelimiter] = *delimiter;
-          if (suffix_path) out->fields[deliveries::kSuffixPath] = *suffix_path;
-          if (hive_path) out->fields[deliveries::kHivePath] = *hive_path ? "1" : "0";
+          config.ApplyTo(out->fields);
           if (tags) out->tags = *tags;
           return storage::Status::OK();
         });

@@ -232,4 +232,54 @@ storage::Status DeliveriesWith(Context& ctx, std::string_view field, std::string
                      });
 }
 
+ApiResult DeleteUnlessDelivered(Context& ctx, storage::ResourceKind kind, const std::string& name,
+                                std::string_view field, const std::string& value,
+                                std::string_view noun, ApiError (*not_found)()) {
+  storage::ResourceStore* store = detail::Resources(ctx);
+  if (store == nullptr) return detail::NoResourceStore();
+  bool in_use = false;
+  storage::Status s = store->Delete(ctx.partition, kind, name, [&](const storage::ResourceRecord&) {
+    std::vector<std::string> ids;
+    storage::Status listed = DeliveriesWith(ctx, field, value, 1, &ids);
+    if (!listed.ok()) return listed;
+    in_use = !ids.empty();
+    return in_use ? storage::Status::FailedPrecondition(storage::Status::Precondition::kNone)
+                  : storage::Status::OK();
+  });
+  if (in_use) {
+    return Conflict(
+        fmt::format("The delivery {} cannot be deleted: one or more deliveries use it.", noun));
+  }
+  if (s.IsNotFound()) return not_found();
+  if (!s.ok()) return FromStorage(s);
+  return nlohmann::json::object();
+}
+
+DeliveryConfiguration DeliveryConfiguration::Read(RequestReader& in,
+                                                  const nlohmann::json& request) {
+  DeliveryConfiguration c;
+  c.record_fields = in.StringList("recordFields", kRecordFieldsRule, kFieldHeaderRule);
+  c.field_delimiter = in.String("fieldDelimiter", kFieldDelimiterRule);
+  const nlohmann::json* s3 = ReadStructure(in, request, "s3DeliveryConfiguration");
+  if (s3 != nullptr) {
+    c.has_s3 = true;
+    c.suffix_path = in.NestedString(*s3, "s3DeliveryConfiguration.", kSuffixPath, kSuffixPathRule,
+                                    /*required=*/false);
+    c.hive_path = ReadNestedBool(in, *s3, kHivePath);
+  }
+  return c;
+}
+
+void DeliveryConfiguration::ApplyTo(std::map<std::string, std::string>& fields) const {
+  if (record_fields) fields[kRecordFields] = nlohmann::json(*record_fields).dump();
+  if (field_delimiter) fields[kFieldDelimiter] = *field_delimiter;
+  if (suffix_path) fields[kSuffixPath] = *suffix_path;
+  if (hive_path) fields[kHivePath] = *hive_path ? "1" : "0";
+}
+
+ApiError S3ConfigurationNotForS3() {
+  return ApiError::Validation(
+      "The s3DeliveryConfiguration is only valid for a delivery to an S3 bucket.");
+}
+
 }  // namespace cwlogd::api::deliveries

@@ -3,10 +3,12 @@
 // api/handlers/deliveries/ share. Thread-safe.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -93,5 +95,29 @@ ApiResult DescribePage(const nlohmann::json& request, Context& ctx, storage::Res
 // The ids of the deliveries whose `field` equals `value` (at most `max`), or the store's error.
 storage::Status DeliveriesWith(Context& ctx, std::string_view field, std::string_view value,
                                size_t max, std::vector<std::string>* ids);
+
+// DeleteDeliverySource / DeleteDeliveryDestination: deletes record `name` of `kind` unless a
+// delivery's `field` equals `value` (ConflictException "The delivery <noun> cannot be deleted:
+// ..."). The check runs under the lock every delivery change takes (storage::kDeliveryKinds), so
+// no delivery can be created for it between the check and the delete.
+ApiResult DeleteUnlessDelivered(Context& ctx, storage::ResourceKind kind, const std::string& name,
+                                std::string_view field, const std::string& value,
+                                std::string_view noun, ApiError (*not_found)());
+
+// The members CreateDelivery and UpdateDeliveryConfiguration share.
+struct DeliveryConfiguration {
+  std::optional<std::vector<std::string>> record_fields;
+  std::optional<std::string> field_delimiter;
+  bool has_s3 = false;  // s3DeliveryConfiguration was given
+  std::optional<std::string> suffix_path;
+  std::optional<bool> hive_path;
+
+  // Reads them from `request`, in the model's order; violations are recorded in `in`.
+  static DeliveryConfiguration Read(RequestReader& in, const nlohmann::json& request);
+  // Writes what was given into a delivery record's fields.
+  void ApplyTo(std::map<std::string, std::string>& fields) const;
+};
+// The answer to s3DeliveryConfiguration on a delivery whose destination is not S3.
+ApiError S3ConfigurationNotForS3();
 
 }  // namespace cwlogd::api::deliveries
