@@ -9,6 +9,7 @@
 
 #include "api/detail/request_body.h"
 #include "api/handlers/account_resource_handlers.h"
+#include "api/handlers/anomaly_integration_handlers.h"
 #include "api/handlers/handlers.h"
 #include "api/handlers/metric_filter_handlers.h"
 
@@ -30,12 +31,16 @@ constexpr std::string_view kTargetPrefix = "Logs_20140328.";
 
 constexpr Operation kOperations[] = {
     {"AssociateKmsKey", &HandleAssociateKmsKey},
+    {"AssociateSourceToS3TableIntegration", &HandleAssociateSourceToS3TableIntegration},
+    {"CreateLogAnomalyDetector", &HandleCreateLogAnomalyDetector},
     {"CreateLogGroup", &HandleCreateLogGroup},
     {"CreateLogStream", &HandleCreateLogStream},
     {"DeleteAccountPolicy", &HandleDeleteAccountPolicy},
     {"DeleteDataProtectionPolicy", &HandleDeleteDataProtectionPolicy},
     {"DeleteDestination", &HandleDeleteDestination},
     {"DeleteIndexPolicy", &HandleDeleteIndexPolicy},
+    {"DeleteIntegration", &HandleDeleteIntegration},
+    {"DeleteLogAnomalyDetector", &HandleDeleteLogAnomalyDetector},
     {"DeleteLogGroup", &HandleDeleteLogGroup},
     {"DeleteLogStream", &HandleDeleteLogStream},
     {"DeleteMetricFilter", &HandleDeleteMetricFilter},
@@ -53,14 +58,21 @@ constexpr Operation kOperations[] = {
     {"DescribeQueryDefinitions", &HandleDescribeQueryDefinitions},
     {"DescribeResourcePolicies", &HandleDescribeResourcePolicies},
     {"DisassociateKmsKey", &HandleDisassociateKmsKey},
+    {"DisassociateSourceFromS3TableIntegration", &HandleDisassociateSourceFromS3TableIntegration},
     {"FilterLogEvents", &HandleFilterLogEvents},
     {"GetDataProtectionPolicy", &HandleGetDataProtectionPolicy},
+    {"GetIntegration", &HandleGetIntegration},
+    {"GetLogAnomalyDetector", &HandleGetLogAnomalyDetector},
     {"GetLogEvents", &HandleGetLogEvents},
     {"GetLogGroupFields", &HandleGetLogGroupFields},
     {"GetLogRecord", &HandleGetLogRecord},
     {"GetQueryResults", &HandleGetQueryResults},
+    {"ListAnomalies", &HandleListAnomalies},
+    {"ListIntegrations", &HandleListIntegrations},
+    {"ListLogAnomalyDetectors", &HandleListLogAnomalyDetectors},
     {"ListLogGroups", &HandleListLogGroups},
     {"ListLogGroupsForQuery", &HandleListLogGroupsForQuery},
+    {"ListSourcesForS3TableIntegration", &HandleListSourcesForS3TableIntegration},
     {"ListTagsForResource", &HandleListTagsForResource},
     {"ListTagsLogGroup", &HandleListTagsLogGroup},
     {"PutAccountPolicy", &HandlePutAccountPolicy},
@@ -68,6 +80,7 @@ constexpr Operation kOperations[] = {
     {"PutDestination", &HandlePutDestination},
     {"PutDestinationPolicy", &HandlePutDestinationPolicy},
     {"PutIndexPolicy", &HandlePutIndexPolicy},
+    {"PutIntegration", &HandlePutIntegration},
     {"PutLogEvents", nullptr, &HandlePutLogEvents},
     {"PutLogGroupDeletionProtection", &HandlePutLogGroupDeletionProtection},
     {"PutMetricFilter", &HandlePutMetricFilter},
@@ -81,6 +94,8 @@ constexpr Operation kOperations[] = {
     {"TestMetricFilter", &HandleTestMetricFilter},
     {"UntagLogGroup", &HandleUntagLogGroup},
     {"UntagResource", &HandleUntagResource},
+    {"UpdateAnomaly", &HandleUpdateAnomaly},
+    {"UpdateLogAnomalyDetector", &HandleUpdateLogAnomalyDetector},
 };
 
 const Operation* FindOperation(std::string_view target) {
