@@ -136,6 +136,21 @@ _RECENT_LOGS_MODEL = [
     ("StartQuery", "queryLanguage"),
     ("QueryInfo", "queryLanguage"),
     ("PutQueryDefinition", "queryLanguage"),
+    # Anomaly detectors and integrations (test_anomaly_integrations).
+    ("CreateLogAnomalyDetector", None),
+    ("GetLogAnomalyDetector", None),
+    ("ListLogAnomalyDetectors", None),
+    ("UpdateLogAnomalyDetector", None),
+    ("DeleteLogAnomalyDetector", None),
+    ("ListAnomalies", None),
+    ("UpdateAnomaly", None),
+    ("PutIntegration", None),
+    ("GetIntegration", None),
+    ("ListIntegrations", None),
+    ("DeleteIntegration", None),
+    ("AssociateSourceToS3TableIntegration", None),
+    ("DisassociateSourceFromS3TableIntegration", None),
+    ("ListSourcesForS3TableIntegration", None),
 ]
 
 
