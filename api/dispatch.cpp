@@ -10,6 +10,7 @@
 #include "api/detail/request_body.h"
 #include "api/handlers/account_resource_handlers.h"
 #include "api/handlers/delivery_handlers.h"
+#include "api/handlers/anomaly_integration_handlers.h"
 #include "api/handlers/handlers.h"
 #include "api/handlers/metric_filter_handlers.h"
 
@@ -31,7 +32,9 @@ constexpr std::string_view kTargetPrefix = "Logs_20140328.";
 
 constexpr Operation kOperations[] = {
     {"AssociateKmsKey", &HandleAssociateKmsKey},
+    {"AssociateSourceToS3TableIntegration", &HandleAssociateSourceToS3TableIntegration},
     {"CreateDelivery", &HandleCreateDelivery},
+    {"CreateLogAnomalyDetector", &HandleCreateLogAnomalyDetector},
     {"CreateLogGroup", &HandleCreateLogGroup},
     {"CreateLogStream", &HandleCreateLogStream},
     {"DeleteAccountPolicy", &HandleDeleteAccountPolicy},
@@ -42,6 +45,8 @@ constexpr Operation kOperations[] = {
     {"DeleteDeliverySource", &HandleDeleteDeliverySource},
     {"DeleteDestination", &HandleDeleteDestination},
     {"DeleteIndexPolicy", &HandleDeleteIndexPolicy},
+    {"DeleteIntegration", &HandleDeleteIntegration},
+    {"DeleteLogAnomalyDetector", &HandleDeleteLogAnomalyDetector},
     {"DeleteLogGroup", &HandleDeleteLogGroup},
     {"DeleteLogStream", &HandleDeleteLogStream},
     {"DeleteMetricFilter", &HandleDeleteMetricFilter},
@@ -63,21 +68,29 @@ constexpr Operation kOperations[] = {
     {"DescribeQueryDefinitions", &HandleDescribeQueryDefinitions},
     {"DescribeResourcePolicies", &HandleDescribeResourcePolicies},
     {"DisassociateKmsKey", &HandleDisassociateKmsKey},
+    {"DisassociateSourceFromS3TableIntegration", &HandleDisassociateSourceFromS3TableIntegration},
     {"FilterLogEvents", &HandleFilterLogEvents},
     {"GetDataProtectionPolicy", &HandleGetDataProtectionPolicy},
     {"GetDelivery", &HandleGetDelivery},
     {"GetDeliveryDestination", &HandleGetDeliveryDestination},
     {"GetDeliveryDestinationPolicy", &HandleGetDeliveryDestinationPolicy},
     {"GetDeliverySource", &HandleGetDeliverySource},
+    {"GetIntegration", &HandleGetIntegration},
+    {"GetLogAnomalyDetector", &HandleGetLogAnomalyDetector},
     {"GetLogEvents", &HandleGetLogEvents},
     {"GetLogGroupFields", &HandleGetLogGroupFields},
     {"GetLogRecord", &HandleGetLogRecord},
     {"GetQueryResults", &HandleGetQueryResults},
+    {"ListAnomalies", &HandleListAnomalies},
+    {"ListIntegrations", &HandleListIntegrations},
+    {"ListLogAnomalyDetectors", &HandleListLogAnomalyDetectors},
     {"ListLogGroups", &HandleListLogGroups},
     {"ListLogGroupsForQuery", &HandleListLogGroupsForQuery},
+    {"ListSourcesForS3TableIntegration", &HandleListSourcesForS3TableIntegration},
     {"ListTagsForResource", &HandleListTagsForResource},
     {"ListTagsLogGroup", &HandleListTagsLogGroup},
     {"PutAccountPolicy", &HandlePutAccountPolicy},
+    {"PutBearerTokenAuthentication", &HandlePutBearerTokenAuthentication},
     {"PutDataProtectionPolicy", &HandlePutDataProtectionPolicy},
     {"PutDeliveryDestination", &HandlePutDeliveryDestination},
     {"PutDeliveryDestinationPolicy", &HandlePutDeliveryDestinationPolicy},
@@ -85,9 +98,9 @@ constexpr Operation kOperations[] = {
     {"PutDestination", &HandlePutDestination},
     {"PutDestinationPolicy", &HandlePutDestinationPolicy},
     {"PutIndexPolicy", &HandlePutIndexPolicy},
+    {"PutIntegration", &HandlePutIntegration},
     {"PutLogEvents", nullptr, &HandlePutLogEvents},
     {"PutLogGroupDeletionProtection", &HandlePutLogGroupDeletionProtection},
-    {"PutBearerTokenAuthentication", &HandlePutBearerTokenAuthentication},
     {"PutMetricFilter", &HandlePutMetricFilter},
     {"PutQueryDefinition", &HandlePutQueryDefinition},
     {"PutResourcePolicy", &HandlePutResourcePolicy},
@@ -99,7 +112,9 @@ constexpr Operation kOperations[] = {
     {"TestMetricFilter", &HandleTestMetricFilter},
     {"UntagLogGroup", &HandleUntagLogGroup},
     {"UntagResource", &HandleUntagResource},
+    {"UpdateAnomaly", &HandleUpdateAnomaly},
     {"UpdateDeliveryConfiguration", &HandleUpdateDeliveryConfiguration},
+    {"UpdateLogAnomalyDetector", &HandleUpdateLogAnomalyDetector},
 };
 
 const Operation* FindOperation(std::string_view target) {

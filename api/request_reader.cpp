@@ -329,12 +329,18 @@ void RequestProblems::AddViolation(std::string_view path,
                                    std::optional<std::string_view> value_text,
                                    std::string_view constraint) {
   if (value_text) {
-    violations_.push_back(fmt::format("Value '{}' at '{}' failed to satisfy constraint: {}",
-                                      *value_text, path, constraint));
+    violations_.push_back(fmt::format("Value '{}' at '{}{}' failed to satisfy constraint: {}",
+                                      *value_text, path_prefix_, path, constraint));
   } else {
-    violations_.push_back(
-        fmt::format("Value null at '{}' failed to satisfy constraint: {}", path, constraint));
+    violations_.push_back(fmt::format("Value null at '{}{}' failed to satisfy constraint: {}",
+                                      path_prefix_, path, constraint));
   }
+}
+
+void RequestProblems::Absorb(const RequestProblems& nested) {
+  if (nested.serialization_) SerializationError(*nested.serialization_);
+  special_ = special_ || nested.special_;
+  violations_.insert(violations_.end(), nested.violations_.begin(), nested.violations_.end());
 }
 
 void RequestProblems::SerializationError(std::string message) {
@@ -574,6 +580,19 @@ std::optional<std::map<std::string, std::string>> RequestReader::StringMap(std::
   }
   if (violation_count() != before) return std::nullopt;
   return out;
+}
+
+const json* RequestReader::Structure(std::string_view name, bool required) {
+  const json* v = Find(name);
+  if (!v) {
+    if (required) AddViolation(name, std::nullopt, "Member must not be null");
+    return nullptr;
+  }
+  if (!v->is_object()) {
+    SerializationError(NotAStructureMessage(KindOf(*v)));
+    return nullptr;
+  }
+  return v;
 }
 
 const json* RequestReader::StructureList(std::string_view name, const ListRule& list,

@@ -107,6 +107,9 @@ class RequestProblems {
                     std::string_view constraint);
   // Records a SerializationException (the first one wins).
   void SerializationError(std::string message);
+  // Adds the problems of `nested` (the reader of a nested structure, RequestReader below) after
+  // this one's.
+  void Absorb(const RequestProblems& nested);
 
   bool failed() const { return serialization_.has_value() || special_ || !violations_.empty(); }
   ApiError error() const;
@@ -114,6 +117,8 @@ class RequestProblems {
  protected:
   size_t violation_count() const { return violations_.size(); }
   bool special() const { return special_; }
+  // Prepended to every violation's path: the Coral path of a nested structure ("a.b.").
+  std::string path_prefix_;
 
  private:
   std::optional<std::string> serialization_;
@@ -125,6 +130,12 @@ class RequestReader : public RequestProblems {
  public:
   // `object` must be a JSON object (Dispatch guarantees it for the top level).
   explicit RequestReader(const nlohmann::json& object) : object_(object) {}
+  // The reader of a structure nested in the request (see Structure): problems are recorded
+  // under `path_prefix` + the member's name (Coral's path, e.g. "suppressionPeriod."); the
+  // request's reader takes them with Absorb.
+  RequestReader(const nlohmann::json& object, std::string path_prefix) : object_(object) {
+    path_prefix_ = std::move(path_prefix);
+  }
 
   // Each accessor returns nullopt when the member is absent or has a problem (recorded).
   // `required` members that are absent record "Value null at '<name>' ... must not be null".
@@ -151,6 +162,9 @@ class RequestReader : public RequestProblems {
                                                               const StringRule& key,
                                                               const StringRule& value,
                                                               bool required = false);
+  // A structure member: nullptr when absent (recorded when `required`) or not a JSON object
+  // (SerializationException).
+  const nlohmann::json* Structure(std::string_view name, bool required = false);
   // A list of structures: type-checks the list and each element and checks the list length
   // (printing the value with `describe`, a Java-style toString). The caller reads the elements.
   const nlohmann::json* StructureList(std::string_view name, const ListRule& list,

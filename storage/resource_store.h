@@ -1,8 +1,9 @@
 // ResourceStore: the durable store of account-level resources that are small named records
-// (resource policies, destinations, account policies, and the per-log-group data protection and
-// index policies). One generic store for every kind: a record is plain fields plus opaque
-// strings the api validated (policy documents stay text; storage never parses JSON).
-// Thread-safety: every method may be called concurrently from any thread.
+// (resource policies, destinations, account policies, the per-log-group data protection and
+// index policies, anomaly detectors, integrations, S3-table integration sources). One generic store
+// for every kind: a record is plain fields plus opaque strings the api validated (policy documents
+// stay text; storage never parses JSON). Thread-safety: every method may be called concurrently
+// from any thread.
 #pragma once
 
 #include <cstddef>
@@ -30,6 +31,9 @@ enum class ResourceKind : char {  // DO NOT CHANGE: on-disk
   kDeliverySource = 'S',          // name: the delivery source's name
   kDeliveryDestination = 'T',     // name: the delivery destination's name (policy is a field)
   kDelivery = 'L',                // name: the delivery's id
+  kAnomalyDetector = 'N',         // name: the detector's id (the UUID ending its ARN)
+  kIntegration = 'G',             // name: integrationName
+  kS3TableSource = 'g',           // name: an S3-table integration source's identifier
 };
 
 // Kinds that share one lock per partition: a change of any of them is serialized with the

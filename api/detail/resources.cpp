@@ -25,7 +25,7 @@ ApiError NoResourceStore() {
 std::variant<ResourcePage, ApiError> ListResourcePage(
     Context& ctx, storage::ResourceKind kind, std::string_view prefix,
     const std::optional<std::string>& next_token, size_t limit, char token_kind,
-    uint64_t query_digest, bool (*keep)(const storage::ResourceRecord&)) {
+    uint64_t query_digest, const std::function<bool(const storage::ResourceRecord&)>& keep) {
   storage::ResourceStore* store = Resources(ctx);
   if (store == nullptr) return NoResourceStore();
   std::string start_after;
@@ -37,7 +37,7 @@ std::variant<ResourcePage, ApiError> ListResourcePage(
   PageCollector<storage::ResourceRecord> page(limit);
   storage::Status s =
       store->List(ctx.partition, kind, prefix, start_after, [&](const storage::ResourceRecord& r) {
-        if (keep != nullptr && !keep(r)) return true;
+        if (keep && !keep(r)) return true;
         return page.Offer(r);
       });
   if (!s.ok()) return FromStorage(s);

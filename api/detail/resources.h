@@ -1,11 +1,12 @@
 // Helpers shared by the handlers of account-level resources (api/handlers/resource_policies/,
-// destinations/, account_policies/, data_protection/, index_policies/): the resource store, the
-// name-ordered paging over one kind, policy documents that must be JSON, and the log group a
-// logGroupIdentifier names. Thread-safe.
+// destinations/, account_policies/, data_protection/, index_policies/, anomaly_detectors/,
+// integrations/): the resource store, the name-ordered paging over one kind, policy documents
+// that must be JSON, and the log group a logGroupIdentifier names. Thread-safe.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,7 +44,7 @@ struct ResourcePage {
 std::variant<ResourcePage, ApiError> ListResourcePage(
     Context& ctx, storage::ResourceKind kind, std::string_view prefix,
     const std::optional<std::string>& next_token, size_t limit, char token_kind,
-    uint64_t query_digest, bool (*keep)(const storage::ResourceRecord&) = nullptr);
+    uint64_t query_digest, const std::function<bool(const storage::ResourceRecord&)>& keep = {});
 
 // A policy document must be a JSON object: InvalidParameterException naming `member` otherwise.
 // On success *parsed (optional) holds it.

@@ -144,6 +144,21 @@ _RECENT_LOGS_MODEL = [
     ("PutDeliveryDestination", "deliveryDestinationType"),
     ("DescribeConfigurationTemplates", None),
     ("CreateDelivery", "s3DeliveryConfiguration"),
+    # Anomaly detectors and integrations (test_anomaly_integrations).
+    ("CreateLogAnomalyDetector", None),
+    ("GetLogAnomalyDetector", None),
+    ("ListLogAnomalyDetectors", None),
+    ("UpdateLogAnomalyDetector", None),
+    ("DeleteLogAnomalyDetector", None),
+    ("ListAnomalies", None),
+    ("UpdateAnomaly", None),
+    ("PutIntegration", None),
+    ("GetIntegration", None),
+    ("ListIntegrations", None),
+    ("DeleteIntegration", None),
+    ("AssociateSourceToS3TableIntegration", None),
+    ("DisassociateSourceFromS3TableIntegration", None),
+    ("ListSourcesForS3TableIntegration", None),
 ]
 
 

@@ -126,7 +126,8 @@ TEST_CASE("Resource keys: one family per kind, sorted by name within a partition
                                                             "d",
                                                             26));
   for (K kind : {K::kResourcePolicy, K::kGroupResourcePolicy, K::kDestination, K::kAccountPolicy,
-                 K::kDataProtectionPolicy, K::kIndexPolicy}) {
+                 K::kDataProtectionPolicy, K::kIndexPolicy, K::kAnomalyDetector, K::kIntegration,
+                 K::kS3TableSource}) {
     CHECK(ResourceKey(kind, a, "a") < ResourceKey(kind, a, "b"));
     CHECK(ResourceKey(kind, a, "B") < ResourceKey(kind, a, "a"));
     CHECK(ResourceKey(kind, a, "x").starts_with(ResourceKeyPrefix(kind, a)));

@@ -1,0 +1,98 @@
+#include "api/handlers/anomaly_detectors/anomaly_detector.h"
+
+#include <cctype>
+#include <cstdlib>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "api/detail/arn.h"
+#include "api/detail/common.h"
+#include "api/detail/resources.h"
+#include "filters/filter_pattern.h"
+
+namespace cwlogd::api::anomaly_detectors {
+namespace {
+
+// [\w#+=/:,.@-]* (Java's \w: ASCII letters, digits and '_')
+bool ArnCharacters(std::string_view s) {
+  for (char c : s) {
+    if (std::isalnum(static_cast<unsigned char>(c)) == 0 &&
+        std::string_view("_#+=/:,.@-").find(c) == std::string_view::npos) {
+      return false;
+    }
+  }
+  return true;
+}
+
+constexpr std::string_view kArnPattern = "[\\w#+=/:,.@-]*";
+
+}  // namespace
+
+const StringRule kDetectorArnRule{1, std::numeric_limits<size_t>::max(), kArnPattern,
+                                  &ArnCharacters, false};
+const StringRule kLogGroupArnRule{1, 2048, kArnPattern, &ArnCharacters, false};
+const StringRule kDetectorNameRule{1, std::numeric_limits<size_t>::max(), "", nullptr, false};
+const StringRule kFilterPatternRule{0, 1024, "", nullptr, false};
+
+std::string DetectorArn(const storage::Partition& p, std::string_view id) {
+  return fmt::format("arn:{}:logs:{}:{}:anomaly-detector:{}", detail::PartitionName(p.region),
+                     p.region, p.account, id);
+}
+
+std::optional<std::string> DetectorIdFromArn(const storage::Partition& p, std::string_view arn) {
+  const std::string prefix = DetectorArn(p, "");
+  if (!arn.starts_with(prefix) || arn.size() == prefix.size()) return std::nullopt;
+  return std::string(arn.substr(prefix.size()));
+}
+
+ApiError DetectorNotFound() {
+  return ApiError::ResourceNotFound("The specified anomaly detector does not exist.");
+}
+
+std::variant<storage::ResourceRecord, ApiError> FindDetector(Context& ctx, std::string_view arn) {
+  storage::ResourceStore* store = detail::Resources(ctx);
+  if (store == nullptr) return detail::NoResourceStore();
+  auto id = DetectorIdFromArn(ctx.partition, arn);
+  if (!id) return DetectorNotFound();
+  auto r = store->Get(ctx.partition, storage::ResourceKind::kAnomalyDetector, *id);
+  if (r.status().IsNotFound()) return DetectorNotFound();
+  if (!r.ok()) return FromStorage(r.status());
+  return std::move(*r);
+}
+
+std::optional<ApiError> CheckFilterPattern(std::string_view pattern) {
+  filters::ParseError error;
+  if (!filters::ParseFilterPattern(pattern, &error)) return detail::InvalidFilterPattern(error);
+  return std::nullopt;
+}
+
+nlohmann::json DetectorJson(const storage::ResourceRecord& r) {
+  nlohmann::json out = nlohmann::json::object();
+  auto field = [&r](const char* name) -> const std::string* {
+    auto it = r.fields.find(name);
+    return it == r.fields.end() ? nullptr : &it->second;
+  };
+  if (const std::string* v = field("detectorName")) out["detectorName"] = *v;
+  nlohmann::json groups = nlohmann::json::array();
+  if (const std::string* v = field("logGroupArnList")) {
+    groups = nlohmann::json::parse(*v, nullptr, false);
+    if (groups.is_discarded() || !groups.is_array()) groups = nlohmann::json::array();
+  }
+  out["logGroupArnList"] = std::move(groups);
+  if (const std::string* v = field("evaluationFrequency")) out["evaluationFrequency"] = *v;
+  if (const std::string* v = field("filterPattern")) out["filterPattern"] = *v;
+  // Nothing trains here: an enabled detector stays INITIALIZING, a disabled one is PAUSED.
+  const std::string* enabled = field("enabled");
+  out["anomalyDetectorStatus"] =
+      enabled != nullptr && *enabled == "false" ? "PAUSED" : "INITIALIZING";
+  if (const std::string* v = field("kmsKeyId")) out["kmsKeyId"] = *v;
+  out["creationTimeStamp"] = r.creation_time_ms;
+  out["lastModifiedTimeStamp"] = r.last_updated_ms;
+  if (const std::string* v = field("anomalyVisibilityTime")) {
+    out["anomalyVisibilityTime"] = std::strtoll(v->c_str(), nullptr, 10);
+  }
+  return out;
+}
+
+}  // namespace cwlogd::api::anomaly_detectors
