@@ -9,8 +9,8 @@
 
 #include "api/detail/request_body.h"
 #include "api/handlers/account_resource_handlers.h"
-#include "api/handlers/delivery_handlers.h"
 #include "api/handlers/anomaly_integration_handlers.h"
+#include "api/handlers/delivery_handlers.h"
 #include "api/handlers/handlers.h"
 #include "api/handlers/metric_filter_handlers.h"
 

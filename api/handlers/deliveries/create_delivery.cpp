@@ -67,7 +67,7 @@ ApiResult HandleCreateDelivery(const nlohmann::json& request, Context& ctx) {
             if (dst.status().IsNotFound()) refused = deliveries::DestinationNotFound();
             return dst.status();
           }
-          const std::string type = dst->fields.count(deliveries::kDestinationType)
+          const std::string type = dst->fields.contains(deliveries::kDestinationType)
                                        ? dst->fields.at(deliveries::kDestinationType)
                                        : std::string();
           if (config.has_s3 && type != "S3") {
@@ -81,7 +81,7 @@ ApiResult HandleCreateDelivery(const nlohmann::json& request, Context& ctx) {
           if (!listed.ok()) return listed;
           for (const std::string& other : same_source) {
             auto d = store->Get(ctx.partition, storage::ResourceKind::kDelivery, other);
-            if (d.ok() && d->fields.count(deliveries::kDestinationArn) &&
+            if (d.ok() && d->fields.contains(deliveries::kDestinationArn) &&
                 d->fields.at(deliveries::kDestinationArn) == canonical_arn) {
               refused = deliveries::Conflict(
                   "A delivery already exists for this delivery source and delivery "

@@ -23,7 +23,7 @@ ApiResult HandleGetIntegration(const nlohmann::json& request, Context& ctx) {
   return nlohmann::json{
       {"integrationName", r->name},
       {"integrationType",
-       r->fields.count("integrationType") ? r->fields.at("integrationType") : "OPENSEARCH"},
+       r->fields.contains("integrationType") ? r->fields.at("integrationType") : "OPENSEARCH"},
       {"integrationStatus", "ACTIVE"},
       {"integrationDetails", {{"openSearchIntegrationDetails", std::move(details)}}}};
 }

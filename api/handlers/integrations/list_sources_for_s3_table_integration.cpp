@@ -25,8 +25,9 @@ ApiResult HandleListSourcesForS3TableIntegration(const nlohmann::json& request, 
   auto& p = std::get<detail::ResourcePage>(page);
   nlohmann::json list = nlohmann::json::array();
   for (const auto& r : p.items) {
-    nlohmann::json source = {
-        {"name", r.fields.count("dataSourceName") ? r.fields.at("dataSourceName") : std::string()}};
+    nlohmann::json source = {{"name", r.fields.contains("dataSourceName")
+                                          ? r.fields.at("dataSourceName")
+                                          : std::string()}};
     if (auto it = r.fields.find("dataSourceType"); it != r.fields.end()) {
       source["type"] = it->second;
     }
