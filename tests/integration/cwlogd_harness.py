@@ -659,5 +659,30 @@ class ServerTestCase(unittest.TestCase):
         return c.put_log_events(logGroupName=group, logStreamName=stream, logEvents=evs)
 
 
+class RecentModelTestCase(ServerTestCase):
+    """For operations and members newer than Debian 12's botocore: `self.logs` is the class's
+    recent-model client (CwlogdServer.recent_client) and `self.raw` a RawLogsClient, which sends
+    what botocore would refuse on the client (missing or malformed members)."""
+
+    def setUp(self):
+        super().setUp()
+        self.logs = self.recent_logs
+        self.raw = RawLogsClient(self.server)
+
+    def restart(self):
+        """restart_server, then the clients of this test point at the new port too."""
+        self.restart_server()
+        self.logs = self.recent_logs
+        self.raw = RawLogsClient(self.server)
+
+
+def validation_message(value, member, constraint, count=1):
+    """AWS's text for a model constraint violation (Coral format); `value` as AWS prints it
+    ('...' quoted, or null), `count` the number of violations the message reports."""
+    errors = "error" if count == 1 else "errors"
+    return f"{count} validation {errors} detected: Value {value} at '{member}' failed to " \
+           f"satisfy constraint: Member must {constraint}"
+
+
 def is_56_digits(s):
     return isinstance(s, str) and re.fullmatch(r"[0-9]{56}", s) is not None

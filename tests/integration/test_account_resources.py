@@ -6,7 +6,7 @@ limits, paging and durability across a restart."""
 import json
 import unittest
 
-from cwlogd_harness import RawLogsClient, ServerTestCase
+from cwlogd_harness import RecentModelTestCase, validation_message
 
 ACCOUNT = "000000000000"
 REGION = "us-east-1"
@@ -35,27 +35,7 @@ def group_arn(name, region=REGION):
     return f"arn:aws:logs:{region}:{ACCOUNT}:log-group:{name}"
 
 
-def validation(value, member, constraint):
-    return f"1 validation error detected: Value {value} at '{member}' failed to satisfy " \
-           f"constraint: Member must {constraint}"
-
-
-class ResourceTestCase(ServerTestCase):
-    """`self.logs` is the class's recent-model client: these operations and members are newer than
-    Debian 12's botocore (cwlogd_harness.CwlogdServer.recent_client)."""
-
-    def setUp(self):
-        super().setUp()
-        self.logs = self.recent_logs
-        self.raw = RawLogsClient(self.server)
-
-    def restart(self):
-        self.restart_server()
-        self.logs = self.recent_logs
-        self.raw = RawLogsClient(self.server)
-
-
-class ResourcePolicyTest(ResourceTestCase):
+class ResourcePolicyTest(RecentModelTestCase):
     def test_put_describe_replace_delete(self):
         put = self.logs.put_resource_policy(policyName="route53", policyDocument=RESOURCE_DOC)
         policy = put["resourcePolicy"]
@@ -105,14 +85,14 @@ class ResourcePolicyTest(ResourceTestCase):
 
     def test_model_validation(self):
         self.assertClientError("InvalidParameterException",
-                               validation("''", "policyDocument",
+                               validation_message("''", "policyDocument",
                                           "have length greater than or equal to 1"),
                                self.raw.put_resource_policy, policyName="x", policyDocument="")
         self.assertClientError("InvalidParameterException",
-                               validation("'51'", "limit", "have value less than or equal to 50"),
+                               validation_message("'51'", "limit", "have value less than or equal to 50"),
                                self.raw.describe_resource_policies, limit=51)
         self.assertClientError("InvalidParameterException",
-                               validation("'GLOBAL'", "policyScope",
+                               validation_message("'GLOBAL'", "policyScope",
                                           "satisfy enum value set: [ACCOUNT, RESOURCE]"),
                                self.raw.describe_resource_policies, policyScope="GLOBAL")
         self.assertClientError("InvalidParameterException",
@@ -170,7 +150,7 @@ class ResourcePolicyTest(ResourceTestCase):
                          [put["resourcePolicy"]])
 
 
-class DestinationTest(ResourceTestCase):
+class DestinationTest(RecentModelTestCase):
     TARGET = f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/logs"
     ROLE = f"arn:aws:iam::{ACCOUNT}:role/CWLtoKinesisRole"
 
@@ -208,13 +188,13 @@ class DestinationTest(ResourceTestCase):
 
     def test_model_validation(self):
         self.assertClientError("InvalidParameterException",
-                               validation("'a:b'", "destinationName",
+                               validation_message("'a:b'", "destinationName",
                                           "satisfy regular expression pattern: [^:*]*"),
                                self.raw.put_destination, destinationName="a:b",
                                targetArn=self.TARGET, roleArn=self.ROLE)
         long_name = "d" * 513
         self.assertClientError("InvalidParameterException",
-                               validation(f"'{long_name}'", "destinationName",
+                               validation_message(f"'{long_name}'", "destinationName",
                                           "have length less than or equal to 512"),
                                self.raw.delete_destination, destinationName=long_name)
         self.assertClientError("InvalidParameterException",
@@ -223,7 +203,7 @@ class DestinationTest(ResourceTestCase):
                                self.raw.put_destination, destinationName="d",
                                targetArn=self.TARGET)
         self.assertClientError("InvalidParameterException",
-                               validation("'0'", "limit",
+                               validation_message("'0'", "limit",
                                           "have value greater than or equal to 1"),
                                self.raw.describe_destinations, limit=0)
 
@@ -273,7 +253,7 @@ class DestinationTest(ResourceTestCase):
         self.assertEqual(self.logs.describe_destinations()["destinations"], before)
 
 
-class AccountPolicyTest(ResourceTestCase):
+class AccountPolicyTest(RecentModelTestCase):
     SUB_DOC = json.dumps({"DestinationArn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:f",
                           "FilterPattern": "", "Distribution": "Random"})
 
@@ -329,13 +309,13 @@ class AccountPolicyTest(ResourceTestCase):
                                self.logs.delete_account_policy, policyName="none",
                                policyType="FIELD_INDEX_POLICY")
         self.assertClientError("InvalidParameterException",
-                               validation("'OTHER'", "policyType",
+                               validation_message("'OTHER'", "policyType",
                                           "satisfy enum value set: [DATA_PROTECTION_POLICY, "
                                           "SUBSCRIPTION_FILTER_POLICY, FIELD_INDEX_POLICY, "
                                           "TRANSFORMER_POLICY, METRIC_EXTRACTION_POLICY]"),
                                self.raw.describe_account_policies, policyType="OTHER")
         self.assertClientError("InvalidParameterException",
-                               validation("'SOME'", "scope", "satisfy enum value set: [ALL]"),
+                               validation_message("'SOME'", "scope", "satisfy enum value set: [ALL]"),
                                self.raw.put_account_policy, policyName="x",
                                policyDocument=self.SUB_DOC,
                                policyType="SUBSCRIPTION_FILTER_POLICY", scope="SOME")
@@ -356,7 +336,7 @@ class AccountPolicyTest(ResourceTestCase):
             policyType="FIELD_INDEX_POLICY")["accountPolicies"], [put])
 
 
-class DataProtectionPolicyTest(ResourceTestCase):
+class DataProtectionPolicyTest(RecentModelTestCase):
     def setUp(self):
         super().setUp()
         self.logs.create_log_group(logGroupName="/app")
@@ -406,7 +386,7 @@ class DataProtectionPolicyTest(ResourceTestCase):
             self.logs.put_data_protection_policy, logGroupIdentifier="/app",
             policyDocument=json.dumps(doc))
         self.assertClientError("InvalidParameterException",
-                               validation("'a b'", "logGroupIdentifier",
+                               validation_message("'a b'", "logGroupIdentifier",
                                           "satisfy regular expression pattern: [\\w#+=/:,.@-]*"),
                                self.raw.get_data_protection_policy, logGroupIdentifier="a b")
 
@@ -422,7 +402,7 @@ class DataProtectionPolicyTest(ResourceTestCase):
                          self.logs.get_data_protection_policy(logGroupIdentifier="/app"))
 
 
-class IndexPolicyTest(ResourceTestCase):
+class IndexPolicyTest(RecentModelTestCase):
     def setUp(self):
         super().setUp()
         self.logs.create_log_group(logGroupName="/app")
@@ -481,7 +461,7 @@ class IndexPolicyTest(ResourceTestCase):
                                "have length less than or equal to 1",
                                self.raw.describe_index_policies, logGroupIdentifiers=["/app", "/b"])
         self.assertClientError("InvalidParameterException",
-                               validation("''", "policyDocument",
+                               validation_message("''", "policyDocument",
                                           "have length greater than or equal to 1"),
                                self.raw.put_index_policy, logGroupIdentifier="/app",
                                policyDocument="")

@@ -6,7 +6,7 @@ restart."""
 import re
 import unittest
 
-from cwlogd_harness import RawLogsClient, ServerTestCase
+from cwlogd_harness import RecentModelTestCase, validation_message
 
 ACCOUNT = "000000000000"
 REGION = "us-east-1"
@@ -25,28 +25,7 @@ def group_arn(name):
     return f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{name}"
 
 
-def validation(value, member, constraint, count=1):
-    errors = "error" if count == 1 else "errors"
-    return f"{count} validation {errors} detected: Value {value} at '{member}' failed to " \
-           f"satisfy constraint: Member must {constraint}"
-
-
-class AnomalyTestCase(ServerTestCase):
-    """`self.logs` is the class's recent-model client (cwlogd_harness.CwlogdServer.recent_client);
-    `self.raw` sends what botocore would refuse on the client."""
-
-    def setUp(self):
-        super().setUp()
-        self.logs = self.recent_logs
-        self.raw = RawLogsClient(self.server)
-
-    def restart(self):
-        self.restart_server()
-        self.logs = self.recent_logs
-        self.raw = RawLogsClient(self.server)
-
-
-class AnomalyDetectorTest(AnomalyTestCase):
+class AnomalyDetectorTest(RecentModelTestCase):
     def setUp(self):
         super().setUp()
         self.logs.create_log_group(logGroupName="/app/a")
@@ -104,11 +83,11 @@ class AnomalyDetectorTest(AnomalyTestCase):
     def test_model_validation(self):
         self.assertClientError(
             "InvalidParameterException",
-            validation("null", "logGroupArnList", "not be null"),
+            validation_message("null", "logGroupArnList", "not be null"),
             self.raw.create_log_anomaly_detector)
         self.assertClientError(
             "InvalidParameterException",
-            validation("'HOURLY'", "evaluationFrequency",
+            validation_message("'HOURLY'", "evaluationFrequency",
                        "satisfy enum value set: [ONE_MIN, FIVE_MIN, TEN_MIN, FIFTEEN_MIN, "
                        "THIRTY_MIN, ONE_HOUR]"),
             self.raw.create_log_anomaly_detector, logGroupArnList=[group_arn("/app/a")],
@@ -123,29 +102,29 @@ class AnomalyDetectorTest(AnomalyTestCase):
             detectorName="", anomalyVisibilityTime=6)
         self.assertClientError(
             "InvalidParameterException",
-            validation("'a b'", "logGroupArnList.1.member",
+            validation_message("'a b'", "logGroupArnList.1.member",
                        "satisfy regular expression pattern: [\\w#+=/:,.@-]*"),
             self.raw.create_log_anomaly_detector, logGroupArnList=["a b"])
         self.assertClientError(
             "InvalidParameterException",
-            validation("'alias/mine'", "kmsKeyId",
+            validation_message("'alias/mine'", "kmsKeyId",
                        "satisfy regular expression pattern: "
                        "^arn:aws[a-z\\-]*:kms:[-a-z0-9]*:[0-9]*:key/[-a-z0-9]*$"),
             self.raw.create_log_anomaly_detector, logGroupArnList=[group_arn("/app/a")],
             kmsKeyId="alias/mine")
         self.assertClientError(
             "InvalidParameterException",
-            validation("'" + "x" * 1025 + "'", "filterPattern",
+            validation_message("'" + "x" * 1025 + "'", "filterPattern",
                        "have length less than or equal to 1024"),
             self.raw.create_log_anomaly_detector, logGroupArnList=[group_arn("/app/a")],
             filterPattern="x" * 1025)
         self.assertClientError(
             "InvalidParameterException",
-            validation("null", "enabled", "not be null"),
+            validation_message("null", "enabled", "not be null"),
             self.raw.update_log_anomaly_detector, anomalyDetectorArn="arn:x")
         self.assertClientError(
             "InvalidParameterException",
-            validation("'0'", "limit", "have value greater than or equal to 1"),
+            validation_message("'0'", "limit", "have value greater than or equal to 1"),
             self.raw.list_log_anomaly_detectors, limit=0)
         self.assertClientError("SerializationException", None,
                                self.raw.create_log_anomaly_detector,
@@ -169,7 +148,7 @@ class AnomalyDetectorTest(AnomalyTestCase):
         # The model's pattern has no '*': the ":*" form of a group ARN is refused.
         self.assertClientError(
             "InvalidParameterException",
-            validation(f"'{group_arn('/app/b')}:*'", "logGroupArnList.1.member",
+            validation_message(f"'{group_arn('/app/b')}:*'", "logGroupArnList.1.member",
                        "satisfy regular expression pattern: [\\w#+=/:,.@-]*"),
             self.raw.create_log_anomaly_detector, logGroupArnList=[group_arn("/app/b") + ":*"])
 
@@ -275,7 +254,7 @@ class AnomalyDetectorTest(AnomalyTestCase):
                                suppressionPeriod=[1])
 
 
-class IntegrationTest(AnomalyTestCase):
+class IntegrationTest(RecentModelTestCase):
     def test_put_get_list_delete(self):
         put = self.logs.put_integration(integrationName="dashboards", integrationType="OPENSEARCH",
                                         resourceConfig=OPENSEARCH)
@@ -338,7 +317,7 @@ class IntegrationTest(AnomalyTestCase):
             self.raw.put_integration, integrationName="a b", integrationType="S3",
             resourceConfig=config)
         self.assertClientError(
-            "InvalidParameterException", validation("null", "resourceConfig", "not be null"),
+            "InvalidParameterException", validation_message("null", "resourceConfig", "not be null"),
             self.raw.put_integration, integrationName="x", integrationType="OPENSEARCH")
         self.assertClientError("ValidationException",
                                "resourceConfig must set exactly one of its members.",
@@ -346,12 +325,12 @@ class IntegrationTest(AnomalyTestCase):
                                integrationType="OPENSEARCH", resourceConfig={})
         self.assertClientError(
             "InvalidParameterException",
-            validation("'" + "n" * 51 + "'", "integrationName",
+            validation_message("'" + "n" * 51 + "'", "integrationName",
                        "have length less than or equal to 50"),
             self.raw.get_integration, integrationName="n" * 51)
         self.assertClientError(
             "InvalidParameterException",
-            validation("'PENDING'", "integrationStatus",
+            validation_message("'PENDING'", "integrationStatus",
                        "satisfy enum value set: [PROVISIONING, ACTIVE, FAILED]"),
             self.raw.list_integrations, integrationStatus="PENDING")
         self.assertClientError("SerializationException", None, self.raw.put_integration,
@@ -359,7 +338,7 @@ class IntegrationTest(AnomalyTestCase):
                                resourceConfig="opensearch")
 
 
-class S3TableSourceTest(AnomalyTestCase):
+class S3TableSourceTest(RecentModelTestCase):
     def associate(self, name, kind="flow", integration=S3_INTEGRATION):
         source = {"name": name} if kind is None else {"name": name, "type": kind}
         return self.logs.associate_source_to_s3_table_integration(
@@ -422,19 +401,19 @@ class S3TableSourceTest(AnomalyTestCase):
                                integrationArn="s3tables", dataSource={"name": "x"})
         self.assertClientError(
             "ValidationException",
-            validation("'101'", "maxResults", "have value less than or equal to 100"),
+            validation_message("'101'", "maxResults", "have value less than or equal to 100"),
             self.raw.list_sources_for_s3_table_integration, integrationArn=S3_INTEGRATION,
             maxResults=101)
         self.assertClientError(
             "ValidationException",
-            validation("''", "identifier", "have length greater than or equal to 1"),
+            validation_message("''", "identifier", "have length greater than or equal to 1"),
             self.raw.disassociate_source_from_s3_table_integration, identifier="")
         self.assertClientError("SerializationException", None,
                                self.raw.associate_source_to_s3_table_integration,
                                integrationArn=S3_INTEGRATION, dataSource="x")
 
 
-class HostileInputTest(AnomalyTestCase):
+class HostileInputTest(RecentModelTestCase):
     def test_odd_shapes_are_refused_and_the_server_keeps_answering(self):
         calls = [
             ("create_log_anomaly_detector", {"logGroupArnList": [None]}),
@@ -468,7 +447,7 @@ class HostileInputTest(AnomalyTestCase):
         self.assertEqual(self.logs.list_integrations()["integrationSummaries"], [])
 
 
-class DurabilityTest(AnomalyTestCase):
+class DurabilityTest(RecentModelTestCase):
     def test_records_survive_a_restart(self):
         self.logs.create_log_group(logGroupName="/app/durable")
         arn = self.logs.create_log_anomaly_detector(

@@ -8,7 +8,7 @@ import unittest
 
 from botocore.exceptions import ClientError
 
-from cwlogd_harness import RawLogsClient, ServerTestCase
+from cwlogd_harness import RecentModelTestCase, validation_message
 
 ACCOUNT = "000000000000"
 REGION = "us-east-1"
@@ -27,24 +27,10 @@ def arn(kind, name):
     return f"arn:aws:logs:{REGION}:{ACCOUNT}:{kind}:{name}"
 
 
-def validation(value, member, constraint):
-    return f"1 validation error detected: Value {value} at '{member}' failed to satisfy " \
-           f"constraint: Member must {constraint}"
-
-
-class DeliveryTestCase(ServerTestCase):
+class DeliveryTestCase(RecentModelTestCase):
     """`self.logs` is the class's recent-model client: these operations are newer than Debian
     12's botocore (cwlogd_harness.CwlogdServer.recent_client)."""
 
-    def setUp(self):
-        super().setUp()
-        self.logs = self.recent_logs
-        self.raw = RawLogsClient(self.server)
-
-    def restart(self):
-        self.restart_server()
-        self.logs = self.recent_logs
-        self.raw = RawLogsClient(self.server)
 
     def source(self, name="cf", **kw):
         return self.logs.put_delivery_source(name=name, resourceArn=DISTRIBUTION,
@@ -90,12 +76,12 @@ class DeliverySourceTest(DeliveryTestCase):
 
     def test_model_validation(self):
         self.assertClientError("InvalidParameterException",
-                               validation("'a.b'", "name",
+                               validation_message("'a.b'", "name",
                                           "satisfy regular expression pattern: [\\w-]*"),
                                self.raw.put_delivery_source, name="a.b",
                                resourceArn=DISTRIBUTION, logType="ACCESS_LOGS")
         self.assertClientError("InvalidParameterException",
-                               validation(f"'{'n' * 61}'", "name",
+                               validation_message(f"'{'n' * 61}'", "name",
                                           "have length less than or equal to 60"),
                                self.raw.get_delivery_source, name="n" * 61)
         self.assertClientError("InvalidParameterException",
@@ -103,12 +89,12 @@ class DeliverySourceTest(DeliveryTestCase):
                                "satisfy constraint: Member must not be null",
                                self.raw.put_delivery_source, name="s", resourceArn=DISTRIBUTION)
         self.assertClientError("InvalidParameterException",
-                               validation("'ACCESS-LOGS'", "logType",
+                               validation_message("'ACCESS-LOGS'", "logType",
                                           "satisfy regular expression pattern: [\\w]*"),
                                self.raw.put_delivery_source, name="s",
                                resourceArn=DISTRIBUTION, logType="ACCESS-LOGS")
         self.assertClientError("InvalidParameterException",
-                               validation("'51'", "limit",
+                               validation_message("'51'", "limit",
                                           "have value less than or equal to 50"),
                                self.raw.describe_delivery_sources, limit=51)
         self.assertClientError("SerializationException",
@@ -198,7 +184,7 @@ class DeliveryDestinationTest(DeliveryTestCase):
 
     def test_model_validation(self):
         self.assertClientError("InvalidParameterException",
-                               validation("'csv'", "outputFormat",
+                               validation_message("'csv'", "outputFormat",
                                           "satisfy enum value set: [json, plain, w3c, raw, "
                                           "parquet]"),
                                self.raw.put_delivery_destination, name="d", outputFormat="csv",
@@ -211,12 +197,12 @@ class DeliveryDestinationTest(DeliveryTestCase):
                                self.raw.put_delivery_destination, name="d",
                                deliveryDestinationConfiguration={})
         self.assertClientError("InvalidParameterException",
-                               validation("'SQS'", "deliveryDestinationType",
+                               validation_message("'SQS'", "deliveryDestinationType",
                                           "satisfy enum value set: [S3, CWL, FH, XRAY]"),
                                self.raw.put_delivery_destination, name="d",
                                deliveryDestinationType="SQS")
         self.assertClientError("InvalidParameterException",
-                               validation("''", "deliveryDestinationPolicy",
+                               validation_message("''", "deliveryDestinationPolicy",
                                           "have length greater than or equal to 1"),
                                self.raw.put_delivery_destination_policy,
                                deliveryDestinationName="d", deliveryDestinationPolicy="")
@@ -330,22 +316,22 @@ class DeliveryTest(DeliveryTestCase):
                                "must not be null",
                                self.raw.create_delivery, deliverySourceName="a.b")
         self.assertClientError("InvalidParameterException",
-                               validation("'a-b'", "id",
+                               validation_message("'a-b'", "id",
                                           "satisfy regular expression pattern: ^[0-9A-Za-z]+$"),
                                self.raw.get_delivery, id="a-b")
         self.assertClientError("InvalidParameterException",
-                               validation("'||||||'", "fieldDelimiter",
+                               validation_message("'||||||'", "fieldDelimiter",
                                           "have length less than or equal to 5"),
                                self.raw.create_delivery, deliverySourceName="cf",
                                deliveryDestinationArn=arn("delivery-destination", "cwl"),
                                fieldDelimiter="||||||")
         self.assertClientError("InvalidParameterException",
-                               validation("''", "recordFields.1.member",
+                               validation_message("''", "recordFields.1.member",
                                           "have length greater than or equal to 1"),
                                self.raw.update_delivery_configuration, id="abc",
                                recordFields=[""])
         self.assertClientError("InvalidParameterException",
-                               validation("''", "s3DeliveryConfiguration.suffixPath",
+                               validation_message("''", "s3DeliveryConfiguration.suffixPath",
                                           "have length greater than or equal to 1"),
                                self.raw.update_delivery_configuration, id="abc",
                                s3DeliveryConfiguration={"suffixPath": ""})
@@ -353,7 +339,7 @@ class DeliveryTest(DeliveryTestCase):
                                self.raw.update_delivery_configuration, id="abc",
                                s3DeliveryConfiguration={"enableHiveCompatiblePath": "yes"})
         self.assertClientError("InvalidParameterException",
-                               validation("'0'", "limit",
+                               validation_message("'0'", "limit",
                                           "have value greater than or equal to 1"),
                                self.raw.describe_deliveries, limit=0)
 
@@ -409,16 +395,16 @@ class ConfigurationTemplateTest(DeliveryTestCase):
 
     def test_model_validation(self):
         self.assertClientError("InvalidParameterException",
-                               validation("'SQS'", "deliveryDestinationTypes.1.member",
+                               validation_message("'SQS'", "deliveryDestinationTypes.1.member",
                                           "satisfy enum value set: [S3, CWL, FH, XRAY]"),
                                self.raw.describe_configuration_templates,
                                deliveryDestinationTypes=["SQS"])
         self.assertClientError("InvalidParameterException",
-                               validation("'[]'", "logTypes",
+                               validation_message("'[]'", "logTypes",
                                           "have length greater than or equal to 1"),
                                self.raw.describe_configuration_templates, logTypes=[])
         self.assertClientError("InvalidParameterException",
-                               validation("'a b'", "service",
+                               validation_message("'a b'", "service",
                                           "satisfy regular expression pattern: [\\w_-]*"),
                                self.raw.describe_configuration_templates, service="a b")
 
