@@ -32,7 +32,7 @@ ApiResult HandleCreateDelivery(const nlohmann::json& request, Context& ctx) {
   auto source = in.String("deliverySourceName", deliveries::kSourceNameRule, /*required=*/true);
   auto destination_arn = in.String("deliveryDestinationArn", detail::kAnyStringRule,
                                    /*required=*/true);
-  const auto config = deliveries::DeliveryConfiguration::Read(in, request);
+  const auto config = deliveries::DeliveryConfiguration::Read(in);
   auto tags = in.StringMap("tags", detail::kTagMapRule, kTagKeyRule, kTagValueRule);
   if (in.failed()) return in.error();
   if (tags) {

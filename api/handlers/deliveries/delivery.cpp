@@ -32,15 +32,6 @@ bool Alphanumeric(std::string_view s) {
   return true;
 }
 
-JsonValueKind KindOf(const nlohmann::json& v) {
-  if (v.is_string()) return JsonValueKind::kString;
-  if (v.is_boolean()) return v.get<bool>() ? JsonValueKind::kTrue : JsonValueKind::kFalse;
-  if (v.is_number()) return JsonValueKind::kNumber;
-  if (v.is_object()) return JsonValueKind::kObject;
-  if (v.is_array()) return JsonValueKind::kArray;
-  return JsonValueKind::kNull;
-}
-
 std::string Arn(const storage::Partition& p, std::string_view type, std::string_view name) {
   return fmt::format("arn:{}:logs:{}:{}:{}:{}", detail::PartitionName(p.region), p.region,
                      p.account, type, name);
@@ -168,27 +159,6 @@ ApiError DeliveryNotFound() {
 }
 ApiError Conflict(std::string message) { return {"ConflictException", std::move(message), 400}; }
 
-const nlohmann::json* ReadStructure(RequestReader& in, const nlohmann::json& request,
-                                    std::string_view name) {
-  auto it = request.find(name);
-  if (it == request.end() || it->is_null()) return nullptr;
-  if (!it->is_object()) {
-    in.SerializationError(NotAStructureMessage(KindOf(*it)));
-    return nullptr;
-  }
-  return &*it;
-}
-
-std::optional<bool> ReadNestedBool(RequestReader& in, const nlohmann::json& object,
-                                   std::string_view name) {
-  auto it = object.find(name);
-  if (it == object.end() || it->is_null()) return std::nullopt;
-  std::string message;
-  auto value = JsonToBool(*it, &message);
-  if (!value) in.SerializationError(std::move(message));
-  return value;
-}
-
 void CheckEnumList(RequestReader& in, std::string_view name, const std::vector<std::string>& list,
                    std::span<const std::string_view> values) {
   std::string set;
@@ -255,17 +225,16 @@ ApiResult DeleteUnlessDelivered(Context& ctx, storage::ResourceKind kind, const 
   return nlohmann::json::object();
 }
 
-DeliveryConfiguration DeliveryConfiguration::Read(RequestReader& in,
-                                                  const nlohmann::json& request) {
+DeliveryConfiguration DeliveryConfiguration::Read(RequestReader& in) {
   DeliveryConfiguration c;
   c.record_fields = in.StringList("recordFields", kRecordFieldsRule, kFieldHeaderRule);
   c.field_delimiter = in.String("fieldDelimiter", kFieldDelimiterRule);
-  const nlohmann::json* s3 = ReadStructure(in, request, "s3DeliveryConfiguration");
-  if (s3 != nullptr) {
+  if (const nlohmann::json* s3 = in.Structure("s3DeliveryConfiguration")) {
     c.has_s3 = true;
-    c.suffix_path = in.NestedString(*s3, "s3DeliveryConfiguration.", kSuffixPath, kSuffixPathRule,
-                                    /*required=*/false);
-    c.hive_path = ReadNestedBool(in, *s3, kHivePath);
+    RequestReader nested(*s3, "s3DeliveryConfiguration.");
+    c.suffix_path = nested.String(kSuffixPath, kSuffixPathRule);
+    c.hive_path = nested.Bool(kHivePath);
+    in.Absorb(nested);
   }
   return c;
 }

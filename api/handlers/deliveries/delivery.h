@@ -74,13 +74,6 @@ ApiError DestinationNotFound();
 ApiError DeliveryNotFound();
 ApiError Conflict(std::string message);
 
-// A structure member of the request: nullptr when absent (or not an object; then a
-// SerializationException is recorded in `in`).
-const nlohmann::json* ReadStructure(RequestReader& in, const nlohmann::json& request,
-                                    std::string_view name);
-// A boolean member of a nested structure; a wrong type records a SerializationException.
-std::optional<bool> ReadNestedBool(RequestReader& in, const nlohmann::json& object,
-                                   std::string_view name);
 // The string elements of `list` that are not in `values` recorded as enum violations at
 // `<name>.<i>.member`.
 void CheckEnumList(RequestReader& in, std::string_view name, const std::vector<std::string>& list,
@@ -112,8 +105,8 @@ struct DeliveryConfiguration {
   std::optional<std::string> suffix_path;
   std::optional<bool> hive_path;
 
-  // Reads them from `request`, in the model's order; violations are recorded in `in`.
-  static DeliveryConfiguration Read(RequestReader& in, const nlohmann::json& request);
+  // Reads them from the request `in` reads, in the model's order; violations are recorded in `in`.
+  static DeliveryConfiguration Read(RequestReader& in);
   // Writes what was given into a delivery record's fields.
   void ApplyTo(std::map<std::string, std::string>& fields) const;
 };

@@ -26,8 +26,7 @@ ApiResult HandlePutDeliveryDestination(const nlohmann::json& request, Context& c
   auto name = in.String("name", deliveries::kDestinationNameRule, /*required=*/true);
   auto format = in.Enum("outputFormat", deliveries::kOutputFormats);
   std::optional<std::string> resource_arn;
-  if (const nlohmann::json* config =
-          deliveries::ReadStructure(in, request, "deliveryDestinationConfiguration")) {
+  if (const nlohmann::json* config = in.Structure("deliveryDestinationConfiguration")) {
     resource_arn = in.NestedString(*config, "deliveryDestinationConfiguration.",
                                    deliveries::kDestinationResourceArn, detail::kAnyStringRule,
                                    /*required=*/true);

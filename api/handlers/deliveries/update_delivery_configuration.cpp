@@ -9,7 +9,7 @@ namespace cwlogd::api {
 ApiResult HandleUpdateDeliveryConfiguration(const nlohmann::json& request, Context& ctx) {
   RequestReader in(request);
   auto id = in.String("id", deliveries::kDeliveryIdRule, /*required=*/true);
-  const auto config = deliveries::DeliveryConfiguration::Read(in, request);
+  const auto config = deliveries::DeliveryConfiguration::Read(in);
   if (in.failed()) return in.error();
   storage::ResourceStore* store = detail::Resources(ctx);
   if (store == nullptr) return detail::NoResourceStore();
