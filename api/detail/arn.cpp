@@ -24,18 +24,23 @@ std::string LogStreamArn(const storage::Partition& p, std::string_view group,
   return fmt::format("{}:log-stream:{}", LogGroupArn(p, group), stream);
 }
 
-std::string DestinationArn(const storage::Partition& p, std::string_view name) {
-  return fmt::format("arn:{}:logs:{}:{}:destination:{}", PartitionName(p.region), p.region,
-                     p.account, name);
+std::string LogsResourceArn(const storage::Partition& p, std::string_view type,
+                            std::string_view name) {
+  return fmt::format("arn:{}:logs:{}:{}:{}:{}", PartitionName(p.region), p.region, p.account, type,
+                     name);
 }
 
-std::optional<std::string> DestinationFromArn(const storage::Partition& p, std::string_view arn) {
-  const std::string prefix = DestinationArn(p, "");
+std::optional<std::string> NameFromLogsResourceArn(const storage::Partition& p,
+                                                   std::string_view type, std::string_view arn) {
+  const std::string prefix = LogsResourceArn(p, type, "");
   if (!arn.starts_with(prefix)) return std::nullopt;
   std::string_view name = arn.substr(prefix.size());
-  // Destination names never contain ':' or '*'.
   if (name.empty() || name.find_first_of(":*") != std::string_view::npos) return std::nullopt;
   return std::string(name);
+}
+
+std::string DestinationArn(const storage::Partition& p, std::string_view name) {
+  return LogsResourceArn(p, "destination", name);
 }
 
 std::optional<std::string> ResolveLogGroupIdentifier(const storage::Partition& p,

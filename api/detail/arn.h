@@ -19,11 +19,17 @@ std::string LogGroupArnWithStar(const storage::Partition& p, std::string_view gr
 std::string LogStreamArn(const storage::Partition& p, std::string_view group,
                          std::string_view stream);
 
+// arn:<partition>:logs:<region>:<account>:<type>:<name>: the ARN of a Logs resource kept under
+// a name or id (destination, delivery-source, delivery-destination, delivery, anomaly-detector).
+std::string LogsResourceArn(const storage::Partition& p, std::string_view type,
+                            std::string_view name);
+// The name in `arn` when it is a `type` ARN of the caller's partition, region and account and
+// the name is non-empty without ':' or '*' (no such resource name holds them); nullopt otherwise.
+std::optional<std::string> NameFromLogsResourceArn(const storage::Partition& p,
+                                                   std::string_view type, std::string_view arn);
+
 // arn:<partition>:logs:<region>:<account>:destination:<name>   (logs-api.md §0.2)
 std::string DestinationArn(const storage::Partition& p, std::string_view name);
-// The destination name of a destination ARN of the caller's partition, region and account;
-// nullopt for anything else.
-std::optional<std::string> DestinationFromArn(const storage::Partition& p, std::string_view arn);
 
 // A logGroupIdentifier (or a tagging resourceArn) to a log group name. Names are returned as
 // they are; an ARN must be a log-group ARN of the caller's partition, region and account, with

@@ -34,33 +34,47 @@ std::optional<std::string> GroupFromResourceArn(const Context& ctx, const std::s
   return std::nullopt;
 }
 
-std::optional<Taggable> TaggableFromResourceArn(const Context& ctx, const std::string& arn,
-                                                ApiError* error) {
-  if (auto name = DestinationFromArn(ctx.partition, arn)) return Taggable{true, std::move(*name)};
-  if (auto group = GroupFromResourceArn(ctx, arn, error)) return Taggable{false, std::move(*group)};
-  return std::nullopt;
-}
-
 namespace {
 
-ApiError DestinationNotFound() {
-  return ApiError::ResourceNotFound("The specified destination does not exist.");
+// The resources TagResource reaches besides log groups: their ARN type, where they are kept and
+// the not-found answer of their own operations.
+struct TaggableRecordType {
+  std::string_view arn_type;
+  storage::ResourceKind kind;
+  const char* not_found;
+};
+constexpr TaggableRecordType kTaggableRecordTypes[] = {
+    {"destination", storage::ResourceKind::kDestination,
+     "The specified destination does not exist."},
+    {"delivery-source", storage::ResourceKind::kDeliverySource,
+     "The specified delivery source does not exist."},
+    {"delivery-destination", storage::ResourceKind::kDeliveryDestination,
+     "The specified delivery destination does not exist."},
+    {"delivery", storage::ResourceKind::kDelivery, "The specified delivery does not exist."},
+    {"anomaly-detector", storage::ResourceKind::kAnomalyDetector,
+     "The specified anomaly detector does not exist."},
+};
+
+ApiError TaggableRecordNotFound(storage::ResourceKind kind) {
+  for (const auto& type : kTaggableRecordTypes) {
+    if (type.kind == kind) return ApiError::ResourceNotFound(type.not_found);
+  }
+  return ApiError::ResourceNotFound("The specified resource does not exist.");
 }
 
-// A read-modify-write of a destination's tags; `edit` returns false when the result would hold
-// too many tags.
-ApiResult EditDestinationTags(Context& ctx, const std::string& name,
-                              const std::function<bool(std::map<std::string, std::string>&)>& edit,
-                              const std::string& resource_name) {
+// A read-modify-write of a record's tags; `edit` returns false when the result would hold too
+// many tags.
+ApiResult EditRecordTags(Context& ctx, storage::ResourceKind kind, const std::string& name,
+                         const std::function<bool(std::map<std::string, std::string>&)>& edit,
+                         const std::string& resource_name) {
   storage::ResourceStore* store = Resources(ctx);
   if (store == nullptr) return NoResourceStore();
   bool too_many = false;
   storage::Status s = store->Update(
-      ctx.partition, storage::ResourceKind::kDestination, name, ctx.clock.NowMillis(), {},
+      ctx.partition, kind, name, ctx.clock.NowMillis(), {},
       [&](const storage::ResourceRecord* current, storage::ResourceRecord* out) {
-        if (current == nullptr) {
-          return storage::Status::NotFound(storage::Status::Resource::kDestination);
-        }
+        if (current == nullptr)
+          return storage::Status::NotFound(storage::Status::Resource::kResource);
         *out = *current;
         if (!edit(out->tags)) {
           too_many = true;
@@ -71,19 +85,32 @@ ApiResult EditDestinationTags(Context& ctx, const std::string& name,
   if (too_many) {
     return ApiError::TooManyTags("A resource can have no more than 50 tags.", resource_name);
   }
-  if (s.IsNotFound()) return DestinationNotFound();
+  if (s.IsNotFound()) return TaggableRecordNotFound(kind);
   if (!s.ok()) return FromStorage(s);
   return nlohmann::json::object();
 }
 
 }  // namespace
 
+std::optional<Taggable> TaggableFromResourceArn(const Context& ctx, const std::string& arn,
+                                                ApiError* error) {
+  for (const auto& type : kTaggableRecordTypes) {
+    if (auto name = NameFromLogsResourceArn(ctx.partition, type.arn_type, arn)) {
+      return Taggable{type.kind, std::move(*name)};
+    }
+  }
+  if (auto group = GroupFromResourceArn(ctx, arn, error)) {
+    return Taggable{std::nullopt, std::move(*group)};
+  }
+  return std::nullopt;
+}
+
 ApiResult TagTaggable(Context& ctx, const Taggable& t,
                       const std::map<std::string, std::string>& tags,
                       const std::string& resource_name) {
-  if (!t.destination) return TagGroup(ctx, t.name, tags, resource_name);
-  return EditDestinationTags(
-      ctx, t.name,
+  if (!t.kind) return TagGroup(ctx, t.name, tags, resource_name);
+  return EditRecordTags(
+      ctx, *t.kind, t.name,
       [&](std::map<std::string, std::string>& current) {
         std::map<std::string, std::string> merged = current;
         for (const auto& [k, v] : tags) merged[k] = v;
@@ -95,9 +122,9 @@ ApiResult TagTaggable(Context& ctx, const Taggable& t,
 }
 
 ApiResult UntagTaggable(Context& ctx, const Taggable& t, const std::vector<std::string>& keys) {
-  if (!t.destination) return UntagGroup(ctx, t.name, keys);
-  return EditDestinationTags(
-      ctx, t.name,
+  if (!t.kind) return UntagGroup(ctx, t.name, keys);
+  return EditRecordTags(
+      ctx, *t.kind, t.name,
       [&](std::map<std::string, std::string>& current) {
         for (const auto& k : keys) current.erase(k);
         return true;
@@ -106,11 +133,11 @@ ApiResult UntagTaggable(Context& ctx, const Taggable& t, const std::vector<std::
 }
 
 ApiResult ListTaggableTags(Context& ctx, const Taggable& t) {
-  if (!t.destination) return ListGroupTags(ctx, t.name);
+  if (!t.kind) return ListGroupTags(ctx, t.name);
   storage::ResourceStore* store = Resources(ctx);
   if (store == nullptr) return NoResourceStore();
-  auto r = store->Get(ctx.partition, storage::ResourceKind::kDestination, t.name);
-  if (r.status().IsNotFound()) return DestinationNotFound();
+  auto r = store->Get(ctx.partition, *t.kind, t.name);
+  if (r.status().IsNotFound()) return TaggableRecordNotFound(*t.kind);
   if (!r.ok()) return FromStorage(r.status());
   nlohmann::json tags = nlohmann::json::object();
   for (const auto& [k, v] : r->tags) tags[k] = v;

@@ -1,7 +1,7 @@
 // Tag rules and the tag read-modify-write shared by CreateLogGroup, TagResource/TagLogGroup,
 // UntagResource/UntagLogGroup and ListTagsForResource/ListTagsLogGroup. Both API families work
 // on the one tag set stored with the log group, as in AWS; TagResource and friends also tag
-// destinations. Thread-safe.
+// the resources kept in the resource store (Taggable). Thread-safe.
 #pragma once
 
 #include <map>
@@ -13,6 +13,7 @@
 #include "api/context.h"
 #include "api/request_reader.h"
 #include "api/result.h"
+#include "storage/resource_store.h"
 
 namespace cwlogd::api::detail {
 
@@ -27,14 +28,15 @@ std::optional<std::string> GroupFromResourceArn(const Context& ctx, const std::s
                                                 ApiError* error);
 
 // What a TagResource / UntagResource / ListTagsForResource resourceArn names: a log group (an
-// ARN without ":*") or a destination (its tags live in its resource record).
+// ARN without ":*"), or a resource whose tags live in its resource record: a destination, a
+// delivery source, delivery destination or delivery, or a log anomaly detector.
 struct Taggable {
-  bool destination = false;
-  std::string name;
+  std::optional<storage::ResourceKind> kind;  // nullopt: a log group
+  std::string name;                           // the group's or record's name (a record's id)
 };
 std::optional<Taggable> TaggableFromResourceArn(const Context& ctx, const std::string& arn,
                                                 ApiError* error);
-// TagGroup / UntagGroup / ListGroupTags for either kind.
+// TagGroup / UntagGroup / ListGroupTags for any of them.
 ApiResult TagTaggable(Context& ctx, const Taggable& t,
                       const std::map<std::string, std::string>& tags,
                       const std::string& resource_name);

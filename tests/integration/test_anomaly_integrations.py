@@ -169,6 +169,19 @@ class AnomalyDetectorTest(RecentModelTestCase):
         self.assertClientError("ResourceNotFoundException", None,
                                other.get_log_anomaly_detector, anomalyDetectorArn=arn)
 
+    def test_tags_by_arn(self):
+        arn = self.create(tags={"team": "web"})
+        self.logs.tag_resource(resourceArn=arn, tags={"env": "prod"})
+        self.assertEqual(self.logs.list_tags_for_resource(resourceArn=arn)["tags"],
+                         {"team": "web", "env": "prod"})
+        self.logs.untag_resource(resourceArn=arn, tagKeys=["team"])
+        self.assertEqual(self.logs.list_tags_for_resource(resourceArn=arn)["tags"],
+                         {"env": "prod"})
+        self.logs.delete_log_anomaly_detector(anomalyDetectorArn=arn)
+        self.assertClientError("ResourceNotFoundException",
+                               "The specified anomaly detector does not exist.",
+                               self.logs.list_tags_for_resource, resourceArn=arn)
+
     def test_paging_and_filter(self):
         arns = sorted([self.create() for _ in range(3)] + [self.create(group="/app/b")])
         first = self.logs.list_log_anomaly_detectors(limit=3)

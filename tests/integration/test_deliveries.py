@@ -437,6 +437,51 @@ class HostileInputTest(DeliveryTestCase):
         self.assertEqual(self.logs.describe_deliveries()["deliveries"], [])
 
 
+class TaggingTest(DeliveryTestCase):
+    """TagResource, UntagResource and ListTagsForResource reach delivery sources, delivery
+    destinations and deliveries by ARN; the tags are the ones their Get operations show."""
+
+    def test_tag_untag_list_by_arn(self):
+        source = self.source(tags={"team": "web"})
+        destination = self.destination()
+        delivery = self.delivery()
+        for resource_arn, get in [
+                (source["arn"], lambda: self.logs.get_delivery_source(name="cf")["deliverySource"]),
+                (destination["arn"], lambda: self.logs.get_delivery_destination(
+                    name="cwl")["deliveryDestination"]),
+                (delivery["arn"], lambda: self.logs.get_delivery(
+                    id=delivery["id"])["delivery"])]:
+            with self.subTest(resource_arn):
+                self.logs.tag_resource(resourceArn=resource_arn, tags={"env": "prod", "k": "v"})
+                tags = self.logs.list_tags_for_resource(resourceArn=resource_arn)["tags"]
+                self.assertEqual({k: tags[k] for k in ("env", "k")}, {"env": "prod", "k": "v"})
+                self.assertEqual(get()["tags"], tags)
+                self.logs.untag_resource(resourceArn=resource_arn, tagKeys=["k", "absent"])
+                self.assertNotIn("k", self.logs.list_tags_for_resource(
+                    resourceArn=resource_arn)["tags"])
+        self.assertEqual(self.logs.list_tags_for_resource(resourceArn=source["arn"])["tags"],
+                         {"team": "web", "env": "prod"})
+
+    def test_unknown_resources_and_the_tag_limit(self):
+        for kind, noun in [("delivery-source", "delivery source"),
+                           ("delivery-destination", "delivery destination"),
+                           ("delivery", "delivery")]:
+            self.assertClientError("ResourceNotFoundException",
+                                   f"The specified {noun} does not exist.",
+                                   self.logs.list_tags_for_resource,
+                                   resourceArn=arn(kind, "nothing"))
+            self.assertClientError("ResourceNotFoundException",
+                                   f"The specified {noun} does not exist.",
+                                   self.logs.tag_resource, resourceArn=arn(kind, "nothing"),
+                                   tags={"a": "b"})
+        source = self.source(tags={f"k{i}": "v" for i in range(50)})
+        with self.assertRaises(ClientError) as caught:
+            self.logs.tag_resource(resourceArn=source["arn"], tags={"one-more": "v"})
+        self.assertEqual(caught.exception.response["Error"]["Code"], "TooManyTagsException")
+        self.assertEqual(len(self.logs.list_tags_for_resource(resourceArn=source["arn"])["tags"]),
+                         50)
+
+
 class DurabilityTest(DeliveryTestCase):
     def test_records_survive_a_restart(self):
         s = self.source(tags={"a": "b"})

@@ -36,14 +36,11 @@ const StringRule kDetectorNameRule{1, std::numeric_limits<size_t>::max(), "", nu
 const StringRule kFilterPatternRule{0, 1024, "", nullptr, false};
 
 std::string DetectorArn(const storage::Partition& p, std::string_view id) {
-  return fmt::format("arn:{}:logs:{}:{}:anomaly-detector:{}", detail::PartitionName(p.region),
-                     p.region, p.account, id);
+  return detail::LogsResourceArn(p, "anomaly-detector", id);
 }
 
 std::optional<std::string> DetectorIdFromArn(const storage::Partition& p, std::string_view arn) {
-  const std::string prefix = DetectorArn(p, "");
-  if (!arn.starts_with(prefix) || arn.size() == prefix.size()) return std::nullopt;
-  return std::string(arn.substr(prefix.size()));
+  return detail::NameFromLogsResourceArn(p, "anomaly-detector", arn);
 }
 
 ApiError DetectorNotFound() {

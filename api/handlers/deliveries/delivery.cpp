@@ -32,11 +32,6 @@ bool Alphanumeric(std::string_view s) {
   return true;
 }
 
-std::string Arn(const storage::Partition& p, std::string_view type, std::string_view name) {
-  return fmt::format("arn:{}:logs:{}:{}:{}:{}", detail::PartitionName(p.region), p.region,
-                     p.account, type, name);
-}
-
 // A stored JSON text (written by our own handlers) back as JSON; a damaged one reads as absent.
 nlohmann::json StoredJson(const storage::ResourceRecord& r, const char* field) {
   auto it = r.fields.find(field);
@@ -70,19 +65,17 @@ const std::string_view kOutputFormats[5] = {"json", "plain", "w3c", "raw", "parq
 const std::string_view kDestinationTypes[4] = {"S3", "CWL", "FH", "XRAY"};
 
 std::string SourceArn(const storage::Partition& p, std::string_view name) {
-  return Arn(p, "delivery-source", name);
+  return detail::LogsResourceArn(p, "delivery-source", name);
 }
 std::string DestinationArn(const storage::Partition& p, std::string_view name) {
-  return Arn(p, "delivery-destination", name);
+  return detail::LogsResourceArn(p, "delivery-destination", name);
 }
 std::string DeliveryArn(const storage::Partition& p, std::string_view id) {
-  return Arn(p, "delivery", id);
+  return detail::LogsResourceArn(p, "delivery", id);
 }
 
 std::optional<std::string> DestinationFromArn(const storage::Partition& p, std::string_view arn) {
-  const std::string prefix = DestinationArn(p, "");
-  if (arn.size() <= prefix.size() || arn.substr(0, prefix.size()) != prefix) return std::nullopt;
-  return std::string(arn.substr(prefix.size()));
+  return detail::NameFromLogsResourceArn(p, "delivery-destination", arn);
 }
 
 std::optional<std::string> ArnService(std::string_view arn) {
