@@ -291,6 +291,7 @@ void QueryRunner::Run(State& state) {
     };
     query.chunk_body_filter = [&q](std::string_view body) { return q.MayMatchWithin(body); };
     query.skips = &skips;
+    query.any_order = q.AcceptsAnyRecordOrder();
     state.live.log_groups_scanned.store(static_cast<double>(++groups_scanned),
                                         std::memory_order_relaxed);
 

@@ -36,6 +36,22 @@ class QueryImpl final : public Query {
     return true;
   }
 
+  bool AcceptsAnyRecordOrder() const override {
+    if (plan_->stream_stats == nullptr) return false;
+    for (const Expr* aggregate : plan_->stream_stats->aggregates) {
+      switch (aggregate->fn->agg) {
+        case AggKind::kEarliest:
+        case AggKind::kLatest:
+        case AggKind::kSortsFirst:
+        case AggKind::kSortsLast:
+          return false;
+        default:
+          break;
+      }
+    }
+    return true;
+  }
+
   std::unique_ptr<Execution> Start(const ExecutionLimits& limits) const override {
     return StartExecution(plan_, limits);
   }

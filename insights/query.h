@@ -104,6 +104,15 @@ class Query {
   // The same decision over a block of raw message bytes (a decompressed chunk body).
   virtual bool MayMatchWithin(std::string_view messages) const = 0;
 
+  // True when the result does not depend on the order records are added in: the record stage
+  // ends in a `stats` whose aggregates ignore order (not earliest, latest, sortsFirst or
+  // sortsLast, which break timestamp ties by arrival). The caller may then feed records in any
+  // order (the store skips its merge into time order). Floating-point sums are the exception
+  // that is accepted: stddev, and sum/avg of fractions, may round differently in the last
+  // digits in another order (a given order, such as the store's index order, answers the same
+  // every time).
+  virtual bool AcceptsAnyRecordOrder() const = 0;
+
   virtual std::unique_ptr<Execution> Start(const ExecutionLimits& limits) const = 0;
 };
 

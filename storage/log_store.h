@@ -125,6 +125,10 @@ struct GroupScanQuery {
   // When set, the chunks the filters rejected are added to it, on the thread that calls the
   // visitor (which may read it between events; chunks after the last event count by the return).
   ScanSkips* skips = nullptr;
+  // The visitor takes events in any order (an aggregation): they come chunk by chunk as the
+  // index lists them, without the merge into time order, the next chunks read on a second
+  // thread meanwhile. Each chunk's events still come in order.
+  bool any_order = false;
 };
 
 // What PutEventsRequest::plan decides once the group and stream records are known: the events to

@@ -352,6 +352,7 @@ Status RocksLogStore::ScanGroup(const Partition& p, std::string_view group,
   mq.body_filter = query.chunk_body_filter;
   mq.sketch_filter = query.chunk_sketch_filter;
   mq.skips = query.skips;
+  mq.any_order = query.any_order;
   Status s = ChunkMerge(source, mq).Run(visit);
   if (!s.ok()) return s;
   return lookup_error;

@@ -185,7 +185,75 @@ Status ChunkMerge::Refill() {
   return Status::OK();
 }
 
+Status ChunkMerge::FillBatch() {
+  while (ahead_.size() < kIndexOrderBatch && !index_done_) {
+    if (Status s = TakeIndexEntry(); !s.ok()) return s;
+  }
+  return Status::OK();
+}
+
+void ChunkMerge::LoadBatch(std::deque<Ahead>& batch, ChunkLoader& loader) {
+  for (Ahead& a : batch) {
+    if (a.loaded) continue;
+    a.status = loader.Load(a.cursor.get(), query_.body_filter, &a.skipped);
+    a.loaded = true;
+  }
+}
+
+Status ChunkMerge::VisitBatch(std::deque<Ahead>& batch, const EventVisitor& visit, bool* stopped) {
+  for (Ahead& a : batch) {
+    if (!a.status.ok()) return a.status;
+    ChunkCursor* c = a.cursor.get();
+    if (a.skipped) {
+      if (query_.skips != nullptr) AddSkip(c->ref);
+      continue;
+    }
+    const auto& evs = c->chunk.events;
+    // Events ascend by (timestamp, index): those before the range are a prefix.
+    c->pos = static_cast<size_t>(std::partition_point(evs.begin(), evs.end(),
+                                                      [&](const k::DecodedEvent& e) {
+                                                        return e.timestamp < query_.start_time;
+                                                      }) -
+                                 evs.begin());
+    for (; c->pos < evs.size() && evs[c->pos].timestamp < query_.end_time; ++c->pos) {
+      if (!QualifiesAfter(c->key())) continue;
+      EventView view{c->key(), c->chunk.ingestion_time, c->chunk.message(c->pos), c->stream_name};
+      if (!visit(view)) {
+        *stopped = true;
+        return Status::OK();
+      }
+    }
+  }
+  return Status::OK();
+}
+
+Status ChunkMerge::RunInIndexOrder(const EventVisitor& visit) {
+  if (Status s = FillBatch(); !s.ok()) return s;
+  if (!index_done_) {  // more than one batch: worth a second thread
+    helper_ = ScanHelper::TryAcquire();
+    if (helper_) helper_loader_ = source_.NewLoader();
+  }
+  LoadAhead();
+  std::deque<Ahead> current;
+  while (!ahead_.empty()) {
+    current.swap(ahead_);
+    // The index is read here, on this thread, before the helper starts on the new batch.
+    if (Status s = FillBatch(); !s.ok()) return s;
+    const bool helped = helper_ && !ahead_.empty();
+    if (helped) helper_->Start([this] { LoadBatch(ahead_, *helper_loader_); });
+    bool stopped = false;
+    const Status s = VisitBatch(current, visit, &stopped);
+    if (helped) helper_->Wait();
+    if (!s.ok() || stopped) return s;
+    if (!helped) LoadBatch(ahead_, *loader_);
+    for (Ahead& a : current) spare_.push_back(std::move(a.cursor));
+    current.clear();
+  }
+  return Status::OK();
+}
+
 Status ChunkMerge::Run(const EventVisitor& visit) {
+  if (query_.any_order) return RunInIndexOrder(visit);
   const CursorGreater greater;
   while (true) {
     if (Status s = Refill(); !s.ok()) return s;

@@ -1,7 +1,9 @@
 // The forward k-way merge behind ScanStream (forward) and ScanGroup: the events of many chunks
 // in ascending EventKey order, loading each chunk only once the order reaches its first event.
-// Knows no RocksDB: the index entries and chunk bodies come from a ChunkSource.
-// Not thread-safe: one ChunkMerge per scan (it may borrow a ScanHelper thread for read-ahead).
+// With Query::any_order it skips the merge: chunks in index order, the next ones loaded on a
+// second thread while the visitor works. Knows no RocksDB: the index entries and chunk bodies come
+// from a ChunkSource. Not thread-safe: one ChunkMerge per scan (it may borrow a ScanHelper thread
+// for read-ahead).
 #pragma once
 
 #include <cstddef>
@@ -80,6 +82,8 @@ class ChunkMerge {
     ChunkBodyFilter body_filter;      // chunks whose body it rejects are skipped
     ChunkSketchFilter sketch_filter;  // chunks whose directory sketch it rejects are skipped
     ScanSkips* skips = nullptr;       // when set, counts the chunks the two filters skipped
+    // The visitor takes events in any order: visit chunk after chunk (GroupScanQuery::any_order).
+    bool any_order = false;
   };
 
   // `source` and `query` must outlive the merge.
@@ -87,8 +91,9 @@ class ChunkMerge {
   ChunkMerge(const ChunkMerge&) = delete;
   ChunkMerge& operator=(const ChunkMerge&) = delete;
 
-  // Visits the wanted events in ascending EventKey order until `visit` returns false or none is
-  // left. Call once.
+  // Visits the wanted events in ascending EventKey order (with any_order: chunk by chunk in
+  // index order, each chunk's events in order) until `visit` returns false or none is left.
+  // Call once.
   Status Run(const EventVisitor& visit);
 
  private:
@@ -116,6 +121,14 @@ class ChunkMerge {
   void CountSkip();
   // Adds a chunk a filter rejected to query_.skips.
   void AddSkip(const ChunkRef& ref);
+  // Run for any_order.
+  Status RunInIndexOrder(const EventVisitor& visit);
+  // Takes index entries into `ahead_` until it holds kIndexOrderBatch or the index ends.
+  Status FillBatch();
+  // Loads the entries of `batch` not loaded yet with `loader`.
+  void LoadBatch(std::deque<Ahead>& batch, ChunkLoader& loader);
+  // Visits the wanted events of the loaded `batch`; *stopped when `visit` returned false.
+  Status VisitBatch(std::deque<Ahead>& batch, const EventVisitor& visit, bool* stopped);
 
   // Read-ahead: once kSkipsBeforeReadAhead chunks in a row were rejected by the body filter
   // (a search for a rare term), index entries are taken kReadAhead at a time and their chunks
@@ -123,6 +136,9 @@ class ChunkMerge {
   // most kReadAhead chunks too many.
   static constexpr size_t kSkipsBeforeReadAhead = 4;
   static constexpr size_t kReadAhead = 16;
+  // any_order: chunks loaded by the helper while the visitor takes the batch before. Two
+  // batches are held at once, as many chunks as one read-ahead.
+  static constexpr size_t kIndexOrderBatch = kReadAhead / 2;
   // Smallest min timestamp of the chunks the index has not handed out yet.
   static constexpr int64_t kNone = std::numeric_limits<int64_t>::max();
 

@@ -75,6 +75,7 @@ class FakeQuery : public insights::Query {
     return true;
   }
   bool MayMatchWithin(std::string_view) const override { return true; }
+  bool AcceptsAnyRecordOrder() const override { return false; }
   std::unique_ptr<insights::Execution> Start(const insights::ExecutionLimits&) const override {
     return std::make_unique<FakeExecution>(gate_, finish_gate_);
   }

@@ -259,5 +259,73 @@ TEST_CASE("ChunkMerge pages through random chunks in EventKey order", "[storage]
   }
 }
 
+TEST_CASE("ChunkMerge with any_order visits each wanted event once, chunk by chunk",
+          "[storage][chunk_merge]") {
+  // Up to 60 chunks: several batches, so the helper thread loads ahead while the visitor works.
+  std::mt19937 rng(99);
+  for (int round = 0; round < 20; ++round) {
+    struct Chunk {
+      uint64_t stream;
+      std::vector<InputEvent> events;
+    };
+    std::vector<Chunk> chunks;
+    const int count = static_cast<int>(rng() % 60);
+    for (int c = 0; c < count; ++c) {
+      Chunk chunk{rng() % 2 + 1, {}};
+      int64_t t = static_cast<int64_t>(rng() % 1000);
+      const int n = static_cast<int>(rng() % 5) + 1;
+      for (int i = 0; i < n; ++i) {
+        t += static_cast<int64_t>(rng() % 3);
+        chunk.events.push_back({t, std::to_string(c) + ":" + std::to_string(i)});
+      }
+      chunks.push_back(std::move(chunk));
+    }
+    auto source_of = [&] {
+      auto source = std::make_unique<MemChunkSource>();
+      for (size_t c = 0; c < chunks.size(); ++c) {
+        source->Add(chunks[c].stream, c + 1, chunks[c].events);
+      }
+      return source;
+    };
+    auto ordered_source = source_of();
+    auto q = AllOf(*ordered_source);
+    q.start_time = static_cast<int64_t>(rng() % 200);
+    q.end_time = q.start_time + 700;
+    const std::vector<Seen> ordered = Merge(*ordered_source, q);
+
+    auto any_source = source_of();
+    q.any_order = true;
+    const std::vector<Seen> any = Merge(*any_source, q);
+    INFO("round " << round);
+    // The same events; within a chunk in index order, chunks in (min timestamp, sequence) order.
+    for (size_t i = 1; i < any.size(); ++i) {
+      const EventKey& a = any[i - 1].key;
+      const EventKey& b = any[i].key;
+      if (a.sequence == b.sequence) CHECK(a.index < b.index);
+    }
+    std::vector<Seen> sorted = any;
+    std::sort(sorted.begin(), sorted.end(),
+              [](const Seen& a, const Seen& b) { return a.key < b.key; });
+    CHECK(sorted == ordered);
+  }
+}
+
+TEST_CASE("ChunkMerge with any_order stops when the visitor says so and counts skipped chunks",
+          "[storage][chunk_merge]") {
+  MemChunkSource source;
+  for (uint64_t i = 0; i < 40; ++i) {
+    const auto t = static_cast<int64_t>(i * 10);
+    source.Add(i % 2 + 1, i + 1, {{t, (i % 4 == 0 ? "keep " : "drop ") + std::to_string(i)}});
+  }
+  auto q = AllOf(source);
+  q.any_order = true;
+  q.body_filter = [](std::string_view body) { return body.find("keep") != std::string_view::npos; };
+  ScanSkips skips;
+  q.skips = &skips;
+  CHECK(Messages(Merge(source, q, 3)) == std::vector<std::string>{"keep 0", "keep 4", "keep 8"});
+  // Chunks 1-3 and 5-7 were rejected before the visitor stopped at chunk 8.
+  CHECK(skips.chunks == 6);
+}
+
 }  // namespace
 }  // namespace cwlogd::storage::detail
