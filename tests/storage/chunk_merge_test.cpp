@@ -260,7 +260,7 @@ TEST_CASE("ChunkMerge pages through random chunks in EventKey order", "[storage]
 }
 
 TEST_CASE("ChunkMerge with any_order visits each wanted event once, chunk by chunk",
-          "[storage][chunk_merge]") {
+          "[storage][chunk_merge][concurrency]") {
   // Up to 60 chunks: several batches, so the helper thread loads ahead while the visitor works.
   std::mt19937 rng(99);
   for (int round = 0; round < 20; ++round) {
