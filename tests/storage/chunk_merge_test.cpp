@@ -213,43 +213,58 @@ TEST_CASE("ChunkMerge skips chunks whose body the filter rejects, read-ahead inc
   CHECK(Messages(Merge(source, q)) == wanted);
 }
 
+// Random chunks of streams 1 and 2: up to max_count chunks of 1-5 events each, the first event
+// of each at a random time below max_start; event i of chunk c says "c:i".
+struct RandomChunk {
+  uint64_t stream;
+  std::vector<InputEvent> events;
+};
+std::vector<RandomChunk> RandomChunks(std::mt19937& rng, int max_count, int64_t max_start) {
+  std::vector<RandomChunk> chunks;
+  const int count = static_cast<int>(rng() % static_cast<unsigned>(max_count));
+  for (int c = 0; c < count; ++c) {
+    RandomChunk chunk{rng() % 2 + 1, {}};
+    int64_t t = static_cast<int64_t>(rng() % static_cast<uint64_t>(max_start));
+    const int n = static_cast<int>(rng() % 5) + 1;
+    for (int i = 0; i < n; ++i) {
+      t += static_cast<int64_t>(rng() % 3);  // equal timestamps are common
+      chunk.events.push_back({t, std::to_string(c) + ":" + std::to_string(i)});
+    }
+    chunks.push_back(std::move(chunk));
+  }
+  return chunks;
+}
+
+// A fresh source over `chunks` (chunk c has sequence c + 1).
+std::unique_ptr<MemChunkSource> SourceOf(const std::vector<RandomChunk>& chunks) {
+  auto source = std::make_unique<MemChunkSource>();
+  for (size_t c = 0; c < chunks.size(); ++c) source->Add(chunks[c].stream, c + 1, chunks[c].events);
+  return source;
+}
+
 TEST_CASE("ChunkMerge pages through random chunks in EventKey order", "[storage][chunk_merge]") {
   std::mt19937 rng(1234);
   for (int round = 0; round < 20; ++round) {
-    // The same random chunks in a fresh source per page.
-    struct Chunk {
-      uint64_t stream;
-      std::vector<InputEvent> events;
-    };
-    std::vector<Chunk> chunks;
+    const std::vector<RandomChunk> chunks = RandomChunks(rng, 30, 100);
     std::vector<Seen> expected;
-    const int count = static_cast<int>(rng() % 30);
-    for (int c = 0; c < count; ++c) {
-      Chunk chunk{rng() % 2 + 1, {}};
-      int64_t t = static_cast<int64_t>(rng() % 100);
-      const int n = static_cast<int>(rng() % 5) + 1;
-      for (int i = 0; i < n; ++i) {
-        t += static_cast<int64_t>(rng() % 3);  // equal timestamps are common
-        const std::string msg = std::to_string(c) + ":" + std::to_string(i);
-        chunk.events.push_back({t, msg});
-        expected.push_back({chunk.stream == 1 ? kStreamA : kStreamB,
-                            {t, static_cast<uint64_t>(c) + 1, static_cast<uint32_t>(i)},
-                            msg});
+    for (size_t c = 0; c < chunks.size(); ++c) {
+      for (size_t i = 0; i < chunks[c].events.size(); ++i) {
+        const InputEvent& e = chunks[c].events[i];
+        expected.push_back({chunks[c].stream == 1 ? kStreamA : kStreamB,
+                            {e.timestamp, c + 1, static_cast<uint32_t>(i)},
+                            e.message});
       }
-      chunks.push_back(std::move(chunk));
     }
     std::sort(expected.begin(), expected.end(),
               [](const Seen& a, const Seen& b) { return a.key < b.key; });
     const size_t page = rng() % 4 + 1;
     std::vector<Seen> got;
     std::optional<EventKey> after;
-    while (true) {
-      MemChunkSource source;
-      for (size_t c = 0; c < chunks.size(); ++c)
-        source.Add(chunks[c].stream, c + 1, chunks[c].events);
-      auto q = AllOf(source);
+    while (true) {  // the same chunks in a fresh source per page
+      auto source = SourceOf(chunks);
+      auto q = AllOf(*source);
       q.after = after;
-      auto seen = Merge(source, q, page);
+      auto seen = Merge(*source, q, page);
       got.insert(got.end(), seen.begin(), seen.end());
       if (seen.size() < page) break;
       after = seen.back().key;
@@ -264,36 +279,14 @@ TEST_CASE("ChunkMerge with any_order visits each wanted event once, chunk by chu
   // Up to 60 chunks: several batches, so the helper thread loads ahead while the visitor works.
   std::mt19937 rng(99);
   for (int round = 0; round < 20; ++round) {
-    struct Chunk {
-      uint64_t stream;
-      std::vector<InputEvent> events;
-    };
-    std::vector<Chunk> chunks;
-    const int count = static_cast<int>(rng() % 60);
-    for (int c = 0; c < count; ++c) {
-      Chunk chunk{rng() % 2 + 1, {}};
-      int64_t t = static_cast<int64_t>(rng() % 1000);
-      const int n = static_cast<int>(rng() % 5) + 1;
-      for (int i = 0; i < n; ++i) {
-        t += static_cast<int64_t>(rng() % 3);
-        chunk.events.push_back({t, std::to_string(c) + ":" + std::to_string(i)});
-      }
-      chunks.push_back(std::move(chunk));
-    }
-    auto source_of = [&] {
-      auto source = std::make_unique<MemChunkSource>();
-      for (size_t c = 0; c < chunks.size(); ++c) {
-        source->Add(chunks[c].stream, c + 1, chunks[c].events);
-      }
-      return source;
-    };
-    auto ordered_source = source_of();
+    const std::vector<RandomChunk> chunks = RandomChunks(rng, 60, 1000);
+    auto ordered_source = SourceOf(chunks);
     auto q = AllOf(*ordered_source);
     q.start_time = static_cast<int64_t>(rng() % 200);
     q.end_time = q.start_time + 700;
     const std::vector<Seen> ordered = Merge(*ordered_source, q);
 
-    auto any_source = source_of();
+    auto any_source = SourceOf(chunks);
     q.any_order = true;
     const std::vector<Seen> any = Merge(*any_source, q);
     INFO("round " << round);
