@@ -113,7 +113,15 @@ class ExecutionImpl final : public Execution {
   }
 
   std::vector<ResultRow> PartialRows() const override {
-    if (agg_ || state_ == ExecutionState::kFailed) return {};
+    if (state_ == ExecutionState::kFailed) return {};
+    if (agg_) {
+      // The groups so far, through the commands after the stats (sort, limit, ...), as AWS
+      // shows a running aggregation.
+      std::vector<Row> rows = StatsRows(*plan_->stream_stats, *agg_);
+      std::size_t memory = memory_;
+      if (!RunRowStage(&rows, &memory)) return {};
+      return Project(rows);
+    }
     std::vector<KeptRow> copy = rows_;
     SortKept(&copy);
     std::vector<Row> rows;
@@ -144,8 +152,12 @@ class ExecutionImpl final : public Execution {
         for (KeptRow& r : rows_) rows.push_back(std::move(r.slots));
         rows_.clear();
       }
-      RunRowStage(&rows);
-      if (state_ != ExecutionState::kFailed) out.rows = Project(rows);
+      if (RunRowStage(&rows, &memory_)) {
+        out.rows = Project(rows);
+      } else {
+        Fail("the query needs more than its memory limit of " +
+             std::to_string(limits_.max_memory_bytes) + " bytes");
+      }
     }
     if (state_ == ExecutionState::kFailed) {
       out.failed = true;
@@ -221,7 +233,9 @@ class ExecutionImpl final : public Execution {
     return rows;
   }
 
-  void RunRowStage(std::vector<Row>* rows) {
+  // Runs the commands after the record stage over `rows`, charging *memory; false when that
+  // passes the memory limit.
+  bool RunRowStage(std::vector<Row>* rows, std::size_t* memory) const {
     for (const Command* cmd : plan_->row_stage) {
       switch (cmd->kind) {
         case CommandKind::kFields:
@@ -248,7 +262,7 @@ class ExecutionImpl final : public Execution {
           Dedup(*cmd, rows);
           break;
         case CommandKind::kStats: {
-          Aggregator agg(SpecsOf(*cmd), GroupExprsOf(*cmd), plan_->timestamp_slot, &memory_);
+          Aggregator agg(SpecsOf(*cmd), GroupExprsOf(*cmd), plan_->timestamp_slot, memory);
           for (Row& row : *rows) {
             RowEnv env(&row);
             agg.Add(env);
@@ -259,15 +273,12 @@ class ExecutionImpl final : public Execution {
         case CommandKind::kDisplay:
           break;
       }
-      if (memory_ > limits_.max_memory_bytes) {
-        Fail("the query needs more than its memory limit of " +
-             std::to_string(limits_.max_memory_bytes) + " bytes");
-        return;
-      }
+      if (*memory > limits_.max_memory_bytes) return false;
     }
+    return true;
   }
 
-  void SortRows(const Command& sort, std::vector<Row>* rows) {
+  void SortRows(const Command& sort, std::vector<Row>* rows) const {
     std::vector<const SortKey*> order;
     for (const SortKey& k : sort.sort_keys) order.push_back(&k);
     std::vector<std::vector<Value>> keys(rows->size());

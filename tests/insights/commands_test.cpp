@@ -1,5 +1,6 @@
 // Each command and the pipeline rules of the spec (§3).
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -259,6 +260,28 @@ TEST_CASE("PartialRows shows the rows kept so far in order", "[insights][command
   exec->Add(r);
   CHECK(Show(exec->PartialRows()) == "@message=two; @message=one");
   CHECK(Show(exec->Finish().rows) == "@message=two; @message=one");
+}
+
+TEST_CASE("PartialRows of an aggregation: the groups so far, after the commands that follow",
+          "[insights][commands]") {
+  insights::CompileError e;
+  auto q = Query::Compile("stats count(*) as n by @message | sort n desc | limit 2", &e);
+  REQUIRE(q);
+  auto exec = q->Start({});
+  CHECK(exec->PartialRows().empty());
+  Record r;
+  for (const char* message : {"a", "b", "b", "c", "c", "c"}) {
+    r.message = message;
+    exec->Add(r);
+    if (std::string_view(message) == "b") break;  // after "a", "b"
+  }
+  CHECK(Show(exec->PartialRows()) == "@message=a n=1; @message=b n=1");
+  for (const char* message : {"b", "c", "c", "c"}) {
+    r.message = message;
+    exec->Add(r);
+  }
+  CHECK(Show(exec->PartialRows()) == "@message=c n=3; @message=b n=2");
+  CHECK(Show(exec->Finish().rows) == "@message=c n=3; @message=b n=2");
 }
 
 TEST_CASE("Keywords and command names are case-insensitive", "[insights][commands]") {
