@@ -117,6 +117,13 @@ TEST_CASE("Compile errors point at the offending token", "[insights][parser][err
       {"filter a ! b", 9, 10, "unexpected character"},
       {"filter a like /(/", 14, 17, "invalid regular expression"},
       {"filter a like /(?<=x)y/", 14, 23, "invalid regular expression"},
+      // What Hyperscan also refuses, and PCRE forms it takes that RE2 does not (docs/insights.md).
+      {R"(filter a like /(a)\1/)", 14, 21, "invalid regular expression"},
+      {"filter a like /(?>a)/", 14, 21, "invalid regular expression"},
+      {"filter a like /a++/", 14, 19, "invalid regular expression"},
+      {R"(filter a like /a\Z/)", 14, 19, "invalid regular expression"},
+      {R"(filter a like /a\h/)", 14, 19, "invalid regular expression"},
+      {"filter a like /(?x)a b/", 14, 23, "invalid regular expression"},
       {R"(parse @message "a * b *" as x)", 15, 29, "2 '*'"},
       {R"(parse @message "no star" as x)", 15, 24, "no '*'"},
       {"parse @message /no group/", 15, 25, "named group"},
