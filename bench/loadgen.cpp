@@ -418,7 +418,8 @@ void Insights(const std::string& group, const std::string& query, int reps) {
   std::vector<double> times;
   std::string status;
   size_t rows = 0;
-  double scanned = 0, matched = 0;
+  double scanned = -1, matched = -1;  // -1: the answer had no statistics (moto has none)
+  std::string fields;                 // the field names of the first row, comma-separated
   const int64_t end_s = NowMs() / 1000 + 60;
   for (int r = 0; r < reps; ++r) {
     auto t0 = Clock::now();
@@ -436,13 +437,19 @@ void Insights(const std::string& group, const std::string& query, int reps) {
       status = std::string(std::string_view(doc["status"].get_string().value()));
       if (status != "Scheduled" && status != "Running") {
         rows = 0;
+        fields.clear();
         for (auto row : doc["results"].get_array()) {
-          (void)row;
-          ++rows;
+          if (rows++ > 0) continue;
+          for (auto cell : row.get_array()) {
+            if (!fields.empty()) fields += ',';
+            fields += std::string_view(cell["field"].get_string().value());
+          }
         }
         auto stats = doc["statistics"];
-        scanned = stats["recordsScanned"].get_double().value();
-        matched = stats["recordsMatched"].get_double().value();
+        if (stats.error() == simdjson::SUCCESS) {
+          scanned = stats["recordsScanned"].get_double().value();
+          matched = stats["recordsMatched"].get_double().value();
+        }
         break;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -450,10 +457,10 @@ void Insights(const std::string& group, const std::string& query, int reps) {
     times.push_back(Seconds(Clock::now() - t0) * 1000);
   }
   std::printf(
-      "median_ms=%.2f\nmin_ms=%.2f\nstatus=%s\nrows=%zu\nrecords_scanned=%.0f\n"
-      "records_matched=%.0f\n",
+      "median_ms=%.2f\nmin_ms=%.2f\nstatus=%s\nrows=%zu\nfirst_row_fields=%s\n"
+      "records_scanned=%.0f\nrecords_matched=%.0f\n",
       Percentile(times, 0.5), *std::min_element(times.begin(), times.end()), status.c_str(), rows,
-      scanned, matched);
+      fields.c_str(), scanned, matched);
 }
 
 void Read(const std::string& group, const std::string& stream, int limit) {

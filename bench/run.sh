@@ -56,17 +56,6 @@ get() { sed -n "s/^$1=//p" "$2" | tail -1; }   # get KEY FILE
 
 stop_cwlogd() { kill "$CW_PID"; wait "$CW_PID" 2>/dev/null || true; CW_PID=""; }
 
-start_moto() {
-  MOTO_PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
-  START_NS=$(now_ns)
-  moto_server -H 127.0.0.1 -p "$MOTO_PORT" >"$WORK/moto.log" 2>&1 &
-  MOTO_PID=$!
-  for _ in $(seq 1 3000); do
-    curl -s -o /dev/null "http://127.0.0.1:$MOTO_PORT/moto-api/" && break
-    sleep 0.01
-  done
-}
-stop_moto() { kill "$MOTO_PID"; wait "$MOTO_PID" 2>/dev/null || true; MOTO_PID=""; }
 
 # run_all NAME PORT PID EVENTS READ_EVENTS INGEST_SECONDS -> results in $WORK/NAME.*
 run_all() {
