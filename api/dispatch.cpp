@@ -12,6 +12,7 @@
 #include "api/handlers/anomaly_integration_handlers.h"
 #include "api/handlers/delivery_handlers.h"
 #include "api/handlers/handlers.h"
+#include "api/handlers/import_task_handlers.h"
 #include "api/handlers/metric_filter_handlers.h"
 
 namespace cwlogd::api {
@@ -33,7 +34,9 @@ constexpr std::string_view kTargetPrefix = "Logs_20140328.";
 constexpr Operation kOperations[] = {
     {"AssociateKmsKey", &HandleAssociateKmsKey},
     {"AssociateSourceToS3TableIntegration", &HandleAssociateSourceToS3TableIntegration},
+    {"CancelImportTask", &HandleCancelImportTask},
     {"CreateDelivery", &HandleCreateDelivery},
+    {"CreateImportTask", &HandleCreateImportTask},
     {"CreateLogAnomalyDetector", &HandleCreateLogAnomalyDetector},
     {"CreateLogGroup", &HandleCreateLogGroup},
     {"CreateLogStream", &HandleCreateLogStream},
@@ -60,6 +63,8 @@ constexpr Operation kOperations[] = {
     {"DescribeDeliverySources", &HandleDescribeDeliverySources},
     {"DescribeDestinations", &HandleDescribeDestinations},
     {"DescribeFieldIndexes", &HandleDescribeFieldIndexes},
+    {"DescribeImportTaskBatches", &HandleDescribeImportTaskBatches},
+    {"DescribeImportTasks", &HandleDescribeImportTasks},
     {"DescribeIndexPolicies", &HandleDescribeIndexPolicies},
     {"DescribeLogGroups", &HandleDescribeLogGroups},
     {"DescribeLogStreams", &HandleDescribeLogStreams},

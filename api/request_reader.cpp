@@ -1,5 +1,6 @@
 #include "api/request_reader.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -537,6 +538,24 @@ std::optional<std::vector<std::string>> RequestReader::StringList(std::string_vi
   }
   if (violation_count() != before || special() != special_before) return std::nullopt;
   return out;
+}
+
+std::optional<std::vector<std::string>> RequestReader::EnumList(
+    std::string_view name, const ListRule& list, std::span<const std::string_view> values,
+    bool required) {
+  auto strings = StringList(name, list, StringRule{}, required);
+  if (!strings) return std::nullopt;
+  std::string set;
+  for (std::string_view v : values) set += (set.empty() ? "" : ", ") + std::string(v);
+  bool all_known = true;
+  for (size_t i = 0; i < strings->size(); ++i) {
+    if (std::find(values.begin(), values.end(), (*strings)[i]) != values.end()) continue;
+    AddViolation(fmt::format("{}.{}.member", name, i + 1), (*strings)[i],
+                 fmt::format("Member must satisfy enum value set: [{}]", set));
+    all_known = false;
+  }
+  if (!all_known) return std::nullopt;
+  return strings;
 }
 
 std::optional<std::map<std::string, std::string>> RequestReader::StringMap(std::string_view name,

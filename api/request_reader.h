@@ -157,6 +157,11 @@ class RequestReader : public RequestProblems {
   std::optional<std::vector<std::string>> StringList(std::string_view name, const ListRule& list,
                                                      const StringRule& element,
                                                      bool required = false);
+  // A list of strings each of which must be one of `values` (violations name
+  // "<name>.<i>.member", as Coral does).
+  std::optional<std::vector<std::string>> EnumList(std::string_view name, const ListRule& list,
+                                                   std::span<const std::string_view> values,
+                                                   bool required = false);
   std::optional<std::map<std::string, std::string>> StringMap(std::string_view name,
                                                               const ListRule& list,
                                                               const StringRule& key,

@@ -159,6 +159,11 @@ _RECENT_LOGS_MODEL = [
     ("AssociateSourceToS3TableIntegration", None),
     ("DisassociateSourceFromS3TableIntegration", None),
     ("ListSourcesForS3TableIntegration", None),
+    # Import tasks (test_import_tasks).
+    ("CreateImportTask", None),
+    ("CancelImportTask", None),
+    ("DescribeImportTasks", None),
+    ("DescribeImportTaskBatches", None),
 ]
 
 

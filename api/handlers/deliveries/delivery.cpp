@@ -152,17 +152,6 @@ ApiError DeliveryNotFound() {
 }
 ApiError Conflict(std::string message) { return {"ConflictException", std::move(message), 400}; }
 
-void CheckEnumList(RequestReader& in, std::string_view name, const std::vector<std::string>& list,
-                   std::span<const std::string_view> values) {
-  std::string set;
-  for (std::string_view v : values) set += (set.empty() ? "" : ", ") + std::string(v);
-  for (size_t i = 0; i < list.size(); ++i) {
-    if (std::find(values.begin(), values.end(), list[i]) != values.end()) continue;
-    in.AddViolation(fmt::format("{}.{}.member", name, i + 1), list[i],
-                    fmt::format("Member must satisfy enum value set: [{}]", set));
-  }
-}
-
 ApiResult DescribePage(const nlohmann::json& request, Context& ctx, storage::ResourceKind kind,
                        std::string_view list_member,
                        nlohmann::json (*element)(const Context&, const storage::ResourceRecord&)) {

@@ -74,11 +74,6 @@ ApiError DestinationNotFound();
 ApiError DeliveryNotFound();
 ApiError Conflict(std::string message);
 
-// The string elements of `list` that are not in `values` recorded as enum violations at
-// `<name>.<i>.member`.
-void CheckEnumList(RequestReader& in, std::string_view name, const std::vector<std::string>& list,
-                   std::span<const std::string_view> values);
-
 // Describe<Kind>s: reads nextToken and limit (1-50, default 50) and answers one page of the
 // kind's records in name order under `list_member`, shaped by `element`.
 ApiResult DescribePage(const nlohmann::json& request, Context& ctx, storage::ResourceKind kind,

@@ -93,12 +93,8 @@ ApiResult HandleDescribeConfigurationTemplates(const nlohmann::json& request, Co
       in.StringList("logTypes", ListRule{1, 10}, deliveries::kLogTypeRule, /*required=*/false);
   auto resource_types = in.StringList("resourceTypes", ListRule{1, 10},
                                       deliveries::kResourceTypeRule, /*required=*/false);
-  auto destination_types = in.StringList("deliveryDestinationTypes", ListRule{1, 4},
-                                         detail::kAnyStringRule, /*required=*/false);
-  if (destination_types) {
-    deliveries::CheckEnumList(in, "deliveryDestinationTypes", *destination_types,
-                              deliveries::kDestinationTypes);
-  }
+  auto destination_types =
+      in.EnumList("deliveryDestinationTypes", ListRule{1, 4}, deliveries::kDestinationTypes);
   auto next_token = in.String("nextToken", kNextTokenRule);
   auto limit = in.Integer("limit", NumberRule{1, 50});
   if (in.failed()) return in.error();
