@@ -11,6 +11,7 @@
 #include "api/handlers/account_resource_handlers.h"
 #include "api/handlers/anomaly_integration_handlers.h"
 #include "api/handlers/delivery_handlers.h"
+#include "api/handlers/export_handlers.h"
 #include "api/handlers/handlers.h"
 #include "api/handlers/metric_filter_handlers.h"
 
@@ -33,7 +34,9 @@ constexpr std::string_view kTargetPrefix = "Logs_20140328.";
 constexpr Operation kOperations[] = {
     {"AssociateKmsKey", &HandleAssociateKmsKey},
     {"AssociateSourceToS3TableIntegration", &HandleAssociateSourceToS3TableIntegration},
+    {"CancelExportTask", &HandleCancelExportTask},
     {"CreateDelivery", &HandleCreateDelivery},
+    {"CreateExportTask", &HandleCreateExportTask},
     {"CreateLogAnomalyDetector", &HandleCreateLogAnomalyDetector},
     {"CreateLogGroup", &HandleCreateLogGroup},
     {"CreateLogStream", &HandleCreateLogStream},
@@ -59,6 +62,7 @@ constexpr Operation kOperations[] = {
     {"DescribeDeliveryDestinations", &HandleDescribeDeliveryDestinations},
     {"DescribeDeliverySources", &HandleDescribeDeliverySources},
     {"DescribeDestinations", &HandleDescribeDestinations},
+    {"DescribeExportTasks", &HandleDescribeExportTasks},
     {"DescribeFieldIndexes", &HandleDescribeFieldIndexes},
     {"DescribeIndexPolicies", &HandleDescribeIndexPolicies},
     {"DescribeLogGroups", &HandleDescribeLogGroups},
