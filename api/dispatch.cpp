@@ -40,6 +40,7 @@ constexpr Operation kOperations[] = {
     {"CreateLogAnomalyDetector", &HandleCreateLogAnomalyDetector},
     {"CreateLogGroup", &HandleCreateLogGroup},
     {"CreateLogStream", &HandleCreateLogStream},
+    {"CreateLookupTable", &HandleCreateLookupTable},
     {"DeleteAccountPolicy", &HandleDeleteAccountPolicy},
     {"DeleteDataProtectionPolicy", &HandleDeleteDataProtectionPolicy},
     {"DeleteDelivery", &HandleDeleteDelivery},
@@ -52,6 +53,7 @@ constexpr Operation kOperations[] = {
     {"DeleteLogAnomalyDetector", &HandleDeleteLogAnomalyDetector},
     {"DeleteLogGroup", &HandleDeleteLogGroup},
     {"DeleteLogStream", &HandleDeleteLogStream},
+    {"DeleteLookupTable", &HandleDeleteLookupTable},
     {"DeleteMetricFilter", &HandleDeleteMetricFilter},
     {"DeleteQueryDefinition", &HandleDeleteQueryDefinition},
     {"DeleteResourcePolicy", &HandleDeleteResourcePolicy},
@@ -67,6 +69,7 @@ constexpr Operation kOperations[] = {
     {"DescribeIndexPolicies", &HandleDescribeIndexPolicies},
     {"DescribeLogGroups", &HandleDescribeLogGroups},
     {"DescribeLogStreams", &HandleDescribeLogStreams},
+    {"DescribeLookupTables", &HandleDescribeLookupTables},
     {"DescribeMetricFilters", &HandleDescribeMetricFilters},
     {"DescribeQueries", &HandleDescribeQueries},
     {"DescribeQueryDefinitions", &HandleDescribeQueryDefinitions},
@@ -84,6 +87,7 @@ constexpr Operation kOperations[] = {
     {"GetLogEvents", &HandleGetLogEvents},
     {"GetLogGroupFields", &HandleGetLogGroupFields},
     {"GetLogRecord", &HandleGetLogRecord},
+    {"GetLookupTable", &HandleGetLookupTable},
     {"GetQueryResults", &HandleGetQueryResults},
     {"ListAnomalies", &HandleListAnomalies},
     {"ListIntegrations", &HandleListIntegrations},
@@ -119,6 +123,7 @@ constexpr Operation kOperations[] = {
     {"UpdateAnomaly", &HandleUpdateAnomaly},
     {"UpdateDeliveryConfiguration", &HandleUpdateDeliveryConfiguration},
     {"UpdateLogAnomalyDetector", &HandleUpdateLogAnomalyDetector},
+    {"UpdateLookupTable", &HandleUpdateLookupTable},
 };
 
 const Operation* FindOperation(std::string_view target) {
