@@ -37,8 +37,8 @@ struct ExportOptions {
   // zlib level of the objects (1 = fastest). Default: 1
   int compression_level = 1;
   // The thread's nice value (Linux: per thread), so that an export yields the CPU to ingest and
-  // queries. Default: 10
-  int nice = 10;
+  // queries (on a saturated machine it then mostly waits: bench/export_bench.py). Default: 19
+  int nice = 19;
   // Told what an operator must know (a task failed, and why, with paths); any thread.
   // Default: nothing
   std::function<void(const std::string&)> on_warning;
