@@ -13,8 +13,8 @@ import subprocess
 import time
 import unittest
 
-from cwlogd_harness import (NODE_DIR, AwsCli, RawLogsClient, ServerTestCase, find_aws_v2,
-                            js_sdk_dir, now_ms, validation_message)
+from cwlogd_harness import (NODE_DIR, TIMEOUT_SCALE, AwsCli, RawLogsClient, ServerTestCase,
+                            find_aws_v2, js_sdk_dir, now_ms, validation_message)
 
 BUCKET = "export-bucket"
 BUCKET_MISSING = "The given bucket does not exist. Please make sure the bucket is valid."
@@ -34,7 +34,7 @@ class ExportTestCase(ServerTestCase):
         os.makedirs(os.path.join(self.exports, BUCKET))
 
     def wait(self, task_id, codes=("COMPLETED", "FAILED", "CANCELLED"), timeout=60):
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + timeout * TIMEOUT_SCALE
         while True:
             tasks = self.logs.describe_export_tasks(taskId=task_id)["exportTasks"]
             self.assertEqual(len(tasks), 1)
@@ -238,7 +238,7 @@ class ExportTest(ExportTestCase):
         self.assertIn("completionTime", task["executionInfo"])
         # The runner stops within one event of the cancel and removes its temp file: no object
         # is left half written, every .gz present reads to the end.
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 10 * TIMEOUT_SCALE
         while any(k.endswith(".cwlogd-tmp") for k in self.objects("one")):
             self.assertLess(time.monotonic(), deadline, self.objects("one"))
             time.sleep(0.05)
