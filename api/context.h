@@ -13,6 +13,7 @@ namespace cwlogd::api {
 
 class MetricFilterCache;  // api/metric_filter_eval.h
 class QueryRunner;        // api/query_runner.h
+class ExportRunner;       // api/export_runner.h
 
 struct ApiOptions {
   size_t max_json_depth = 64;  // deeper request bodies get SerializationException. Default: 64
@@ -31,6 +32,9 @@ struct Context {
   // Logs Insights queries of this server (owned by the router; thread-safe). nullptr where
   // queries are not served (the Insights handlers then answer ServiceUnavailableException).
   QueryRunner* query_runner = nullptr;
+  // Export tasks' runner (owned by the router; thread-safe). nullptr where exports are not run
+  // (CreateExportTask then answers ServiceUnavailableException).
+  ExportRunner* export_runner = nullptr;
 };
 
 }  // namespace cwlogd::api

@@ -11,6 +11,7 @@
 #include "api/handlers/account_resource_handlers.h"
 #include "api/handlers/anomaly_integration_handlers.h"
 #include "api/handlers/delivery_handlers.h"
+#include "api/handlers/export_handlers.h"
 #include "api/handlers/handlers.h"
 #include "api/handlers/import_task_handlers.h"
 #include "api/handlers/metric_filter_handlers.h"
@@ -37,9 +38,12 @@ constexpr Operation kOperations[] = {
     {"CancelImportTask", &HandleCancelImportTask},
     {"CreateDelivery", &HandleCreateDelivery},
     {"CreateImportTask", &HandleCreateImportTask},
+    {"CancelExportTask", &HandleCancelExportTask},
+    {"CreateExportTask", &HandleCreateExportTask},
     {"CreateLogAnomalyDetector", &HandleCreateLogAnomalyDetector},
     {"CreateLogGroup", &HandleCreateLogGroup},
     {"CreateLogStream", &HandleCreateLogStream},
+    {"CreateLookupTable", &HandleCreateLookupTable},
     {"DeleteAccountPolicy", &HandleDeleteAccountPolicy},
     {"DeleteDataProtectionPolicy", &HandleDeleteDataProtectionPolicy},
     {"DeleteDelivery", &HandleDeleteDelivery},
@@ -52,6 +56,7 @@ constexpr Operation kOperations[] = {
     {"DeleteLogAnomalyDetector", &HandleDeleteLogAnomalyDetector},
     {"DeleteLogGroup", &HandleDeleteLogGroup},
     {"DeleteLogStream", &HandleDeleteLogStream},
+    {"DeleteLookupTable", &HandleDeleteLookupTable},
     {"DeleteMetricFilter", &HandleDeleteMetricFilter},
     {"DeleteQueryDefinition", &HandleDeleteQueryDefinition},
     {"DeleteResourcePolicy", &HandleDeleteResourcePolicy},
@@ -62,12 +67,14 @@ constexpr Operation kOperations[] = {
     {"DescribeDeliveryDestinations", &HandleDescribeDeliveryDestinations},
     {"DescribeDeliverySources", &HandleDescribeDeliverySources},
     {"DescribeDestinations", &HandleDescribeDestinations},
+    {"DescribeExportTasks", &HandleDescribeExportTasks},
     {"DescribeFieldIndexes", &HandleDescribeFieldIndexes},
     {"DescribeImportTaskBatches", &HandleDescribeImportTaskBatches},
     {"DescribeImportTasks", &HandleDescribeImportTasks},
     {"DescribeIndexPolicies", &HandleDescribeIndexPolicies},
     {"DescribeLogGroups", &HandleDescribeLogGroups},
     {"DescribeLogStreams", &HandleDescribeLogStreams},
+    {"DescribeLookupTables", &HandleDescribeLookupTables},
     {"DescribeMetricFilters", &HandleDescribeMetricFilters},
     {"DescribeQueries", &HandleDescribeQueries},
     {"DescribeQueryDefinitions", &HandleDescribeQueryDefinitions},
@@ -85,6 +92,7 @@ constexpr Operation kOperations[] = {
     {"GetLogEvents", &HandleGetLogEvents},
     {"GetLogGroupFields", &HandleGetLogGroupFields},
     {"GetLogRecord", &HandleGetLogRecord},
+    {"GetLookupTable", &HandleGetLookupTable},
     {"GetQueryResults", &HandleGetQueryResults},
     {"ListAnomalies", &HandleListAnomalies},
     {"ListIntegrations", &HandleListIntegrations},
@@ -120,6 +128,7 @@ constexpr Operation kOperations[] = {
     {"UpdateAnomaly", &HandleUpdateAnomaly},
     {"UpdateDeliveryConfiguration", &HandleUpdateDeliveryConfiguration},
     {"UpdateLogAnomalyDetector", &HandleUpdateLogAnomalyDetector},
+    {"UpdateLookupTable", &HandleUpdateLookupTable},
 };
 
 const Operation* FindOperation(std::string_view target) {

@@ -143,6 +143,15 @@ const std::vector<Flag>& Flags() {
          .max = uint64_t{7} * 86400,
          .set_unsigned = [](Config& c,
                             uint64_t v) { c.retention.sweep_interval = std::chrono::seconds(v); }});
+    f.push_back(
+        {.name = "export-dir",
+         .env = "CWLOGD_EXPORT_DIR",
+         .kind = Kind::kString,
+         .show_default = [](const Config& c) -> std::string {
+           return c.exports.export_dir.empty() ? "<data-dir>/exports" : c.exports.export_dir;
+         },
+         .help = "export tasks write bucket B's objects under DIR/B (B must exist)",
+         .set_string = [](Config& c, std::string v) { c.exports.export_dir = std::move(v); }});
     f.push_back({.name = "sync-writes",
                  .env = "CWLOGD_SYNC_WRITES",
                  .kind = Kind::kBool,

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "api/context.h"
+#include "api/export_runner.h"
 #include "api/query_runner.h"
 #include "server/log.h"
 #include "server/retention_sweeper.h"
@@ -86,6 +87,8 @@ struct Config {
   int64_t clock_offset_ms = 0;      // shifts the server clock (test clock)
   RetentionOptions retention;       // --retention-sweep-interval-seconds
   api::QueryRunnerOptions queries;  // --query-threads, --max-concurrent-queries
+  // --export-dir; empty = <data-dir>/exports (Service::Start fills it in)
+  api::ExportOptions exports;
 };
 
 struct CommandLine {

@@ -194,7 +194,10 @@ Router::Router(storage::LogStore& store, storage::SystemClock& clock,
       authenticate_(std::move(authenticate)),
       logger_(logger),
       options_(std::move(options)),
-      query_runner_(std::make_unique<api::QueryRunner>(store_, clock_, options_.queries)) {}
+      query_runner_(std::make_unique<api::QueryRunner>(store_, clock_, options_.queries)),
+      export_runner_(std::make_unique<api::ExportRunner>(store_, clock_, options_.exports)) {
+  export_runner_->Start();
+}
 
 HttpResponse Router::Handle(HttpRequest& request) {
   auto start = std::chrono::steady_clock::now();
@@ -302,8 +305,13 @@ HttpResponse Router::HandleUnknownLogsTarget(Exchange& exchange) {
 HttpResponse Router::HandleLogs(Exchange& exchange) {
   const HttpRequest& request = exchange.request;
   const std::string_view target = exchange.what.amz_target;
-  api::Context ctx{
-      store_, clock_, api_options_, metric_filter_cache_, *exchange.partition, query_runner_.get()};
+  api::Context ctx{store_,
+                   clock_,
+                   api_options_,
+                   metric_filter_cache_,
+                   *exchange.partition,
+                   query_runner_.get(),
+                   export_runner_.get()};
   std::string_view body = request.body();
   // botocore sends "{}" for operations without members; tolerate a bare empty body the same way.
   if (TrimOptionalWhitespace(body).empty()) body = "{}";
@@ -347,6 +355,7 @@ HttpResponse Router::HandleCwlogdEndpoint(Exchange& exchange) {
   if (path == "/_cwlogd/reset" && method == http::verb::post) {
     op = "reset";
     query_runner_->Reset();
+    export_runner_->Reset();
     if (storage::Status s = store_.Reset(); !s.ok()) {
       logger_.Error("reset failed: {}", s.message());
       return ErrorResponse(version, request_id, api::FromStorage(s));

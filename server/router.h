@@ -29,6 +29,7 @@
 
 #include "api/api_error.h"
 #include "api/context.h"
+#include "api/export_runner.h"
 #include "api/metric_filter_eval.h"
 #include "api/query_runner.h"
 #include "server/cloudwatch_route.h"
@@ -49,6 +50,8 @@ struct RouterOptions {
       retention_sweep;
   // The Logs Insights query runner the router owns (threads, caps, retention of results).
   api::QueryRunnerOptions queries;
+  // The export task runner the router owns (where buckets are, object size).
+  api::ExportOptions exports;
 };
 
 // True for requests meant for the CloudWatch metrics API (any of its three protocols):
@@ -138,6 +141,9 @@ class Router {
   // Logs Insights queries (api::Context::query_runner). Declared last, so destroyed first: its
   // destructor cancels and joins the running queries while the store is still open.
   std::unique_ptr<api::QueryRunner> query_runner_;
+  // Export tasks (api::Context::export_runner); like the query runner, stopped before the store
+  // closes. Started by the constructor: tasks left active by the last run resume.
+  std::unique_ptr<api::ExportRunner> export_runner_;
 };
 
 }  // namespace cwlogd::server

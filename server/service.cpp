@@ -72,6 +72,20 @@ std::unique_ptr<Service> Service::Start(const Config& config, Logger& logger, st
   router_options.enable_test_endpoints = config.server.enable_test_endpoints;
   router_options.max_body_bytes = config.server.max_body_bytes;
   router_options.queries = config.queries;
+  router_options.exports = config.exports;
+  if (router_options.exports.export_dir.empty()) {
+    router_options.exports.export_dir = config.storage.path + "/exports";
+  }
+  // Created when missing (its buckets are not: a missing bucket is CreateExportTask's error).
+  std::filesystem::create_directories(router_options.exports.export_dir, fs_ec);
+  if (fs_ec) {
+    *error = "cannot create the export directory '" + router_options.exports.export_dir +
+             "': " + fs_ec.message();
+    return nullptr;
+  }
+  router_options.exports.on_warning = [&logger](const std::string& text) {
+    logger.Warn("{}", text);
+  };
   service->sweeper_ = std::make_unique<RetentionSweeper>(*service->store_, service->clock_, logger,
                                                          config.retention);
   router_options.retention_sweep =

@@ -34,6 +34,8 @@ enum class ResourceKind : char {  // DO NOT CHANGE: on-disk
   kAnomalyDetector = 'N',         // name: the detector's id (the UUID ending its ARN)
   kIntegration = 'G',             // name: integrationName
   kS3TableSource = 'g',           // name: an S3-table integration source's identifier
+  kExportTask = 'X',              // name: the export task's id (a UUID)
+  kLookupTable = 'K',             // name: lookupTableName
 };
 
 // Kinds that share one lock per partition: a change of any of them is serialized with the
@@ -96,6 +98,12 @@ class ResourceStore {
   virtual Status List(const Partition& p, ResourceKind kind, std::string_view prefix,
                       std::string_view start_after,
                       const std::function<bool(const ResourceRecord&)>& visit) = 0;
+
+  // Records of the kind in every partition, in key order (partition, then name). For jobs that
+  // resume work after a restart (export tasks). The visitor returns false to stop.
+  virtual Status ListAllPartitions(
+      ResourceKind kind,
+      const std::function<bool(const Partition&, const ResourceRecord&)>& visit) = 0;
 };
 
 }  // namespace cwlogd::storage

@@ -46,6 +46,8 @@ std::string SequenceToken(uint64_t stream_id, uint64_t upload_sequence);
 namespace token_kind {
 inline constexpr char kCloudWatchListPage = 'C';  // every CloudWatch list; the operation inside
 inline constexpr char kDescribeDestinations = 'D';
+inline constexpr char kDescribeExportTasks = 'X';
+inline constexpr char kDescribeLookupTables = 'K';
 inline constexpr char kDescribeLogGroups = 'G';
 inline constexpr char kDescribeLogStreams = 'S';
 inline constexpr char kDescribeMetricFilters = 'M';

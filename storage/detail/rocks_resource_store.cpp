@@ -158,4 +158,26 @@ Status RocksResourceStore::List(const Partition& p, ResourceKind kind, std::stri
   return Status::OK();
 }
 
+Status RocksResourceStore::ListAllPartitions(
+    ResourceKind kind, const std::function<bool(const Partition&, const ResourceRecord&)>& visit) {
+  SnapshotRead read(engine_->db());
+  const std::string begin{k::kResourceTag, static_cast<char>(kind)};
+  const std::string end = k::PrefixSuccessor(begin);
+  rocksdb::Slice upper(end);
+  read.options.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(engine_->db()->NewIterator(read.options, engine_->meta()));
+  for (it->Seek(begin); it->Valid(); it->Next()) {
+    ResourceKind parsed_kind{};
+    Partition p;
+    ResourceRecord r;
+    if (!k::ParseResourceKey(ToView(it->key()), &parsed_kind, &p, &r.name) ||
+        !k::DecodeResourceRecord(ToView(it->value()), &r)) {
+      return Status::Corruption("bad resource record");
+    }
+    if (!visit(p, r)) return Status::OK();
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "list resources");
+  return Status::OK();
+}
+
 }  // namespace cwlogd::storage::detail

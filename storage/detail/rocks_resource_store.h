@@ -27,6 +27,9 @@ class RocksResourceStore final : public ResourceStore {
   Status List(const Partition& p, ResourceKind kind, std::string_view prefix,
               std::string_view start_after,
               const std::function<bool(const ResourceRecord&)>& visit) override;
+  Status ListAllPartitions(
+      ResourceKind kind,
+      const std::function<bool(const Partition&, const ResourceRecord&)>& visit) override;
 
  private:
   std::shared_ptr<Engine> engine_;

@@ -144,6 +144,8 @@ _RECENT_LOGS_MODEL = [
     ("PutDeliveryDestination", "deliveryDestinationType"),
     ("DescribeConfigurationTemplates", None),
     ("CreateDelivery", "s3DeliveryConfiguration"),
+    # Lookup tables (test_lookup_tables).
+    ("CreateLookupTable", None),
     # Anomaly detectors and integrations (test_anomaly_integrations).
     ("CreateLogAnomalyDetector", None),
     ("GetLogAnomalyDetector", None),

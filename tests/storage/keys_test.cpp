@@ -125,9 +125,17 @@ TEST_CASE("Resource keys: one family per kind, sorted by name within a partition
                                                             "us-east-1"
                                                             "d",
                                                             26));
+  CHECK(ResourceKey(K::kLookupTable, a, "t")[1] == 'K');
+  // Export tasks: kind byte 'X', the task id after the partition.
+  CHECK(ResourceKey(K::kExportTask, a, "t-1") == std::string("\x06X\x0c"
+                                                             "000000000000"
+                                                             "\x09"
+                                                             "us-east-1"
+                                                             "t-1",
+                                                             28));
   for (K kind : {K::kResourcePolicy, K::kGroupResourcePolicy, K::kDestination, K::kAccountPolicy,
                  K::kDataProtectionPolicy, K::kIndexPolicy, K::kAnomalyDetector, K::kIntegration,
-                 K::kS3TableSource}) {
+                 K::kS3TableSource, K::kExportTask, K::kLookupTable}) {
     CHECK(ResourceKey(kind, a, "a") < ResourceKey(kind, a, "b"));
     CHECK(ResourceKey(kind, a, "B") < ResourceKey(kind, a, "a"));
     CHECK(ResourceKey(kind, a, "x").starts_with(ResourceKeyPrefix(kind, a)));

@@ -124,6 +124,35 @@ TEST_CASE("Resources: listing by name bytes with prefix and start_after", "[stor
   CHECK(Names(store, kP, K::kDestination, "z").empty());
 }
 
+TEST_CASE("Resources: one kind listed across every partition", "[storage][resources]") {
+  TempDir dir;
+  auto logs = testing::OpenStore(dir.path());
+  ResourceStore& store = *logs->resource_store();
+  REQUIRE(store.Update(kP, K::kExportTask, "t2", 1, {}, SetField("status", "RUNNING")).ok());
+  REQUIRE(store.Update(kOther, K::kExportTask, "t1", 1, {}, SetField("status", "PENDING")).ok());
+  REQUIRE(store.Update(kP, K::kDestination, "d", 1, {}, SetField("f", "")).ok());
+  std::vector<std::string> seen;
+  REQUIRE(store
+              .ListAllPartitions(K::kExportTask,
+                                 [&](const Partition& p, const ResourceRecord& r) {
+                                   seen.push_back(p.account + "/" + r.name + "/" +
+                                                  r.fields.at("status"));
+                                   return true;
+                                 })
+              .ok());
+  // Partition order first (kP is account 000000000000), then name; other kinds never appear.
+  CHECK(seen == std::vector<std::string>{"000000000000/t2/RUNNING", "111111111111/t1/PENDING"});
+  size_t visits = 0;
+  REQUIRE(store
+              .ListAllPartitions(K::kExportTask,
+                                 [&](const Partition&, const ResourceRecord&) {
+                                   ++visits;
+                                   return false;
+                                 })
+              .ok());
+  CHECK(visits == 1);
+}
+
 TEST_CASE("Resources bound to a log group need the group and go away with it",
           "[storage][resources]") {
   TempDir dir;
