@@ -35,11 +35,11 @@ constexpr std::string_view kTargetPrefix = "Logs_20140328.";
 constexpr Operation kOperations[] = {
     {"AssociateKmsKey", &HandleAssociateKmsKey},
     {"AssociateSourceToS3TableIntegration", &HandleAssociateSourceToS3TableIntegration},
+    {"CancelExportTask", &HandleCancelExportTask},
     {"CancelImportTask", &HandleCancelImportTask},
     {"CreateDelivery", &HandleCreateDelivery},
-    {"CreateImportTask", &HandleCreateImportTask},
-    {"CancelExportTask", &HandleCancelExportTask},
     {"CreateExportTask", &HandleCreateExportTask},
+    {"CreateImportTask", &HandleCreateImportTask},
     {"CreateLogAnomalyDetector", &HandleCreateLogAnomalyDetector},
     {"CreateLogGroup", &HandleCreateLogGroup},
     {"CreateLogStream", &HandleCreateLogStream},
