@@ -20,7 +20,8 @@ std::string LogStreamArn(const storage::Partition& p, std::string_view group,
                          std::string_view stream);
 
 // arn:<partition>:logs:<region>:<account>:<type>:<name>: the ARN of a Logs resource kept under
-// a name or id (destination, delivery-source, delivery-destination, delivery, anomaly-detector).
+// a name or id (destination, delivery-source, delivery-destination, delivery, anomaly-detector,
+// lookup-table).
 std::string LogsResourceArn(const storage::Partition& p, std::string_view type,
                             std::string_view name);
 // The name in `arn` when it is a `type` ARN of the caller's partition, region and account and

@@ -53,6 +53,8 @@ constexpr TaggableRecordType kTaggableRecordTypes[] = {
     {"delivery", storage::ResourceKind::kDelivery, "The specified delivery does not exist."},
     {"anomaly-detector", storage::ResourceKind::kAnomalyDetector,
      "The specified anomaly detector does not exist."},
+    {"lookup-table", storage::ResourceKind::kLookupTable,
+     "The specified lookup table does not exist."},
 };
 
 ApiError TaggableRecordNotFound(storage::ResourceKind kind) {

@@ -29,7 +29,7 @@ std::optional<std::string> GroupFromResourceArn(const Context& ctx, const std::s
 
 // What a TagResource / UntagResource / ListTagsForResource resourceArn names: a log group (an
 // ARN without ":*"), or a resource whose tags live in its resource record: a destination, a
-// delivery source, delivery destination or delivery, or a log anomaly detector.
+// delivery source, delivery destination or delivery, a log anomaly detector or a lookup table.
 struct Taggable {
   std::optional<storage::ResourceKind> kind;  // nullopt: a log group
   std::string name;                           // the group's or record's name (a record's id)

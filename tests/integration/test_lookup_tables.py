@@ -16,6 +16,16 @@ def arn(name):
 
 
 class LookupTableTest(RecentModelTestCase):
+    def test_tags_by_arn(self):
+        self.logs.create_lookup_table(lookupTableName="users", tableBody=CSV, tags={"a": "1"})
+        self.logs.tag_resource(resourceArn=arn("users"), tags={"b": "2"})
+        self.logs.untag_resource(resourceArn=arn("users"), tagKeys=["a"])
+        self.assertEqual(self.logs.list_tags_for_resource(resourceArn=arn("users"))["tags"],
+                         {"b": "2"})
+        self.assertClientError("ResourceNotFoundException",
+                               "The specified lookup table does not exist.",
+                               self.logs.list_tags_for_resource, resourceArn=arn("nothing"))
+
     def test_create_get_describe_update_delete(self):
         made = self.logs.create_lookup_table(lookupTableName="users", description="who",
                                              tableBody=CSV, tags={"team": "obs"})

@@ -40,14 +40,11 @@ const StringRule kKmsKeyRule{0, 256, "", nullptr, false};
 const StringRule kArnRule{0, std::numeric_limits<size_t>::max(), "", nullptr, false};
 
 std::string TableArn(const storage::Partition& p, std::string_view name) {
-  return fmt::format("arn:{}:logs:{}:{}:lookup-table:{}", detail::PartitionName(p.region), p.region,
-                     p.account, name);
+  return detail::LogsResourceArn(p, "lookup-table", name);
 }
 
 std::optional<std::string> NameFromArn(const storage::Partition& p, std::string_view arn) {
-  const std::string prefix = TableArn(p, "");
-  if (!arn.starts_with(prefix) || arn.size() == prefix.size()) return std::nullopt;
-  return std::string(arn.substr(prefix.size()));
+  return detail::NameFromLogsResourceArn(p, "lookup-table", arn);
 }
 
 ApiError TableNotFound() {
