@@ -13,6 +13,9 @@ namespace cwlogd::api {
 
 class MetricFilterCache;  // api/metric_filter_eval.h
 class QueryRunner;        // api/query_runner.h
+namespace live_tail {
+class LiveTailHub;  // api/live_tail/live_tail_hub.h
+}
 
 struct ApiOptions {
   size_t max_json_depth = 64;  // deeper request bodies get SerializationException. Default: 64
@@ -31,6 +34,10 @@ struct Context {
   // Logs Insights queries of this server (owned by the router; thread-safe). nullptr where
   // queries are not served (the Insights handlers then answer ServiceUnavailableException).
   QueryRunner* query_runner = nullptr;
+  // Live tail sessions of this server (owned by the router; thread-safe): StartLiveTail adds
+  // to it, PutLogEvents publishes to it. nullptr: StartLiveTail answers
+  // ServiceUnavailableException and ingest publishes nothing.
+  live_tail::LiveTailHub* live_tail = nullptr;
 };
 
 }  // namespace cwlogd::api
