@@ -11,6 +11,15 @@
 #include "api/live_tail/live_tail_hub.h"
 
 namespace cwlogd::api {
+namespace {
+
+std::string_view LiveTailTrimBlanks(std::string_view s) {
+  const size_t first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+}  // namespace
 
 ApiResult HandleStartLiveTail(const nlohmann::json& request, Context& ctx) {
   RequestReader in(request);
@@ -46,6 +55,13 @@ ApiResult HandleStartLiveTail(const nlohmann::json& request, Context& ctx) {
     filters::ParseError parse_error;
     auto pattern = filters::ParseFilterPattern(*pattern_text, &parse_error);
     if (!pattern) return detail::InvalidFilterPattern(parse_error);
+    // Observed (2025): StartLiveTail refuses a pattern of only empty quoted terms (`""`), which
+    // FilterLogEvents reads as "match everything".
+    const std::string_view trimmed = LiveTailTrimBlanks(*pattern_text);
+    if (pattern->kind() == filters::PatternKind::kMatchAll && !trimmed.empty()) {
+      return ApiError::InvalidParameter("Invalid filter pattern: Invalid character(s) in term '" +
+                                        std::string(trimmed) + "'");
+    }
     filter.pattern = std::move(pattern);
   }
   filter.stream_names = stream_names;
