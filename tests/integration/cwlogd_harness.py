@@ -159,6 +159,8 @@ _RECENT_LOGS_MODEL = [
     ("AssociateSourceToS3TableIntegration", None),
     ("DisassociateSourceFromS3TableIntegration", None),
     ("ListSourcesForS3TableIntegration", None),
+    # Live tail (test_live_tail: an event stream, which RawLogsClient cannot read).
+    ("StartLiveTail", None),
 ]
 
 
