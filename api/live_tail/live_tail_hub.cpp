@@ -1,6 +1,7 @@
 #include "api/live_tail/live_tail_hub.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "api/detail/json_text.h"
 #include "api/live_tail/event_stream.h"
@@ -133,11 +134,17 @@ void LiveTailSession::Offer(std::string_view group, std::string_view stream,
   if (group_it == filter_.group_names.end()) return;
   const size_t identifier = static_cast<size_t>(group_it - filter_.group_names.begin());
   // Matching runs outside the lock: concurrent batches of other streams do not wait for it.
-  std::vector<size_t> matched;
-  for (size_t i = 0; i < events.size(); ++i) {
-    if (!filter_.pattern || filter_.pattern->Matches(events[i].message)) matched.push_back(i);
+  std::vector<uint32_t> matched;
+  if (filter_.pattern) {
+    for (size_t i = 0; i < events.size(); ++i) {
+      if (filter_.pattern->Matches(events[i].message)) matched.push_back(static_cast<uint32_t>(i));
+    }
+    if (matched.empty()) return;
   }
-  if (matched.empty()) return;
+  const size_t count = filter_.pattern ? matched.size() : events.size();
+  auto event_at = [&](size_t j) -> const storage::InputEvent& {
+    return filter_.pattern ? events[matched[j]] : events[j];
+  };
   const int64_t now = clock_.NowMillis();
   std::lock_guard<std::mutex> lock(mutex_);
   if (closed() || fell_behind_) return;
@@ -149,30 +156,64 @@ void LiveTailSession::Offer(std::string_view group, std::string_view stream,
     window_bytes_ = 0;
     return;
   }
-  for (size_t i : matched) {
-    const storage::InputEvent& e = events[i];
-    ++window_seen_;
-    const uint64_t arrival = arrivals_++;
-    size_t slot = window_.size();
-    if (window_seen_ > kMaxResultsPerUpdate) {
-      // Reservoir sampling: each of the window's events ends up in it with equal chance.
-      window_sampled_ = true;
-      slot = static_cast<size_t>(rng_() % window_seen_);
-      if (slot >= window_.size()) continue;
-    }
-    const size_t old_bytes = slot < window_.size() ? window_[slot].message.size() : 0;
-    if (window_bytes_ - old_bytes + e.message.size() > kMaxUpdateMessageBytes) {
-      window_sampled_ = true;  // too many bytes for one update: this one is left out
+  size_t j = 0;
+  while (j < count) {
+    if (window_.size() < kMaxResultsPerUpdate) {
+      const storage::InputEvent& e = event_at(j++);
+      ++window_seen_;
+      const uint64_t arrival = arrivals_++;
+      if (window_bytes_ + e.message.size() > kMaxUpdateMessageBytes) {
+        window_sampled_ = true;  // too many bytes for one update: this one is left out
+        continue;
+      }
+      window_bytes_ += e.message.size();
+      window_.push_back(
+          {arrival, identifier, std::string(stream), e.message, e.timestamp, ingestion_time});
+      if (window_.size() == kMaxResultsPerUpdate) StartSkipping();
       continue;
     }
-    window_bytes_ = window_bytes_ - old_bytes + e.message.size();
-    Result r{arrival, identifier, std::string(stream), e.message, e.timestamp, ingestion_time};
-    if (slot < window_.size()) {
-      window_[slot] = std::move(r);
-    } else {
-      window_.push_back(std::move(r));
+    // The window is full: a uniform sample from here on (reservoir sampling, Li's algorithm L).
+    // The events between two replacements are only counted, so a busy flow costs a session
+    // next to nothing per event.
+    window_sampled_ = true;
+    const uint64_t pass_over = next_replace_ - (window_seen_ + 1);
+    if (pass_over >= count - j) {
+      window_seen_ += count - j;
+      arrivals_ += count - j;
+      break;
     }
+    j += pass_over;
+    window_seen_ += pass_over + 1;
+    arrivals_ += pass_over;
+    const storage::InputEvent& e = event_at(j++);
+    const uint64_t arrival = arrivals_++;
+    Result& slot = window_[rng_() % kMaxResultsPerUpdate];
+    if (window_bytes_ - slot.message.size() + e.message.size() <= kMaxUpdateMessageBytes) {
+      window_bytes_ = window_bytes_ - slot.message.size() + e.message.size();
+      slot = {arrival, identifier, std::string(stream), e.message, e.timestamp, ingestion_time};
+    }
+    AdvanceSkipping();
   }
+}
+
+double LiveTailSession::Uniform() {
+  // (0, 1), never 0: its logarithm is taken.
+  return (static_cast<double>(rng_() - std::minstd_rand::min()) + 1.0) /
+         (static_cast<double>(std::minstd_rand::max() - std::minstd_rand::min()) + 2.0);
+}
+
+void LiveTailSession::StartSkipping() {
+  skip_w_ = std::exp(std::log(Uniform()) / static_cast<double>(kMaxResultsPerUpdate));
+  next_replace_ = window_seen_;
+  AdvanceSkipping(/*first=*/true);
+}
+
+void LiveTailSession::AdvanceSkipping(bool first) {
+  if (!first) skip_w_ *= std::exp(std::log(Uniform()) / static_cast<double>(kMaxResultsPerUpdate));
+  const double skip = std::floor(std::log(Uniform()) / std::log1p(-skip_w_));
+  // A huge skip (w near 0) saturates: the window ends long before.
+  const uint64_t step = skip >= 1e15 ? uint64_t{1} << 50 : static_cast<uint64_t>(skip);
+  next_replace_ += step + 1;
 }
 
 bool LiveTailHub::Add(std::shared_ptr<LiveTailSession> session) {

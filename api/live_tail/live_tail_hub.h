@@ -91,7 +91,10 @@ class LiveTailSession {
     int64_t ingestion_time = 0;
   };
   bool WantsStream(std::string_view stream) const;
-  void AddLocked(Result&& result);
+  // Reservoir sampling by skips (algorithm L), with mutex_ held.
+  double Uniform();
+  void StartSkipping();
+  void AdvanceSkipping(bool first = false);
 
   const SessionFilter filter_;
   const std::string start_payload_;
@@ -102,6 +105,8 @@ class LiveTailSession {
   std::mutex mutex_;
   std::vector<Result> window_;  // this second's results (a uniform sample past the cap)
   uint64_t window_seen_ = 0;    // matching events offered this second
+  uint64_t next_replace_ = 0;   // once the window is full: the number of the next event kept
+  double skip_w_ = 0;           // algorithm L's running weight
   size_t window_bytes_ = 0;
   bool window_sampled_ = false;
   uint64_t arrivals_ = 0;
