@@ -14,6 +14,9 @@ namespace cwlogd::api {
 class MetricFilterCache;  // api/metric_filter_eval.h
 class QueryRunner;        // api/query_runner.h
 class ExportRunner;       // api/export_runner.h
+namespace live_tail {
+class LiveTailHub;  // api/live_tail/live_tail_hub.h
+}
 
 struct ApiOptions {
   size_t max_json_depth = 64;  // deeper request bodies get SerializationException. Default: 64
@@ -35,6 +38,10 @@ struct Context {
   // Export tasks' runner (owned by the router; thread-safe). nullptr where exports are not run
   // (CreateExportTask then answers ServiceUnavailableException).
   ExportRunner* export_runner = nullptr;
+  // Live tail sessions of this server (owned by the router; thread-safe): StartLiveTail adds
+  // to it, PutLogEvents publishes to it. nullptr: StartLiveTail answers
+  // ServiceUnavailableException and ingest publishes nothing.
+  live_tail::LiveTailHub* live_tail = nullptr;
 };
 
 }  // namespace cwlogd::api

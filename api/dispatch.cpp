@@ -118,6 +118,7 @@ constexpr Operation kOperations[] = {
     {"PutQueryDefinition", &HandlePutQueryDefinition},
     {"PutResourcePolicy", &HandlePutResourcePolicy},
     {"PutRetentionPolicy", &HandlePutRetentionPolicy},
+    {"StartLiveTail", &HandleStartLiveTail},
     {"StartQuery", &HandleStartQuery},
     {"StopQuery", &HandleStopQuery},
     {"TagLogGroup", &HandleTagLogGroup},

@@ -2,6 +2,7 @@
 // ApiError. Its own header so handlers need not include the dispatcher (api/dispatch.h).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <variant>
 
@@ -18,6 +19,16 @@ struct RenderedJson {
   std::string text;
 };
 
-using ApiResult = std::variant<nlohmann::json, ApiError, RenderedJson>;
+namespace live_tail {
+class LiveTailSession;  // api/live_tail/live_tail_hub.h
+}
+
+// A streamed success (StartLiveTail): server/ answers 200 application/vnd.amazon.eventstream
+// and writes the session's event-stream messages as they come (docs/live.md).
+struct EventStreamResult {
+  std::shared_ptr<live_tail::LiveTailSession> session;
+};
+
+using ApiResult = std::variant<nlohmann::json, ApiError, RenderedJson, EventStreamResult>;
 
 }  // namespace cwlogd::api

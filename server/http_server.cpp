@@ -26,7 +26,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <fmt/format.h>
 
+#include "api/live_tail/live_tail_hub.h"
 #include "server/http_text.h"
 #include "server/memory.h"
 #include "server/response.h"
@@ -65,6 +67,10 @@ constexpr size_t kAlwaysAdmittedBodyBytes = 64u << 10;
 // its arrival starts the header deadline.
 constexpr size_t kFirstReadBytes = 4096;
 
+// A streamed answer (live tail) gets its next part this often. A write of one that takes
+// longer than the idle timeout closes the connection (its client is not reading).
+constexpr std::chrono::milliseconds kStreamTick{api::live_tail::kUpdateIntervalMs};
+
 // How often the server may give freed memory back, and after freeing how much of its buffers.
 constexpr std::chrono::seconds kTrimInterval{2};
 constexpr size_t kTrimAfterBytes = 16u << 20;
@@ -78,8 +84,12 @@ struct ConnectionEntry {
   std::atomic<int64_t> waiting_since{kNotWaiting};
   net::ip::address address;
   bool evicted = false;  // guarded by Shared::registry_mutex
+  // The connection streams an event-stream answer (live tail); never set back.
+  std::atomic<bool> streaming{false};
   // Closes the connection from any thread; a no-op once it is going away.
   virtual void Evict() = 0;
+  // Server shutdown, from any thread: a streaming connection ends its stream now.
+  virtual void EndStream() = 0;
 
  protected:
   ConnectionEntry() = default;
@@ -143,6 +153,7 @@ struct Shared {
   net::thread_pool& workers;
   std::atomic<size_t> connections{0};
   std::atomic<size_t> in_flight{0};  // requests read whose response is not yet written
+  std::atomic<size_t> streams{0};    // streamed answers whose last chunk is not yet written
   std::atomic<bool> stopping{false};
   // Bytes of request bodies being received or handled and of answers not yet written, all
   // connections together, against options.max_buffered_bytes.
@@ -201,8 +212,10 @@ class Session final : public ConnectionEntry, public std::enable_shared_from_thi
       shared_.registry.erase(*registry_entry_);
     }
     // Responses never written still count as in flight; release them.
-    shared_.in_flight.fetch_sub(queue_.size() + (handling_ ? 1 : 0), std::memory_order_relaxed);
-    shared_.Release(queued_bytes_ + body_charge_);
+    shared_.in_flight.fetch_sub(queue_.size() + (handling_ ? 1 : 0) + (stream_head_due_ ? 1 : 0),
+                                std::memory_order_relaxed);
+    shared_.Release(queued_bytes_ + body_charge_ + stream_charge_);
+    FinishStream();
     shared_.connections.fetch_sub(1, std::memory_order_relaxed);
   }
   Session(const Session&) = delete;
@@ -224,6 +237,13 @@ class Session final : public ConnectionEntry, public std::enable_shared_from_thi
       self->shared_.logger.Debug("closing connection: evicted at the connection cap");
       self->Lowest().close();
     });
+  }
+
+  // Called with Shared::registry_mutex held (as Evict).
+  void EndStream() override {
+    auto self = this->weak_from_this().lock();
+    if (!self) return;
+    net::post(Lowest().get_executor(), [self = std::move(self)] { self->PumpStream(false); });
   }
 
   void Run() {
@@ -402,15 +422,17 @@ class Session final : public ConnectionEntry, public std::enable_shared_from_thi
     handling_ = true;
     net::post(shared_.workers, [self = this->shared_from_this(), strand = Lowest().get_executor(),
                                 request = std::move(request), is_head, wants_keep_alive]() mutable {
-      HttpResponse response = self->shared_.router.Handle(request);
+      std::shared_ptr<api::live_tail::LiveTailSession> live;
+      HttpResponse response = self->shared_.router.Handle(request, &live);
       request = {};  // the body's memory goes before its charge does
       // Back to this connection's strand: only it touches the session's members.
-      net::post(strand,
-                [self, response = std::move(response), is_head, wants_keep_alive]() mutable {
-                  self->handling_ = false;
-                  self->ReleaseBodyCharge();
-                  self->OnHandled(std::move(response), is_head, wants_keep_alive);
-                });
+      net::post(strand, [self, response = std::move(response), live = std::move(live), is_head,
+                         wants_keep_alive]() mutable {
+        self->handling_ = false;
+        self->ReleaseBodyCharge();
+        if (live) return self->StartStream(std::move(response), std::move(live));
+        self->OnHandled(std::move(response), is_head, wants_keep_alive);
+      });
     });
   }
 
@@ -530,6 +552,7 @@ class Session final : public ConnectionEntry, public std::enable_shared_from_thi
       DoWrite();
       return;
     }
+    if (live_ && !stream_head_started_) return BeginStream();
     if (close_after_write_) {
       if (!reading_) DoLingeringClose();
       return;
@@ -537,6 +560,174 @@ class Session final : public ConnectionEntry, public std::enable_shared_from_thi
     // Reading pauses when the pipeline queue is full; resume it now there is room (unless a
     // request is still on the worker pool: its completion resumes reading).
     if (!reading_ && !handling_) DoRead();
+  }
+
+  // --- Streamed answers (StartLiveTail): a chunked body written part by part -------------------
+  // The head goes out once the answers before it are written; then the session's parts, one
+  // per kStreamTick, each written only when the last one is: a client that does not read
+  // stalls its own stream (the session then ends it), never the server. A read stays
+  // outstanding to see the client leave. The connection takes no more requests and closes when
+  // the stream ends. It never counts as waiting, so the connection cap does not evict it.
+
+  void StartStream(HttpResponse&& head, std::shared_ptr<api::live_tail::LiveTailSession> live) {
+    waiting_since.store(kNotWaiting, std::memory_order_relaxed);
+    streaming.store(true, std::memory_order_relaxed);
+    shared_.streams.fetch_add(1, std::memory_order_relaxed);
+    stream_counted_ = true;
+    stream_head_due_ = true;  // its request still counts in flight until the head is written
+    close_after_write_ = true;
+    live_ = std::move(live);
+    head.chunked(true);
+    head.keep_alive(false);
+    stream_head_ = std::make_unique<HttpResponse>(std::move(head));
+    if (queue_.empty()) BeginStream();
+  }
+
+  void BeginStream() {
+    stream_head_started_ = true;
+    Lowest().expires_never();  // the stream's own timer watches its writes
+    stream_serializer_ =
+        std::make_unique<http::response_serializer<http::string_body>>(*stream_head_);
+    StartStreamWrite();
+    http::async_write_header(
+        stream_, *stream_serializer_,
+        beast::bind_front_handler(&Session::OnStreamHead, this->shared_from_this()));
+    stream_.async_read_some(
+        net::buffer(drain_),
+        beast::bind_front_handler(&Session::OnStreamRead, this->shared_from_this()));
+    stream_timer_.emplace(Lowest().get_executor());
+    next_tick_ = std::chrono::steady_clock::now() + kStreamTick;
+    ScheduleStreamTick();
+  }
+
+  void StartStreamWrite() {
+    stream_writing_ = true;
+    stream_write_started_ = std::chrono::steady_clock::now();
+  }
+
+  void OnStreamHead(error_code ec, std::size_t /*bytes*/) {
+    stream_writing_ = false;
+    stream_head_due_ = false;
+    shared_.in_flight.fetch_sub(1, std::memory_order_release);  // the answer has begun
+    if (ec) return StreamBroken(ec);
+    WriteStreamPart(live_->TakeStart(), false);
+  }
+
+  // Writes `bytes` as one chunk (and the closing chunk when `last`).
+  void WriteStreamPart(std::string bytes, bool last) {
+    stream_out_.clear();
+    if (!bytes.empty()) {
+      stream_out_ = fmt::format("{:x}\r\n", bytes.size());
+      stream_out_ += bytes;
+      stream_out_ += "\r\n";
+    }
+    if (last) {
+      stream_out_ += "0\r\n\r\n";
+      stream_last_ = true;
+    }
+    shared_.Charge(stream_out_.size());
+    stream_charge_ = stream_out_.size();
+    StartStreamWrite();
+    net::async_write(stream_, net::buffer(stream_out_),
+                     beast::bind_front_handler(&Session::OnStreamWrite, this->shared_from_this()));
+  }
+
+  void OnStreamWrite(error_code ec, std::size_t /*bytes*/) {
+    stream_writing_ = false;
+    shared_.Release(stream_charge_);
+    stream_charge_ = 0;
+    if (ec) return StreamBroken(ec);
+    if (stream_last_) {
+      // The answer is complete. Close as after any last answer: the client reads to the end.
+      FinishStream();
+      stream_timer_->cancel();
+      error_code shutdown_ec;
+      Lowest().socket().shutdown(tcp::socket::shutdown_send, shutdown_ec);
+      if (shutdown_ec) return CloseNow();
+      stream_linger_ = true;
+      stream_timer_->expires_after(kLingerTime);
+      stream_timer_->async_wait([self = this->shared_from_this()](error_code wait_ec) {
+        if (!wait_ec) self->CloseNow();
+      });
+      return;
+    }
+    if (shared_.stopping.load(std::memory_order_relaxed)) PumpStream(false);
+  }
+
+  void ScheduleStreamTick() {
+    stream_timer_->expires_at(next_tick_);
+    stream_timer_->async_wait(
+        beast::bind_front_handler(&Session::OnStreamTick, this->shared_from_this()));
+  }
+
+  void OnStreamTick(error_code ec) {
+    if (ec || stream_last_ || stream_gone_) return;
+    if (stream_writing_ &&
+        std::chrono::steady_clock::now() - stream_write_started_ > shared_.options.idle_timeout) {
+      shared_.logger.Debug("closing a live tail stream: its client has not read for {} ms",
+                           shared_.options.idle_timeout.count());
+      live_->Close();
+      return StreamBroken(beast::error::timeout);
+    }
+    PumpStream(true);
+    if (stream_last_) return;
+    // A fixed cadence: a late tick (a slow write) is not made up for.
+    const auto now = std::chrono::steady_clock::now();
+    next_tick_ += kStreamTick;
+    if (next_tick_ < now) next_tick_ = now + kStreamTick;
+    ScheduleStreamTick();
+  }
+
+  // Writes the next part if none is being written: on a tick the session's update, and when the
+  // server stops the exception that ends the stream.
+  void PumpStream(bool tick) {
+    if (!live_ || stream_last_ || stream_gone_ || stream_writing_ || stream_head_due_) return;
+    api::live_tail::StreamChunk chunk;
+    if (shared_.stopping.load(std::memory_order_relaxed)) {
+      chunk = live_->TakeEnd("SessionStreamingException",
+                             "The Live Tail session has ended because the server is shutting "
+                             "down.");
+    } else if (tick) {
+      chunk = live_->TakeUpdate();
+    } else {
+      return;
+    }
+    WriteStreamPart(std::move(chunk.bytes), chunk.last);
+  }
+
+  // The client's side of a streaming connection: anything it sends is discarded; its end (or
+  // an error) ends the stream.
+  void OnStreamRead(error_code ec, std::size_t /*bytes*/) {
+    if (!ec) {
+      stream_.async_read_some(
+          net::buffer(drain_),
+          beast::bind_front_handler(&Session::OnStreamRead, this->shared_from_this()));
+      return;
+    }
+    if (stream_linger_) return CloseNow();  // the client closed after reading the end
+    if (ec != net::error::operation_aborted && ec != http::error::end_of_stream &&
+        ec != net::error::eof) {
+      shared_.logger.Debug("live tail stream: client connection failed: {}", ec.message());
+    }
+    StreamBroken(ec);
+  }
+
+  // The stream cannot go on (the client left, a write failed or stalled): stop collecting for
+  // it and close.
+  void StreamBroken(error_code /*ec*/) {
+    if (stream_gone_) return;
+    stream_gone_ = true;
+    if (live_) live_->Close();
+    FinishStream();
+    if (stream_timer_) stream_timer_->cancel();
+    CloseNow();
+  }
+
+  void FinishStream() {
+    if (!stream_counted_) return;
+    stream_counted_ = false;
+    if (live_) live_->Close();
+    shared_.streams.fetch_sub(1, std::memory_order_relaxed);
   }
 
   void DoLingeringClose() {
@@ -609,6 +800,22 @@ class Session final : public ConnectionEntry, public std::enable_shared_from_thi
   bool closing_ = false;
   std::array<char, 16384> drain_{};
   size_t drained_ = 0;
+  // A streamed answer (StartStream): its session, head, timer and the part being written.
+  std::shared_ptr<api::live_tail::LiveTailSession> live_;
+  std::unique_ptr<HttpResponse> stream_head_;
+  std::unique_ptr<http::response_serializer<http::string_body>> stream_serializer_;
+  std::optional<net::steady_timer> stream_timer_;
+  std::chrono::steady_clock::time_point next_tick_{};
+  std::chrono::steady_clock::time_point stream_write_started_{};
+  std::string stream_out_;
+  size_t stream_charge_ = 0;          // stream_out_'s bytes, charged to Shared::buffered_bytes
+  bool stream_counted_ = false;       // counted in Shared::streams
+  bool stream_head_due_ = false;      // its request counts in flight until the head is written
+  bool stream_head_started_ = false;  // BeginStream ran
+  bool stream_writing_ = false;
+  bool stream_last_ = false;    // the closing chunk is written or being written
+  bool stream_gone_ = false;    // ended without its closing chunk (client gone, write failed)
+  bool stream_linger_ = false;  // complete; waiting for the client to close
 };
 
 }  // namespace
@@ -730,11 +937,19 @@ struct HttpServer::Impl {
     trim_timer.cancel();
     signals.cancel(ec);
     shutdown_deadline = std::chrono::steady_clock::now() + shared.options.shutdown_grace;
+    {
+      // Streamed answers end now (their last part says why), not at the grace period's end.
+      std::lock_guard<std::mutex> lock(shared.registry_mutex);
+      for (ConnectionEntry* entry : shared.registry) {
+        if (entry->streaming.load(std::memory_order_relaxed)) entry->EndStream();
+      }
+    }
     PollShutdown();
   }
 
   void PollShutdown() {
-    size_t pending = shared.in_flight.load(std::memory_order_relaxed);
+    size_t pending = shared.in_flight.load(std::memory_order_relaxed) +
+                     shared.streams.load(std::memory_order_relaxed);
     if (pending == 0 || std::chrono::steady_clock::now() >= shutdown_deadline) {
       if (pending != 0) {
         shared.logger.Warn("shutdown grace period over with {} request(s) unanswered", pending);

@@ -85,6 +85,14 @@ HttpResponse JsonTextResponse(unsigned http_version, const std::string& request_
   return BaseResponse(http_version, request_id, 200, std::move(json_text), kAmzJson11);
 }
 
+HttpResponse EventStreamResponse(unsigned http_version, const std::string& request_id) {
+  HttpResponse res{http::status::ok, http_version};
+  res.set("x-amzn-RequestId", request_id);
+  res.set(http::field::date, HttpDateNow());
+  res.set(http::field::content_type, "application/vnd.amazon.eventstream");
+  return res;
+}
+
 HttpResponse ErrorResponse(unsigned http_version, const std::string& request_id,
                            const api::ApiError& error, std::string_view content_type) {
   nlohmann::json body = {{"__type", error.type}, {"message", error.message}};

@@ -32,6 +32,10 @@ HttpResponse JsonResponse(unsigned http_version, const std::string& request_id,
 HttpResponse JsonTextResponse(unsigned http_version, const std::string& request_id,
                               std::string json_text);
 
+// 200 application/vnd.amazon.eventstream, no body: the head of a streamed answer (StartLiveTail);
+// the server sends the body in chunks as the stream produces it.
+HttpResponse EventStreamResponse(unsigned http_version, const std::string& request_id);
+
 // error.http_status with body {"__type": type, "message": message} and X-Amzn-ErrorType.
 HttpResponse ErrorResponse(unsigned http_version, const std::string& request_id,
                            const api::ApiError& error, std::string_view content_type = kAmzJson11);

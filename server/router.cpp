@@ -199,7 +199,8 @@ Router::Router(storage::LogStore& store, storage::SystemClock& clock,
   export_runner_->Start();
 }
 
-HttpResponse Router::Handle(HttpRequest& request) {
+HttpResponse Router::Handle(HttpRequest& request,
+                            std::shared_ptr<api::live_tail::LiveTailSession>* stream) {
   auto start = std::chrono::steady_clock::now();
   std::string request_id = NewRequestId();
   std::string op = "-";
@@ -207,7 +208,7 @@ HttpResponse Router::Handle(HttpRequest& request) {
   // The one try of the request path: whatever escapes below becomes a 500 and a log line, and
   // the connection keeps serving.
   try {
-    Exchange exchange{request, request_id, op, ClassifyRequest(request), std::nullopt};
+    Exchange exchange{request, request_id, op, ClassifyRequest(request), std::nullopt, stream};
     op = OperationName(exchange.what);
     response = Run(exchange);
   } catch (const std::exception& e) {
@@ -311,7 +312,8 @@ HttpResponse Router::HandleLogs(Exchange& exchange) {
                    metric_filter_cache_,
                    *exchange.partition,
                    query_runner_.get(),
-                   export_runner_.get()};
+                   export_runner_.get(),
+                   &live_tail_hub_};
   std::string_view body = request.body();
   // botocore sends "{}" for operations without members; tolerate a bare empty body the same way.
   if (TrimOptionalWhitespace(body).empty()) body = "{}";
@@ -322,6 +324,16 @@ HttpResponse Router::HandleLogs(Exchange& exchange) {
   }
   if (auto* text = std::get_if<api::RenderedJson>(&result)) {
     return JsonTextResponse(version, exchange.request_id, std::move(text->text));
+  }
+  if (auto* streamed = std::get_if<api::EventStreamResult>(&result)) {
+    if (exchange.stream == nullptr) {
+      streamed->session->Close();
+      return ErrorResponse(
+          version, exchange.request_id,
+          api::ApiError::ServiceUnavailable("This connection cannot carry a streamed response."));
+    }
+    *exchange.stream = std::move(streamed->session);
+    return EventStreamResponse(version, exchange.request_id);
   }
   return JsonResponse(version, exchange.request_id, std::get<nlohmann::json>(result));
 }

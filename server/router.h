@@ -30,6 +30,7 @@
 #include "api/api_error.h"
 #include "api/context.h"
 #include "api/export_runner.h"
+#include "api/live_tail/live_tail_hub.h"
 #include "api/metric_filter_eval.h"
 #include "api/query_runner.h"
 #include "server/cloudwatch_route.h"
@@ -100,7 +101,12 @@ class Router {
 
   // Never throws: an unexpected exception becomes 500 InternalFailure and a log line.
   // The response has the request's HTTP version; keep-alive is left to the caller.
-  HttpResponse Handle(HttpRequest& request);
+  // A streamed answer (StartLiveTail) sets *stream to its session and returns only the
+  // response's status and headers (200, application/vnd.amazon.eventstream): the caller then
+  // writes the session's bytes as they come (HttpServer). Without `stream`, such a request is
+  // answered ServiceUnavailableException.
+  HttpResponse Handle(HttpRequest& request,
+                      std::shared_ptr<api::live_tail::LiveTailSession>* stream = nullptr);
 
  private:
   // One request on its way through the pipeline; the stages fill it in.
@@ -109,7 +115,8 @@ class Router {
     const std::string& request_id;
     std::string& op;  // a short name of what was done, for the debug log
     RequestClass what;
-    std::optional<storage::Partition> partition;  // set by stage 2
+    std::optional<storage::Partition> partition;               // set by stage 2
+    std::shared_ptr<api::live_tail::LiveTailSession>* stream;  // Handle's `stream`
   };
   using Handler = HttpResponse (Router::*)(Exchange& exchange);
   // A row of the handler table: how stages 2 to 4 treat one RequestProtocol.
@@ -138,6 +145,8 @@ class Router {
   Authenticator authenticate_;
   Logger& logger_;
   const RouterOptions options_;
+  // Live tail sessions (api::Context::live_tail); the connections streaming them hold them too.
+  api::live_tail::LiveTailHub live_tail_hub_;
   // Logs Insights queries (api::Context::query_runner). Declared last, so destroyed first: its
   // destructor cancels and joins the running queries while the store is still open.
   std::unique_ptr<api::QueryRunner> query_runner_;

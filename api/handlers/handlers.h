@@ -42,6 +42,8 @@ ApiResult HandleDisassociateKmsKey(const nlohmann::json& request, Context& ctx);
 ApiResult HandleTestMetricFilter(const nlohmann::json& request, Context& ctx);
 // Logs Insights (docs/insights-api.md): queries run on ctx.query_runner, definitions in the store
 ApiResult HandleStartQuery(const nlohmann::json& request, Context& ctx);
+// Live tail (docs/live.md): a streamed answer (EventStreamResult) served by ctx.live_tail
+ApiResult HandleStartLiveTail(const nlohmann::json& request, Context& ctx);
 ApiResult HandleGetQueryResults(const nlohmann::json& request, Context& ctx);
 ApiResult HandleStopQuery(const nlohmann::json& request, Context& ctx);
 ApiResult HandleDescribeQueries(const nlohmann::json& request, Context& ctx);

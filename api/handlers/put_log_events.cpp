@@ -10,6 +10,7 @@
 #include "api/detail/put_log_events_parser.h"
 #include "api/detail/tokens.h"
 #include "api/handlers/handlers.h"
+#include "api/live_tail/live_tail_hub.h"
 #include "api/metric_filter_eval.h"
 
 namespace cwlogd::api {
@@ -119,11 +120,18 @@ ApiResult PutValidatedLogEvents(PutLogEventsInput& input, Context& ctx) {
   put.group = input.group;
   put.stream = input.stream;
   put.ingestion_time = now;
+  std::span<const storage::InputEvent> accepted;  // what the plan writes, for live tail
   put.plan = [&](const storage::LogGroupInfo& group, const storage::LogStreamInfo&) {
-    return PlanBatch(input.events, group, now, ctx, &rejected, &metrics);
+    auto plan = PlanBatch(input.events, group, now, ctx, &rejected, &metrics);
+    if (plan.ok()) accepted = plan->events;
+    return plan;
   };
   auto result = ctx.store.PutLogEvents(ctx.partition, put);
   if (!result.ok()) return FromStorage(result.status());
+  // Committed: live-tail sessions see the batch now (one atomic load when none is open).
+  if (ctx.live_tail != nullptr) {
+    ctx.live_tail->Publish(ctx.partition, input.group, input.stream, accepted, now);
+  }
 
   nlohmann::json out = {
       {"nextSequenceToken", SequenceToken(result->stream_id, result->upload_sequence)}};
