@@ -211,7 +211,7 @@ std::optional<int64_t> ParseMillis(const std::map<std::string, std::string>& fie
 }
 
 std::string FieldOr(const std::map<std::string, std::string>& fields, const char* name,
-                    std::string fallback = "") {
+                    const std::string& fallback = "") {
   auto it = fields.find(name);
   return it == fields.end() ? fallback : it->second;
 }

@@ -9,6 +9,7 @@
 #include <list>
 #include <mutex>
 #include <optional>
+#include <string_view>
 #include <thread>
 #include <type_traits>
 #include <vector>
@@ -614,7 +615,7 @@ class Session final : public ConnectionEntry, public std::enable_shared_from_thi
   }
 
   // Writes `bytes` as one chunk (and the closing chunk when `last`).
-  void WriteStreamPart(std::string bytes, bool last) {
+  void WriteStreamPart(std::string_view bytes, bool last) {
     stream_out_.clear();
     if (!bytes.empty()) {
       stream_out_ = fmt::format("{:x}\r\n", bytes.size());
@@ -692,7 +693,7 @@ class Session final : public ConnectionEntry, public std::enable_shared_from_thi
     } else {
       return;
     }
-    WriteStreamPart(std::move(chunk.bytes), chunk.last);
+    WriteStreamPart(chunk.bytes, chunk.last);
   }
 
   // The client's side of a streaming connection: anything it sends is discarded; its end (or

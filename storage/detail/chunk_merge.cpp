@@ -242,7 +242,7 @@ Status ChunkMerge::RunInIndexOrder(const EventVisitor& visit) {
     const bool helped = helper_ && !ahead_.empty();
     if (helped) helper_->Start([this] { LoadBatch(ahead_, *helper_loader_); });
     bool stopped = false;
-    const Status s = VisitBatch(current, visit, &stopped);
+    Status s = VisitBatch(current, visit, &stopped);
     if (helped) helper_->Wait();
     if (!s.ok() || stopped) return s;
     if (!helped) LoadBatch(ahead_, *loader_);

@@ -122,7 +122,7 @@ struct SessionFixture {
   }
 };
 
-SessionFilter GroupFilter(std::string group) {
+SessionFilter GroupFilter(const std::string& group) {
   SessionFilter f;
   f.group_names = {group};
   f.identifiers = {group};
