@@ -34,6 +34,7 @@ enum class ResourceKind : char {  // DO NOT CHANGE: on-disk
   kAnomalyDetector = 'N',         // name: the detector's id (the UUID ending its ARN)
   kIntegration = 'G',             // name: integrationName
   kS3TableSource = 'g',           // name: an S3-table integration source's identifier
+  kSubscriptionFilter = 'B',      // name: <log group name> '\0' <filterName> (SubscriptionStore)
 };
 
 // Kinds that share one lock per partition: a change of any of them is serialized with the
