@@ -13,6 +13,7 @@
 #include "api/handlers/delivery_handlers.h"
 #include "api/handlers/handlers.h"
 #include "api/handlers/metric_filter_handlers.h"
+#include "api/handlers/subscription_handlers.h"
 
 namespace cwlogd::api {
 namespace {
@@ -53,6 +54,7 @@ constexpr Operation kOperations[] = {
     {"DeleteQueryDefinition", &HandleDeleteQueryDefinition},
     {"DeleteResourcePolicy", &HandleDeleteResourcePolicy},
     {"DeleteRetentionPolicy", &HandleDeleteRetentionPolicy},
+    {"DeleteSubscriptionFilter", &HandleDeleteSubscriptionFilter},
     {"DescribeAccountPolicies", &HandleDescribeAccountPolicies},
     {"DescribeConfigurationTemplates", &HandleDescribeConfigurationTemplates},
     {"DescribeDeliveries", &HandleDescribeDeliveries},
@@ -67,6 +69,7 @@ constexpr Operation kOperations[] = {
     {"DescribeQueries", &HandleDescribeQueries},
     {"DescribeQueryDefinitions", &HandleDescribeQueryDefinitions},
     {"DescribeResourcePolicies", &HandleDescribeResourcePolicies},
+    {"DescribeSubscriptionFilters", &HandleDescribeSubscriptionFilters},
     {"DisassociateKmsKey", &HandleDisassociateKmsKey},
     {"DisassociateSourceFromS3TableIntegration", &HandleDisassociateSourceFromS3TableIntegration},
     {"FilterLogEvents", &HandleFilterLogEvents},
@@ -105,6 +108,7 @@ constexpr Operation kOperations[] = {
     {"PutQueryDefinition", &HandlePutQueryDefinition},
     {"PutResourcePolicy", &HandlePutResourcePolicy},
     {"PutRetentionPolicy", &HandlePutRetentionPolicy},
+    {"PutSubscriptionFilter", &HandlePutSubscriptionFilter},
     {"StartQuery", &HandleStartQuery},
     {"StopQuery", &HandleStopQuery},
     {"TagLogGroup", &HandleTagLogGroup},

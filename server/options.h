@@ -86,6 +86,9 @@ struct Config {
   int64_t clock_offset_ms = 0;      // shifts the server clock (test clock)
   RetentionOptions retention;       // --retention-sweep-interval-seconds
   api::QueryRunnerOptions queries;  // --query-threads, --max-concurrent-queries
+  // JSON file mapping subscription destination ARNs to delivery targets (docs/live.md,
+  // "Subscription filters"). Default: none (filters are stored; nothing is delivered)
+  std::string subscription_targets_file;
 };
 
 struct CommandLine {
