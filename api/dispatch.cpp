@@ -15,6 +15,7 @@
 #include "api/handlers/handlers.h"
 #include "api/handlers/import_task_handlers.h"
 #include "api/handlers/metric_filter_handlers.h"
+#include "api/handlers/subscription_handlers.h"
 
 namespace cwlogd::api {
 namespace {
@@ -61,6 +62,7 @@ constexpr Operation kOperations[] = {
     {"DeleteQueryDefinition", &HandleDeleteQueryDefinition},
     {"DeleteResourcePolicy", &HandleDeleteResourcePolicy},
     {"DeleteRetentionPolicy", &HandleDeleteRetentionPolicy},
+    {"DeleteSubscriptionFilter", &HandleDeleteSubscriptionFilter},
     {"DescribeAccountPolicies", &HandleDescribeAccountPolicies},
     {"DescribeConfigurationTemplates", &HandleDescribeConfigurationTemplates},
     {"DescribeDeliveries", &HandleDescribeDeliveries},
@@ -79,6 +81,7 @@ constexpr Operation kOperations[] = {
     {"DescribeQueries", &HandleDescribeQueries},
     {"DescribeQueryDefinitions", &HandleDescribeQueryDefinitions},
     {"DescribeResourcePolicies", &HandleDescribeResourcePolicies},
+    {"DescribeSubscriptionFilters", &HandleDescribeSubscriptionFilters},
     {"DisassociateKmsKey", &HandleDisassociateKmsKey},
     {"DisassociateSourceFromS3TableIntegration", &HandleDisassociateSourceFromS3TableIntegration},
     {"FilterLogEvents", &HandleFilterLogEvents},
@@ -118,6 +121,7 @@ constexpr Operation kOperations[] = {
     {"PutQueryDefinition", &HandlePutQueryDefinition},
     {"PutResourcePolicy", &HandlePutResourcePolicy},
     {"PutRetentionPolicy", &HandlePutRetentionPolicy},
+    {"PutSubscriptionFilter", &HandlePutSubscriptionFilter},
     {"StartLiveTail", &HandleStartLiveTail},
     {"StartQuery", &HandleStartQuery},
     {"StopQuery", &HandleStopQuery},

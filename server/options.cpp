@@ -305,6 +305,16 @@ const std::vector<Flag>& Flags() {
          },
          .help = "with --auth sigv4: lines 'ACCESS_KEY_ID SECRET_ACCESS_KEY [ACCOUNT_ID]'",
          .set_string = [](Config& c, std::string v) { c.auth.credentials_file = std::move(v); }});
+    f.push_back({.name = "subscription-targets",
+                 .env = "CWLOGD_SUBSCRIPTION_TARGETS",
+                 .kind = Kind::kString,
+                 .show_default = [](const Config& c) -> std::string {
+                   return OrUnset(c.subscription_targets_file);
+                 },
+                 .help = "JSON file mapping subscription destination ARNs to targets: "
+                         "{\"<arn>\": {\"url\": \"http://...\"} or {\"logGroup\": \"<name>\"}}",
+                 .set_string = [](Config& c,
+                                  std::string v) { c.subscription_targets_file = std::move(v); }});
     f.push_back(
         {.name = "auth-max-skew-seconds",
          .env = "CWLOGD_AUTH_MAX_SKEW_SECONDS",

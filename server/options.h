@@ -89,6 +89,9 @@ struct Config {
   api::QueryRunnerOptions queries;  // --query-threads, --max-concurrent-queries
   // --export-dir; empty = <data-dir>/exports (Service::Start fills it in)
   api::ExportOptions exports;
+  // JSON file mapping subscription destination ARNs to delivery targets (docs/live.md,
+  // "Subscription filters"). Default: none (filters are stored; nothing is delivered)
+  std::string subscription_targets_file;
 };
 
 struct CommandLine {

@@ -14,7 +14,8 @@ Service::Service(const Config& config) : config_(config), clock_(config.clock_of
 Service::~Service() {
   // The server goes first: its sessions reference the router, the router the store.
   http_.reset();
-  sweeper_.reset();  // joins a pass in progress; it uses the store
+  deliverer_.reset();  // joins the delivery thread; it uses the store
+  sweeper_.reset();    // joins a pass in progress; it uses the store
   router_.reset();
   store_.reset();
 }
@@ -43,6 +44,15 @@ std::unique_ptr<Service> Service::Start(const Config& config, Logger& logger, st
         std::make_shared<const auth::CredentialStore>(std::move(*keys)), sigv4);
   } else {
     logger.Info("auth=none: any credentials are accepted (local development mode)");
+  }
+  // The subscription targets too.
+  api::SubscriptionDeliveryOptions delivery;
+  if (!config.subscription_targets_file.empty()) {
+    if (!LoadSubscriptionTargets(config.subscription_targets_file, &delivery.targets, error)) {
+      return nullptr;
+    }
+    logger.Info("subscriptions: {} destination ARN(s) mapped from {}", delivery.targets.size(),
+                config.subscription_targets_file);
   }
   // TLS files next, for the same reason: nothing is created or opened when they are bad.
   std::shared_ptr<boost::asio::ssl::context> tls;
@@ -115,6 +125,12 @@ std::unique_ptr<Service> Service::Start(const Config& config, Logger& logger, st
       std::make_unique<HttpServer>(config.server, *service->router_, logger, std::move(tls));
   if (!service->http_->Listen(error)) return nullptr;
   service->sweeper_->Start();
+  service->subscription_sender_ = std::make_unique<HttpSubscriptionSender>();
+  service->deliverer_ = std::make_unique<api::SubscriptionDeliverer>(
+      *service->store_, service->clock_, service->config_.api, service->delivery_filter_cache_,
+      *service->subscription_sender_, std::move(delivery),
+      [&logger](const std::string& line) { logger.Warn("{}", line); });
+  service->deliverer_->Start();
   if (config.retention.sweep_interval.count() > 0) {
     logger.Info("retention sweep every {} s", config.retention.sweep_interval.count());
   } else {

@@ -13,6 +13,7 @@
 #include "server/options.h"
 #include "server/retention_sweeper.h"
 #include "server/router.h"
+#include "server/subscription_sender.h"
 #include "storage/clock.h"
 #include "storage/log_store.h"
 
@@ -44,6 +45,10 @@ class Service {
   std::unique_ptr<storage::LogStore> store_;
   std::unique_ptr<RetentionSweeper> sweeper_;  // stopped before the store closes
   std::unique_ptr<Router> router_;
+  // Subscription delivery: its thread stops before the store closes.
+  api::MetricFilterCache delivery_filter_cache_;  // for log-group targets' PutLogEvents
+  std::unique_ptr<HttpSubscriptionSender> subscription_sender_;
+  std::unique_ptr<api::SubscriptionDeliverer> deliverer_;
   std::unique_ptr<HttpServer> http_;
 };
 

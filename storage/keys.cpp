@@ -278,6 +278,85 @@ bool ParseDirKey(std::string_view key, ChunkId* id) {
   return ParseChunkKey(key.substr(1), id);
 }
 
+std::string OutboxPrefix(uint64_t group_id) {
+  std::string k;
+  k.push_back(kOutboxTag);     // DO NOT CHANGE: on-disk
+  PutFixed64BE(&k, group_id);  // DO NOT CHANGE: on-disk
+  return k;
+}
+
+std::string OutboxKey(const ChunkId& id) {
+  std::string k = OutboxPrefix(id.group_id);
+  PutFixed64BE(&k, id.sequence);  // DO NOT CHANGE: on-disk
+  return k;
+}
+
+std::string OutboxValue(const ChunkId& id) {
+  std::string v;
+  PutFixed64BE(&v, OrderedTimestamp(id.min_timestamp));  // DO NOT CHANGE: on-disk
+  return v;
+}
+
+bool ParseOutboxEntry(std::string_view key, std::string_view value, ChunkId* id) {
+  if (key.size() != 17 || key[0] != kOutboxTag || value.size() != 8) return false;
+  id->group_id = DecodeFixed64BE(key.data() + 1);
+  id->sequence = DecodeFixed64BE(key.data() + 9);
+  id->min_timestamp = TimestampFromOrdered(DecodeFixed64BE(value.data()));
+  return true;
+}
+
+std::string CursorPrefix(uint64_t group_id) {
+  std::string k;
+  k.push_back(kCursorTag);     // DO NOT CHANGE: on-disk
+  PutFixed64BE(&k, group_id);  // DO NOT CHANGE: on-disk
+  return k;
+}
+
+std::string CursorKey(uint64_t group_id, std::string_view filter) {
+  std::string k = CursorPrefix(group_id);
+  k.append(filter);  // DO NOT CHANGE: on-disk
+  return k;
+}
+
+std::string EncodeCursor(const SubscriptionCursor& c) {
+  std::string v;
+  v.push_back('\x01');  // DO NOT CHANGE: on-disk (version)
+  PutVarint64(&v, c.sequence);
+  PutVarint64(&v, c.event_index);
+  v.push_back(c.control_pending ? '\x01' : '\x00');
+  return v;
+}
+
+bool DecodeCursor(std::string_view in, SubscriptionCursor* c) {
+  if (in.empty() || in[0] != '\x01') return false;
+  in.remove_prefix(1);
+  uint64_t seq = 0;
+  uint64_t index = 0;
+  if (!GetVarint64(&in, &seq) || !GetVarint64(&in, &index)) return false;
+  if (index > std::numeric_limits<uint32_t>::max() || in.size() != 1 || (in[0] != 0 && in[0] != 1))
+    return false;
+  c->sequence = seq;
+  c->event_index = static_cast<uint32_t>(index);
+  c->control_pending = in[0] == 1;
+  return true;
+}
+
+std::string SubscriptionFilterName(std::string_view group, std::string_view filter) {
+  std::string name(group);
+  name.push_back('\0');  // DO NOT CHANGE: on-disk
+  name.append(filter);
+  return name;
+}
+
+bool SplitSubscriptionFilterName(std::string_view name, std::string_view* group,
+                                 std::string_view* filter) {
+  size_t zero = name.find('\0');
+  if (zero == std::string_view::npos) return false;
+  *group = name.substr(0, zero);
+  *filter = name.substr(zero + 1);
+  return true;
+}
+
 std::string GroupStreamIndexPrefix(uint64_t group_id) {
   std::string k;
   k.push_back(kStreamIndexTag);  // DO NOT CHANGE: on-disk

@@ -13,6 +13,7 @@
 #include "storage/log_store.h"
 #include "storage/query_definition_store.h"
 #include "storage/resource_store.h"
+#include "storage/subscription_store.h"
 
 namespace cwlogd::storage::keys {
 
@@ -139,6 +140,30 @@ std::string StreamIndexKey(uint64_t stream_id, const ChunkId& id);
 bool ParseStreamIndexKey(std::string_view key, uint64_t* stream_id, ChunkId* id);
 std::string StreamIndexPrefix(uint64_t group_id, uint64_t stream_id);
 std::string GroupStreamIndexPrefix(uint64_t group_id);  // 'S' <group id BE8>
+
+// "index" CF, subscription outbox (storage/subscription_store.h): a batch stored while its group
+// had a subscription filter, kept until every filter of the group delivered it:
+// 'O' <group id BE8> <sequence BE8> -> <ordered min ts BE8> (with the key: the batch's ChunkId)
+inline constexpr char kOutboxTag = 'O';  // DO NOT CHANGE: on-disk
+std::string OutboxKey(const ChunkId& id);
+bool ParseOutboxEntry(std::string_view key, std::string_view value, ChunkId* id);
+std::string OutboxValue(const ChunkId& id);
+std::string OutboxPrefix(uint64_t group_id);  // 'O' <group id BE8>
+
+// "index" CF, subscription cursors: 'C' <group id BE8> <filter name bytes> -> EncodeCursor.
+inline constexpr char kCursorTag = 'C';  // DO NOT CHANGE: on-disk
+std::string CursorKey(uint64_t group_id, std::string_view filter);
+std::string CursorPrefix(uint64_t group_id);  // 'C' <group id BE8>
+// Version byte 0x01, varint sequence, varint event index, byte control pending (0/1).
+std::string EncodeCursor(const SubscriptionCursor& c);
+bool DecodeCursor(std::string_view in, SubscriptionCursor* c);
+
+// The ResourceKey name of a subscription filter: <group> '\0' <filter>; a group's filters are the
+// names starting with SubscriptionFilterName(group, "").
+std::string SubscriptionFilterName(std::string_view group, std::string_view filter);
+// Splits such a name; false when it has no '\0'.
+bool SplitSubscriptionFilterName(std::string_view name, std::string_view* group,
+                                 std::string_view* filter);
 
 // The smallest key strictly greater than every key starting with `prefix` ("" if none).
 std::string PrefixSuccessor(std::string_view prefix);

@@ -23,6 +23,7 @@ namespace cwlogd::storage {
 class MetricStore;            // storage/metric_store.h
 class ResourceStore;          // storage/resource_store.h
 class QueryDefinitionStore;   // storage/query_definition_store.h
+class SubscriptionStore;      // storage/subscription_store.h
 struct MetricAggregateDelta;  // storage/metric_store.h
 
 // All resources live in one (account, region) partition; names are unique within it.
@@ -297,6 +298,11 @@ class LogStore {
   // The QueryDefinitionStore sharing this store's database (wiped by Reset like the rest), or
   // nullptr when the implementation has none (test fakes). Default: nullptr.
   virtual QueryDefinitionStore* query_definition_store() { return nullptr; }
+  // --- subscription filters ---
+  // The SubscriptionStore sharing this store's database (filters, their cursors and outbox;
+  // PutLogEvents fills a group's outbox while it has a filter), or nullptr when the
+  // implementation has none (test fakes). Default: nullptr.
+  virtual SubscriptionStore* subscription_store() { return nullptr; }
 
   // --- administration ---
   // Wipes every partition (the test-suite reset endpoint).

@@ -36,6 +36,7 @@ enum class ResourceKind : char {  // DO NOT CHANGE: on-disk
   kS3TableSource = 'g',           // name: an S3-table integration source's identifier
   kExportTask = 'X',              // name: the export task's id (a UUID)
   kLookupTable = 'K',             // name: lookupTableName
+  kSubscriptionFilter = 'B',      // name: <log group name> '\0' <filterName> (SubscriptionStore)
 };
 
 // Kinds that share one lock per partition: a change of any of them is serialized with the

@@ -28,6 +28,9 @@ Result<std::unique_ptr<LogStore>> RocksLogStore::Open(const StorageOptions& opti
   if (!engine.ok()) return engine.status();
   std::unique_ptr<RocksLogStore> store(new RocksLogStore(std::move(*engine)));
   if (Status s = store->BuildStreamTimeIndex(); !s.ok()) return s;
+  auto subscriptions = RocksSubscriptionStore::Open(store->engine_);
+  if (!subscriptions.ok()) return subscriptions.status();
+  store->subscription_store_ = std::move(*subscriptions);
   return std::unique_ptr<LogStore>(std::move(store));
 }
 
@@ -147,7 +150,8 @@ Status RocksLogStore::UpdateLogGroup(const Partition& p, std::string_view name,
 }
 
 Status RocksLogStore::DeleteLogGroup(const Partition& p, std::string_view name) {
-  return engine_->UpdateGroupRecord(p, name, "delete log group", [&](GroupUpdate& u) {
+  uint64_t deleted_id = 0;
+  Status st = engine_->UpdateGroupRecord(p, name, "delete log group", [&](GroupUpdate& u) {
     u.frees_space = true;
     if (u.group.deletion_protection) {
       return Status::FailedPrecondition(Status::Precondition::kDeletionProtection);
@@ -167,8 +171,16 @@ Status RocksLogStore::DeleteLogGroup(const Partition& p, std::string_view name) 
     range(metrics_, metric_keys::FilterPrefix(id));  // its metric filters (not its metric data)
     // Its policies (keyed by the group's name: a later group of that name starts without them).
     for (ResourceKind kind : kGroupBoundKinds) u.batch.Delete(meta_, k::ResourceKey(kind, p, name));
+    // Its subscription filters (named <group> '\0' <filter>), their cursors and outbox.
+    range(meta_, k::ResourceKey(ResourceKind::kSubscriptionFilter, p,
+                                k::SubscriptionFilterName(name, "")));
+    range(index_, k::CursorPrefix(id));
+    range(index_, k::OutboxPrefix(id));
+    deleted_id = id;
     return Status::OK();
   });
+  if (st.ok()) subscription_store_->ForgetGroup(deleted_id);
+  return st;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -320,7 +332,9 @@ Status RocksLogStore::Reset() {
   batch.DeleteRange(index_, std::string(), end);
   batch.DeleteRange(events_, std::string(), end);
   batch.DeleteRange(metrics_, std::string(), end);
-  return engine_->Write(&batch, "reset");
+  Status st = engine_->Write(&batch, "reset");
+  if (st.ok()) subscription_store_->ForgetAll();
+  return st;
 }
 
 }  // namespace detail

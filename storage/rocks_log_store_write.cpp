@@ -99,6 +99,7 @@ Result<PutEventsResult> RocksLogStore::PutLogEvents(const Partition& p,
   // Under the group's lock: confirm the ids, take a sequence, write chunk, index entries, stream
   // and group records (and the metric deltas) in one batch.
   PutEventsResult result;
+  bool outboxed = false;
   Status st = engine_->UpdateGroupRecord(
       p, request.group, "put log events",
       [&](GroupUpdate& u) {
@@ -143,11 +144,18 @@ Result<PutEventsResult> RocksLogStore::PutLogEvents(const Partition& p,
         // Metric-filter data of these events: merges in the same batch, so a crash keeps both
         // or neither.
         detail::AppendMetricDeltas(&u.batch, metrics_, p, plan->metrics, request.ingestion_time);
+        // While the group has a subscription filter, the batch joins its outbox in the same
+        // write: an acknowledged event is delivered or still waiting there.
+        if (subscription_store_->HasFilters(u.group.id)) {
+          u.batch.Put(index_, k::OutboxKey(id), k::OutboxValue(id));
+          outboxed = true;
+        }
         result = {stream.id, stream.upload_sequence, true};
         return Status::OK();
       },
       /*reserve_bytes=*/payload.size() + sketch.size() + size_t{2} * 64 + 512);
   if (!st.ok()) return st;
+  if (outboxed) subscription_store_->NotifyOutbox();
   return result;
 }
 

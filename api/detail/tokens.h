@@ -45,6 +45,7 @@ std::string SequenceToken(uint64_t stream_id, uint64_t upload_sequence);
 // their tokens live only as long as a query, so the change broke no stored token).
 namespace token_kind {
 inline constexpr char kCloudWatchListPage = 'C';  // every CloudWatch list; the operation inside
+inline constexpr char kDescribeSubscriptionFilters = 'B';
 inline constexpr char kDescribeDestinations = 'D';
 inline constexpr char kDescribeExportTasks = 'X';
 inline constexpr char kDescribeLookupTables = 'K';

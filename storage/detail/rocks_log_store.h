@@ -26,6 +26,7 @@
 #include "storage/detail/rocks_metric_store.h"
 #include "storage/detail/rocks_query_definition_store.h"
 #include "storage/detail/rocks_resource_store.h"
+#include "storage/detail/rocks_subscription_store.h"
 #include "storage/log_store.h"
 
 namespace cwlogd::storage::detail {
@@ -90,6 +91,8 @@ class RocksLogStore final : public LogStore {
   ResourceStore* resource_store() override { return resource_store_.get(); }
   // Saved queries (storage/detail/rocks_query_definition_store.h): same DB, `meta` CF.
   QueryDefinitionStore* query_definition_store() override { return query_definition_store_.get(); }
+  // Subscription filters and their delivery state (storage/detail/rocks_subscription_store.h).
+  SubscriptionStore* subscription_store() override { return subscription_store_.get(); }
 
  private:
   explicit RocksLogStore(std::shared_ptr<Engine> engine);
@@ -142,6 +145,7 @@ class RocksLogStore final : public LogStore {
   std::unique_ptr<RocksMetricStore> metric_store_;
   std::unique_ptr<RocksResourceStore> resource_store_;
   std::unique_ptr<RocksQueryDefinitionStore> query_definition_store_;
+  std::unique_ptr<RocksSubscriptionStore> subscription_store_;  // set by Open
 
   // Per group id, the largest sweep cutoff whose deletes are not compacted yet: the key ranges
   // CompactRange() compacts (instead of the whole database).

@@ -135,7 +135,7 @@ TEST_CASE("Resource keys: one family per kind, sorted by name within a partition
                                                              28));
   for (K kind : {K::kResourcePolicy, K::kGroupResourcePolicy, K::kDestination, K::kAccountPolicy,
                  K::kDataProtectionPolicy, K::kIndexPolicy, K::kAnomalyDetector, K::kIntegration,
-                 K::kS3TableSource, K::kExportTask, K::kLookupTable}) {
+                 K::kS3TableSource, K::kExportTask, K::kLookupTable, K::kSubscriptionFilter}) {
     CHECK(ResourceKey(kind, a, "a") < ResourceKey(kind, a, "b"));
     CHECK(ResourceKey(kind, a, "B") < ResourceKey(kind, a, "a"));
     CHECK(ResourceKey(kind, a, "x").starts_with(ResourceKeyPrefix(kind, a)));
@@ -161,6 +161,61 @@ TEST_CASE("Resource keys: one family per kind, sorted by name within a partition
                                            "0000",
                                            7),
                                &kind, &p, &name));
+}
+
+TEST_CASE("Subscription filter names, outbox keys and cursors", "[storage][keys][subscriptions]") {
+  Partition a{"000000000000", "us-east-1"};
+  // The bytes themselves are on-disk format.
+  CHECK(ResourceKey(ResourceKind::kSubscriptionFilter, a, SubscriptionFilterName("g", "f")) ==
+        std::string("\x06"
+                    "B\x0c"
+                    "000000000000"
+                    "\x09"
+                    "us-east-1"
+                    "g\0f",
+                    28));
+  // A group's filters are exactly the names after "<group>\0": "g" does not list "g2"'s.
+  const std::string g_prefix = SubscriptionFilterName("g", "");
+  CHECK(SubscriptionFilterName("g", "zz").starts_with(g_prefix));
+  CHECK_FALSE(SubscriptionFilterName("g2", "a").starts_with(g_prefix));
+  CHECK(SubscriptionFilterName("g", "zz") < SubscriptionFilterName("g2", "a"));
+  std::string_view group;
+  std::string_view filter;
+  const std::string joined = SubscriptionFilterName("a/b", "x y");
+  REQUIRE(SplitSubscriptionFilterName(joined, &group, &filter));
+  CHECK(group == "a/b");
+  CHECK(filter == "x y");
+  CHECK_FALSE(SplitSubscriptionFilterName("plain", &group, &filter));
+
+  // Outbox: 'O' <group BE8> <sequence BE8> -> ordered min ts; sequence order within a group.
+  ChunkId id{7, -5, 0x0102030405060708};
+  CHECK(OutboxKey(id) == std::string("O\0\0\0\0\0\0\0\x07\x01\x02\x03\x04\x05\x06\x07\x08", 17));
+  CHECK(OutboxKey({7, 100, 1}) < OutboxKey({7, -100, 2}));
+  CHECK(OutboxKey({7, 0, ~uint64_t{0}}) < OutboxKey({8, 0, 0}));
+  CHECK(OutboxKey(id).starts_with(OutboxPrefix(7)));
+  ChunkId parsed;
+  REQUIRE(ParseOutboxEntry(OutboxKey(id), OutboxValue(id), &parsed));
+  CHECK(parsed == id);
+  CHECK_FALSE(ParseOutboxEntry(OutboxKey(id).substr(0, 16), OutboxValue(id), &parsed));
+  CHECK_FALSE(ParseOutboxEntry(DirKey(id), OutboxValue(id), &parsed));
+  CHECK_FALSE(ParseOutboxEntry(OutboxKey(id), "1234567", &parsed));
+
+  // Cursors: 'C' <group BE8> <filter name>.
+  CHECK(CursorKey(7, "f") == std::string("C\0\0\0\0\0\0\0\x07"
+                                         "f",
+                                         10));
+  CHECK(CursorKey(7, "f").starts_with(CursorPrefix(7)));
+  CHECK_FALSE(CursorKey(8, "f").starts_with(CursorPrefix(7)));
+  for (SubscriptionCursor c : {SubscriptionCursor{}, SubscriptionCursor{1, 2, true},
+                               SubscriptionCursor{~uint64_t{0}, ~uint32_t{0}, false}}) {
+    SubscriptionCursor back{5, 5, !c.control_pending};
+    REQUIRE(DecodeCursor(EncodeCursor(c), &back));
+    CHECK(back == c);
+    const std::string bytes = EncodeCursor(c);
+    for (size_t n = 0; n < bytes.size(); ++n) CHECK_FALSE(DecodeCursor(bytes.substr(0, n), &back));
+    CHECK_FALSE(DecodeCursor(bytes + "x", &back));
+  }
+  CHECK(EncodeCursor({300, 1, true}) == std::string("\x01\xac\x02\x01\x01", 5));
 }
 
 TEST_CASE("Resource records round-trip and refuse truncation", "[storage][keys][resources]") {
