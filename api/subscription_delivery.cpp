@@ -231,7 +231,7 @@ const SubscriptionTarget* SubscriptionDeliverer::Resolve(const storage::ActiveSu
   const std::string arn = Field(sub.record, "destinationArn");
   if (auto it = options_.targets.find(arn); it != options_.targets.end()) return &it->second;
   // A Logs destination: its own target.
-  if (auto name = detail::DestinationFromArn(sub.partition, arn)) {
+  if (auto name = detail::NameFromLogsResourceArn(sub.partition, "destination", arn)) {
     if (storage::ResourceStore* resources = store_.resource_store()) {
       auto d = resources->Get(sub.partition, storage::ResourceKind::kDestination, *name);
       if (d.ok()) {
