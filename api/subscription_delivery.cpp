@@ -2,14 +2,15 @@
 
 #include <algorithm>
 #include <set>
+#include <span>
 #include <string_view>
 #include <utility>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <zlib.h>
 
 #include "api/detail/arn.h"
+#include "api/detail/json_text.h"
 #include "api/detail/put_log_events_parser.h"
 #include "api/detail/tokens.h"
 #include "api/metric_filter_eval.h"
@@ -20,26 +21,53 @@ namespace cwlogd::api {
 
 namespace subscription_detail {
 
-using OrderedJson = nlohmann::ordered_json;
+// One entry of a document's logEvents.
+struct PayloadEvent {
+  std::string id;
+  int64_t timestamp = 0;
+  std::string_view message;
+};
 
-// The key order of AWS's documents: messageType, owner, logGroup, logStream,
-// subscriptionFilters, logEvents.
-OrderedJson Document(std::string_view type, std::string_view owner, std::string_view group,
-                     std::string_view stream, OrderedJson filters, OrderedJson events) {
-  OrderedJson doc;
-  doc["messageType"] = type;
-  doc["owner"] = owner;
-  doc["logGroup"] = group;
-  doc["logStream"] = stream;
-  doc["subscriptionFilters"] = std::move(filters);
-  doc["logEvents"] = std::move(events);
-  return doc;
+// The document, in AWS's key order: messageType, owner, logGroup, logStream,
+// subscriptionFilters, logEvents. Written directly (not through a JSON tree): delivery
+// serializes every event it sends, and the tree cost as much as the gzip.
+std::string Document(std::string_view type, std::string_view owner, std::string_view group,
+                     std::string_view stream, std::span<const std::string_view> filters,
+                     std::span<const PayloadEvent> events) {
+  std::string out;
+  size_t bytes = 128 + group.size() + stream.size();
+  for (const PayloadEvent& e : events) bytes += e.message.size() + e.id.size() + 48;
+  out.reserve(bytes);
+  out += R"({"messageType":)";
+  detail::AppendJsonString(out, type);
+  out += R"(,"owner":)";
+  detail::AppendJsonString(out, owner);
+  out += R"(,"logGroup":)";
+  detail::AppendJsonString(out, group);
+  out += R"(,"logStream":)";
+  detail::AppendJsonString(out, stream);
+  out += R"(,"subscriptionFilters":[)";
+  for (size_t i = 0; i < filters.size(); ++i) {
+    if (i > 0) out += ',';
+    detail::AppendJsonString(out, filters[i]);
+  }
+  out += R"(],"logEvents":[)";
+  for (size_t i = 0; i < events.size(); ++i) {
+    out += i > 0 ? R"(,{"id":)" : R"({"id":)";
+    detail::AppendJsonString(out, events[i].id);
+    out += R"(,"timestamp":)";
+    detail::AppendJsonInt(out, events[i].timestamp);
+    out += R"(,"message":)";
+    detail::AppendJsonString(out, events[i].message);
+    out += '}';
+  }
+  out += "]}";
+  return out;
 }
 
 // What a Lambda receives: {"awslogs":{"data":"<base64(gzip(document))>"}}.
-std::string LambdaEvent(const OrderedJson& doc) {
-  const std::string text = doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  return R"({"awslogs":{"data":")" + Base64(GzipBytes(text)) + R"("}})";
+std::string LambdaEvent(std::string_view document) {
+  return R"({"awslogs":{"data":")" + Base64(GzipBytes(document)) + R"("}})";
 }
 
 // The destination kind as the CONTROL_MESSAGE names it (the Firehose and Kinesis texts are
@@ -247,13 +275,11 @@ const SubscriptionTarget* SubscriptionDeliverer::Resolve(const storage::ActiveSu
 bool SubscriptionDeliverer::SendControl(const storage::ActiveSubscription& sub,
                                         const SubscriptionTarget& target, std::string* error) {
   if (target.url.empty()) return true;  // log-group targets get events only
-  sd::OrderedJson event;
-  event["id"] = "";
-  event["timestamp"] = clock_.NowMillis();
-  event["message"] = fmt::format("CWL CONTROL MESSAGE: Checking health of destination {}",
-                                 sd::ControlTarget(Field(sub.record, "destinationArn")));
-  auto doc = sd::Document("CONTROL_MESSAGE", "CloudwatchLogs", "", "", sd::OrderedJson::array(),
-                          sd::OrderedJson::array({std::move(event)}));
+  const std::string message = fmt::format("CWL CONTROL MESSAGE: Checking health of destination {}",
+                                          sd::ControlTarget(Field(sub.record, "destinationArn")));
+  const sd::PayloadEvent event{"", clock_.NowMillis(), message};
+  const std::string doc = sd::Document("CONTROL_MESSAGE", "CloudwatchLogs", "", "", {},
+                                       std::span<const sd::PayloadEvent>(&event, 1));
   return sender_.Post(target.url, sd::LambdaEvent(doc), error);
 }
 
@@ -263,16 +289,14 @@ bool SubscriptionDeliverer::SendEvents(const storage::ActiveSubscription& sub,
                                        const std::vector<const std::string*>& messages,
                                        std::string* error) {
   if (!target.url.empty()) {
-    sd::OrderedJson events = sd::OrderedJson::array();
+    std::vector<sd::PayloadEvent> events;
+    events.reserve(keys.size());
     for (size_t i = 0; i < keys.size(); ++i) {
-      sd::OrderedJson e;
-      e["id"] = detail::EventId(keys[i], sub.group_id);
-      e["timestamp"] = keys[i].timestamp;
-      e["message"] = *messages[i];
-      events.push_back(std::move(e));
+      events.push_back({detail::EventId(keys[i], sub.group_id), keys[i].timestamp, *messages[i]});
     }
-    auto doc = sd::Document("DATA_MESSAGE", sub.partition.account, sub.group, stream,
-                            sd::OrderedJson::array({sub.record.name}), std::move(events));
+    const std::string_view filter = sub.record.name;
+    const std::string doc = sd::Document("DATA_MESSAGE", sub.partition.account, sub.group, stream,
+                                         std::span<const std::string_view>(&filter, 1), events);
     return sender_.Post(target.url, sd::LambdaEvent(doc), error);
   }
   // Another log group of the partition, with PutLogEvents' rules (events too old for it are
