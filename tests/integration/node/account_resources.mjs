@@ -1,7 +1,6 @@
 // Used by tests/integration/test_account_resources_clients.py: one call sequence per family of
 // account-level resources with the JS SDK v3. Env: CWLOGD_ENDPOINT. Prints one JSON line.
 import {
-  CloudWatchLogsClient,
   CreateLogGroupCommand,
   DeleteDestinationCommand,
   DescribeAccountPoliciesCommand,
@@ -15,13 +14,9 @@ import {
   PutIndexPolicyCommand,
   PutResourcePolicyCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
+import { logsClient } from "./cwlogd_client.mjs";
 
-const logs = new CloudWatchLogsClient({
-  endpoint: process.env.CWLOGD_ENDPOINT,
-  region: "us-east-1",
-  maxAttempts: 1,
-  credentials: { accessKeyId: "test", secretAccessKey: "test" },
-});
+const logs = logsClient();
 
 const policy = JSON.stringify({ Version: "2012-10-17", Statement: [] });
 const dataProtection = JSON.stringify({

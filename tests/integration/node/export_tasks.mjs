@@ -3,20 +3,15 @@
 // Env: CWLOGD_ENDPOINT, CWLOGD_BUCKET (an existing bucket folder). Prints one JSON line.
 import {
   CancelExportTaskCommand,
-  CloudWatchLogsClient,
   CreateExportTaskCommand,
   CreateLogGroupCommand,
   CreateLogStreamCommand,
   DescribeExportTasksCommand,
   PutLogEventsCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
+import { logsClient } from "./cwlogd_client.mjs";
 
-const logs = new CloudWatchLogsClient({
-  endpoint: process.env.CWLOGD_ENDPOINT,
-  region: "us-east-1",
-  maxAttempts: 1,
-  credentials: { accessKeyId: "test", secretAccessKey: "test" },
-});
+const logs = logsClient();
 
 const timestamp = Date.now() - 60000;
 await logs.send(new CreateLogGroupCommand({ logGroupName: "js" }));

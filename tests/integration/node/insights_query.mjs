@@ -2,17 +2,12 @@
 // its results, then sends a malformed query. Env: CWLOGD_ENDPOINT, GROUP, START, END (seconds).
 // Prints one JSON line with the results.
 import {
-  CloudWatchLogsClient,
   GetQueryResultsCommand,
   StartQueryCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
+import { logsClient } from "./cwlogd_client.mjs";
 
-const client = new CloudWatchLogsClient({
-  endpoint: process.env.CWLOGD_ENDPOINT,
-  region: "us-east-1",
-  maxAttempts: 1,
-  credentials: { accessKeyId: "test", secretAccessKey: "test" },
-});
+const client = logsClient();
 
 const { queryId } = await client.send(
   new StartQueryCommand({

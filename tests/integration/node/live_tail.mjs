@@ -4,18 +4,12 @@
 // arrives; then a StartLiveTail on a missing group. Env: CWLOGD_ENDPOINT, GROUP, STREAM.
 // Prints one JSON line.
 import {
-  CloudWatchLogsClient,
   PutLogEventsCommand,
   StartLiveTailCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
+import { logsClient } from "./cwlogd_client.mjs";
 
-const client = new CloudWatchLogsClient({
-  endpoint: process.env.CWLOGD_ENDPOINT,
-  region: "us-east-1",
-  maxAttempts: 1,
-  disableHostPrefix: true,
-  credentials: { accessKeyId: "test", secretAccessKey: "test" },
-});
+const client = logsClient({ disableHostPrefix: true });
 
 const group = process.env.GROUP;
 const stream = process.env.STREAM;

@@ -1,7 +1,6 @@
 // Used by tests/integration/test_subscriptions.py: subscription filters with the JS SDK v3.
 // Env: CWLOGD_ENDPOINT, CWLOGD_DESTINATION (a mapped Lambda ARN). Prints one JSON line.
 import {
-  CloudWatchLogsClient,
   CreateLogGroupCommand,
   CreateLogStreamCommand,
   DeleteSubscriptionFilterCommand,
@@ -9,13 +8,9 @@ import {
   PutLogEventsCommand,
   PutSubscriptionFilterCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
+import { logsClient } from "./cwlogd_client.mjs";
 
-const logs = new CloudWatchLogsClient({
-  endpoint: process.env.CWLOGD_ENDPOINT,
-  region: "us-east-1",
-  maxAttempts: 1,
-  credentials: { accessKeyId: "test", secretAccessKey: "test" },
-});
+const logs = logsClient();
 const destinationArn = process.env.CWLOGD_DESTINATION;
 const logGroupName = "js-app";
 
