@@ -6,6 +6,7 @@ response stream, the aws CLI v1 `logs start-live-tail`, the JS SDK's StartLiveTa
 import json
 import os
 import queue
+import shutil
 import socket
 import subprocess
 import tempfile
@@ -18,6 +19,7 @@ from botocore.config import Config
 
 import cwlogd_harness as h
 from cwlogd_harness import ServerTestCase, find_aws_v1, find_aws_v2, now_ms
+from test_tls import make_cert, start_tls_server
 
 # Timing assertions are generous (the goal, "within 1 s", is measured in bench/).
 SEEN_WITHIN_S = 5.0 * h.TIMEOUT_SCALE
@@ -103,7 +105,7 @@ class LiveTailTest(ServerTestCase):
         import boto3
         return boto3.session.Session().client(
             "logs", endpoint_url=server.endpoint, region_name=h.DEFAULT_REGION,
-            aws_access_key_id="test", aws_secret_access_key="test",
+            aws_access_key_id="test", aws_secret_access_key="test", verify=server.ca_bundle,
             config=Config(inject_host_prefix=False, retries={"max_attempts": 1},
                           read_timeout=60))
 
@@ -134,6 +136,33 @@ class LiveTailTest(ServerTestCase):
         self.assertEqual(r["logGroupIdentifier"], "/live/app")
         self.assertEqual(r["timestamp"], ts)
         self.assertGreaterEqual(r["ingestionTime"], ts - 1000)
+
+    def test_streams_over_tls(self):
+        # The streaming mode over the TLS session (its writes and its watching read share one
+        # SSL stream).
+        cert_dir = tempfile.mkdtemp(prefix="cwlogd-itest-live-tls-")
+        server = None
+        try:
+            cert, key = make_cert(cert_dir, "server")
+            server = start_tls_server(cert, key)
+            logs = server.client()
+            logs.create_log_group(logGroupName="tls-live")
+            logs.create_log_stream(logGroupName="tls-live", logStreamName="s")
+            t = Tail(self.tail_client_for(server), logGroupIdentifiers=["tls-live"])
+            self.tails.append(t)
+            t.session_start()
+            ts = now_ms()
+            logs.put_log_events(logGroupName="tls-live", logStreamName="s",
+                                logEvents=[{"timestamp": ts, "message": "over tls"}])
+            results = t.results_until(lambda r: len(r) >= 1, SEEN_WITHIN_S)
+            self.assertEqual([(r["message"], r["timestamp"]) for r in results],
+                             [("over tls", ts)])
+            t.close()
+            self.tails.remove(t)
+        finally:
+            if server is not None:
+                server.discard()
+            shutil.rmtree(cert_dir, ignore_errors=True)
 
     def test_group_arn_is_accepted_and_echoed(self):
         self.make_stream("arn-group", "s")
