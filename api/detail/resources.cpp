@@ -96,6 +96,21 @@ ApiResult DeleteGroupResource(const nlohmann::json& request, Context& ctx,
   return nlohmann::json::object();
 }
 
+std::variant<storage::ResourceRecord, ApiError> FindRecordByArn(Context& ctx,
+                                                                storage::ResourceKind kind,
+                                                                std::string_view arn_type,
+                                                                std::string_view arn,
+                                                                const ApiError& not_found) {
+  storage::ResourceStore* store = Resources(ctx);
+  if (store == nullptr) return NoResourceStore();
+  auto name = NameFromLogsResourceArn(ctx.partition, arn_type, arn);
+  if (!name) return not_found;
+  auto r = store->Get(ctx.partition, kind, *name);
+  if (r.status().IsNotFound()) return not_found;
+  if (!r.ok()) return FromStorage(r.status());
+  return std::move(*r);
+}
+
 std::string RevisionId(const storage::ResourceRecord& r) {
   // Opaque to clients; distinct per record and revision, stable across restarts.
   return fmt::format("{:016x}-{}", HashBytes(r.name, static_cast<uint64_t>(r.creation_time_ms)),

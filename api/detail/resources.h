@@ -69,6 +69,15 @@ std::variant<GroupResourceTarget, ApiError> FindGroupResource(Context& ctx,
 ApiResult DeleteGroupResource(const nlohmann::json& request, Context& ctx,
                               storage::ResourceKind kind, std::string_view missing);
 
+// The record of `kind` that `arn` names: an `arn_type` ARN of the caller's partition
+// (LogsResourceArn) whose name is the record's name. `not_found` is the answer when the ARN is
+// malformed, of another account or region, or names no record.
+std::variant<storage::ResourceRecord, ApiError> FindRecordByArn(Context& ctx,
+                                                                storage::ResourceKind kind,
+                                                                std::string_view arn_type,
+                                                                std::string_view arn,
+                                                                const ApiError& not_found);
+
 // A record's revision as the opaque revisionId string of the API.
 std::string RevisionId(const storage::ResourceRecord& r);
 

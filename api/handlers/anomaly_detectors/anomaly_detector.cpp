@@ -48,14 +48,8 @@ ApiError DetectorNotFound() {
 }
 
 std::variant<storage::ResourceRecord, ApiError> FindDetector(Context& ctx, std::string_view arn) {
-  storage::ResourceStore* store = detail::Resources(ctx);
-  if (store == nullptr) return detail::NoResourceStore();
-  auto id = DetectorIdFromArn(ctx.partition, arn);
-  if (!id) return DetectorNotFound();
-  auto r = store->Get(ctx.partition, storage::ResourceKind::kAnomalyDetector, *id);
-  if (r.status().IsNotFound()) return DetectorNotFound();
-  if (!r.ok()) return FromStorage(r.status());
-  return std::move(*r);
+  return detail::FindRecordByArn(ctx, storage::ResourceKind::kAnomalyDetector, "anomaly-detector",
+                                 arn, DetectorNotFound());
 }
 
 std::optional<ApiError> CheckFilterPattern(std::string_view pattern) {

@@ -52,14 +52,8 @@ ApiError TableNotFound() {
 }
 
 std::variant<storage::ResourceRecord, ApiError> FindTable(Context& ctx, std::string_view arn) {
-  storage::ResourceStore* store = detail::Resources(ctx);
-  if (store == nullptr) return detail::NoResourceStore();
-  auto name = NameFromArn(ctx.partition, arn);
-  if (!name) return TableNotFound();
-  auto r = store->Get(ctx.partition, storage::ResourceKind::kLookupTable, *name);
-  if (r.status().IsNotFound()) return TableNotFound();
-  if (!r.ok()) return FromStorage(r.status());
-  return std::move(*r);
+  return detail::FindRecordByArn(ctx, storage::ResourceKind::kLookupTable, "lookup-table", arn,
+                                 TableNotFound());
 }
 
 std::variant<CsvSummary, ApiError> SummarizeCsv(std::string_view body) {
