@@ -10,6 +10,7 @@
 #include "api/detail/request_body.h"
 #include "api/handlers/account_resource_handlers.h"
 #include "api/handlers/anomaly_integration_handlers.h"
+#include "api/handlers/data_source_handlers.h"
 #include "api/handlers/delivery_handlers.h"
 #include "api/handlers/export_handlers.h"
 #include "api/handlers/handlers.h"
@@ -93,10 +94,13 @@ constexpr Operation kOperations[] = {
     {"GetIntegration", &HandleGetIntegration},
     {"GetLogAnomalyDetector", &HandleGetLogAnomalyDetector},
     {"GetLogEvents", &HandleGetLogEvents},
+    {"GetLogFields", &HandleGetLogFields},
     {"GetLogGroupFields", &HandleGetLogGroupFields},
+    {"GetLogObject", &HandleGetLogObject},
     {"GetLogRecord", &HandleGetLogRecord},
     {"GetLookupTable", &HandleGetLookupTable},
     {"GetQueryResults", &HandleGetQueryResults},
+    {"ListAggregateLogGroupSummaries", &HandleListAggregateLogGroupSummaries},
     {"ListAnomalies", &HandleListAnomalies},
     {"ListIntegrations", &HandleListIntegrations},
     {"ListLogAnomalyDetectors", &HandleListLogAnomalyDetectors},

@@ -58,6 +58,7 @@ inline constexpr char kDescribeResourcePolicies = 'P';
 inline constexpr char kFilterLogEvents = 'F';
 inline constexpr char kGetQueryResults = 'U';
 inline constexpr char kListLogGroups = 'L';
+inline constexpr char kListAggregateLogGroupSummaries = 'V';
 inline constexpr char kListLogGroupsForQuery = 'W';
 inline constexpr char kRecordPointer = 'R';  // an Insights @ptr (GetLogRecord)
 }  // namespace token_kind

@@ -166,6 +166,10 @@ _RECENT_LOGS_MODEL = [
     ("CancelImportTask", None),
     ("DescribeImportTasks", None),
     ("DescribeImportTaskBatches", None),
+    # Data sources (test_data_sources).
+    ("ListLogGroups", "dataSources"),
+    ("ListAggregateLogGroupSummaries", None),
+    ("GetLogFields", None),
     # Live tail (test_live_tail: an event stream, which RawLogsClient cannot read).
     ("StartLiveTail", None),
 ]
