@@ -7,6 +7,7 @@
 #include "api/detail/common.h"
 #include "api/detail/json_text.h"
 #include "api/detail/tokens.h"
+#include "api/handlers/data_protection/data_protection_policy.h"
 #include "api/handlers/handlers.h"
 
 namespace cwlogd::api {
@@ -41,7 +42,7 @@ ApiResult HandleFilterLogEvents(const nlohmann::json& request, Context& ctx) {
   auto next_token = in.String("nextToken", kNextTokenRule);
   auto limit = in.Integer("limit", NumberRule{1, detail::kMaxEventsPerPage});
   (void)in.Bool("interleaved");  // deprecated; results are always interleaved
-  (void)in.Bool("unmask");
+  auto unmask = in.Bool("unmask");
   if (in.failed()) return in.error();
   auto resolved = detail::ResolveGroupRef(ref, ctx);
   if (auto* e = std::get_if<ApiError>(&resolved)) return *e;
@@ -54,6 +55,14 @@ ApiResult HandleFilterLogEvents(const nlohmann::json& request, Context& ctx) {
 
   auto group = ctx.store.GetLogGroup(ctx.partition, group_name);
   if (!group.ok()) return FromStorage(group.status());
+  // Patterns match the stored text; masking changes only what the page shows.
+  data_protection::EventMasking masking;
+  if (!unmask.value_or(false)) {
+    auto loaded = data_protection::EventMasking::Load(ctx, group_name);
+    if (auto* e = std::get_if<ApiError>(&loaded)) return *e;
+    masking = std::move(std::get<data_protection::EventMasking>(loaded));
+  }
+  std::string masked;
 
   filters::ParseError parse_error;
   auto pattern = filters::ParseFilterPattern(filter_pattern.value_or(""), &parse_error);
@@ -126,7 +135,9 @@ ApiResult HandleFilterLogEvents(const nlohmann::json& request, Context& ctx) {
           out.text += page_events++ == 0 ? "{\"logStreamName\":" : ",{\"logStreamName\":";
           detail::AppendJsonString(out.text, e.stream_name);
           out.text += ',';
-          detail::AppendEventMembers(out.text, e.key.timestamp, e.message, e.ingestion_time);
+          detail::AppendEventMembers(out.text, e.key.timestamp,
+                                     masking.Apply(e.message, e.ingestion_time, &masked),
+                                     e.ingestion_time);
           out.text += ",\"eventId\":";
           detail::AppendJsonString(out.text, detail::EventId(e.key, group->id));
           out.text += '}';

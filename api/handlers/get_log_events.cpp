@@ -8,6 +8,7 @@
 #include "api/detail/common.h"
 #include "api/detail/json_text.h"
 #include "api/detail/tokens.h"
+#include "api/handlers/data_protection/data_protection_policy.h"
 #include "api/handlers/handlers.h"
 
 namespace cwlogd::api {
@@ -30,7 +31,7 @@ ApiResult HandleGetLogEvents(const nlohmann::json& request, Context& ctx) {
   auto next_token = in.String("nextToken", kNextTokenRule);
   auto limit = in.Integer("limit", NumberRule{1, detail::kMaxEventsPerPage});
   auto start_from_head = in.Bool("startFromHead");
-  (void)in.Bool("unmask");  // nothing is masked here
+  auto unmask = in.Bool("unmask");
   if (in.failed()) return in.error();
   auto resolved = detail::ResolveGroupRef(ref, ctx);
   if (auto* e = std::get_if<ApiError>(&resolved)) return *e;
@@ -40,6 +41,12 @@ ApiResult HandleGetLogEvents(const nlohmann::json& request, Context& ctx) {
   if (!group.ok()) return FromStorage(group.status());
   auto stream = ctx.store.GetLogStream(ctx.partition, group_name, *stream_name);
   if (!stream.ok()) return FromStorage(stream.status());
+  data_protection::EventMasking masking;
+  if (!unmask.value_or(false)) {
+    auto loaded = data_protection::EventMasking::Load(ctx, group_name);
+    if (auto* e = std::get_if<ApiError>(&loaded)) return *e;
+    masking = std::move(std::get<data_protection::EventMasking>(loaded));
+  }
 
   std::optional<detail::StreamToken> token;
   if (next_token) {
@@ -107,10 +114,13 @@ ApiResult HandleGetLogEvents(const nlohmann::json& request, Context& ctx) {
   RenderedJson out;
   out.text.reserve(page_bytes + 128);
   out.text += "{\"events\":[";
+  std::string masked;
   for (size_t i = 0; i < page.size(); ++i) {
     const PageEvent& e = page[i];
     out.text += i == 0 ? "{" : ",{";
-    detail::AppendEventMembers(out.text, e.key.timestamp, e.message, e.ingestion_time);
+    detail::AppendEventMembers(out.text, e.key.timestamp,
+                               masking.Apply(e.message, e.ingestion_time, &masked),
+                               e.ingestion_time);
     out.text += '}';
   }
   out.text += "],\"nextForwardToken\":";

@@ -68,4 +68,53 @@ std::optional<ApiError> CheckPolicyDocument(std::string_view document) {
   return std::nullopt;
 }
 
+std::vector<std::string> MaskedIdentifiers(std::string_view document) {
+  nlohmann::json doc = nlohmann::json::parse(document, nullptr, /*allow_exceptions=*/false);
+  std::vector<std::string> out;
+  if (!doc.is_object()) return out;
+  auto statements = doc.find("Statement");
+  if (statements == doc.end() || !statements->is_array()) return out;
+  for (const auto& statement : *statements) {
+    if (!statement.is_object() || Operation(statement, "Deidentify") == nullptr) continue;
+    if (auto ids = Identifiers(statement)) out.insert(out.end(), ids->begin(), ids->end());
+  }
+  return out;
+}
+
+std::variant<EventMasking, ApiError> EventMasking::Load(Context& ctx, std::string_view group_name) {
+  EventMasking out;
+  storage::ResourceStore* store = detail::Resources(ctx);
+  if (store == nullptr) return out;  // no policy can have been stored
+  auto add = [&out](const storage::ResourceRecord& r) {
+    auto doc = r.fields.find("policyDocument");
+    if (doc == r.fields.end()) return;
+    filters::SensitiveDataMasker masker(MaskedIdentifiers(doc->second));
+    if (!masker.empty()) out.policies_.push_back({r.last_updated_ms, std::move(masker)});
+  };
+  auto own = store->Get(ctx.partition, storage::ResourceKind::kDataProtectionPolicy, group_name);
+  if (own.ok()) {
+    add(*own);
+  } else if (!own.status().IsNotFound()) {
+    return FromStorage(own.status());
+  }
+  const std::string account_prefix = std::string("DATA_PROTECTION_POLICY") + '\0';
+  storage::Status s = store->List(ctx.partition, storage::ResourceKind::kAccountPolicy,
+                                  account_prefix, "", [&](const storage::ResourceRecord& r) {
+                                    add(r);
+                                    return true;
+                                  });
+  if (!s.ok()) return FromStorage(s);
+  return out;
+}
+
+std::string_view EventMasking::Apply(std::string_view message, int64_t ingestion_time_ms,
+                                     std::string* scratch) const {
+  std::string_view shown = message;
+  for (const auto& policy : policies_) {
+    if (ingestion_time_ms < policy.since_ms) continue;
+    if (policy.masker.Mask(shown, scratch)) shown = *scratch;
+  }
+  return shown;
+}
+
 }  // namespace cwlogd::api::data_protection
