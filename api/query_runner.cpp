@@ -7,6 +7,7 @@
 
 #include "api/detail/common.h"
 #include "api/detail/insights.h"
+#include "api/handlers/data_protection/data_protection_policy.h"
 
 namespace cwlogd::api {
 namespace {
@@ -295,6 +296,15 @@ void QueryRunner::Run(State& state) {
     state.live.log_groups_scanned.store(static_cast<double>(++groups_scanned),
                                         std::memory_order_relaxed);
 
+    // Data protection: the query sees masked text, as it would on AWS, which masks at ingestion.
+    data_protection::EventMasking masking;
+    if (storage::Status ms =
+            data_protection::EventMasking::Load(store_, spec.partition, spec.groups[gi], &masking);
+        !ms.ok()) {
+      failure = "reading data protection policies: " + ms.message();
+      break;
+    }
+    std::string masked;
     const std::string log = spec.partition.account + ":" + spec.groups[gi];
     std::array<char, detail::kInternalPointerSize> ptr{};
     uint32_t until_clock = kClockCheckEvery;
@@ -317,7 +327,7 @@ void QueryRunner::Run(State& state) {
           insights::Record r;
           r.timestamp = e.key.timestamp;
           r.ingestion_time = e.ingestion_time;
-          r.message = e.message;
+          r.message = masking.Apply(e.message, e.ingestion_time, &masked);
           r.log_stream = e.stream_name;
           r.log = log;
           r.ptr = std::string_view(ptr.data(), ptr.size());

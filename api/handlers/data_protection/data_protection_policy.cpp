@@ -83,28 +83,34 @@ std::vector<std::string> MaskedIdentifiers(std::string_view document) {
 
 std::variant<EventMasking, ApiError> EventMasking::Load(Context& ctx, std::string_view group_name) {
   EventMasking out;
-  storage::ResourceStore* store = detail::Resources(ctx);
-  if (store == nullptr) return out;  // no policy can have been stored
-  auto add = [&out](const storage::ResourceRecord& r) {
+  storage::Status s = Load(ctx.store, ctx.partition, group_name, &out);
+  if (!s.ok()) return FromStorage(s);
+  return out;
+}
+
+storage::Status EventMasking::Load(storage::LogStore& store, const storage::Partition& partition,
+                                   std::string_view group_name, EventMasking* out) {
+  out->policies_.clear();
+  storage::ResourceStore* resources = store.resource_store();
+  if (resources == nullptr) return storage::Status::OK();  // no policy can have been stored
+  auto add = [out](const storage::ResourceRecord& r) {
     auto doc = r.fields.find("policyDocument");
     if (doc == r.fields.end()) return;
     filters::SensitiveDataMasker masker(MaskedIdentifiers(doc->second));
-    if (!masker.empty()) out.policies_.push_back({r.last_updated_ms, std::move(masker)});
+    if (!masker.empty()) out->policies_.push_back({r.last_updated_ms, std::move(masker)});
   };
-  auto own = store->Get(ctx.partition, storage::ResourceKind::kDataProtectionPolicy, group_name);
+  auto own = resources->Get(partition, storage::ResourceKind::kDataProtectionPolicy, group_name);
   if (own.ok()) {
     add(*own);
   } else if (!own.status().IsNotFound()) {
-    return FromStorage(own.status());
+    return own.status();
   }
   const std::string account_prefix = std::string("DATA_PROTECTION_POLICY") + '\0';
-  storage::Status s = store->List(ctx.partition, storage::ResourceKind::kAccountPolicy,
-                                  account_prefix, "", [&](const storage::ResourceRecord& r) {
-                                    add(r);
-                                    return true;
-                                  });
-  if (!s.ok()) return FromStorage(s);
-  return out;
+  return resources->List(partition, storage::ResourceKind::kAccountPolicy, account_prefix, "",
+                         [&](const storage::ResourceRecord& r) {
+                           add(r);
+                           return true;
+                         });
 }
 
 std::string_view EventMasking::Apply(std::string_view message, int64_t ingestion_time_ms,

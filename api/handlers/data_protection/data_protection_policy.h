@@ -33,6 +33,8 @@ class EventMasking {
  public:
   // The group's masking, or the storage error reading the policies gave.
   static std::variant<EventMasking, ApiError> Load(Context& ctx, std::string_view group_name);
+  static storage::Status Load(storage::LogStore& store, const storage::Partition& partition,
+                              std::string_view group_name, EventMasking* out);
 
   bool empty() const { return policies_.empty(); }
   // The message to show: `message`, or its masked copy in *scratch.
