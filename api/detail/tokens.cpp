@@ -152,9 +152,21 @@ std::optional<StreamToken> DecodeStreamToken(std::string_view text,
 }
 
 std::string EventId(const storage::EventKey& key, uint64_t group_id) {
-  uint64_t ts = key.timestamp < 0 ? 0 : static_cast<uint64_t>(key.timestamp);
-  return fmt::format("{:020}{:020}{:05}{:011}", ts, key.sequence, key.index % (kMaxIndex + 1),
-                     Mix(group_id ^ 0x6576656e74ULL) % kCheckModulus);
+  // Written digit by digit: every subscription payload and FilterLogEvents page holds one per
+  // event, and fmt::format took a fifth of the subscription delivery thread (callgrind).
+  const auto put = [](char* end, uint64_t v, int width) {
+    for (int k = 0; k < width; ++k) {
+      *--end = static_cast<char>('0' + v % 10);
+      v /= 10;
+    }
+  };
+  const uint64_t ts = key.timestamp < 0 ? 0 : static_cast<uint64_t>(key.timestamp);
+  std::string id(56, '0');
+  put(id.data() + 20, ts, 20);
+  put(id.data() + 40, key.sequence, 20);
+  put(id.data() + 45, key.index % (kMaxIndex + 1), 5);
+  put(id.data() + 56, Mix(group_id ^ 0x6576656e74ULL) % kCheckModulus, 11);
+  return id;
 }
 
 std::string SequenceToken(uint64_t stream_id, uint64_t upload_sequence) {

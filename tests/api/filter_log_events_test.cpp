@@ -1,5 +1,6 @@
 #include <set>
 
+#include "api/detail/tokens.h"
 #include "tests/api/api_test_util.h"
 
 namespace cwlogd::api::testing {
@@ -39,6 +40,20 @@ TEST_CASE("FilterLogEvents interleaves events of all streams in time order", "[a
   for (const auto& ev : r["events"]) ids.insert(ev["eventId"].get<std::string>());
   CHECK(ids.size() == 8);
   CHECK(f.Filter(json::object())["events"][0]["eventId"] == id);  // stable
+}
+
+TEST_CASE("An event id is its timestamp, sequence and index in fixed-width digits, then a check",
+          "[api][filter]") {
+  const std::string id = detail::EventId({1'700'000'000'123, 42, 7}, 9);
+  CHECK(id.substr(0, 45) ==
+        "00000001700000000123"
+        "00000000000000000042"
+        "00007");
+  CHECK(id.size() == 56);
+  CHECK(id.find_first_not_of("0123456789") == std::string::npos);
+  CHECK(detail::EventId({1, 2, 3}, 9).substr(45) == id.substr(45));   // the check: the group's
+  CHECK(detail::EventId({1, 2, 3}, 10).substr(45) != id.substr(45));  // and only the group's
+  CHECK(detail::EventId({-5, 0, 0}, 9).substr(0, 20) == std::string(20, '0'));
 }
 
 TEST_CASE("FilterLogEvents applies the filter pattern, stream selection and time bounds",

@@ -65,6 +65,22 @@ TEST_CASE("JSON text round-trips through a strict parser", "[json_text]") {
   }
 }
 
+TEST_CASE("Long strings escape every special byte wherever it falls in a word", "[json_text]") {
+  // Valid UTF-8 is skipped 8 bytes at a time: put each escaped byte at every offset of a long
+  // string, next to multi-byte characters, and compare with nlohmann's escaping.
+  const std::string specials[] = {"\"", "\\", "\n", "\x01", "\x1f", " ", "\x7f", "\xC3\xA9"};
+  for (const auto& special : specials) {
+    for (size_t at = 0; at < 40; ++at) {
+      std::string value(at, 'x');
+      value += special;
+      value += std::string(37 - at % 37, 'y');
+      value += "\xE2\x82\xAC tail";
+      CAPTURE(special, at);
+      REQUIRE(Quoted(value) == nlohmann::json(value).dump());
+    }
+  }
+}
+
 TEST_CASE("JSON integers cover the int64 range", "[json_text]") {
   std::string out;
   AppendJsonInt(out, std::numeric_limits<int64_t>::min());
