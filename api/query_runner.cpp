@@ -6,8 +6,8 @@
 #include <limits>
 
 #include "api/detail/common.h"
+#include "api/detail/data_masking.h"
 #include "api/detail/insights.h"
-#include "api/handlers/data_protection/data_protection_policy.h"
 
 namespace cwlogd::api {
 namespace {
@@ -297,9 +297,9 @@ void QueryRunner::Run(State& state) {
                                         std::memory_order_relaxed);
 
     // Data protection: the query sees masked text, as it would on AWS, which masks at ingestion.
-    data_protection::EventMasking masking;
+    detail::EventMasking masking;
     if (storage::Status ms =
-            data_protection::EventMasking::Load(store_, spec.partition, spec.groups[gi], &masking);
+            detail::EventMasking::Load(store_, spec.partition, spec.groups[gi], &masking);
         !ms.ok()) {
       failure = "reading data protection policies: " + ms.message();
       break;

@@ -10,6 +10,7 @@
 #include <zlib.h>
 
 #include "api/detail/arn.h"
+#include "api/detail/data_masking.h"
 #include "api/detail/json_text.h"
 #include "api/detail/put_log_events_parser.h"
 #include "api/detail/tokens.h"
@@ -385,6 +386,23 @@ SubscriptionDeliverer::StepResult SubscriptionDeliverer::Step(
   if (read.IsNotFound()) return StepResult::kIdle;  // deleted meanwhile: nothing more to send
   if (!read.ok()) return fail(read.message());
   if (batches.empty()) return progress ? StepResult::kProgress : StepResult::kIdle;
+
+  // Data protection: the filter's pattern and the target see masked text, as AWS masks at
+  // ingestion (docs/data-protection.md).
+  detail::EventMasking masking;
+  if (storage::Status ms = detail::EventMasking::Load(store_, sub.partition, sub.group, &masking);
+      !ms.ok()) {
+    return fail(ms.message());
+  }
+  if (!masking.empty()) {
+    std::string scratch;
+    for (auto& b : batches) {
+      for (auto& e : b.events) {
+        std::string_view shown = masking.Apply(e.message, b.ingestion_time, &scratch);
+        if (shown.data() != e.message.data()) e.message = std::string(shown);
+      }
+    }
+  }
 
   if (target == nullptr) {
     // Unmapped: the events are passed over, so the outbox does not grow for ever.

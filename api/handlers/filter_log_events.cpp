@@ -5,9 +5,9 @@
 #include <limits>
 
 #include "api/detail/common.h"
+#include "api/detail/data_masking.h"
 #include "api/detail/json_text.h"
 #include "api/detail/tokens.h"
-#include "api/handlers/data_protection/data_protection_policy.h"
 #include "api/handlers/handlers.h"
 
 namespace cwlogd::api {
@@ -56,11 +56,11 @@ ApiResult HandleFilterLogEvents(const nlohmann::json& request, Context& ctx) {
   auto group = ctx.store.GetLogGroup(ctx.partition, group_name);
   if (!group.ok()) return FromStorage(group.status());
   // Patterns match the stored text; masking changes only what the page shows.
-  data_protection::EventMasking masking;
+  detail::EventMasking masking;
   if (!unmask.value_or(false)) {
-    auto loaded = data_protection::EventMasking::Load(ctx, group_name);
+    auto loaded = detail::EventMasking::Load(ctx, group_name);
     if (auto* e = std::get_if<ApiError>(&loaded)) return *e;
-    masking = std::move(std::get<data_protection::EventMasking>(loaded));
+    masking = std::move(std::get<detail::EventMasking>(loaded));
   }
   std::string masked;
 

@@ -6,9 +6,9 @@
 #include <vector>
 
 #include "api/detail/common.h"
+#include "api/detail/data_masking.h"
 #include "api/detail/json_text.h"
 #include "api/detail/tokens.h"
-#include "api/handlers/data_protection/data_protection_policy.h"
 #include "api/handlers/handlers.h"
 
 namespace cwlogd::api {
@@ -41,11 +41,11 @@ ApiResult HandleGetLogEvents(const nlohmann::json& request, Context& ctx) {
   if (!group.ok()) return FromStorage(group.status());
   auto stream = ctx.store.GetLogStream(ctx.partition, group_name, *stream_name);
   if (!stream.ok()) return FromStorage(stream.status());
-  data_protection::EventMasking masking;
+  detail::EventMasking masking;
   if (!unmask.value_or(false)) {
-    auto loaded = data_protection::EventMasking::Load(ctx, group_name);
+    auto loaded = detail::EventMasking::Load(ctx, group_name);
     if (auto* e = std::get_if<ApiError>(&loaded)) return *e;
-    masking = std::move(std::get<data_protection::EventMasking>(loaded));
+    masking = std::move(std::get<detail::EventMasking>(loaded));
   }
 
   std::optional<detail::StreamToken> token;

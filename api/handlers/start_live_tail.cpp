@@ -6,6 +6,7 @@
 
 #include "api/detail/arn.h"
 #include "api/detail/common.h"
+#include "api/detail/data_masking.h"
 #include "api/detail/insights.h"
 #include "api/handlers/handlers.h"
 #include "api/live_tail/live_tail_hub.h"
@@ -48,6 +49,9 @@ ApiResult HandleStartLiveTail(const nlohmann::json& request, Context& ctx) {
     if (!name) return detail::LogGroupNotFound();
     auto group = ctx.store.GetLogGroup(ctx.partition, *name);
     if (!group.ok()) return FromStorage(group.status());
+    auto masking = detail::EventMasking::Load(ctx, *name);
+    if (auto* e = std::get_if<ApiError>(&masking)) return *e;
+    filter.masking.push_back(std::move(std::get<detail::EventMasking>(masking)));
     filter.group_names.push_back(std::move(*name));
     filter.identifiers.push_back(identifier);
   }

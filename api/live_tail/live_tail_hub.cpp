@@ -133,6 +133,17 @@ void LiveTailSession::Offer(std::string_view group, std::string_view stream,
   const auto group_it = std::find(filter_.group_names.begin(), filter_.group_names.end(), group);
   if (group_it == filter_.group_names.end()) return;
   const size_t identifier = static_cast<size_t>(group_it - filter_.group_names.begin());
+  std::vector<storage::InputEvent> masked;
+  if (identifier < filter_.masking.size() && !filter_.masking[identifier].empty()) {
+    masked.assign(events.begin(), events.end());
+    std::string scratch;
+    for (auto& e : masked) {
+      std::string_view shown =
+          filter_.masking[identifier].Apply(e.message, ingestion_time, &scratch);
+      if (shown.data() != e.message.data()) e.message = std::string(shown);
+    }
+    events = masked;
+  }
   // Matching runs outside the lock: concurrent batches of other streams do not wait for it.
   std::vector<uint32_t> matched;
   if (filter_.pattern) {

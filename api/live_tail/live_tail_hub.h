@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "api/detail/data_masking.h"
 #include "filters/filter_pattern.h"
 #include "storage/clock.h"
 #include "storage/log_store.h"
@@ -47,6 +48,9 @@ struct SessionFilter {
   std::optional<std::vector<std::string>> stream_names;
   std::optional<std::vector<std::string>> stream_prefixes;
   std::optional<filters::FilterPattern> pattern;  // nullopt or match-all: every event
+  // Per group (as group_names): the data protection masking in force when the session started.
+  // Events are masked before the pattern sees them, as AWS masks them at ingestion.
+  std::vector<detail::EventMasking> masking;
 };
 
 // Bytes for the connection to write next, and whether they end the stream.

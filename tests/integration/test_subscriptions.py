@@ -411,6 +411,22 @@ class DeliveryTest(SubscriptionTestCase):
         self.put("app", "s", [(t + 1, "after")])
         wait_for(lambda: self.sink.messages() == ["after"], what="the later event only")
 
+    def test_masked_data_is_delivered_masked(self):
+        # A data protection policy masks what a subscription sees, the pattern included, as AWS
+        # masks at ingestion (docs/data-protection.md).
+        self.make_stream("app", "s")
+        ids = ["arn:aws:dataprotection::aws:data-identifier/EmailAddress"]
+        self.logs.put_data_protection_policy(logGroupIdentifier="app", policyDocument=json.dumps({
+            "Version": "2021-06-01", "Statement": [
+                {"DataIdentifier": ids, "Operation": {"Audit": {"FindingsDestination": {}}}},
+                {"DataIdentifier": ids, "Operation": {"Deidentify": {"MaskConfig": {}}}}]}))
+        self.subscribe(pattern="?ERROR ?bob")
+        wait_for(self.sink.control_docs, what="the CONTROL_MESSAGE")
+        t = int(time.time() * 1000)
+        self.put("app", "s", [(t, "ERROR for bob@example.com"), (t + 1, "mail bob@example.com")])
+        wait_for(lambda: self.sink.messages() == ["ERROR for " + "*" * 15],
+                 what="the masked event only")
+
 
 class CrashLedgerTest(unittest.TestCase):
     """Ingest through a subscription while cwlogd (kill -9) and the receiver die and come back:

@@ -1,18 +1,12 @@
 // Data protection policy documents: the checks PutDataProtectionPolicy and PutAccountPolicy
-// (DATA_PROTECTION_POLICY) apply before storing one, and the masking GetLogEvents and
-// FilterLogEvents apply on output (docs/data-protection.md). Thread-safe.
+// (DATA_PROTECTION_POLICY) apply before storing one (the masking they cause is
+// api/detail/data_masking.h). Pure functions; thread-safe.
 #pragma once
 
-#include <cstdint>
 #include <optional>
-#include <string>
 #include <string_view>
-#include <variant>
-#include <vector>
 
 #include "api/api_error.h"
-#include "api/context.h"
-#include "filters/sensitive_data.h"
 
 namespace cwlogd::api::data_protection {
 
@@ -21,32 +15,5 @@ namespace cwlogd::api::data_protection {
 // holding a MaskConfig, both naming the same non-empty DataIdentifier list of strings; Version,
 // when given, "2021-06-01". InvalidParameterException saying what is wrong otherwise.
 std::optional<ApiError> CheckPolicyDocument(std::string_view document);
-
-// The DataIdentifier list of a stored document's Deidentify statement (empty when it has none).
-std::vector<std::string> MaskedIdentifiers(std::string_view document);
-
-// What a group's events show of the data its data protection policies mask: the group's own
-// policy and the account's DATA_PROTECTION_POLICY, each from the time it was last put. AWS masks
-// at ingestion; here the stored events keep their text and an event is masked on output when
-// it was ingested at or after a policy's time (docs/data-protection.md says what differs).
-class EventMasking {
- public:
-  // The group's masking, or the storage error reading the policies gave.
-  static std::variant<EventMasking, ApiError> Load(Context& ctx, std::string_view group_name);
-  static storage::Status Load(storage::LogStore& store, const storage::Partition& partition,
-                              std::string_view group_name, EventMasking* out);
-
-  bool empty() const { return policies_.empty(); }
-  // The message to show: `message`, or its masked copy in *scratch.
-  std::string_view Apply(std::string_view message, int64_t ingestion_time_ms,
-                         std::string* scratch) const;
-
- private:
-  struct Policy {
-    int64_t since_ms;
-    filters::SensitiveDataMasker masker;
-  };
-  std::vector<Policy> policies_;
-};
 
 }  // namespace cwlogd::api::data_protection
