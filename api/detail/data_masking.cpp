@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/detail/common.h"
+#include "storage/resource_store.h"
 
 namespace cwlogd::api::detail {
 namespace {
