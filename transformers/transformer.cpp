@@ -1,13 +1,14 @@
 #include "transformers/transformer.h"
 
-#include <re2/re2.h>
-
 #include <cctype>
 #include <cstdint>
+#include <functional>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
+
+#include <nlohmann/json.hpp>
+#include <re2/re2.h>
 
 namespace cwlogd::transformers {
 namespace {
@@ -15,11 +16,16 @@ namespace {
 // ordered_json keeps the members in the order the event had them and the processors added them.
 using Json = nlohmann::ordered_json;
 
-constexpr size_t kMaxProcessors = 20;   // model Processors max
-constexpr size_t kMaxParsers = 5;       // "as many as five parser-type processors"
-constexpr size_t kMaxFields = 200;      // "extract at most 200 fields from a log event"
+constexpr size_t kMaxProcessors = 20;  // model Processors max
+constexpr size_t kMaxParsers = 5;      // "as many as five parser-type processors"
+constexpr size_t kMaxFields = 200;     // "extract at most 200 fields from a log event"
 constexpr size_t kMaxMessageBytes = 1 << 20;
-constexpr int kMaxParseDepth = 64;      // nested JSON deeper than this is refused, not recursed
+constexpr int kMaxParseDepth = 64;  // nested JSON deeper than this is refused, not recursed
+
+}  // namespace
+
+// The parsed processors (named: Transformer::Impl holds them).
+namespace internal {
 
 enum class Op {
   kParseJson,
@@ -70,6 +76,14 @@ struct Processor {
   bool flatten_last = false;
 };
 
+}  // namespace internal
+
+namespace {
+
+using internal::Entry;
+using internal::Op;
+using internal::Processor;
+
 // ---------------------------------------------------------------- config reading
 
 size_t Utf16Length(std::string_view s) {
@@ -90,16 +104,124 @@ std::string_view KindName(const Json& v) {
   return "VALUE_NULL";
 }
 
-// Java's List.toString of strings, as Coral prints a list value.
-std::string ListText(const Json& list) {
+// The model's structures as Coral prints them in a violation's value: Java's toString of the
+// generated class, "Name(member=value, ...)" with every member in model order, null when unset.
+struct Shape {
+  std::string_view name;
+  std::vector<std::string_view> members;
+  const Shape* entry = nullptr;  // the element shape of member "entries"
+};
+
+const Shape kAddKeyEntry{"AddKeyEntry", {"key", "value", "overwriteIfExists"}};
+const Shape kCopyValueEntry{"CopyValueEntry", {"source", "target", "overwriteIfExists"}};
+const Shape kMoveKeyEntry{"MoveKeyEntry", {"source", "target", "overwriteIfExists"}};
+const Shape kRenameKeyEntry{"RenameKeyEntry", {"key", "renameTo", "overwriteIfExists"}};
+const Shape kSplitStringEntry{"SplitStringEntry", {"source", "delimiter"}};
+const Shape kSubstituteStringEntry{"SubstituteStringEntry", {"source", "from", "to"}};
+const Shape kTypeConverterEntry{"TypeConverterEntry", {"key", "type"}};
+
+// Processor member name -> its structure.
+const std::map<std::string_view, Shape>& ProcessorShapes() {
+  static const std::map<std::string_view, Shape> shapes = {
+      {"addKeys", {"AddKeys", {"entries"}, &kAddKeyEntry}},
+      {"copyValue", {"CopyValue", {"entries"}, &kCopyValueEntry}},
+      {"csv", {"CSV", {"quoteCharacter", "delimiter", "columns", "source", "destination"}}},
+      {"dateTimeConverter",
+       {"DateTimeConverter",
+        {"source", "target", "targetFormat", "matchPatterns", "sourceTimezone", "targetTimezone",
+         "locale"}}},
+      {"deleteKeys", {"DeleteKeys", {"withKeys"}}},
+      {"grok", {"Grok", {"source", "match"}}},
+      {"listToMap",
+       {"ListToMap", {"source", "key", "valueKey", "target", "flatten", "flattenedElement"}}},
+      {"lowerCaseString", {"LowerCaseString", {"withKeys"}}},
+      {"moveKeys", {"MoveKeys", {"entries"}, &kMoveKeyEntry}},
+      {"parseCloudfront", {"ParseCloudfront", {"source"}}},
+      {"parseJSON", {"ParseJSON", {"source", "destination"}}},
+      {"parseKeyValue",
+       {"ParseKeyValue",
+        {"source", "destination", "fieldDelimiter", "keyValueDelimiter", "keyPrefix",
+         "nonMatchValue", "overwriteIfExists"}}},
+      {"parseRoute53", {"ParseRoute53", {"source"}}},
+      {"parseToOCSF", {"ParseToOCSF", {"source", "eventSource", "ocsfVersion", "mappingVersion"}}},
+      {"parsePostgres", {"ParsePostgres", {"source"}}},
+      {"parseVPC", {"ParseVPC", {"source"}}},
+      {"parseWAF", {"ParseWAF", {"source"}}},
+      {"renameKeys", {"RenameKeys", {"entries"}, &kRenameKeyEntry}},
+      {"splitString", {"SplitString", {"entries"}, &kSplitStringEntry}},
+      {"substituteString", {"SubstituteString", {"entries"}, &kSubstituteStringEntry}},
+      {"trimString", {"TrimString", {"withKeys"}}},
+      {"typeConverter", {"TypeConverter", {"entries"}, &kTypeConverterEntry}},
+      {"upperCaseString", {"UpperCaseString", {"withKeys"}}},
+  };
+  return shapes;
+}
+
+std::string Describe(const Json& v, const Shape* shape);
+
+std::string DescribeList(const Json& list, const Shape* element) {
   std::string out = "[";
   bool first = true;
-  for (const auto& v : list) {
+  for (const auto& item : list) {
     if (!first) out += ", ";
     first = false;
-    out += v.is_string() ? v.get<std::string>() : v.dump();
+    out += Describe(item, element);
   }
   return out + "]";
+}
+
+std::string DescribeStructure(const Json& v, std::string_view name,
+                              const std::vector<std::string_view>& members,
+                              const std::function<const Shape*(std::string_view)>& shape_of,
+                              const Shape* entry) {
+  std::string out(name);
+  out += '(';
+  bool first = true;
+  for (std::string_view member : members) {
+    if (!first) out += ", ";
+    first = false;
+    out += member;
+    out += '=';
+    auto it = v.find(member);
+    if (it == v.end()) {
+      out += "null";
+    } else if (it->is_array()) {
+      out += DescribeList(*it, member == "entries" ? entry : nullptr);
+    } else {
+      out += Describe(*it, shape_of(member));
+    }
+  }
+  return out + ")";
+}
+
+// `shape` nullptr: a Processor when `v` is an object, else a scalar or a list of scalars.
+std::string Describe(const Json& v, const Shape* shape) {
+  if (v.is_null()) return "null";
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_array()) return DescribeList(v, nullptr);
+  if (!v.is_object()) return v.dump();
+  if (shape != nullptr) {
+    return DescribeStructure(
+        v, shape->name, shape->members, [](std::string_view) -> const Shape* { return nullptr; },
+        shape->entry);
+  }
+  // Model order, which is alphabetical except parseToOCSF before parsePostgres.
+  static const std::vector<std::string_view> kOrdered = {
+      "addKeys",           "copyValue",        "csv",
+      "dateTimeConverter", "deleteKeys",       "grok",
+      "listToMap",         "lowerCaseString",  "moveKeys",
+      "parseCloudfront",   "parseJSON",        "parseKeyValue",
+      "parseRoute53",      "parseToOCSF",      "parsePostgres",
+      "parseVPC",          "parseWAF",         "renameKeys",
+      "splitString",       "substituteString", "trimString",
+      "typeConverter",     "upperCaseString"};
+  return DescribeStructure(
+      v, "Processor", kOrdered,
+      [](std::string_view member) -> const Shape* {
+        auto it = ProcessorShapes().find(member);
+        return it == ProcessorShapes().end() ? nullptr : &it->second;
+      },
+      nullptr);
 }
 
 class ConfigReader {
@@ -112,14 +234,13 @@ class ConfigReader {
   void Serialization(std::string message) {
     if (serialization_failed_) return;
     serialization_failed_ = true;
-    problems_->push_back({ConfigProblem::Kind::kSerialization, "", std::nullopt,
-                          std::move(message)});
+    problems_->push_back(
+        {ConfigProblem::Kind::kSerialization, "", std::nullopt, std::move(message)});
   }
   void Constraint(std::string path, std::optional<std::string> value, std::string constraint) {
     ++constraints_;
-    problems_->push_back(
-        {ConfigProblem::Kind::kConstraint, std::move(path), std::move(value),
-         std::move(constraint)});
+    problems_->push_back({ConfigProblem::Kind::kConstraint, std::move(path), std::move(value),
+                          std::move(constraint)});
   }
 
   // A member of `obj`; nullptr when absent or null (a required one records "must not be null").
@@ -157,7 +278,8 @@ class ConfigReader {
   void CheckLength(const std::string& path, const std::string& s, size_t min, size_t max) {
     const size_t n = Utf16Length(s);
     if (n < min) {
-      Constraint(path, s, "Member must have length greater than or equal to " + std::to_string(min));
+      Constraint(path, s,
+                 "Member must have length greater than or equal to " + std::to_string(min));
     }
     if (n > max) {
       Constraint(path, s, "Member must have length less than or equal to " + std::to_string(max));
@@ -195,26 +317,29 @@ class ConfigReader {
 
   // A list member: nullptr when absent or not a list (recorded).
   const Json* List(const Json& obj, const char* name, const std::string& prefix, size_t min,
-                   size_t max, bool required) {
+                   size_t max, bool required, const Shape* element = nullptr) {
     const std::string path = prefix + name;
     const Json* v = Member(obj, name, path, required);
     if (v == nullptr) return nullptr;
     if (!v->is_array()) {
-      Serialization(v->is_object() ? std::string("Start of structure or map found where not expected.")
-                                   : "Expected list or set but found " + std::string(KindName(*v)));
+      Serialization(v->is_object()
+                        ? std::string("Start of structure or map found where not expected.")
+                        : "Expected list or set but found " + std::string(KindName(*v)));
       return nullptr;
     }
-    CheckListSize(path, *v, min, max);
+    CheckListSize(path, *v, min, max, element);
     return v;
   }
 
-  void CheckListSize(const std::string& path, const Json& list, size_t min, size_t max) {
+  // `element`: the shape of the elements (nullptr: processors or scalars).
+  void CheckListSize(const std::string& path, const Json& list, size_t min, size_t max,
+                     const Shape* element = nullptr) {
     if (list.size() < min) {
-      Constraint(path, ListText(list),
+      Constraint(path, DescribeList(list, element),
                  "Member must have length greater than or equal to " + std::to_string(min));
     }
     if (list.size() > max) {
-      Constraint(path, ListText(list),
+      Constraint(path, DescribeList(list, element),
                  "Member must have length less than or equal to " + std::to_string(max));
     }
   }
@@ -266,17 +391,28 @@ struct ProcessorSpec {
 };
 
 constexpr ProcessorSpec kProcessorSpecs[] = {
-    {"addKeys", false, false, true},        {"copyValue", false, false, true},
-    {"csv", true, false, true},             {"dateTimeConverter", false, false, false},
-    {"deleteKeys", false, false, true},     {"grok", true, false, false},
-    {"listToMap", false, false, true},      {"lowerCaseString", false, false, true},
-    {"moveKeys", false, false, true},       {"parseCloudfront", true, true, false},
-    {"parseJSON", true, false, true},       {"parseKeyValue", true, false, true},
-    {"parseRoute53", true, true, false},    {"parseToOCSF", true, true, false},
-    {"parsePostgres", true, true, false},   {"parseVPC", true, true, false},
-    {"parseWAF", true, true, false},        {"renameKeys", false, false, true},
-    {"splitString", false, false, true},    {"substituteString", false, false, true},
-    {"trimString", false, false, true},     {"typeConverter", false, false, true},
+    {"addKeys", false, false, true},
+    {"copyValue", false, false, true},
+    {"csv", true, false, true},
+    {"dateTimeConverter", false, false, false},
+    {"deleteKeys", false, false, true},
+    {"grok", true, false, false},
+    {"listToMap", false, false, true},
+    {"lowerCaseString", false, false, true},
+    {"moveKeys", false, false, true},
+    {"parseCloudfront", true, true, false},
+    {"parseJSON", true, false, true},
+    {"parseKeyValue", true, false, true},
+    {"parseRoute53", true, true, false},
+    {"parseToOCSF", true, true, false},
+    {"parsePostgres", true, true, false},
+    {"parseVPC", true, true, false},
+    {"parseWAF", true, true, false},
+    {"renameKeys", false, false, true},
+    {"splitString", false, false, true},
+    {"substituteString", false, false, true},
+    {"trimString", false, false, true},
+    {"typeConverter", false, false, true},
     {"upperCaseString", false, false, true},
 };
 
@@ -292,7 +428,8 @@ Processor ReadProcessor(ConfigReader& in, std::string_view name, const Json& bod
                         const std::string& p) {
   Processor out;
   auto entries = [&](const char* list_name, size_t max, auto&& read_entry) {
-    const Json* list = in.List(body, list_name, p, 1, max, true);
+    const Shape* entry_shape = ProcessorShapes().at(std::string_view(name)).entry;
+    const Json* list = in.List(body, list_name, p, 1, max, true, entry_shape);
     if (list == nullptr) return;
     for (size_t i = 0; i < list->size(); ++i) {
       const Json& e = (*list)[i];
@@ -399,8 +536,8 @@ Processor ReadProcessor(ConfigReader& in, std::string_view name, const Json& bod
     out.op = Op::kTypeConverter;
     entries("entries", 5, [&](const Json& e, const std::string& ep, Entry& entry) {
       entry.from = in.String(e, "key", ep, 1, kKeyMax, true).value_or("");
-      entry.to = in.Enum(e, "type", ep, {"boolean", "integer", "double", "string"}, true)
-                     .value_or("");
+      entry.to =
+          in.Enum(e, "type", ep, {"boolean", "integer", "double", "string"}, true).value_or("");
     });
   }
   return out;
@@ -432,7 +569,7 @@ std::string Re2Replacement(std::string_view java) {
 }  // namespace
 
 struct Transformer::Impl {
-  std::vector<Processor> processors;
+  std::vector<internal::Processor> processors;
 };
 
 Transformer::Transformer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -445,9 +582,9 @@ std::optional<Transformer> ParseTransformer(std::string_view config_json,
   Json config = Json::parse(config_json, nullptr, false);
   ConfigReader in(problems);
   if (config.is_discarded() || !config.is_array()) {
-    in.Serialization(config.is_object() ? std::string("Start of structure or map found where not expected.")
-                                        : "Expected list or set but found " +
-                                              std::string(KindName(config)));
+    in.Serialization(config.is_object()
+                         ? std::string("Start of structure or map found where not expected.")
+                         : "Expected list or set but found " + std::string(KindName(config)));
     return std::nullopt;
   }
   in.CheckListSize("transformerConfig", config, 1, kMaxProcessors);
@@ -476,7 +613,8 @@ std::optional<Transformer> ParseTransformer(std::string_view config_json,
       continue;
     }
     if (!in.IsStructure(*body)) continue;
-    Processor processor = ReadProcessor(in, spec->name, *body, prefix + std::string(spec->name) + ".");
+    Processor processor =
+        ReadProcessor(in, spec->name, *body, prefix + std::string(spec->name) + ".");
     kinds.push_back(spec);
     if (!spec->implemented && !rule_broken) {
       rule_broken = "The " + std::string(spec->name) + " processor is not supported by cwlogd.";
@@ -493,8 +631,8 @@ std::optional<Transformer> ParseTransformer(std::string_view config_json,
         entry.replacement = Re2Replacement(entry.replacement);
       }
     }
-    if (processor.op == Op::kListToMap && processor.flatten && !body->contains("flattenedElement") &&
-        !rule_broken) {
+    if (processor.op == Op::kListToMap && processor.flatten &&
+        !body->contains("flattenedElement") && !rule_broken) {
       rule_broken = "flattenedElement is required when flatten is true in listToMap.";
     }
     impl->processors.push_back(std::move(processor));
@@ -609,7 +747,9 @@ void Merge(Json& root, const std::string& destination, Json fields, bool overwri
 }
 
 std::string_view Trim(std::string_view s) {
-  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
+  auto space = [](char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+  };
   while (!s.empty() && space(s.front())) s.remove_prefix(1);
   while (!s.empty() && space(s.back())) s.remove_suffix(1);
   return s;
@@ -775,8 +915,7 @@ std::optional<std::string> ApplyOne(const Processor& p, Json& event, bool& struc
       std::vector<std::string> values = CsvFields(*input, p.quote, p.delimiter);
       Json fields = Json::object();
       for (size_t i = 0; i < values.size(); ++i) {
-        std::string column =
-            i < p.keys.size() ? p.keys[i] : "column_" + std::to_string(i + 1);
+        std::string column = i < p.keys.size() ? p.keys[i] : "column_" + std::to_string(i + 1);
         if (!p.keys.empty() && i >= p.keys.size()) break;  // named columns: extra values dropped
         fields[column] = std::move(values[i]);
       }
@@ -839,8 +978,9 @@ std::optional<std::string> ApplyOne(const Processor& p, Json& event, bool& struc
           s = std::string(Trim(s));
         } else {
           for (char& c : s) {
-            c = static_cast<char>(p.op == Op::kLowerCase ? std::tolower(static_cast<unsigned char>(c))
-                                                         : std::toupper(static_cast<unsigned char>(c)));
+            c = static_cast<char>(p.op == Op::kLowerCase
+                                      ? std::tolower(static_cast<unsigned char>(c))
+                                      : std::toupper(static_cast<unsigned char>(c)));
           }
         }
         *v = std::move(s);

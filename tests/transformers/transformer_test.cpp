@@ -30,8 +30,8 @@ TEST_CASE("parseJSON flattens the message into the event, or under a destination
   CHECK(Run(R"([{"parseJSON":{}}])", R"({"a":1,"b":{"c":"x"}})") == R"({"a":1,"b":{"c":"x"}})");
   CHECK(Run(R"([{"parseJSON":{"destination":"d"}}])", R"({"a":1})") == R"({"d":{"a":1}})");
   CHECK(Run(R"([{"parseJSON":{}}])", "not json").rfind("ERROR: ", 0) == 0);
-  CHECK(Run(R"([{"parseJSON":{}},{"parseJSON":{"source":"inner"}}])",
-            R"({"inner":"{\"x\":2}"})") == R"({"inner":"{\"x\":2}","x":2})");
+  CHECK(Run(R"([{"parseJSON":{}},{"parseJSON":{"source":"inner"}}])", R"({"inner":"{\"x\":2}"})") ==
+        R"({"inner":"{\"x\":2}","x":2})");
 }
 
 TEST_CASE("JSON mutators") {
@@ -50,30 +50,39 @@ TEST_CASE("JSON mutators") {
             R"({"a":1,"b":2})") == R"({"a":1,"b":2})");
   CHECK(Run(base + R"({"renameKeys":{"entries":[{"key":"a","renameTo":"z"}]}}])",
             R"({"a":1,"b":2})") == R"({"b":2,"z":1})");
-  CHECK(Run(base + R"({"copyValue":{"entries":[{"source":"a","target":"c"},)"
-                   R"({"source":"@logGroupName","target":"g"},{"source":"@logGroupStream","target":"s"}]}}])",
-            R"({"a":1})") == R"({"a":1,"c":1,"g":"my-group","s":"my-stream"})");
+  CHECK(
+      Run(base +
+              R"({"copyValue":{"entries":[{"source":"a","target":"c"},)"
+              R"({"source":"@logGroupName","target":"g"},{"source":"@logGroupStream","target":"s"}]}}])",
+          R"({"a":1})") == R"({"a":1,"c":1,"g":"my-group","s":"my-stream"})");
 }
 
 TEST_CASE("string mutators") {
   const std::string base = R"([{"parseJSON":{}},)";
   CHECK(Run(base + R"({"lowerCaseString":{"withKeys":["a","n"]}}])", R"({"a":"AbC","n":5})") ==
         R"({"a":"abc","n":5})");
-  CHECK(Run(base + R"({"upperCaseString":{"withKeys":["a"]}}])", R"({"a":"AbC"})") == R"({"a":"ABC"})");
-  CHECK(Run(base + R"({"trimString":{"withKeys":["a"]}}])", R"({"a":"  x y \t"})") == R"({"a":"x y"})");
+  CHECK(Run(base + R"({"upperCaseString":{"withKeys":["a"]}}])", R"({"a":"AbC"})") ==
+        R"({"a":"ABC"})");
+  CHECK(Run(base + R"({"trimString":{"withKeys":["a"]}}])", R"({"a":"  x y \t"})") ==
+        R"({"a":"x y"})");
   CHECK(Run(base + R"({"splitString":{"entries":[{"source":"a","delimiter":","}]}}])",
             R"({"a":"x,y,,z"})") == R"({"a":["x","y","","z"]})");
-  CHECK(Run(base + R"j({"substituteString":{"entries":[{"source":"a","from":"(\\d+)-(\\d+)","to":"$2:$1"}]}}])j",
-            R"({"a":"10-20 and 3-4"})") == R"({"a":"20:10 and 4:3"})");
+  CHECK(
+      Run(base +
+              R"j({"substituteString":{"entries":[{"source":"a","from":"(\\d+)-(\\d+)","to":"$2:$1"}]}}])j",
+          R"({"a":"10-20 and 3-4"})") == R"({"a":"20:10 and 4:3"})");
 }
 
 TEST_CASE("typeConverter") {
   const std::string base = R"([{"parseJSON":{}},)";
-  CHECK(Run(base + R"({"typeConverter":{"entries":[{"key":"i","type":"integer"},{"key":"d","type":"double"},)"
-                   R"({"key":"b","type":"boolean"},{"key":"s","type":"string"}]}}])",
-            R"({"i":"42","d":"1.5","b":"TRUE","s":7})") == R"({"i":42,"d":1.5,"b":true,"s":"7"})");
-  CHECK(Run(base + R"({"typeConverter":{"entries":[{"key":"i","type":"integer"}]}}])", R"({"i":"x"})")
-            .rfind("ERROR: ", 0) == 0);
+  CHECK(
+      Run(base +
+              R"({"typeConverter":{"entries":[{"key":"i","type":"integer"},{"key":"d","type":"double"},)"
+              R"({"key":"b","type":"boolean"},{"key":"s","type":"string"}]}}])",
+          R"({"i":"42","d":"1.5","b":"TRUE","s":7})") == R"({"i":42,"d":1.5,"b":true,"s":"7"})");
+  CHECK(
+      Run(base + R"({"typeConverter":{"entries":[{"key":"i","type":"integer"}]}}])", R"({"i":"x"})")
+          .rfind("ERROR: ", 0) == 0);
 }
 
 TEST_CASE("parseKeyValue and csv") {
@@ -81,19 +90,23 @@ TEST_CASE("parseKeyValue and csv") {
   CHECK(Run(R"([{"parseKeyValue":{"fieldDelimiter":" ","keyValueDelimiter":":","keyPrefix":"p_",)"
             R"("nonMatchValue":"none","destination":"kv"}}])",
             "a:1 b:2 c") == R"({"kv":{"p_a":"1","p_b":"2","p_c":"none"}})");
-  CHECK(Run(R"([{"csv":{}}])", R"(a,"b,c",d)") == R"({"column_1":"a","column_2":"b,c","column_3":"d"})");
-  CHECK(Run(R"([{"csv":{"delimiter":";","quoteCharacter":"'","columns":["x","y"]}}])", "1;'2;''';3") ==
-        R"({"x":"1","y":"2;'"})");
+  CHECK(Run(R"([{"csv":{}}])", R"(a,"b,c",d)") ==
+        R"({"column_1":"a","column_2":"b,c","column_3":"d"})");
+  CHECK(Run(R"([{"csv":{"delimiter":";","quoteCharacter":"'","columns":["x","y"]}}])",
+            "1;'2;''';3") == R"({"x":"1","y":"2;'"})");
 }
 
 TEST_CASE("listToMap") {
   const std::string base = R"([{"parseJSON":{}},)";
   const std::string event = R"({"l":[{"k":"a","v":1},{"k":"b","v":2},{"k":"a","v":3}]})";
-  CHECK(Run(base + R"({"listToMap":{"source":"l","key":"k","valueKey":"v","target":"m"}}])", event) ==
-        R"({"l":[{"k":"a","v":1},{"k":"b","v":2},{"k":"a","v":3}],"m":{"a":[1,3],"b":[2]}})");
-  CHECK(Run(base + R"({"listToMap":{"source":"l","key":"k","valueKey":"v","target":"m","flatten":true,)"
-                   R"("flattenedElement":"last"}}])",
-            event) == R"({"l":[{"k":"a","v":1},{"k":"b","v":2},{"k":"a","v":3}],"m":{"a":3,"b":2}})");
+  CHECK(
+      Run(base + R"({"listToMap":{"source":"l","key":"k","valueKey":"v","target":"m"}}])", event) ==
+      R"({"l":[{"k":"a","v":1},{"k":"b","v":2},{"k":"a","v":3}],"m":{"a":[1,3],"b":[2]}})");
+  CHECK(
+      Run(base +
+              R"({"listToMap":{"source":"l","key":"k","valueKey":"v","target":"m","flatten":true,)"
+              R"("flattenedElement":"last"}}])",
+          event) == R"({"l":[{"k":"a","v":1},{"k":"b","v":2},{"k":"a","v":3}],"m":{"a":3,"b":2}})");
 }
 
 TEST_CASE("model constraints are reported with Coral paths") {
@@ -123,14 +136,21 @@ TEST_CASE("service rules: a parser first, limits per processor type") {
   CHECK(first[0].kind == ConfigProblem::Kind::kInvalid);
   std::string twenty_one = "[";
   for (int i = 0; i < 21; ++i) twenty_one += std::string(i ? "," : "") + R"({"parseJSON":{}})";
-  CHECK(Problems(twenty_one + "]")[0].message == "Member must have length less than or equal to 20");
-  CHECK(Problems(R"([{"parseJSON":{}},{"parseJSON":{}},{"parseJSON":{}},{"parseJSON":{}},{"parseJSON":{}},{"csv":{}}])")[0]
-            .kind == ConfigProblem::Kind::kInvalid);
+  CHECK(Problems(twenty_one + "]")[0].message ==
+        "Member must have length less than or equal to 20");
+  CHECK(
+      Problems(
+          R"([{"parseJSON":{}},{"parseJSON":{}},{"parseJSON":{}},{"parseJSON":{}},{"parseJSON":{}},{"csv":{}}])")
+          [0]
+              .kind == ConfigProblem::Kind::kInvalid);
   CHECK(Problems(R"([{"parseJSON":{},"csv":{}}])")[0].kind == ConfigProblem::Kind::kInvalid);
   CHECK(Problems(R"([{}])")[0].kind == ConfigProblem::Kind::kInvalid);
   CHECK(Problems(R"([{"parseJSON":{}},{"parseVPC":{}}])")[0].kind == ConfigProblem::Kind::kInvalid);
-  CHECK(Problems(R"([{"parseJSON":{}},{"substituteString":{"entries":[{"source":"a","from":"(","to":"x"}]}}])")[0]
-            .kind == ConfigProblem::Kind::kInvalid);
+  CHECK(
+      Problems(
+          R"([{"parseJSON":{}},{"substituteString":{"entries":[{"source":"a","from":"(","to":"x"}]}}])")
+          [0]
+              .kind == ConfigProblem::Kind::kInvalid);
 }
 
 TEST_CASE("hostile input is refused, not crashed on") {
