@@ -43,6 +43,7 @@ enum class Op {
   kSplitString,
   kSubstituteString,
   kTypeConverter,
+  kGrok,
 };
 
 struct Entry {
@@ -59,6 +60,10 @@ struct Processor {
   std::string destination;  // empty: the root
   std::vector<Entry> entries;
   std::vector<std::string> keys;  // withKeys, csv columns
+  // grok: the compiled match and, per generated group name, the field and its type ("" = string)
+  std::shared_ptr<RE2> grok;
+  std::vector<std::pair<std::string, std::string>> grok_fields;
+  std::string grok_source;  // the match as written, for the error texts
   // parseKeyValue
   std::string field_delimiter = "&";
   std::string key_value_delimiter = "=";
@@ -396,7 +401,7 @@ constexpr ProcessorSpec kProcessorSpecs[] = {
     {"csv", true, false, true},
     {"dateTimeConverter", false, false, false},
     {"deleteKeys", false, false, true},
-    {"grok", true, false, false},
+    {"grok", true, false, true},
     {"listToMap", false, false, true},
     {"lowerCaseString", false, false, true},
     {"moveKeys", false, false, true},
@@ -532,6 +537,10 @@ Processor ReadProcessor(ConfigReader& in, std::string_view name, const Json& bod
       entry.to = in.String(e, "from", ep, 1, kKeyMax, true).value_or("");
       entry.replacement = in.String(e, "to", ep, 1, kKeyMax, true).value_or("");
     });
+  } else if (name == "grok") {
+    out.op = Op::kGrok;
+    optional_source();
+    out.grok_source = in.String(body, "match", p, 1, 512, true).value_or("");
   } else if (name == "typeConverter") {
     out.op = Op::kTypeConverter;
     entries("entries", 5, [&](const Json& e, const std::string& ep, Entry& entry) {
@@ -564,6 +573,135 @@ std::string Re2Replacement(std::string_view java) {
     out += c;
   }
   return out;
+}
+
+// The grok patterns cwlogd knows (the common ones of the Logstash/AWS libraries), in RE2 syntax:
+// where the originals use lookaround (which RE2 lacks) they are simplified.
+const std::map<std::string_view, std::string_view>& GrokPatterns() {
+  static const std::map<std::string_view, std::string_view> patterns = {
+      {"USERNAME", R"([a-zA-Z0-9._-]+)"},
+      {"USER", R"(%{USERNAME})"},
+      {"EMAILLOCALPART",
+       R"([a-zA-Z0-9!#$%&'*+\-/=?^_`{|}~]+(?:\.[a-zA-Z0-9!#$%&'*+\-/=?^_`{|}~]+)*)"},
+      {"EMAILADDRESS", R"(%{EMAILLOCALPART}@%{HOSTNAME})"},
+      {"INT", R"((?:[+-]?(?:[0-9]+)))"},
+      {"BASE10NUM", R"((?:[+-]?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)))"},
+      {"NUMBER", R"((?:%{BASE10NUM}))"},
+      {"BASE16NUM", R"((?:[+-]?(?:0[xX])?[0-9A-Fa-f]+))"},
+      {"POSINT", R"(\b(?:[1-9][0-9]*)\b)"},
+      {"NONNEGINT", R"(\b(?:[0-9]+)\b)"},
+      {"WORD", R"(\b\w+\b)"},
+      {"NOTSPACE", R"(\S+)"},
+      {"SPACE", R"(\s*)"},
+      {"DATA", R"(.*?)"},
+      {"GREEDYDATA", R"(.*)"},
+      {"QUOTEDSTRING", R"((?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`(?:[^`\\]|\\.)*`))"},
+      {"QS", R"(%{QUOTEDSTRING})"},
+      {"UUID", R"([A-Fa-f0-9]{8}-(?:[A-Fa-f0-9]{4}-){3}[A-Fa-f0-9]{12})"},
+      {"MAC", R"((?:[A-Fa-f0-9]{2}[:-]){5}[A-Fa-f0-9]{2})"},
+      {"IPV4",
+       R"((?:(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\.){3}(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?))"},
+      {"IPV6",
+       R"((?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|(?:[0-9A-Fa-f]{1,4}:){1,7}:|(?:[0-9A-Fa-f]{1,4}:){1,6}:[0-9A-Fa-f]{1,4}|::(?:[0-9A-Fa-f]{1,4}:){0,5}[0-9A-Fa-f]{1,4}|::)"},
+      {"IP", R"((?:%{IPV6}|%{IPV4}))"},
+      {"HOSTNAME",
+       R"(\b(?:[0-9A-Za-z][0-9A-Za-z-]{0,62})(?:\.(?:[0-9A-Za-z][0-9A-Za-z-]{0,62}))*\.?\b)"},
+      {"IPORHOST", R"((?:%{IP}|%{HOSTNAME}))"},
+      {"HOSTPORT", R"(%{IPORHOST}:%{POSINT})"},
+      {"UNIXPATH", R"((?:/[\w_%!$@:.,+~-]*)+)"},
+      {"URIPROTO", R"([A-Za-z][A-Za-z0-9+\-.]+)"},
+      {"URIHOST", R"(%{IPORHOST}(?::%{POSINT})?)"},
+      {"URIPATH", R"((?:/[A-Za-z0-9$.+!*'(){},~:;=@#%&_\-]*)+)"},
+      {"URIPARAM", R"(\?[A-Za-z0-9$.+!*'|(){},~@#%&/=:;_?\-\[\]<>]*)"},
+      {"URIPATHPARAM", R"(%{URIPATH}(?:%{URIPARAM})?)"},
+      {"URI", R"(%{URIPROTO}://(?:%{USER}(?::[^@]*)?@)?(?:%{URIHOST})?(?:%{URIPATHPARAM})?)"},
+      {"MONTH",
+       R"(\b(?:[Jj]an(?:uary)?|[Ff]eb(?:ruary)?|[Mm]ar(?:ch)?|[Aa]pr(?:il)?|[Mm]ay|[Jj]un(?:e)?|[Jj]ul(?:y)?|[Aa]ug(?:ust)?|[Ss]ep(?:tember)?|[Oo]ct(?:ober)?|[Nn]ov(?:ember)?|[Dd]ec(?:ember)?)\b)"},
+      {"MONTHNUM", R"((?:0?[1-9]|1[0-2]))"},
+      {"MONTHDAY", R"((?:(?:0[1-9])|(?:[12][0-9])|(?:3[01])|[1-9]))"},
+      {"DAY",
+       R"((?:Mon(?:day)?|Tue(?:sday)?|Wed(?:nesday)?|Thu(?:rsday)?|Fri(?:day)?|Sat(?:urday)?|Sun(?:day)?))"},
+      {"YEAR", R"((?:\d\d){1,2})"},
+      {"HOUR", R"((?:2[0123]|[01]?[0-9]))"},
+      {"MINUTE", R"((?:[0-5][0-9]))"},
+      {"SECOND", R"((?:(?:[0-5]?[0-9]|60)(?:[:.,][0-9]+)?))"},
+      {"TIME", R"(%{HOUR}:%{MINUTE}(?::%{SECOND})?)"},
+      {"DATE_US", R"(%{MONTHNUM}[/-]%{MONTHDAY}[/-]%{YEAR})"},
+      {"DATE_EU", R"(%{MONTHDAY}[./-]%{MONTHNUM}[./-]%{YEAR})"},
+      {"DATE", R"((?:%{DATE_US}|%{DATE_EU}))"},
+      {"ISO8601_TIMEZONE", R"((?:Z|[+-]%{HOUR}(?::?%{MINUTE})))"},
+      {"TIMESTAMP_ISO8601",
+       R"(%{YEAR}-%{MONTHNUM}-%{MONTHDAY}[T ]%{HOUR}:?%{MINUTE}(?::?%{SECOND})?%{ISO8601_TIMEZONE}?)"},
+      {"HTTPDATE", R"(%{MONTHDAY}/%{MONTH}/%{YEAR}:%{TIME} %{INT})"},
+      {"SYSLOGTIMESTAMP", R"(%{MONTH} +%{MONTHDAY} %{TIME})"},
+      {"LOGLEVEL",
+       R"((?:[Aa]lert|ALERT|[Tt]race|TRACE|[Dd]ebug|DEBUG|[Nn]otice|NOTICE|[Ii]nfo?(?:rmation)?|INFO?(?:RMATION)?|[Ww]arn?(?:ing)?|WARN?(?:ING)?|[Ee]rr?(?:or)?|ERR?(?:OR)?|[Cc]rit?(?:ical)?|CRIT?(?:ICAL)?|[Ff]atal|FATAL|[Ss]evere|SEVERE|EMERG(?:ENCY)?|[Ee]merg(?:ency)?))"},
+      {"COMMONAPACHELOG",
+       R"g(%{IPORHOST:clientip} %{USER:ident} %{USER:auth} \[%{HTTPDATE:timestamp}\] "(?:%{WORD:verb} %{NOTSPACE:request}(?: HTTP/%{NUMBER:httpversion})?|%{DATA:rawrequest})" %{NUMBER:response} (?:%{NUMBER:bytes}|-))g"},
+  };
+  return patterns;
+}
+
+constexpr int kMaxGrokDepth = 10;
+constexpr size_t kMaxGrokFields = 100;
+
+// Expands the %{NAME}, %{NAME:field} and %{NAME:field:type} references of `text` into RE2
+// syntax; each field becomes a named group gN (fields recorded in `fields`). An error text when
+// a reference is unknown or malformed.
+std::optional<std::string> ExpandGrok(std::string_view text, int depth, std::string* out,
+                                      std::vector<std::pair<std::string, std::string>>* fields) {
+  if (depth > kMaxGrokDepth) return "grok patterns are nested too deeply";
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t at = text.find("%{", i);
+    if (at == std::string_view::npos) {
+      out->append(text.substr(i));
+      break;
+    }
+    out->append(text.substr(i, at - i));
+    size_t end = text.find('}', at);
+    if (end == std::string_view::npos) return "unterminated grok reference in the match";
+    std::string_view ref = text.substr(at + 2, end - at - 2);
+    std::string_view name = ref.substr(0, ref.find(':'));
+    std::string field;
+    std::string type;
+    if (name.size() < ref.size()) {
+      std::string_view rest = ref.substr(name.size() + 1);
+      size_t colon = rest.find(':');
+      field = std::string(rest.substr(0, colon));
+      if (colon != std::string_view::npos) type = std::string(rest.substr(colon + 1));
+      if (field.empty()) return "empty field name in grok reference %{" + std::string(ref) + "}";
+      if (!type.empty() && type != "int" && type != "float") {
+        return "unsupported grok type '" + type + "' (int or float)";
+      }
+    }
+    auto pattern = GrokPatterns().find(name);
+    if (pattern == GrokPatterns().end()) return "unknown grok pattern %{" + std::string(name) + "}";
+    if (!field.empty()) {
+      if (fields->size() >= kMaxGrokFields) return "too many grok fields";
+      *out += "(?P<g" + std::to_string(fields->size()) + ">";
+      fields->emplace_back(std::move(field), std::move(type));
+    } else {
+      *out += "(?:";
+    }
+    if (auto e = ExpandGrok(pattern->second, depth + 1, out, fields)) return e;
+    *out += ')';
+    i = end + 1;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> CompileGrok(Processor* p) {
+  std::string expanded;
+  if (auto e = ExpandGrok(p->grok_source, 0, &expanded, &p->grok_fields)) {
+    return "Invalid grok match: " + *e + ".";
+  }
+  RE2::Options options;
+  options.set_log_errors(false);
+  options.set_max_mem(8 << 20);
+  p->grok = std::make_shared<RE2>(expanded, options);
+  if (!p->grok->ok()) return "Invalid grok match: " + p->grok->error() + ".";
+  return std::nullopt;
 }
 
 }  // namespace
@@ -630,6 +768,9 @@ std::optional<Transformer> ParseTransformer(std::string_view config_json,
         }
         entry.replacement = Re2Replacement(entry.replacement);
       }
+    }
+    if (processor.op == Op::kGrok && !processor.grok_source.empty()) {
+      if (auto error = CompileGrok(&processor); error && !rule_broken) rule_broken = *error;
     }
     if (processor.op == Op::kListToMap && processor.flatten &&
         !body->contains("flattenedElement") && !rule_broken) {
@@ -907,6 +1048,37 @@ std::optional<std::string> ApplyOne(const Processor& p, Json& event, bool& struc
       if (!structured) event = Json::object();
       structured = true;
       Merge(event, p.destination, std::move(fields), p.overwrite);
+      return std::nullopt;
+    }
+    case Op::kGrok: {
+      auto input = ParserInput(event, structured, message, p.source);
+      if (!input) return "grok: the source " + p.source + " is not a string";
+      const int groups = p.grok->NumberOfCapturingGroups();
+      std::vector<re2::StringPiece> match(static_cast<size_t>(groups) + 1);
+      if (!p.grok->Match(*input, 0, input->size(), RE2::UNANCHORED, match.data(),
+                         static_cast<int>(match.size()))) {
+        return "grok: the match did not match the source " + p.source;
+      }
+      const std::map<std::string, int>& groups_by_name = p.grok->NamedCapturingGroups();
+      // In the order the fields appear in the match (the map orders g10 before g2).
+      for (size_t field = 0; field < p.grok_fields.size(); ++field) {
+        auto group = groups_by_name.find("g" + std::to_string(field));
+        if (group == groups_by_name.end()) continue;
+        const int index = group->second;
+        if (match[index].data() == nullptr) continue;
+        const auto& [name, type] = p.grok_fields[field];
+        Json value = std::string(match[index].data(), match[index].size());
+        if (!type.empty()) {
+          auto converted = ConvertType(value, type == "int" ? "integer" : "double");
+          if (!converted) return "grok: cannot convert " + name + " to " + type;
+          value = std::move(*converted);
+        }
+        if (!structured) event = Json::object();
+        structured = true;
+        Set(event, name, std::move(value), true);
+      }
+      if (!structured) event = Json::object();
+      structured = true;
       return std::nullopt;
     }
     case Op::kCsv: {

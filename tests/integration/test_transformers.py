@@ -149,6 +149,12 @@ class TransformerProcessorTest(RecentModelTestCase):
         self.assertEqual(test_one(self.logs, [{"parseKeyValue": {"fieldDelimiter": " ",
                                                                  "keyValueDelimiter": ":"}}],
                                   "user:ann level:warn"), '{"user":"ann","level":"warn"}')
+        self.assertEqual(test_one(self.logs, [{"grok": {
+            "match": "%{IPORHOST:host} %{WORD:verb} %{NUMBER:ms:float}"}}], "db1 GET 2.5 extra"),
+            '{"host":"db1","verb":"GET","ms":2.5}')
+        self.assertClientError("InvalidParameterException", None, self.raw.test_transformer,
+                               transformerConfig=[{"grok": {"match": "%{NOSUCH:x}"}}],
+                               logEventMessages=["x"])
         self.assertEqual(test_one(self.logs, [{"csv": {"columns": ["ip", "path"]}}],
                                   '10.0.0.1,"/a,b"'), '{"ip":"10.0.0.1","path":"/a,b"}')
 

@@ -109,6 +109,36 @@ TEST_CASE("listToMap") {
           event) == R"({"l":[{"k":"a","v":1},{"k":"b","v":2},{"k":"a","v":3}],"m":{"a":3,"b":2}})");
 }
 
+TEST_CASE("grok") {
+  CHECK(
+      Run(R"([{"grok":{"match":"%{IP:client} %{WORD:method} %{URIPATHPARAM:req.path} %{NUMBER:ms:float} %{INT:code:int}"}}])",
+          "10.1.2.3 GET /a/b?x=1 0.25 200") ==
+      R"({"client":"10.1.2.3","method":"GET","req":{"path":"/a/b?x=1"},"ms":0.25,"code":200})");
+  CHECK(
+      Run(R"([{"grok":{"match":"%{COMMONAPACHELOG}"}}])",
+          R"j(127.0.0.1 - frank [10/Oct/2000:13:55:36 -0700] "GET /a.gif HTTP/1.0" 200 2326)j") ==
+      R"({"clientip":"127.0.0.1","ident":"-","auth":"frank","timestamp":"10/Oct/2000:13:55:36 -0700","verb":"GET","request":"/a.gif","httpversion":"1.0","response":"200","bytes":"2326"})");
+  CHECK(Run(R"([{"grok":{"match":"%{TIMESTAMP_ISO8601:t} %{LOGLEVEL:level} %{GREEDYDATA:msg}"}}])",
+            "2024-01-02T03:04:05Z WARN disk full") ==
+        R"({"t":"2024-01-02T03:04:05Z","level":"WARN","msg":"disk full"})");
+  std::string eleven = R"([{"grok":{"match":")";
+  std::string expected = "{";
+  for (int i = 0; i < 11; ++i) {
+    eleven += std::string(i ? " " : "") + "%{INT:f" + std::to_string(i) + "}";
+    expected +=
+        std::string(i ? "," : "") + "\"f" + std::to_string(i) + "\":\"" + std::to_string(i) + "\"";
+  }
+  CHECK(Run(eleven + R"("}}])", "0 1 2 3 4 5 6 7 8 9 10") == expected + "}");
+  CHECK(Run(R"([{"grok":{"match":"%{INT:n}"}}])", "none here").rfind("ERROR: ", 0) == 0);
+  CHECK(Run(R"([{"grok":{"match":"%{NOPE:n}"}}])", "x").rfind("CONFIG: Invalid grok match", 0) ==
+        0);
+  CHECK(
+      Run(R"([{"grok":{"match":"%{INT:n:long}"}}])", "x").rfind("CONFIG: Invalid grok match", 0) ==
+      0);
+  CHECK(Run(R"([{"grok":{"match":"%{INT:a}"}},{"grok":{"match":"%{INT:b}"}}])", "1")
+            .rfind("CONFIG: ", 0) == 0);
+}
+
 TEST_CASE("model constraints are reported with Coral paths") {
   auto p = Problems(R"([{"addKeys":{"entries":[{"key":"","value":"v"}]}}])");
   REQUIRE(p.size() == 1);
