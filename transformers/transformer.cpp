@@ -1070,7 +1070,13 @@ std::optional<std::string> ApplyOne(const Processor& p, Json& event, bool& struc
         Json value = std::string(match[index].data(), match[index].size());
         if (!type.empty()) {
           auto converted = ConvertType(value, type == "int" ? "integer" : "double");
-          if (!converted) return "grok: cannot convert " + name + " to " + type;
+          if (!converted) {
+            std::string error = "grok: cannot convert ";
+            error += name;
+            error += " to ";
+            error += type;
+            return error;
+          }
           value = std::move(*converted);
         }
         if (!structured) event = Json::object();
