@@ -162,15 +162,18 @@ const std::map<std::string_view, Shape>& ProcessorShapes() {
   return shapes;
 }
 
-std::string Describe(const Json& v, const Shape* shape);
+// `depth` bounds the recursion: values nested deeper than kMaxDescribeDepth print as "...".
+constexpr int kMaxDescribeDepth = 32;
+std::string Describe(const Json& v, const Shape* shape, int depth = 0);
 
-std::string DescribeList(const Json& list, const Shape* element) {
+std::string DescribeList(const Json& list, const Shape* element, int depth = 0) {
+  if (depth > kMaxDescribeDepth) return "...";
   std::string out = "[";
   bool first = true;
   for (const auto& item : list) {
     if (!first) out += ", ";
     first = false;
-    out += Describe(item, element);
+    out += Describe(item, element, depth + 1);
   }
   return out + "]";
 }
@@ -178,7 +181,7 @@ std::string DescribeList(const Json& list, const Shape* element) {
 std::string DescribeStructure(const Json& v, std::string_view name,
                               const std::vector<std::string_view>& members,
                               const std::function<const Shape*(std::string_view)>& shape_of,
-                              const Shape* entry) {
+                              const Shape* entry, int depth) {
   std::string out(name);
   out += '(';
   bool first = true;
@@ -191,24 +194,25 @@ std::string DescribeStructure(const Json& v, std::string_view name,
     if (it == v.end()) {
       out += "null";
     } else if (it->is_array()) {
-      out += DescribeList(*it, member == "entries" ? entry : nullptr);
+      out += DescribeList(*it, member == "entries" ? entry : nullptr, depth + 1);
     } else {
-      out += Describe(*it, shape_of(member));
+      out += Describe(*it, shape_of(member), depth + 1);
     }
   }
   return out + ")";
 }
 
 // `shape` nullptr: a Processor when `v` is an object, else a scalar or a list of scalars.
-std::string Describe(const Json& v, const Shape* shape) {
+std::string Describe(const Json& v, const Shape* shape, int depth) {
+  if (depth > kMaxDescribeDepth) return "...";
   if (v.is_null()) return "null";
   if (v.is_string()) return v.get<std::string>();
-  if (v.is_array()) return DescribeList(v, nullptr);
+  if (v.is_array()) return DescribeList(v, nullptr, depth + 1);
   if (!v.is_object()) return v.dump();
   if (shape != nullptr) {
     return DescribeStructure(
         v, shape->name, shape->members, [](std::string_view) -> const Shape* { return nullptr; },
-        shape->entry);
+        shape->entry, depth);
   }
   // Model order, which is alphabetical except parseToOCSF before parsePostgres.
   static const std::vector<std::string_view> kOrdered = {
@@ -226,7 +230,7 @@ std::string Describe(const Json& v, const Shape* shape) {
         auto it = ProcessorShapes().find(member);
         return it == ProcessorShapes().end() ? nullptr : &it->second;
       },
-      nullptr);
+      nullptr, depth);
 }
 
 class ConfigReader {

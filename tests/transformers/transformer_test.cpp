@@ -190,8 +190,17 @@ TEST_CASE("hostile input is refused, not crashed on") {
   for (int i = 0; i < 200; ++i) nested += R"({"a":)";
   nested += "1" + std::string(200, '}');
   CHECK(Run(R"([{"parseJSON":{}}])", nested).rfind("ERROR: ", 0) == 0);
+  // Valid JSON nested far deeper than any stack allows: refused, not recursed into.
+  std::string very_deep = R"({"a":)" + std::string(100000, '[') + std::string(100000, ']') + "}";
+  CHECK(Run(R"([{"parseJSON":{}}])", very_deep).rfind("ERROR: ", 0) == 0);
   std::vector<ConfigProblem> problems;
   CHECK_FALSE(ParseTransformer(deep, &problems).has_value());
+  // A refused list is printed in the message; its deep elements must not recurse without end.
+  problems.clear();
+  std::string deep_items = "[" + std::string(50000, '[') + std::string(50000, ']');
+  for (int i = 0; i < 20; ++i) deep_items += R"(,{"parseJSON":{}})";
+  CHECK_FALSE(ParseTransformer(deep_items + "]", &problems).has_value());
+  REQUIRE_FALSE(problems.empty());
 }
 
 }  // namespace
