@@ -17,6 +17,7 @@
 #include "api/handlers/import_task_handlers.h"
 #include "api/handlers/metric_filter_handlers.h"
 #include "api/handlers/subscription_handlers.h"
+#include "api/handlers/transformers/transformer_handlers.h"
 
 namespace cwlogd::api {
 namespace {
@@ -64,6 +65,7 @@ constexpr Operation kOperations[] = {
     {"DeleteResourcePolicy", &HandleDeleteResourcePolicy},
     {"DeleteRetentionPolicy", &HandleDeleteRetentionPolicy},
     {"DeleteSubscriptionFilter", &HandleDeleteSubscriptionFilter},
+    {"DeleteTransformer", &HandleDeleteTransformer},
     {"DescribeAccountPolicies", &HandleDescribeAccountPolicies},
     {"DescribeConfigurationTemplates", &HandleDescribeConfigurationTemplates},
     {"DescribeDeliveries", &HandleDescribeDeliveries},
@@ -100,6 +102,7 @@ constexpr Operation kOperations[] = {
     {"GetLogRecord", &HandleGetLogRecord},
     {"GetLookupTable", &HandleGetLookupTable},
     {"GetQueryResults", &HandleGetQueryResults},
+    {"GetTransformer", &HandleGetTransformer},
     {"ListAggregateLogGroupSummaries", &HandleListAggregateLogGroupSummaries},
     {"ListAnomalies", &HandleListAnomalies},
     {"ListIntegrations", &HandleListIntegrations},
@@ -126,12 +129,14 @@ constexpr Operation kOperations[] = {
     {"PutResourcePolicy", &HandlePutResourcePolicy},
     {"PutRetentionPolicy", &HandlePutRetentionPolicy},
     {"PutSubscriptionFilter", &HandlePutSubscriptionFilter},
+    {"PutTransformer", &HandlePutTransformer},
     {"StartLiveTail", &HandleStartLiveTail},
     {"StartQuery", &HandleStartQuery},
     {"StopQuery", &HandleStopQuery},
     {"TagLogGroup", &HandleTagLogGroup},
     {"TagResource", &HandleTagResource},
     {"TestMetricFilter", &HandleTestMetricFilter},
+    {"TestTransformer", &HandleTestTransformer},
     {"UntagLogGroup", &HandleUntagLogGroup},
     {"UntagResource", &HandleUntagResource},
     {"UpdateAnomaly", &HandleUpdateAnomaly},

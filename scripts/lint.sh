@@ -81,7 +81,7 @@ for batch in batches:
         included[batch] = [os.path.normpath(m) for m in re.findall(r'#include "(.*)"', f.read())]
 read = [b for b in batches if "_fuzzer.dir/" not in b]
 covered = {src for b in read for src in included[b]}
-ours = re.compile("^" + re.escape(root) + r"/(api|bench|filters|insights|server|storage|tests)/.*\.cpp$")
+ours = re.compile("^" + re.escape(root) + r"/(api|bench|filters|insights|server|storage|tests|transformers)/.*\.cpp$")
 sources = set(files) | {src for b in batches for src in included[b]}
 read += sorted(f for f in sources if ours.match(f) and f not in covered)
 test_batch = re.compile("^" + re.escape(os.path.abspath(build)) + "/tests/.*/Unity/")

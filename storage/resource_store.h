@@ -37,6 +37,7 @@ enum class ResourceKind : char {  // DO NOT CHANGE: on-disk
   kExportTask = 'X',              // name: the export task's id (a UUID)
   kLookupTable = 'K',             // name: lookupTableName
   kSubscriptionFilter = 'B',      // name: <log group name> '\0' <filterName> (SubscriptionStore)
+  kTransformer = 'F',             // name: the log group's name
 };
 
 // Kinds that share one lock per partition: a change of any of them is serialized with the
@@ -47,9 +48,9 @@ inline constexpr ResourceKind kDeliveryKinds[] = {
     ResourceKind::kDeliverySource, ResourceKind::kDeliveryDestination, ResourceKind::kDelivery};
 
 // Kinds whose records belong to a log group (name = group name): deleted with the group.
-inline constexpr ResourceKind kGroupBoundKinds[] = {ResourceKind::kGroupResourcePolicy,
-                                                    ResourceKind::kDataProtectionPolicy,
-                                                    ResourceKind::kIndexPolicy};
+inline constexpr ResourceKind kGroupBoundKinds[] = {
+    ResourceKind::kGroupResourcePolicy, ResourceKind::kDataProtectionPolicy,
+    ResourceKind::kIndexPolicy, ResourceKind::kTransformer};
 
 // The most records of a kind a partition may hold, among those whose name starts with
 // `name_prefix` (e.g. one account policy type). max_count 0 = no limit.

@@ -10,6 +10,7 @@
 #include "api/detail/put_log_events_parser.h"
 #include "api/detail/tokens.h"
 #include "api/handlers/handlers.h"
+#include "api/handlers/transformers/transformer_handlers.h"
 #include "api/live_tail/live_tail_hub.h"
 #include "api/metric_filter_eval.h"
 
@@ -109,6 +110,21 @@ storage::Result<storage::PutEventsPlan> PlanBatch(
   return plan;
 }
 
+// The transformed JSON of each event of the batch (nullopt: stored as sent), computed before
+// the store call so the transformation does not run under the store's locks.
+std::vector<std::optional<std::string>> TransformBatch(const transformers::Transformer& transformer,
+                                                       const PutLogEventsInput& input,
+                                                       const Context& ctx) {
+  const transformers::EventMetadata metadata{input.group, input.stream, ctx.partition.account,
+                                             ctx.partition.region};
+  std::vector<std::optional<std::string>> out(input.events.size());
+  for (size_t i = 0; i < input.events.size(); ++i) {
+    transformers::ApplyOutcome applied = transformer.Apply(input.events[i].message, metadata);
+    if (applied.ok) out[i] = std::move(applied.text);
+  }
+  return out;
+}
+
 }  // namespace
 
 // One store call: the store reads the group and stream, PlanBatch decides the batch.
@@ -121,8 +137,23 @@ ApiResult PutValidatedLogEvents(PutLogEventsInput& input, Context& ctx) {
   put.stream = input.stream;
   put.ingestion_time = now;
   std::span<const storage::InputEvent> accepted;  // what the plan writes, for live tail
+  // The group's transformer (docs/transformers.md): one point read per batch when there is none.
+  auto transformer = transformer_detail::GroupTransformer(ctx, input.group);
+  if (!transformer.ok()) return FromStorage(transformer.status());
+  std::vector<std::optional<std::string>> transformed;
+  if (*transformer != nullptr) transformed = TransformBatch(**transformer, input, ctx);
   put.plan = [&](const storage::LogGroupInfo& group, const storage::LogStreamInfo&) {
     auto plan = PlanBatch(input.events, group, now, ctx, &rejected, &metrics);
+    if (plan.ok() && !transformed.empty()) {
+      // Limits and metric filters saw the events as sent (AWS's metric filters read the
+      // original events unless applyOnTransformedLogs); what is stored is the transformed
+      // event, or the original when it cannot be transformed. plan->events is a span of
+      // input.events.
+      const size_t first = static_cast<size_t>(plan->events.data() - input.events.data());
+      for (size_t i = first; i < first + plan->events.size(); ++i) {
+        if (transformed[i]) input.events[i].message = std::move(*transformed[i]);
+      }
+    }
     if (plan.ok()) accepted = plan->events;
     return plan;
   };

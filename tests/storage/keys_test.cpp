@@ -135,7 +135,8 @@ TEST_CASE("Resource keys: one family per kind, sorted by name within a partition
                                                              28));
   for (K kind : {K::kResourcePolicy, K::kGroupResourcePolicy, K::kDestination, K::kAccountPolicy,
                  K::kDataProtectionPolicy, K::kIndexPolicy, K::kAnomalyDetector, K::kIntegration,
-                 K::kS3TableSource, K::kExportTask, K::kLookupTable, K::kSubscriptionFilter}) {
+                 K::kS3TableSource, K::kExportTask, K::kLookupTable, K::kSubscriptionFilter,
+                 K::kTransformer}) {
     CHECK(ResourceKey(kind, a, "a") < ResourceKey(kind, a, "b"));
     CHECK(ResourceKey(kind, a, "B") < ResourceKey(kind, a, "a"));
     CHECK(ResourceKey(kind, a, "x").starts_with(ResourceKeyPrefix(kind, a)));

@@ -166,10 +166,12 @@ TEST_CASE("Resources bound to a log group need the group and go away with it",
   REQUIRE(logs->CreateLogGroup(kP, g).ok());
   REQUIRE(store.Update(kP, K::kDataProtectionPolicy, "g", 1, {}, SetField("d", "x")).ok());
   REQUIRE(store.Update(kP, K::kIndexPolicy, "g", 1, {}, SetField("d", "y")).ok());
+  REQUIRE(store.Update(kP, K::kTransformer, "g", 1, {}, SetField("d", "t")).ok());
   REQUIRE(store.Update(kP, K::kDestination, "g", 1, {}, SetField("d", "z")).ok());
   REQUIRE(logs->DeleteLogGroup(kP, "g").ok());
   CHECK(store.Get(kP, K::kDataProtectionPolicy, "g").status().IsNotFound());
   CHECK(store.Get(kP, K::kIndexPolicy, "g").status().IsNotFound());
+  CHECK(store.Get(kP, K::kTransformer, "g").status().IsNotFound());
   CHECK(store.Get(kP, K::kDestination, "g").ok());  // not bound to the group
   REQUIRE(logs->CreateLogGroup(kP, g).ok());
   CHECK(store.Get(kP, K::kDataProtectionPolicy, "g").status().IsNotFound());
