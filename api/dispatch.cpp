@@ -15,6 +15,7 @@
 #include "api/handlers/handlers.h"
 #include "api/handlers/import_task_handlers.h"
 #include "api/handlers/metric_filter_handlers.h"
+#include "api/handlers/scheduled_queries/scheduled_query_handlers.h"
 #include "api/handlers/subscription_handlers.h"
 
 namespace cwlogd::api {
@@ -45,6 +46,7 @@ constexpr Operation kOperations[] = {
     {"CreateLogGroup", &HandleCreateLogGroup},
     {"CreateLogStream", &HandleCreateLogStream},
     {"CreateLookupTable", &HandleCreateLookupTable},
+    {"CreateScheduledQuery", &HandleCreateScheduledQuery},
     {"DeleteAccountPolicy", &HandleDeleteAccountPolicy},
     {"DeleteDataProtectionPolicy", &HandleDeleteDataProtectionPolicy},
     {"DeleteDelivery", &HandleDeleteDelivery},
@@ -62,6 +64,7 @@ constexpr Operation kOperations[] = {
     {"DeleteQueryDefinition", &HandleDeleteQueryDefinition},
     {"DeleteResourcePolicy", &HandleDeleteResourcePolicy},
     {"DeleteRetentionPolicy", &HandleDeleteRetentionPolicy},
+    {"DeleteScheduledQuery", &HandleDeleteScheduledQuery},
     {"DeleteSubscriptionFilter", &HandleDeleteSubscriptionFilter},
     {"DescribeAccountPolicies", &HandleDescribeAccountPolicies},
     {"DescribeConfigurationTemplates", &HandleDescribeConfigurationTemplates},
@@ -97,11 +100,14 @@ constexpr Operation kOperations[] = {
     {"GetLogRecord", &HandleGetLogRecord},
     {"GetLookupTable", &HandleGetLookupTable},
     {"GetQueryResults", &HandleGetQueryResults},
+    {"GetScheduledQuery", &HandleGetScheduledQuery},
+    {"GetScheduledQueryHistory", &HandleGetScheduledQueryHistory},
     {"ListAnomalies", &HandleListAnomalies},
     {"ListIntegrations", &HandleListIntegrations},
     {"ListLogAnomalyDetectors", &HandleListLogAnomalyDetectors},
     {"ListLogGroups", &HandleListLogGroups},
     {"ListLogGroupsForQuery", &HandleListLogGroupsForQuery},
+    {"ListScheduledQueries", &HandleListScheduledQueries},
     {"ListSourcesForS3TableIntegration", &HandleListSourcesForS3TableIntegration},
     {"ListTagsForResource", &HandleListTagsForResource},
     {"ListTagsLogGroup", &HandleListTagsLogGroup},
@@ -134,6 +140,7 @@ constexpr Operation kOperations[] = {
     {"UpdateDeliveryConfiguration", &HandleUpdateDeliveryConfiguration},
     {"UpdateLogAnomalyDetector", &HandleUpdateLogAnomalyDetector},
     {"UpdateLookupTable", &HandleUpdateLookupTable},
+    {"UpdateScheduledQuery", &HandleUpdateScheduledQuery},
 };
 
 const Operation* FindOperation(std::string_view target) {

@@ -197,6 +197,14 @@ Router::Router(storage::LogStore& store, storage::SystemClock& clock,
       query_runner_(std::make_unique<api::QueryRunner>(store_, clock_, options_.queries)),
       export_runner_(std::make_unique<api::ExportRunner>(store_, clock_, options_.exports)) {
   export_runner_->Start();
+  if (storage::ResourceStore* resources = store_.resource_store()) {
+    api::ScheduledQueryOptions scheduled = options_.scheduled_queries;
+    if (scheduled.export_dir.empty()) scheduled.export_dir = options_.exports.export_dir;
+    if (!scheduled.on_warning) scheduled.on_warning = options_.exports.on_warning;
+    scheduled_query_runner_ = std::make_unique<api::ScheduledQueryRunner>(
+        store_, *resources, clock_, *query_runner_, std::move(scheduled));
+    scheduled_query_runner_->Start();
+  }
 }
 
 HttpResponse Router::Handle(HttpRequest& request,
@@ -390,6 +398,7 @@ HttpResponse Router::HandleCwlogdEndpoint(Exchange& exchange) {
       }
       clock_.set_offset_ms(it->get<int64_t>());
       logger_.Info("clock offset set to {} ms through /_cwlogd/clock", clock_.offset_ms());
+      if (scheduled_query_runner_) scheduled_query_runner_->Wake();
     }
     return JsonResponse(version, request_id,
                         {{"offsetMs", clock_.offset_ms()}, {"nowMs", clock_.NowMillis()}}, 200,

@@ -37,6 +37,8 @@ enum class ResourceKind : char {  // DO NOT CHANGE: on-disk
   kExportTask = 'X',              // name: the export task's id (a UUID)
   kLookupTable = 'K',             // name: lookupTableName
   kSubscriptionFilter = 'B',      // name: <log group name> '\0' <filterName> (SubscriptionStore)
+  kScheduledQuery = 'Q',          // name: the scheduled query's name
+  kScheduledQueryRun = 'H',       // name: <query name> '\0' <fire time ms, 20 digits>
 };
 
 // Kinds that share one lock per partition: a change of any of them is serialized with the
