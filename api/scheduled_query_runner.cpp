@@ -184,27 +184,34 @@ void ScheduledQueryRunner::Fire(const storage::Partition& p, const storage::Reso
   const std::string run_name = RunRecordName(query.name, fire_ms);
   const int64_t now = clock_.NowMillis();
   // 1. Claim the run: its record is keyed by the fire time, so a run already recorded (the
-  // server stopped before it moved the query's next fire time) is never recorded again.
+  // server stopped before it moved the query's next fire time) is never run or recorded again.
+  storage::ResourceRecord run;
   bool claimed = false;
   storage::Status s = resources_.Update(
       p, storage::ResourceKind::kScheduledQueryRun, run_name, now, {},
       [&](const storage::ResourceRecord* current, storage::ResourceRecord* out) {
         if (current != nullptr) {
-          *out = *current;
-          // Interrupted by a stop of the server: it did not finish.
-          if (StringField(current->fields, run_fields::kExecutionStatus) == "Running") {
-            out->fields[run_fields::kExecutionStatus] = "Failed";
-            out->fields[run_fields::kErrorMessage] = "The server stopped while the query ran.";
-          }
-          return storage::Status::OK();
+          run = *current;
+          return storage::Status::AlreadyExists(storage::Status::Resource::kResource);
         }
         claimed = true;
         out->fields[run_fields::kExecutionStatus] = "Running";
+        run = *out;
         return storage::Status::OK();
       });
-  if (!s.ok()) {
+  if (!s.ok() && !(s.IsAlreadyExists() && !claimed)) {
     if (options_.on_warning) options_.on_warning("scheduled query: " + s.message());
     return;
+  }
+  run.name = run_name;
+  if (claimed) {
+    run.creation_time_ms = now;
+    run.last_updated_ms = now;
+    run.revision = 1;
+  } else if (StringField(run.fields, run_fields::kExecutionStatus) == "Running") {
+    // Interrupted by a stop of the server: it did not finish.
+    run.fields[run_fields::kExecutionStatus] = "Failed";
+    run.fields[run_fields::kErrorMessage] = "The server stopped while the query ran.";
   }
 
   RunOutcome outcome;
@@ -351,34 +358,31 @@ void ScheduledQueryRunner::Fire(const storage::Partition& p, const storage::Reso
       destinations.push_back(std::move(d));
     }
 
-    // 4. Record how the run ended.
-    s = resources_.Update(
-        p, storage::ResourceKind::kScheduledQueryRun, run_name, clock_.NowMillis(), {},
-        [&](const storage::ResourceRecord* current, storage::ResourceRecord* out) {
-          if (current != nullptr) *out = *current;
-          out->fields[run_fields::kExecutionStatus] = outcome.status;
-          if (!outcome.query_id.empty()) out->fields[run_fields::kQueryId] = outcome.query_id;
-          if (!outcome.error.empty()) out->fields[run_fields::kErrorMessage] = outcome.error;
-          out->fields[run_fields::kDestinations] = destinations.dump();
-          return storage::Status::OK();
-        });
-    if (!s.ok() && options_.on_warning) {
-      options_.on_warning("scheduled query " + query.name + ": " + s.message());
-    }
+    // 4. How the run ended (written with the query's next fire time, below).
+    run.fields[run_fields::kExecutionStatus] = outcome.status;
+    if (!outcome.query_id.empty()) run.fields[run_fields::kQueryId] = outcome.query_id;
+    if (!outcome.error.empty()) run.fields[run_fields::kErrorMessage] = outcome.error;
+    run.fields[run_fields::kDestinations] = destinations.dump();
   }
+  run.last_updated_ms = clock_.NowMillis();
+  ++run.revision;
 
-  // 5. Move the query to its next fire time: runs missed while the server was down are not
-  // made up, the next one is after now.
+  // 5. Move the query to its next fire time, in one batch with the run's record: runs missed
+  // while the server was down are not made up, the next one is after now.
   const int64_t after = std::max(fire_ms, clock_.NowMillis());
-  s = resources_.Update(
-      p, storage::ResourceKind::kScheduledQuery, query.name, clock_.NowMillis(), {},
+  auto latest = resources_.Get(p, storage::ResourceKind::kScheduledQuery, query.name);
+  // The query's lastUpdatedTime is its settings' (a run does not change it).
+  const int64_t settings_time = latest.ok() ? latest->last_updated_ms : query.last_updated_ms;
+  s = resources_.UpdateWith(
+      p, storage::ResourceKind::kScheduledQuery, query.name, settings_time, {},
       [&](const storage::ResourceRecord* current, storage::ResourceRecord* out) {
         if (current == nullptr) {
           return storage::Status::NotFound(storage::Status::Resource::kResource);
         }
         *out = *current;
         out->fields[f::kLastTriggeredTime] = std::to_string(fire_ms);
-        if (claimed) out->fields[f::kLastExecutionStatus] = outcome.status;
+        out->fields[f::kLastExecutionStatus] =
+            StringField(run.fields, run_fields::kExecutionStatus);
         // An update meanwhile set its own next fire time: keep it.
         if (IntField(current->fields, f::kNextFireTime) == fire_ms) {
           out->fields.erase(f::kNextFireTime);
@@ -387,7 +391,8 @@ void ScheduledQueryRunner::Fire(const storage::Partition& p, const storage::Reso
           }
         }
         return storage::Status::OK();
-      });
+      },
+      {{storage::ResourceKind::kScheduledQueryRun, run}});
   if (!s.ok() && !s.IsNotFound() && options_.on_warning) {
     options_.on_warning("scheduled query " + query.name + ": " + s.message());
   }

@@ -7,7 +7,7 @@
 namespace cwlogd::api {
 namespace {
 
-constexpr int64_t kMinute = 60'000;
+constexpr int64_t kScheduleMinute = 60'000;
 // 2026-12-07T12:34:56Z, a Monday.
 constexpr int64_t kMonday123456 = 1796646896000;
 
@@ -22,11 +22,11 @@ Schedule Parse(const std::string& text) {
 TEST_CASE("A rate schedule fires every period from its anchor", "[api][schedule]") {
   const Schedule s = Parse("rate(5 minutes)");
   const int64_t anchor = kMonday123456;
-  CHECK(NextFireTime(s, anchor, anchor, 0) == anchor + 5 * kMinute);
-  CHECK(NextFireTime(s, anchor + 5 * kMinute - 1, anchor, 0) == anchor + 5 * kMinute);
+  CHECK(NextFireTime(s, anchor, anchor, 0) == anchor + 5 * kScheduleMinute);
+  CHECK(NextFireTime(s, anchor + 5 * kScheduleMinute - 1, anchor, 0) == anchor + 5 * kScheduleMinute);
   // Strictly after: the fire time itself gives the next one.
-  CHECK(NextFireTime(s, anchor + 5 * kMinute, anchor, 0) == anchor + 10 * kMinute);
-  CHECK(NextFireTime(s, anchor - 1000, anchor, 0) == anchor + 5 * kMinute);
+  CHECK(NextFireTime(s, anchor + 5 * kScheduleMinute, anchor, 0) == anchor + 10 * kScheduleMinute);
+  CHECK(NextFireTime(s, anchor - 1000, anchor, 0) == anchor + 5 * kScheduleMinute);
   CHECK(Parse("rate(1 hour)").rate_minutes == 60);
   CHECK(Parse("rate(2 days)").rate_minutes == 2880);
 }
