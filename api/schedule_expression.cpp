@@ -164,8 +164,9 @@ std::optional<Schedule> ParseRate(std::string_view body, std::string* error) {
   // EventBridge: the singular unit for 1, the plural for more.
   const bool plural = unit.back() == 's';
   if (unit_minutes == 0 || plural != (*n > 1)) {
-    *error = "The unit of a rate expression is minute, hour or day for 1, minutes, hours or "
-             "days for more.";
+    *error =
+        "The unit of a rate expression is minute, hour or day for 1, minutes, hours or "
+        "days for more.";
     return std::nullopt;
   }
   Schedule s;
@@ -176,8 +177,7 @@ std::optional<Schedule> ParseRate(std::string_view body, std::string* error) {
 std::optional<Schedule> ParseCron(std::string_view body, std::string* error) {
   auto fields = Split(Trim(body), ' ', true);
   if (fields.size() != 6) {
-    *error =
-        "A cron expression has six fields: minutes hours day-of-month month day-of-week year.";
+    *error = "A cron expression has six fields: minutes hours day-of-month month day-of-week year.";
     return std::nullopt;
   }
   Schedule s;
@@ -271,7 +271,8 @@ std::optional<int64_t> NextFireTime(const Schedule& s, int64_t after_ms, int64_t
   for (; day <= last_day; ++day, start_minute = 0) {
     if (!DayMatches(s, day)) continue;
     for (int m = start_minute; m < 1440; ++m) {
-      if (s.hours.test(static_cast<size_t>(m / 60)) && s.minutes.test(static_cast<size_t>(m % 60))) {
+      if (s.hours.test(static_cast<size_t>(m / 60)) &&
+          s.minutes.test(static_cast<size_t>(m % 60))) {
         return (day * 1440 + m - offset_minutes) * kMinuteMs;
       }
     }

@@ -33,7 +33,7 @@ std::optional<Schedule> ParseScheduleExpression(std::string_view text, std::stri
 // The UTC offset in minutes of a timezone name we evaluate: "UTC", "Etc/UTC", "GMT", "Z",
 // "Etc/GMT+N"/"Etc/GMT-N" (POSIX signs: Etc/GMT+5 is UTC-5) and "+HH:MM"/"-HH:MM". nullopt for
 // every other name (IANA region zones need a time zone database: we evaluate them as UTC).
-std::optional<int> FixedUtcOffsetMinutes(std::string_view timezone);
+std::optional<int> FixedUtcOffsetMinutes(std::string_view tz);
 
 // The first fire time (ms since the epoch, UTC) strictly after `after_ms`. A rate schedule fires
 // at anchor_ms + k * rate; a cron schedule at whole minutes of the local time `offset_minutes`

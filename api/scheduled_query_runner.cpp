@@ -282,8 +282,8 @@ void ScheduledQueryRunner::Fire(const storage::Partition& p, const storage::Reso
             break;
           }
           if (status == QueryStatus::kFailed || status == QueryStatus::kCancelled) {
-            outcome.error = results->info.error.empty() ? "The query did not finish."
-                                                        : results->info.error;
+            outcome.error =
+                results->info.error.empty() ? "The query did not finish." : results->info.error;
             break;
           }
           if (std::chrono::steady_clock::now() > deadline) {
@@ -303,8 +303,7 @@ void ScheduledQueryRunner::Fire(const storage::Partition& p, const storage::Reso
     // 3. Deliver the rows to the S3 destination.
     nlohmann::json config = nlohmann::json::parse(
         StringField(query.fields, f::kDestinationConfiguration), nullptr, false);
-    if (outcome.status == "Complete" && config.is_object() &&
-        config.contains("s3Configuration")) {
+    if (outcome.status == "Complete" && config.is_object() && config.contains("s3Configuration")) {
       const std::string uri =
           config["s3Configuration"].value("destinationIdentifier", std::string());
       nlohmann::json d = {{"destinationType", "S3"}, {"destinationIdentifier", uri}};

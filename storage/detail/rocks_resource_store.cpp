@@ -70,9 +70,8 @@ Status RocksResourceStore::Update(const Partition& p, ResourceKind kind, std::st
   return UpdateWith(p, kind, name, now_ms, limit, edit, {});
 }
 
-Status RocksResourceStore::UpdateWith(const Partition& p, ResourceKind kind,
-                                      std::string_view name, int64_t now_ms,
-                                      const ResourceLimit& limit, const Edit& edit,
+Status RocksResourceStore::UpdateWith(const Partition& p, ResourceKind kind, std::string_view name,
+                                      int64_t now_ms, const ResourceLimit& limit, const Edit& edit,
                                       const std::vector<Put>& also) {
   for (const Put& put : also) {
     if (IsGroupBound(put.kind)) return Status::InvalidArgument("a group-bound companion record");

@@ -23,7 +23,8 @@ TEST_CASE("A rate schedule fires every period from its anchor", "[api][schedule]
   const Schedule s = Parse("rate(5 minutes)");
   const int64_t anchor = kMonday123456;
   CHECK(NextFireTime(s, anchor, anchor, 0) == anchor + 5 * kScheduleMinute);
-  CHECK(NextFireTime(s, anchor + 5 * kScheduleMinute - 1, anchor, 0) == anchor + 5 * kScheduleMinute);
+  CHECK(NextFireTime(s, anchor + 5 * kScheduleMinute - 1, anchor, 0) ==
+        anchor + 5 * kScheduleMinute);
   // Strictly after: the fire time itself gives the next one.
   CHECK(NextFireTime(s, anchor + 5 * kScheduleMinute, anchor, 0) == anchor + 10 * kScheduleMinute);
   CHECK(NextFireTime(s, anchor - 1000, anchor, 0) == anchor + 5 * kScheduleMinute);

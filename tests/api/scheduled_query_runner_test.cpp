@@ -10,9 +10,9 @@
 namespace cwlogd::api {
 namespace {
 
+using nlohmann::json;
 using testing::ApiFixture;
 using testing::kNow;
-using nlohmann::json;
 constexpr int64_t kRunMinute = 60'000;
 
 json CreateRequest(const std::string& name) {
@@ -83,12 +83,13 @@ TEST_CASE("A run left Running by a stopped server is recorded Failed and not run
   REQUIRE(runs.size() == 1);
   CHECK(runs[0].fields.at(run_fields::kExecutionStatus) == "Failed");
   CHECK(runs[0].fields.at(run_fields::kErrorMessage) == "The server stopped while the query ran.");
-  CHECK(runs[0].fields.count(run_fields::kQueryId) == 0);
+  CHECK_FALSE(runs[0].fields.contains(run_fields::kQueryId));
   // The next fire time is after now (missed runs are not made up): 10 minutes after creation.
-  auto query = f.store().resource_store()->Get(f.partition(), storage::ResourceKind::kScheduledQuery,
-                                                "q");
+  auto query =
+      f.store().resource_store()->Get(f.partition(), storage::ResourceKind::kScheduledQuery, "q");
   REQUIRE(query.ok());
-  CHECK(query->fields.at(scheduled_fields::kNextFireTime) == std::to_string(kNow + 10 * kRunMinute));
+  CHECK(query->fields.at(scheduled_fields::kNextFireTime) ==
+        std::to_string(kNow + 10 * kRunMinute));
   runner.RunDue();
   CHECK(Runs(f, "q").size() == 1);
 }

@@ -24,8 +24,8 @@ ApiResult HandleDeleteScheduledQuery(const nlohmann::json& request, Context& ctx
   // The runs go after the query: a crash in between leaves runs no query lists (a query created
   // again under the name sees them; our choice over a second batch API).
   std::vector<std::string> runs;
-  s = store->List(ctx.partition, storage::ResourceKind::kScheduledQueryRun,
-                  RunRecordPrefix(*name), "", [&](const storage::ResourceRecord& r) {
+  s = store->List(ctx.partition, storage::ResourceKind::kScheduledQueryRun, RunRecordPrefix(*name),
+                  "", [&](const storage::ResourceRecord& r) {
                     runs.push_back(r.name);
                     return true;
                   });

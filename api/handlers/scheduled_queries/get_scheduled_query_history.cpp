@@ -36,8 +36,7 @@ ApiResult HandleGetScheduledQueryHistory(const nlohmann::json& request, Context&
   const uint64_t digest = detail::HashBytes(query_key, detail::HashBytes(name, 0x737168));
   auto page = detail::ListResourcePage(
       ctx, storage::ResourceKind::kScheduledQueryRun, RunRecordPrefix(name), next_token, limit,
-      detail::token_kind::kGetScheduledQueryHistory, digest,
-      [&](const storage::ResourceRecord& r) {
+      detail::token_kind::kGetScheduledQueryHistory, digest, [&](const storage::ResourceRecord& r) {
         auto fired = RunFireTime(r.name);
         if (!fired || *fired < *start || *fired > *end) return false;
         if (!statuses || statuses->empty()) return true;

@@ -19,13 +19,13 @@ ApiResult HandleListScheduledQueries(const nlohmann::json& request, Context& ctx
   // AWS's default page size is not recorded: ours is 50.
   const size_t limit = max_results ? static_cast<size_t>(*max_results) : 50;
   const uint64_t digest = detail::HashBytes(state.value_or(""), 0x736371);
-  auto page = detail::ListResourcePage(
-      ctx, storage::ResourceKind::kScheduledQuery, "", next_token, limit,
-      detail::token_kind::kListScheduledQueries, digest, [&](const storage::ResourceRecord& r) {
-        if (!state) return true;
-        auto it = r.fields.find(scheduled_fields::kState);
-        return it != r.fields.end() && it->second == *state;
-      });
+  auto page = detail::ListResourcePage(ctx, storage::ResourceKind::kScheduledQuery, "", next_token,
+                                       limit, detail::token_kind::kListScheduledQueries, digest,
+                                       [&](const storage::ResourceRecord& r) {
+                                         if (!state) return true;
+                                         auto it = r.fields.find(scheduled_fields::kState);
+                                         return it != r.fields.end() && it->second == *state;
+                                       });
   if (auto* e = std::get_if<ApiError>(&page)) return sq::AsValidation(*e);
   auto& p = std::get<detail::ResourcePage>(page);
   nlohmann::json list = nlohmann::json::array();

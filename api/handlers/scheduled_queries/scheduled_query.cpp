@@ -7,8 +7,8 @@
 
 #include "api/detail/arn.h"
 #include "api/detail/resources.h"
-#include "api/scheduled_query_runner.h"
 #include "api/schedule_expression.h"
+#include "api/scheduled_query_runner.h"
 
 namespace cwlogd::api::scheduled_queries {
 namespace {
@@ -49,7 +49,8 @@ bool MatchesS3Uri(std::string_view s) {
     if (!lower_digit(c) && c != '.' && c != '-') return false;
   }
   // (/.*)?: '.' matches anything but a line break.
-  return slash == std::string_view::npos || s.find_first_of("\n\r", slash) == std::string_view::npos;
+  return slash == std::string_view::npos ||
+         s.find_first_of("\n\r", slash) == std::string_view::npos;
 }
 
 const StringRule kDescriptionRule{0, 1024, "", nullptr, false};
@@ -135,10 +136,12 @@ Settings ReadSettings(RequestReader& in) {
   s.description = in.String("description", kDescriptionRule);
   s.query_language = in.Enum("queryLanguage", kQueryLanguages, true).value_or("");
   s.query_string = in.String("queryString", kQueryStringRule, true).value_or("");
-  if (auto groups = in.StringList("logGroupIdentifiers", ListRule{1, 50}, kLogGroupIdentifierRule)) {
+  if (auto groups =
+          in.StringList("logGroupIdentifiers", ListRule{1, 50}, kLogGroupIdentifierRule)) {
     s.log_group_identifiers = nlohmann::json(*groups);
   }
-  s.schedule_expression = in.String("scheduleExpression", kScheduleExpressionRule, true).value_or("");
+  s.schedule_expression =
+      in.String("scheduleExpression", kScheduleExpressionRule, true).value_or("");
   s.timezone = in.String("timezone", kNonEmptyRule);
   s.start_time_offset = in.Long("startTimeOffset", NumberRule{});
   if (const nlohmann::json* config = in.Structure("destinationConfiguration")) {
@@ -192,7 +195,7 @@ std::optional<ApiError> CheckSettings(Context& ctx, const Settings& s) {
 void Apply(const Settings& s, int64_t now_ms, storage::ResourceRecord* out) {
   std::map<std::string, std::string>& fields = out->fields;
   const std::string state =
-      s.state ? *s.state : (fields.count(f::kState) ? fields[f::kState] : "ENABLED");
+      s.state ? *s.state : (fields.contains(f::kState) ? fields[f::kState] : "ENABLED");
   // Kept across an update: what the runner recorded.
   std::map<std::string, std::string> kept;
   for (const char* name : {f::kLastTriggeredTime, f::kLastExecutionStatus}) {
