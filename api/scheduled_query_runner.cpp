@@ -179,6 +179,11 @@ void ScheduledQueryRunner::RunDue() {
   }
 }
 
+void ScheduledQueryRunner::WhilePaused(const std::function<void()>& f) {
+  std::lock_guard run_lock(run_mu_);
+  f();
+}
+
 void ScheduledQueryRunner::Fire(const storage::Partition& p, const storage::ResourceRecord& query,
                                 int64_t fire_ms) {
   const std::string run_name = RunRecordName(query.name, fire_ms);

@@ -96,6 +96,9 @@ class ScheduledQueryRunner {
   void Wake();
   // Fires every due query once and returns (the thread's step; for tests).
   void RunDue();
+  // Calls `f` while no query fires (after the run in progress, if any, has ended): the test-suite
+  // reset endpoint wipes the store in it.
+  void WhilePaused(const std::function<void()>& f);
 
  private:
   void Work();

@@ -376,7 +376,16 @@ HttpResponse Router::HandleCwlogdEndpoint(Exchange& exchange) {
     op = "reset";
     query_runner_->Reset();
     export_runner_->Reset();
-    if (storage::Status s = store_.Reset(); !s.ok()) {
+    storage::Status s;
+    // No scheduled run may write into the store while it is wiped (its query was cancelled
+    // above, so a run in progress ends soon).
+    auto wipe = [&] { s = store_.Reset(); };
+    if (scheduled_query_runner_) {
+      scheduled_query_runner_->WhilePaused(wipe);
+    } else {
+      wipe();
+    }
+    if (!s.ok()) {
       logger_.Error("reset failed: {}", s.message());
       return ErrorResponse(version, request_id, api::FromStorage(s));
     }
