@@ -16,6 +16,7 @@
 #include "api/handlers/handlers.h"
 #include "api/handlers/import_task_handlers.h"
 #include "api/handlers/metric_filter_handlers.h"
+#include "api/handlers/scheduled_queries/scheduled_query_handlers.h"
 #include "api/handlers/subscription_handlers.h"
 #include "api/handlers/transformers/transformer_handlers.h"
 
@@ -47,6 +48,7 @@ constexpr Operation kOperations[] = {
     {"CreateLogGroup", &HandleCreateLogGroup},
     {"CreateLogStream", &HandleCreateLogStream},
     {"CreateLookupTable", &HandleCreateLookupTable},
+    {"CreateScheduledQuery", &HandleCreateScheduledQuery},
     {"DeleteAccountPolicy", &HandleDeleteAccountPolicy},
     {"DeleteDataProtectionPolicy", &HandleDeleteDataProtectionPolicy},
     {"DeleteDelivery", &HandleDeleteDelivery},
@@ -64,6 +66,7 @@ constexpr Operation kOperations[] = {
     {"DeleteQueryDefinition", &HandleDeleteQueryDefinition},
     {"DeleteResourcePolicy", &HandleDeleteResourcePolicy},
     {"DeleteRetentionPolicy", &HandleDeleteRetentionPolicy},
+    {"DeleteScheduledQuery", &HandleDeleteScheduledQuery},
     {"DeleteSubscriptionFilter", &HandleDeleteSubscriptionFilter},
     {"DeleteTransformer", &HandleDeleteTransformer},
     {"DescribeAccountPolicies", &HandleDescribeAccountPolicies},
@@ -102,6 +105,8 @@ constexpr Operation kOperations[] = {
     {"GetLogRecord", &HandleGetLogRecord},
     {"GetLookupTable", &HandleGetLookupTable},
     {"GetQueryResults", &HandleGetQueryResults},
+    {"GetScheduledQuery", &HandleGetScheduledQuery},
+    {"GetScheduledQueryHistory", &HandleGetScheduledQueryHistory},
     {"GetTransformer", &HandleGetTransformer},
     {"ListAggregateLogGroupSummaries", &HandleListAggregateLogGroupSummaries},
     {"ListAnomalies", &HandleListAnomalies},
@@ -109,6 +114,7 @@ constexpr Operation kOperations[] = {
     {"ListLogAnomalyDetectors", &HandleListLogAnomalyDetectors},
     {"ListLogGroups", &HandleListLogGroups},
     {"ListLogGroupsForQuery", &HandleListLogGroupsForQuery},
+    {"ListScheduledQueries", &HandleListScheduledQueries},
     {"ListSourcesForS3TableIntegration", &HandleListSourcesForS3TableIntegration},
     {"ListTagsForResource", &HandleListTagsForResource},
     {"ListTagsLogGroup", &HandleListTagsLogGroup},
@@ -143,6 +149,7 @@ constexpr Operation kOperations[] = {
     {"UpdateDeliveryConfiguration", &HandleUpdateDeliveryConfiguration},
     {"UpdateLogAnomalyDetector", &HandleUpdateLogAnomalyDetector},
     {"UpdateLookupTable", &HandleUpdateLookupTable},
+    {"UpdateScheduledQuery", &HandleUpdateScheduledQuery},
 };
 
 const Operation* FindOperation(std::string_view target) {

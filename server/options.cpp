@@ -150,7 +150,7 @@ const std::vector<Flag>& Flags() {
          .show_default = [](const Config& c) -> std::string {
            return c.exports.export_dir.empty() ? "<data-dir>/exports" : c.exports.export_dir;
          },
-         .help = "export tasks write bucket B's objects under DIR/B (B must exist)",
+         .help = "export tasks and scheduled queries write bucket B under DIR/B (B must exist)",
          .set_string = [](Config& c, std::string v) { c.exports.export_dir = std::move(v); }});
     f.push_back({.name = "sync-writes",
                  .env = "CWLOGD_SYNC_WRITES",

@@ -197,6 +197,14 @@ Router::Router(storage::LogStore& store, storage::SystemClock& clock,
       query_runner_(std::make_unique<api::QueryRunner>(store_, clock_, options_.queries)),
       export_runner_(std::make_unique<api::ExportRunner>(store_, clock_, options_.exports)) {
   export_runner_->Start();
+  if (storage::ResourceStore* resources = store_.resource_store()) {
+    api::ScheduledQueryOptions scheduled = options_.scheduled_queries;
+    if (scheduled.export_dir.empty()) scheduled.export_dir = options_.exports.export_dir;
+    if (!scheduled.on_warning) scheduled.on_warning = options_.exports.on_warning;
+    scheduled_query_runner_ = std::make_unique<api::ScheduledQueryRunner>(
+        store_, *resources, clock_, *query_runner_, std::move(scheduled));
+    scheduled_query_runner_->Start();
+  }
 }
 
 HttpResponse Router::Handle(HttpRequest& request,
@@ -368,7 +376,16 @@ HttpResponse Router::HandleCwlogdEndpoint(Exchange& exchange) {
     op = "reset";
     query_runner_->Reset();
     export_runner_->Reset();
-    if (storage::Status s = store_.Reset(); !s.ok()) {
+    storage::Status s;
+    // No scheduled run may write into the store while it is wiped (its query was cancelled
+    // above, so a run in progress ends soon).
+    auto wipe = [&] { s = store_.Reset(); };
+    if (scheduled_query_runner_) {
+      scheduled_query_runner_->WhilePaused(wipe);
+    } else {
+      wipe();
+    }
+    if (!s.ok()) {
       logger_.Error("reset failed: {}", s.message());
       return ErrorResponse(version, request_id, api::FromStorage(s));
     }
@@ -390,6 +407,7 @@ HttpResponse Router::HandleCwlogdEndpoint(Exchange& exchange) {
       }
       clock_.set_offset_ms(it->get<int64_t>());
       logger_.Info("clock offset set to {} ms through /_cwlogd/clock", clock_.offset_ms());
+      if (scheduled_query_runner_) scheduled_query_runner_->Wake();
     }
     return JsonResponse(version, request_id,
                         {{"offsetMs", clock_.offset_ms()}, {"nowMs", clock_.NowMillis()}}, 200,

@@ -33,6 +33,7 @@
 #include "api/live_tail/live_tail_hub.h"
 #include "api/metric_filter_eval.h"
 #include "api/query_runner.h"
+#include "api/scheduled_query_runner.h"
 #include "server/cloudwatch_route.h"
 #include "server/http_types.h"
 #include "server/log.h"
@@ -53,6 +54,8 @@ struct RouterOptions {
   api::QueryRunnerOptions queries;
   // The export task runner the router owns (where buckets are, object size).
   api::ExportOptions exports;
+  // The scheduled-query runner the router owns (its poll; buckets are exports.export_dir).
+  api::ScheduledQueryOptions scheduled_queries;
 };
 
 // True for requests meant for the CloudWatch metrics API (any of its three protocols):
@@ -153,6 +156,9 @@ class Router {
   // Export tasks (api::Context::export_runner); like the query runner, stopped before the store
   // closes. Started by the constructor: tasks left active by the last run resume.
   std::unique_ptr<api::ExportRunner> export_runner_;
+  // Scheduled queries: fires them through query_runner_, so declared after it (stopped first).
+  // nullptr when the store keeps no resources.
+  std::unique_ptr<api::ScheduledQueryRunner> scheduled_query_runner_;
 };
 
 }  // namespace cwlogd::server

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "storage/log_store.h"
 #include "storage/status.h"
@@ -38,6 +39,8 @@ enum class ResourceKind : char {  // DO NOT CHANGE: on-disk
   kLookupTable = 'K',             // name: lookupTableName
   kSubscriptionFilter = 'B',      // name: <log group name> '\0' <filterName> (SubscriptionStore)
   kTransformer = 'F',             // name: the log group's name
+  kScheduledQuery = 'Q',          // name: the scheduled query's name
+  kScheduledQueryRun = 'H',       // name: <query name> '\0' <fire time ms, 20 digits>
 };
 
 // Kinds that share one lock per partition: a change of any of them is serialized with the
@@ -89,6 +92,18 @@ class ResourceStore {
   using Edit = std::function<Status(const ResourceRecord* current, ResourceRecord* out)>;
   virtual Status Update(const Partition& p, ResourceKind kind, std::string_view name,
                         int64_t now_ms, const ResourceLimit& limit, const Edit& edit) = 0;
+
+  // Update, writing the records `also` (stored as given: name, times and revision included;
+  // kinds not group-bound) in the same atomic batch: all of it is written, or nothing. For a
+  // record and its companions that must never be seen apart (a scheduled query's next fire time
+  // and the run that moved it). `also` is not serialized with other changes of its kinds.
+  struct Put {
+    ResourceKind kind;
+    ResourceRecord record;
+  };
+  virtual Status UpdateWith(const Partition& p, ResourceKind kind, std::string_view name,
+                            int64_t now_ms, const ResourceLimit& limit, const Edit& edit,
+                            const std::vector<Put>& also) = 0;
 
   // Deletes the record. `check` (optional) may refuse with a non-ok status first.
   // NotFound(kResource) when there is none.

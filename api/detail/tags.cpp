@@ -55,6 +55,8 @@ constexpr TaggableRecordType kTaggableRecordTypes[] = {
      "The specified anomaly detector does not exist."},
     {"lookup-table", storage::ResourceKind::kLookupTable,
      "The specified lookup table does not exist."},
+    {"scheduled-query", storage::ResourceKind::kScheduledQuery,
+     "The specified scheduled query does not exist."},
 };
 
 ApiError TaggableRecordNotFound(storage::ResourceKind kind) {

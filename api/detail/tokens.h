@@ -56,10 +56,12 @@ inline constexpr char kDescribeQueries = 'Q';
 inline constexpr char kDescribeQueryDefinitions = 'E';
 inline constexpr char kDescribeResourcePolicies = 'P';
 inline constexpr char kFilterLogEvents = 'F';
+inline constexpr char kGetScheduledQueryHistory = 'Y';
 inline constexpr char kGetQueryResults = 'U';
 inline constexpr char kListLogGroups = 'L';
 inline constexpr char kListAggregateLogGroupSummaries = 'V';
 inline constexpr char kListLogGroupsForQuery = 'W';
+inline constexpr char kListScheduledQueries = 'H';
 inline constexpr char kRecordPointer = 'R';  // an Insights @ptr (GetLogRecord)
 }  // namespace token_kind
 

@@ -67,6 +67,15 @@ Result<ResourceRecord> RocksResourceStore::Get(const Partition& p, ResourceKind 
 
 Status RocksResourceStore::Update(const Partition& p, ResourceKind kind, std::string_view name,
                                   int64_t now_ms, const ResourceLimit& limit, const Edit& edit) {
+  return UpdateWith(p, kind, name, now_ms, limit, edit, {});
+}
+
+Status RocksResourceStore::UpdateWith(const Partition& p, ResourceKind kind, std::string_view name,
+                                      int64_t now_ms, const ResourceLimit& limit, const Edit& edit,
+                                      const std::vector<Put>& also) {
+  for (const Put& put : also) {
+    if (IsGroupBound(put.kind)) return Status::InvalidArgument("a group-bound companion record");
+  }
   rocksdb::DB* db = engine_->db();
   rocksdb::ColumnFamilyHandle* meta = engine_->meta();
   if (IsGroupBound(kind)) {
@@ -79,6 +88,10 @@ Status RocksResourceStore::Update(const Partition& p, ResourceKind kind, std::st
       ResourceRecord out;
       if (Status s = ApplyEdit(edit, current, name, now_ms, &out); !s.ok()) return s;
       u.batch.Put(meta, k::ResourceKey(kind, p, name), k::EncodeResourceRecord(out));
+      for (const Put& put : also) {
+        u.batch.Put(meta, k::ResourceKey(put.kind, p, put.record.name),
+                    k::EncodeResourceRecord(put.record));
+      }
       return Status::OK();
     });
   }
@@ -98,6 +111,10 @@ Status RocksResourceStore::Update(const Partition& p, ResourceKind kind, std::st
   if (Status s = ApplyEdit(edit, current, name, now_ms, &out); !s.ok()) return s;
   rocksdb::WriteBatch batch;
   batch.Put(meta, k::ResourceKey(kind, p, name), k::EncodeResourceRecord(out));
+  for (const Put& put : also) {
+    batch.Put(meta, k::ResourceKey(put.kind, p, put.record.name),
+              k::EncodeResourceRecord(put.record));
+  }
   return engine_->Write(&batch, "put resource");
 }
 

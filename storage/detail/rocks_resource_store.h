@@ -22,6 +22,9 @@ class RocksResourceStore final : public ResourceStore {
   Result<ResourceRecord> Get(const Partition& p, ResourceKind kind, std::string_view name) override;
   Status Update(const Partition& p, ResourceKind kind, std::string_view name, int64_t now_ms,
                 const ResourceLimit& limit, const Edit& edit) override;
+  Status UpdateWith(const Partition& p, ResourceKind kind, std::string_view name, int64_t now_ms,
+                    const ResourceLimit& limit, const Edit& edit,
+                    const std::vector<Put>& also) override;
   Status Delete(const Partition& p, ResourceKind kind, std::string_view name,
                 const std::function<Status(const ResourceRecord&)>& check) override;
   Status List(const Partition& p, ResourceKind kind, std::string_view prefix,

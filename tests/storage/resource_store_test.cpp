@@ -82,6 +82,47 @@ TEST_CASE("Resources: create, update, get, delete, per kind and partition",
   CHECK(missing.resource() == Status::Resource::kResource);
 }
 
+TEST_CASE("Resources: UpdateWith writes the record and its companions together, or none",
+          "[storage][resources]") {
+  TempDir dir;
+  auto logs = testing::OpenStore(dir.path());
+  ResourceStore& store = *logs->resource_store();
+  ResourceRecord run;
+  run.name = std::string("q\0", 2) + "00000000000000000042";
+  run.creation_time_ms = 40;
+  run.last_updated_ms = 42;
+  run.revision = 2;
+  run.fields["executionStatus"] = "Complete";
+  REQUIRE(store
+              .UpdateWith(kP, K::kScheduledQuery, "q", 42, {}, SetField("nextFireTime", "99"),
+                          {{K::kScheduledQueryRun, run}})
+              .ok());
+  CHECK(store.Get(kP, K::kScheduledQuery, "q")->fields.at("nextFireTime") == "99");
+  auto stored = store.Get(kP, K::kScheduledQueryRun, run.name);
+  REQUIRE(stored.ok());
+  CHECK(stored->creation_time_ms == 40);
+  CHECK(stored->revision == 2);
+  CHECK(stored->fields.at("executionStatus") == "Complete");
+
+  // A refused edit writes no companion either.
+  run.name = std::string("q\0", 2) + "00000000000000000043";
+  Status refused = store.UpdateWith(kP, K::kScheduledQuery, "gone", 43, {},
+                                    [](const ResourceRecord*, ResourceRecord*) {
+                                      return Status::NotFound(Status::Resource::kResource);
+                                    },
+                                    {{K::kScheduledQueryRun, run}});
+  CHECK(refused.IsNotFound());
+  CHECK(store.Get(kP, K::kScheduledQueryRun, run.name).status().IsNotFound());
+  // Companions bound to a log group are refused (they need the group's lock).
+  ResourceRecord policy;
+  policy.name = "g";
+  CHECK_FALSE(store
+                  .UpdateWith(kP, K::kScheduledQuery, "q", 44, {}, SetField("a", "b"),
+                              {{K::kIndexPolicy, policy}})
+                  .ok());
+  CHECK_FALSE(store.Get(kP, K::kScheduledQuery, "q")->fields.contains("a"));
+}
+
 TEST_CASE("Resources: a kind's limit counts its records in the partition only",
           "[storage][resources]") {
   TempDir dir;
