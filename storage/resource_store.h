@@ -37,6 +37,9 @@ enum class ResourceKind : char {  // DO NOT CHANGE: on-disk
   kExportTask = 'X',              // name: the export task's id (a UUID)
   kLookupTable = 'K',             // name: lookupTableName
   kSubscriptionFilter = 'B',      // name: <log group name> '\0' <filterName> (SubscriptionStore)
+  kSnsTopic = 'E',                // name: the SNS topic's name (api/sns)
+  kSnsSubscription = 'U',         // name: <topic name> ':' <subscription id> (api/sns)
+  kSnsOutbox = 'V',               // name: <16-digit ms> ':' <message id>: deliveries to make
 };
 
 // Kinds that share one lock per partition: a change of any of them is serialized with the
