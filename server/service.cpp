@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "server/auth/authenticator.h"
+#include "server/smtp_sender.h"
 #include "server/tls_context.h"
 
 namespace cwlogd::server {
@@ -79,6 +80,13 @@ std::unique_ptr<Service> Service::Start(const Config& config, Logger& logger, st
   }
   service->store_ = std::move(store).value();
 
+  // SNS e-mail's relay, checked before anything is opened.
+  if (!config.smtp_url.empty()) {
+    service->sns_mail_ = MakeSmtpSender(config.smtp_url, error);
+    if (!service->sns_mail_) return nullptr;
+    logger.Info("sns: e-mail through the SMTP relay {}",
+                config.smtp_url.substr(config.smtp_url.rfind('@') + 1));
+  }
   // SNS signs its messages with a key of this run; the certificate is served on our port.
   std::optional<SnsSigningKey> sns_key = MakeSnsSigningKey(error);
   if (!sns_key) return nullptr;

@@ -8,6 +8,8 @@ the restart.
 
 import base64
 import email
+import email.policy
+import sys
 import http.server
 import json
 import socket
@@ -448,6 +450,125 @@ class DurableDeliveryTest(unittest.TestCase):
         _, headers, body = receiver.wait_for(1, timeout=30)
         self.assertEqual(headers["x-amz-sns-message-id"], message_id)
         self.assertEqual(json.loads(body)["Message"], "keep me")
+
+
+def load_aiosmtpd():
+    """aiosmtpd's Controller, from the python running the tests or Debian's python3-aiosmtpd
+    (pure python, in /usr/lib/python3/dist-packages); None when neither has it."""
+    try:
+        from aiosmtpd.controller import Controller
+        return Controller
+    except ImportError:
+        pass
+    sys.path.append("/usr/lib/python3/dist-packages")
+    try:
+        from aiosmtpd.controller import Controller
+        return Controller
+    except ImportError:
+        return None
+    finally:
+        sys.path.remove("/usr/lib/python3/dist-packages")
+
+
+class Mailbox:
+    """An SMTP server on 127.0.0.1 (aiosmtpd) keeping every message it receives."""
+
+    def __init__(self, controller_class):
+        self.messages = []
+        self.cond = threading.Condition()
+        mailbox = self
+
+        class Handler:
+            async def handle_DATA(self, server, session, envelope):
+                msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
+                with mailbox.cond:
+                    mailbox.messages.append((envelope.mail_from, envelope.rcpt_tos, msg))
+                    mailbox.cond.notify_all()
+                return "250 OK"
+
+        self.port = free_port()
+        self.controller = controller_class(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def wait_for(self, count, timeout=15):
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while len(self.messages) < count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"received {len(self.messages)} of {count} e-mails")
+                self.cond.wait(left)
+            return self.messages[count - 1]
+
+    def close(self):
+        self.controller.stop()
+
+
+class EmailDeliveryTest(unittest.TestCase):
+    def setUp(self):
+        controller = load_aiosmtpd()
+        if controller is None:
+            self.skipTest("aiosmtpd is not installed (Debian: python3-aiosmtpd)")
+        self.mailbox = Mailbox(controller)
+        self.addCleanup(self.mailbox.close)
+        self.server = start_server(["--smtp-url", f"smtp://127.0.0.1:{self.mailbox.port}"])
+        self.addCleanup(self.server.discard)
+        self.sns = sns_client(self.server)
+
+    def confirm(self, arn, protocol, address):
+        self.sns.subscribe(TopicArn=arn, Protocol=protocol, Endpoint=address)
+        sender, rcpts, msg = self.mailbox.wait_for(len(self.mailbox.messages) + 1)
+        self.assertEqual(sender, "no-reply@sns.amazonaws.com")
+        self.assertEqual(rcpts, [address])
+        self.assertEqual(msg["Subject"], "AWS Notification - Subscription Confirmation")
+        self.assertEqual(msg["From"], "AWS Notifications <no-reply@sns.amazonaws.com>")
+        body = msg.get_content()
+        self.assertTrue(body.startswith(
+            f"You have chosen to subscribe to the topic: \n{arn}\n\nTo confirm this "
+            "subscription, click or visit the link below (If this was in error no action is "
+            "necessary): \nConfirm subscription: "), body)
+        link = body.split("Confirm subscription: ")[1].split("\n")[0]
+        with urllib.request.urlopen(link, timeout=10) as resp:
+            self.assertIn("<ConfirmSubscriptionResult>", resp.read().decode())
+
+    def test_confirmation_and_notification(self):
+        arn = self.sns.create_topic(Name="mail")["TopicArn"]
+        self.confirm(arn, "email", "ops@example.com")
+        subs = self.sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"]
+        self.assertTrue(subs[0]["SubscriptionArn"].startswith(arn + ":"))
+        self.sns.publish(TopicArn=arn, Message="disk is full", Subject="Disk alert")
+        _, _, msg = self.mailbox.wait_for(2)
+        self.assertEqual(msg["Subject"], "Disk alert")
+        body = msg.get_content()
+        self.assertTrue(body.startswith("disk is full\n\n--\nIf you wish to stop receiving "
+                                        "notifications from this topic, please click or visit "
+                                        "the link below to unsubscribe:\n"), body)
+        self.assertIn("/?Action=Unsubscribe&SubscriptionArn=" + subs[0]["SubscriptionArn"], body)
+        # Without a subject: AWS's default one.
+        self.sns.publish(TopicArn=arn, Message="no subject")
+        _, _, msg = self.mailbox.wait_for(3)
+        self.assertEqual(msg["Subject"], "AWS Notification Message")
+
+    def test_email_json(self):
+        arn = self.sns.create_topic(Name="mailjson")["TopicArn"]
+        self.confirm(arn, "email-json", "bot@example.com")
+        message_id = self.sns.publish(TopicArn=arn, Message="m1", Subject="S")["MessageId"]
+        _, _, msg = self.mailbox.wait_for(2)
+        doc = json.loads(msg.get_content())
+        self.assertEqual((doc["Type"], doc["MessageId"], doc["Message"], doc["Subject"]),
+                         ("Notification", message_id, "m1", "S"))
+
+
+class NoRelayTest(SnsTestCase):
+    def test_email_stays_pending_and_server_says_why(self):
+        arn = self.sns.create_topic(Name="norelay")["TopicArn"]
+        self.sns.subscribe(TopicArn=arn, Protocol="email", Endpoint="a@example.com")
+        deadline = time.monotonic() + 10
+        while "no SMTP relay" not in self.server.stderr_text() + self.server.stdout_text():
+            self.assertLess(time.monotonic(), deadline, "no log line about the missing relay")
+            time.sleep(0.1)
+        subs = self.sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"]
+        self.assertEqual(subs[0]["SubscriptionArn"], "PendingConfirmation")
 
 
 class CliTest(SnsTestCase):
