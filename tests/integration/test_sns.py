@@ -549,6 +549,63 @@ class EmailDeliveryTest(unittest.TestCase):
         _, _, msg = self.mailbox.wait_for(3)
         self.assertEqual(msg["Subject"], "AWS Notification Message")
 
+    def test_alarm_notification_email(self):
+        arn = self.sns.create_topic(Name="alarms")["TopicArn"]
+        self.confirm(arn, "email", "oncall@example.com")
+        alarm = {
+            "AlarmName": "my-alarm", "AlarmDescription": None, "AWSAccountId": "123456789012",
+            "AlarmConfigurationUpdatedTimestamp": "2022-08-26T03:45:34.563+0000",
+            "NewStateValue": "ALARM", "NewStateReason": "Threshold Crossed: test",
+            "StateChangeTime": "2022-08-26T03:46:29.897+0000",
+            "Region": "US East (N. Virginia)",
+            "AlarmArn": "arn:aws:cloudwatch:us-east-1:123456789012:alarm:my-alarm",
+            "OldStateValue": "OK", "OKActions": [], "AlarmActions": [arn],
+            "InsufficientDataActions": [],
+            "Trigger": {"MetricName": "Errors", "Namespace": "App", "StatisticType": "Statistic",
+                        "Statistic": "SUM", "Unit": None,
+                        "Dimensions": [{"value": "web", "name": "Service"}], "Period": 60,
+                        "EvaluationPeriods": 1, "DatapointsToAlarm": 1,
+                        "ComparisonOperator": "GreaterThanOrEqualToThreshold", "Threshold": 1.0,
+                        "TreatMissingData": "missing", "EvaluateLowSampleCountPercentile": ""}}
+        subject = 'ALARM: "my-alarm" in US East (N. Virginia)'
+        self.sns.publish(TopicArn=arn, Message=json.dumps(alarm), Subject=subject)
+        _, _, msg = self.mailbox.wait_for(2)
+        self.assertEqual(msg["Subject"], subject)
+        body = msg.get_content()
+        expected = (
+            'You are receiving this email because your Amazon CloudWatch Alarm "my-alarm" in the '
+            'US East (N. Virginia) region has entered the ALARM state, because "Threshold Crossed: '
+            'test" at "Friday 26 August, 2022 03:46:29 UTC".\n\n'
+            "View this alarm in the AWS Management Console:\n"
+            "https://us-east-1.console.aws.amazon.com/cloudwatch/deeplink.js?region=us-east-1"
+            "#alarmsV2:alarm/my-alarm\n\n"
+            "Alarm Details:\n"
+            "- Name:                       my-alarm\n"
+            "- Description:                \n"
+            "- State Change:               OK -> ALARM\n"
+            "- Reason for State Change:    Threshold Crossed: test\n"
+            "- Timestamp:                  Friday 26 August, 2022 03:46:29 UTC\n"
+            "- AWS Account:                123456789012\n"
+            "- Alarm Arn:                  arn:aws:cloudwatch:us-east-1:123456789012:alarm:my-alarm\n"
+            "\n"
+            "Threshold:\n"
+            "- The alarm is in the ALARM state when the metric is GreaterThanOrEqualToThreshold 1.0 "
+            "for at least 1 of the last 1 period(s) of 60 seconds.\n\n"
+            "Monitored Metric:\n"
+            "- MetricNamespace:                     App\n"
+            "- MetricName:                          Errors\n"
+            "- Dimensions:                          [Service = web]\n"
+            "- Period:                              60 seconds\n"
+            "- Statistic:                           Sum\n"
+            "- Unit:                                not specified\n"
+            "- TreatMissingData:                    missing\n\n\n"
+            "State Change Actions:\n"
+            "- OK:\n"
+            f"- ALARM: [{arn}]\n"
+            "- INSUFFICIENT_DATA:\n"
+            "\n\n--\nIf you wish to stop receiving notifications from this topic")
+        self.assertEqual(body[:len(expected)], expected)
+
     def test_email_json(self):
         arn = self.sns.create_topic(Name="mailjson")["TopicArn"]
         self.confirm(arn, "email-json", "bot@example.com")
