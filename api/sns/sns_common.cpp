@@ -62,6 +62,7 @@ std::vector<std::pair<std::string, std::string>> TagsParam(const Params& params,
     if (at->second == "Value") members[at->first].second = value;
   }
   std::vector<std::pair<std::string, std::string>> out;
+  out.reserve(members.size());
   for (auto& [n, kv] : members) out.push_back(std::move(kv));
   return out;
 }
@@ -73,6 +74,7 @@ std::vector<std::string> ListParam(const Params& params, std::string_view prefix
     if (at && at->second.empty()) members[at->first] = value;
   }
   std::vector<std::string> out;
+  out.reserve(members.size());
   for (auto& [n, v] : members) out.push_back(std::move(v));
   return out;
 }

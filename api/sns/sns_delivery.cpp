@@ -47,7 +47,7 @@ Message BuildMessage(const storage::ResourceRecord& r, const json& target,
   const std::string topic_arn = RecordField(r, "topicArn");
   const std::string timestamp = RecordField(r, "timestamp");
   const std::string subject = RecordField(r, "subject");
-  const bool has_subject = r.fields.count("subject") != 0;
+  const bool has_subject = r.fields.contains("subject");
   const bool notification = type == "Notification";
   // Keys in byte order, each "key\nvalue\n" (AWS's SignatureVersion 1 and 2).
   std::string to_sign;
@@ -128,7 +128,7 @@ Mail BuildMail(const storage::ResourceRecord& r, const json& target, const Messa
                 "email to sns-opt-out\n"};
   }
   const std::string text = target.value("message", "");
-  const bool has_subject = r.fields.count("subject") != 0;
+  const bool has_subject = r.fields.contains("subject");
   Mail mail{has_subject ? RecordField(r, "subject") : std::string("AWS Notification Message"), ""};
   if (protocol == "email-json") {
     mail.body = message.json;
@@ -226,8 +226,12 @@ size_t SnsDeliverer::RunOnce() {
       } else if (protocol == "email" || protocol == "email-json") {
         if (options_.mail == nullptr) {
           if (options_.log) {
-            options_.log("sns: no SMTP relay (--smtp-url / CWLOGD_SMTP_URL): " + message.type +
-                         " to " + endpoint + " for " + sub_arn + " not sent");
+            std::string line = "sns: no SMTP relay (--smtp-url / CWLOGD_SMTP_URL): ";
+            line += message.type;
+            line += " to " + endpoint;
+            line += " for " + sub_arn;
+            line += " not sent";
+            options_.log(line);
           }
           continue;  // dropped: without a relay no e-mail can ever go
         }
@@ -240,9 +244,12 @@ size_t SnsDeliverer::RunOnce() {
       const int attempts = t.value("attempts", 0) + 1;
       if (attempts > t.value("retries", 3)) {
         if (options_.log) {
-          options_.log("sns: giving up on " + message.type + " " +
-                       RecordField(record, "messageId") + " to " + endpoint + " after " +
-                       std::to_string(attempts) + " attempt(s): " + error);
+          std::string line = "sns: giving up on " + message.type;
+          line += " " + RecordField(record, "messageId");
+          line += " to " + endpoint;
+          line += " after " + std::to_string(attempts);
+          line += " attempt(s): " + error;
+          options_.log(line);
         }
         continue;
       }

@@ -343,13 +343,13 @@ Result GetSubscriptionAttributes(const Params& in, Context& ctx) {
   attributes["Owner"] = ctx.partition.account;
   attributes["PendingConfirmation"] = Confirmed(sub) ? "false" : "true";
   attributes["Protocol"] = protocol;
-  if (attributes.count("RawMessageDelivery") == 0) attributes["RawMessageDelivery"] = "false";
+  if (!attributes.contains("RawMessageDelivery")) attributes["RawMessageDelivery"] = "false";
   attributes["SubscriptionArn"] = SubscriptionArn(ctx.partition, sub.name);
   attributes["TopicArn"] = TopicArn(ctx.partition, TopicOfRecord(sub.name));
   if (protocol == "http" || protocol == "https") {
     attributes["EffectiveDeliveryPolicy"] = DefaultEffectiveDeliveryPolicy();
   }
-  if (attributes.count("FilterPolicy") != 0 && attributes.count("FilterPolicyScope") == 0) {
+  if (attributes.contains("FilterPolicy") && !attributes.contains("FilterPolicyScope")) {
     attributes["FilterPolicyScope"] = "MessageAttributes";
   }
   for (auto it = attributes.begin(); it != attributes.end();) {

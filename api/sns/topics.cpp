@@ -91,7 +91,7 @@ Result CreateTopic(const Params& in, Context& ctx) {
   StringMap attributes = std::get<StringMap>(std::move(attributes_or));
   if (auto dpp = Param(in, "DataProtectionPolicy")) attributes["DataProtectionPolicy"] = *dpp;
   auto tags = TagsParam(in, "Tags");
-  const bool fifo = attributes.count("FifoTopic") != 0 && attributes["FifoTopic"] == "true";
+  const bool fifo = attributes.contains("FifoTopic") && attributes["FifoTopic"] == "true";
   if (fifo) {
     if (!name->ends_with(".fifo") || !ValidName(name->substr(0, name->size() - 5))) {
       return InvalidParameter(
@@ -106,7 +106,7 @@ Result CreateTopic(const Params& in, Context& ctx) {
     if (!IsTopicAttribute(key, true)) return InvalidParameter("AttributeName");
     if (auto e = CheckAttributeValue(key, value, fifo)) return *e;
   }
-  if (attributes.count("FifoTopic") != 0 && !fifo) attributes.erase("FifoTopic");
+  if (attributes.contains("FifoTopic") && !fifo) attributes.erase("FifoTopic");
   if (auto e = CheckTags(tags)) return *e;
   std::optional<ApiError> conflict;
   storage::Status s = Resources(ctx.store)->Update(
@@ -228,17 +228,17 @@ Result GetTopicAttributes(const Params& in, Context& ctx) {
   if (!s.ok()) return StorageError(s);
   StringMap attributes = StoredAttributes(*r);
   const std::string topic_arn = TopicArn(ctx.partition, topic);
-  if (attributes.count("Policy") == 0) {
+  if (!attributes.contains("Policy")) {
     attributes["Policy"] = DefaultTopicPolicy(ctx.partition, topic_arn);
   }
   attributes["Owner"] = ctx.partition.account;
-  if (attributes.count("DisplayName") == 0) attributes["DisplayName"] = "";
+  if (!attributes.contains("DisplayName")) attributes["DisplayName"] = "";
   attributes["TopicArn"] = topic_arn;
   attributes["SubscriptionsConfirmed"] = std::to_string(confirmed);
   attributes["SubscriptionsPending"] = std::to_string(pending);
   attributes["SubscriptionsDeleted"] = "0";
   attributes["EffectiveDeliveryPolicy"] = DefaultEffectiveDeliveryPolicy();
-  if (IsFifoTopic(*r) && attributes.count("ContentBasedDeduplication") == 0) {
+  if (IsFifoTopic(*r) && !attributes.contains("ContentBasedDeduplication")) {
     attributes["ContentBasedDeduplication"] = "false";
   }
   for (auto it = attributes.begin(); it != attributes.end();) {
