@@ -176,17 +176,29 @@ void SnsDeliverer::Loop() {
 size_t SnsDeliverer::RunOnce() {
   storage::ResourceStore* resources = store_.resource_store();
   if (resources == nullptr) return 0;
+  // Only records with a delivery due now, so that messages waiting for a retry never hold back
+  // newer ones.
   std::vector<std::pair<storage::Partition, storage::ResourceRecord>> records;
+  const int64_t pass_start = clock_.NowMillis();
   storage::Status s = resources->ListAllPartitions(
       ResourceKind::kSnsOutbox, [&](const storage::Partition& p, const storage::ResourceRecord& r) {
-        records.emplace_back(p, r);
+        json targets = json::parse(RecordField(r, "targets"), nullptr, false);
+        bool due = !targets.is_array();  // a damaged record: removed below
+        for (const json& t : targets.is_array() ? targets : json::array()) {
+          if (!t.is_object() || t.value("nextMs", int64_t{0}) <= pass_start) due = true;
+        }
+        if (due) records.emplace_back(p, r);
         return records.size() < kRecordsPerPass;
       });
   if (!s.ok() && options_.log) options_.log("sns: reading the outbox failed: " + s.message());
   size_t attempted = 0;
   for (auto& [partition, record] : records) {
     json targets = json::parse(RecordField(record, "targets"), nullptr, false);
-    if (!targets.is_array()) targets = json::array();
+    if (!targets.is_array()) {
+      if (options_.log) options_.log("sns: dropping a damaged outbox record " + record.name);
+      (void)resources->Delete(partition, ResourceKind::kSnsOutbox, record.name);
+      continue;
+    }
     // SignatureVersion 2 (SHA256) when the topic asks for it.
     bool sha256 = false;
     const std::string topic_arn = RecordField(record, "topicArn");

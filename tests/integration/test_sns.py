@@ -628,6 +628,43 @@ class NoRelayTest(SnsTestCase):
         self.assertEqual(subs[0]["SubscriptionArn"], "PendingConfirmation")
 
 
+class SigV4Test(unittest.TestCase):
+    """Under --auth sigv4, SNS requests are verified for the service `sns`; the SubscribeURL a
+    receiver follows needs no signature."""
+
+    def test_signed_requests_and_unsigned_links(self):
+        import os
+        import tempfile
+        tmp = tempfile.mkdtemp(prefix="cwlogd-sns-sigv4-")
+        creds = os.path.join(tmp, "credentials")
+        with open(creds, "w") as f:
+            f.write("AKIASNSTEST000000001 snssecret 123456789012\n")
+        server = start_server(["--auth", "sigv4", "--credentials-file", creds])
+        self.addCleanup(server.discard)
+
+        def client(secret):
+            return boto3.session.Session().client(
+                "sns", endpoint_url=server.endpoint, region_name="eu-west-1",
+                aws_access_key_id="AKIASNSTEST000000001", aws_secret_access_key=secret,
+                config=Config(retries={"max_attempts": 1, "mode": "standard"}))
+
+        sns = client("snssecret")
+        arn = sns.create_topic(Name="signed")["TopicArn"]
+        self.assertEqual(arn, "arn:aws:sns:eu-west-1:123456789012:signed")
+        with self.assertRaises(ClientError) as cm:
+            client("wrong").list_topics()
+        self.assertEqual(cm.exception.response["Error"]["Code"], "SignatureDoesNotMatch")
+        self.assertEqual(cm.exception.response["ResponseMetadata"]["HTTPStatusCode"], 403)
+        receiver = Receiver()
+        self.addCleanup(receiver.close)
+        sns.subscribe(TopicArn=arn, Protocol="http", Endpoint=receiver.url)
+        msg = json.loads(receiver.wait_for(1)[2])
+        with urllib.request.urlopen(msg["SubscribeURL"], timeout=10) as resp:
+            self.assertIn("<SubscriptionArn>" + arn + ":", resp.read().decode())
+        subs = sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"]
+        self.assertTrue(subs[0]["SubscriptionArn"].startswith(arn + ":"))
+
+
 class CliTest(SnsTestCase):
     def test_create_topic_with_cli(self):
         path, label = (find_aws_v2(), "v2") if find_aws_v2() else (find_aws_v1(), "v1")
