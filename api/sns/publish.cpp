@@ -1,6 +1,7 @@
 // Publish, PublishBatch and sns::Publish (for alarm actions): validation, then one outbox record
 // with a delivery per confirmed subscription, written before the answer.
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <set>
 
@@ -42,6 +43,14 @@ PublishInput ReadInput(const Params& in, const std::string& prefix) {
   return out;
 }
 
+// The index N at the start of `text` ("12.Name" -> 12); 0 when there is none or it is too big.
+int LeadingIndex(std::string_view text) {
+  int n = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || ptr == text.data()) return 0;
+  return n;
+}
+
 ApiError ParameterValueInvalid(std::string message) {
   return {"ParameterValueInvalid", std::move(message), 400};
 }
@@ -59,7 +68,7 @@ std::variant<nlohmann::json, ApiError> MessageAttributes(const Params& entries, 
     std::string_view rest = std::string_view(key).substr(6);
     const size_t dot = rest.find('.');
     if (dot == std::string_view::npos) continue;
-    const int n = std::atoi(std::string(rest.substr(0, dot)).c_str());
+    const int n = LeadingIndex(rest.substr(0, dot));
     if (n < 1) continue;
     std::string_view member = rest.substr(dot + 1);
     Attribute& a = by_index[n];
@@ -232,7 +241,7 @@ Result PublishBatch(const Params& in, Context& ctx) {
   const std::string head = "PublishBatchRequestEntries.member.";
   for (const auto& [key, value] : in) {
     if (!key.starts_with(head)) continue;
-    const int n = std::atoi(key.c_str() + head.size());
+    const int n = LeadingIndex(std::string_view(key).substr(head.size()));
     if (n >= 1) indexes.insert(n);
   }
   if (indexes.empty()) {
