@@ -59,12 +59,17 @@ std::optional<SmtpUrl> ParseSmtpUrl(std::string_view url) {
   return out;
 }
 
-// "Subject" as an RFC 2047 word when it is not plain ASCII.
-std::string HeaderText(std::string_view text) {
+// A header's text: control characters become spaces (no header injection), and an RFC 2047
+// word when it is not plain ASCII.
+std::string HeaderText(std::string_view raw) {
+  std::string text(raw);
+  for (char& c : text) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  }
   for (char c : text) {
     if (static_cast<unsigned char>(c) >= 0x80) return "=?UTF-8?B?" + Base64(text) + "?=";
   }
-  return std::string(text);
+  return text;
 }
 
 std::string RfcDate() {
@@ -127,8 +132,8 @@ class SmtpSender final : public api::sns::MailSender {
     tls_.set_verify_mode(asio::ssl::verify_peer, ec);
   }
 
-  bool Send(const std::string& to, const std::string& subject, const std::string& body,
-            std::string* error) override {
+  bool Send(const std::string& to, const std::string& from_name, const std::string& subject,
+            const std::string& body, std::string* error) override {
     asio::io_context io;
     boost::system::error_code ec;
     tcp::resolver resolver(io);
@@ -145,7 +150,7 @@ class SmtpSender final : public api::sns::MailSender {
     if (plain.Reply() != 220) return Fail(error, "no SMTP greeting from " + url_.host);
     if (plain.Command("EHLO cwlogd", &ehlo) != 250) return Fail(error, "EHLO refused");
     if (ehlo.find("STARTTLS") == std::string::npos) {
-      return Deliver(plain, to, subject, body, error);
+      return Deliver(plain, to, from_name, subject, body, error);
     }
     if (plain.Command("STARTTLS") != 220) return Fail(error, "STARTTLS refused");
     asio::ssl::stream<tcp::socket&> secure(socket, tls_);
@@ -155,7 +160,7 @@ class SmtpSender final : public api::sns::MailSender {
     if (ec) return Fail(error, "TLS handshake with " + url_.host + ": " + ec.message());
     Conversation<asio::ssl::stream<tcp::socket&>> conversation(secure);
     if (conversation.Command("EHLO cwlogd") != 250) return Fail(error, "EHLO refused after TLS");
-    return Deliver(conversation, to, subject, body, error);
+    return Deliver(conversation, to, from_name, subject, body, error);
   }
 
  private:
@@ -165,8 +170,8 @@ class SmtpSender final : public api::sns::MailSender {
   }
 
   template <class C>
-  bool Deliver(C& c, const std::string& to, const std::string& subject, const std::string& body,
-               std::string* error) {
+  bool Deliver(C& c, const std::string& to, const std::string& from_name,
+               const std::string& subject, const std::string& body, std::string* error) {
     std::string reply;
     if (!url_.user.empty()) {
       const std::string plain =
@@ -181,12 +186,12 @@ class SmtpSender final : public api::sns::MailSender {
     const int rcpt = c.Command("RCPT TO:<" + to + ">", &reply);
     if (rcpt != 250 && rcpt != 251) return Fail(error, "RCPT TO refused: " + reply);
     if (c.Command("DATA", &reply) != 354) return Fail(error, "DATA refused: " + reply);
-    std::string message = "From: AWS Notifications <" + std::string(kFrom) + ">\r\nTo: " + to +
-                          "\r\nSubject: " + HeaderText(subject) + "\r\nDate: " + RfcDate() +
-                          "\r\nMessage-ID: <" + std::to_string(std::random_device{}()) + "." +
-                          std::to_string(std::time(nullptr)) +
-                          "@sns.cwlogd>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; "
-                          "charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
+    std::string message =
+        "From: " + HeaderText(from_name) + " <" + std::string(kFrom) + ">\r\nTo: " + to +
+        "\r\nSubject: " + HeaderText(subject) + "\r\nDate: " + RfcDate() + "\r\nMessage-ID: <" +
+        std::to_string(std::random_device{}()) + "." + std::to_string(std::time(nullptr)) +
+        "@sns.cwlogd>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; "
+        "charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
     const std::string encoded = Base64(body);
     for (size_t i = 0; i < encoded.size(); i += 76) message += encoded.substr(i, 76) + "\r\n";
     message += ".\r\n";  // base64 lines never start with '.': no dot-stuffing needed

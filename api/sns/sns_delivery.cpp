@@ -201,11 +201,15 @@ size_t SnsDeliverer::RunOnce() {
     }
     // SignatureVersion 2 (SHA256) when the topic asks for it.
     bool sha256 = false;
+    std::string from_name = "AWS Notifications";
     const std::string topic_arn = RecordField(record, "topicArn");
     auto topic_name = detail::TopicNameOf(partition, topic_arn, "TopicArn");
     if (auto* name = std::get_if<std::string>(&topic_name)) {
       auto topic = resources->Get(partition, ResourceKind::kSnsTopic, *name);
       sha256 = topic.ok() && RecordField(*topic, "a.SignatureVersion") == "2";
+      if (topic.ok() && !RecordField(*topic, "a.DisplayName").empty()) {
+        from_name = RecordField(*topic, "a.DisplayName");
+      }
     }
     const int64_t now = clock_.NowMillis();
     bool changed = false;
@@ -248,7 +252,7 @@ size_t SnsDeliverer::RunOnce() {
           continue;  // dropped: without a relay no e-mail can ever go
         }
         Mail mail = BuildMail(record, t, message);
-        ok = options_.mail->Send(endpoint, mail.subject, mail.body, &error);
+        ok = options_.mail->Send(endpoint, from_name, mail.subject, mail.body, &error);
       } else {
         continue;  // not a protocol this server delivers
       }

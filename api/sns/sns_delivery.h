@@ -32,13 +32,14 @@ class HttpPoster {
                     std::string* error) = 0;
 };
 
-// One e-mail through the relay (server/smtp_sender.h). False with `error` when the relay did
-// not take it.
+// One e-mail through the relay (server/smtp_sender.h), From `<from_name>
+// <no-reply@sns.amazonaws.com>` (the topic's DisplayName, else "AWS Notifications"). False with
+// `error` when the relay did not take it.
 class MailSender {
  public:
   virtual ~MailSender() = default;
-  virtual bool Send(const std::string& to, const std::string& subject, const std::string& body,
-                    std::string* error) = 0;
+  virtual bool Send(const std::string& to, const std::string& from_name, const std::string& subject,
+                    const std::string& body, std::string* error) = 0;
 };
 
 // Signs a message's string to sign (SignatureVersion "1" = SHA1, "2" = SHA256 with RSA) and names

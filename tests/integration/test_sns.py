@@ -536,9 +536,12 @@ class EmailDeliveryTest(unittest.TestCase):
         self.confirm(arn, "email", "ops@example.com")
         subs = self.sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"]
         self.assertTrue(subs[0]["SubscriptionArn"].startswith(arn + ":"))
+        self.sns.set_topic_attributes(TopicArn=arn, AttributeName="DisplayName",
+                                      AttributeValue="Ops")
         self.sns.publish(TopicArn=arn, Message="disk is full", Subject="Disk alert")
         _, _, msg = self.mailbox.wait_for(2)
         self.assertEqual(msg["Subject"], "Disk alert")
+        self.assertEqual(msg["From"], "Ops <no-reply@sns.amazonaws.com>")
         body = msg.get_content()
         self.assertTrue(body.startswith("disk is full\n\n--\nIf you wish to stop receiving "
                                         "notifications from this topic, please click or visit "
