@@ -315,6 +315,15 @@ const std::vector<Flag>& Flags() {
                          "{\"<arn>\": {\"url\": \"http://...\"} or {\"logGroup\": \"<name>\"}}",
                  .set_string = [](Config& c,
                                   std::string v) { c.subscription_targets_file = std::move(v); }});
+    f.push_back({.name = "smtp-url",
+                 .env = "CWLOGD_SMTP_URL",
+                 .kind = Kind::kString,
+                 .show_default = [](const Config& c) -> std::string { return OrUnset(c.smtp_url); },
+                 .help =
+                     "SMTP relay for SNS e-mail subscriptions: smtp://[user:password@]host:port "
+                     "(STARTTLS when the relay offers it; login when user is given); unset = "
+                     "e-mail subscriptions stay pending",
+                 .set_string = [](Config& c, std::string v) { c.smtp_url = std::move(v); }});
     f.push_back(
         {.name = "auth-max-skew-seconds",
          .env = "CWLOGD_AUTH_MAX_SKEW_SECONDS",

@@ -92,6 +92,8 @@ struct Config {
   // JSON file mapping subscription destination ARNs to delivery targets (docs/live.md,
   // "Subscription filters"). Default: none (filters are stored; nothing is delivered)
   std::string subscription_targets_file;
+  // --smtp-url: the relay SNS e-mail goes through (server/smtp_sender.h); empty = none.
+  std::string smtp_url;
 };
 
 struct CommandLine {

@@ -20,6 +20,7 @@
 #include "server/log.h"
 #include "server/partition.h"
 #include "server/response.h"
+#include "server/sns_route.h"
 #include "server/sts_route.h"
 #include "storage/metric_store.h"
 
@@ -91,6 +92,16 @@ std::optional<CloudWatchProtocol> CloudWatchProtocolOf(RequestProtocol protocol)
   }
 }
 
+SnsHttpRequest SnsView(const HttpRequest& request) {
+  SnsHttpRequest sns;
+  sns.method = request.method_string();
+  sns.target = request.target();
+  sns.content_type = request[http::field::content_type];
+  sns.authorization = Header(request, "Authorization").value_or("");
+  sns.body = request.body();
+  return sns;
+}
+
 HttpResponse ToHttpResponse(unsigned version, CloudWatchHttpResponse out) {
   HttpResponse res{static_cast<http::status>(out.status), version};
   res.set(http::field::date, HttpDateNow());
@@ -112,6 +123,9 @@ std::string OperationName(const RequestClass& what) {
       return "metrics";
     case RequestProtocol::kStsQuery:
       return "sts";
+    case RequestProtocol::kSnsQuery:
+    case RequestProtocol::kSnsLink:
+      return "sns";
     case RequestProtocol::kNoRoute:
       return "not-found";
     case RequestProtocol::kMissingLogsTarget:
@@ -152,9 +166,22 @@ bool IsMetricsRequest(const HttpRequest& request) {
   return HasFormParam(QueryOf(request.target()), "Action");
 }
 
-RequestClass ClassifyRequest(const HttpRequest& request) {
+RequestClass ClassifyRequest(const HttpRequest& request, std::string_view sns_cert_path) {
   if (PathOf(request.target()).substr(0, kTestPathPrefix.size()) == kTestPathPrefix) {
     return {RequestProtocol::kCwlogdEndpoint, {}};
+  }
+  // SNS: a query form of Version 2010-03-31 or signed for "sns", and the links its messages
+  // carry. Logs and CloudWatch JSON/CBOR requests name their target in headers.
+  if (!Header(request, "X-Amz-Target") && !Header(request, "smithy-protocol")) {
+    switch (ClassifySnsRequest(SnsView(request), sns_cert_path)) {
+      case SnsRequestKind::kSigned:
+        return {RequestProtocol::kSnsQuery, {}};
+      case SnsRequestKind::kLink:
+      case SnsRequestKind::kCertificate:
+        return {RequestProtocol::kSnsLink, {}};
+      case SnsRequestKind::kNone:
+        break;
+    }
   }
   // Before the metrics check: an STS request is a form POST too. Logs and CloudWatch JSON/CBOR
   // requests name their target in headers: whatever their signature says, they are not STS.
@@ -216,7 +243,9 @@ HttpResponse Router::Handle(HttpRequest& request,
   // The one try of the request path: whatever escapes below becomes a 500 and a log line, and
   // the connection keeps serving.
   try {
-    Exchange exchange{request, request_id, op, ClassifyRequest(request), std::nullopt, stream};
+    Exchange exchange{request,      request_id,
+                      op,           ClassifyRequest(request, options_.sns_cert_path),
+                      std::nullopt, stream};
     op = OperationName(exchange.what);
     response = Run(exchange);
   } catch (const std::exception& e) {
@@ -270,6 +299,8 @@ const Router::Route& Router::RouteFor(RequestProtocol protocol) {
       /* kCloudWatchJson10  */ {true, &Router::HandleMetrics},
       /* kCloudWatchQuery   */ {true, &Router::HandleMetrics},
       /* kStsQuery          */ {true, &Router::HandleSts},
+      /* kSnsQuery          */ {true, &Router::HandleSns},
+      /* kSnsLink           */ {false, &Router::HandleSns},
       /* kLogsJson11        */ {true, &Router::HandleLogs},
       /* kNoRoute           */ {false, &Router::HandleNoRoute},
       /* kMissingLogsTarget */ {false, &Router::HandleMissingLogsTarget},
@@ -288,6 +319,10 @@ HttpResponse Router::RenderError(const Exchange& exchange, const api::ApiError& 
   if (exchange.what.protocol == RequestProtocol::kStsQuery) {
     return ToHttpResponse(exchange.request.version(), StsErrorResponse(exchange.request_id, error));
   }
+  if (exchange.what.protocol == RequestProtocol::kSnsQuery ||
+      exchange.what.protocol == RequestProtocol::kSnsLink) {
+    return ToHttpResponse(exchange.request.version(), SnsErrorResponse(exchange.request_id, error));
+  }
   return ErrorResponse(exchange.request.version(), exchange.request_id, error);
 }
 
@@ -295,6 +330,28 @@ HttpResponse Router::HandleSts(Exchange& exchange) {
   return ToHttpResponse(exchange.request.version(),
                         HandleStsRequest(exchange.request.target(), exchange.request.body(),
                                          exchange.request_id, *exchange.partition));
+}
+
+HttpResponse Router::HandleSns(Exchange& exchange) {
+  const HttpRequest& request = exchange.request;
+  const SnsHttpRequest view = SnsView(request);
+  const SnsRequestKind kind = exchange.what.protocol == RequestProtocol::kSnsQuery
+                                  ? SnsRequestKind::kSigned
+                                  : ClassifySnsRequest(view, options_.sns_cert_path);
+  if (kind == SnsRequestKind::kCertificate) {
+    CloudWatchHttpResponse pem;
+    pem.headers.emplace_back("Content-Type", "application/x-x509-ca-cert");
+    pem.body = options_.sns_cert_pem;
+    return ToHttpResponse(request.version(), std::move(pem));
+  }
+  // The links in SNS messages point back at the address the client used.
+  std::string_view host = request[http::field::host];
+  const std::string base_url = std::string(options_.tls ? "https://" : "http://") +
+                               std::string(host.empty() ? std::string_view("localhost") : host);
+  const storage::Partition partition =
+      exchange.partition ? *exchange.partition : storage::Partition{};
+  return ToHttpResponse(request.version(), HandleSnsRequest(view, kind, exchange.request_id, store_,
+                                                            clock_, partition, base_url));
 }
 
 HttpResponse Router::HandleNoRoute(Exchange& exchange) {

@@ -56,6 +56,11 @@ struct RouterOptions {
   api::ExportOptions exports;
   // The scheduled-query runner the router owns (its poll; buckets are exports.export_dir).
   api::ScheduledQueryOptions scheduled_queries;
+  // The port speaks TLS: SNS's SubscribeURL/UnsubscribeURL links use https://. Default: false
+  bool tls = false;
+  // SNS's signing certificate, served at GET `sns_cert_path` (SigningCertURL). Empty: none.
+  std::string sns_cert_path;
+  std::string sns_cert_pem;
 };
 
 // True for requests meant for the CloudWatch metrics API (any of its three protocols):
@@ -70,6 +75,8 @@ enum class RequestProtocol {
   kCloudWatchJson10,   // CloudWatch metrics, AWS JSON 1.0
   kCloudWatchQuery,    // CloudWatch metrics, AWS query (form)
   kStsQuery,           // STS GetCallerIdentity, AWS query (form) -> XML (sts_route.h)
+  kSnsQuery,           // SNS, AWS query (form) -> XML (sns_route.h)
+  kSnsLink,            // unsigned GET of an SNS SubscribeURL / UnsubscribeURL or SigningCertURL
   kLogsJson11,         // CloudWatch Logs, AWS JSON 1.1
   kNoRoute,            // not a POST and nothing above: 404
   kMissingLogsTarget,  // POST without X-Amz-Target: UnknownOperationException
@@ -81,7 +88,8 @@ struct RequestClass {
   std::string_view amz_target;  // trimmed X-Amz-Target (Logs), a view into the request
 };
 
-RequestClass ClassifyRequest(const HttpRequest& request);
+// `sns_cert_path`: RouterOptions::sns_cert_path.
+RequestClass ClassifyRequest(const HttpRequest& request, std::string_view sns_cert_path = {});
 
 // True for the three CloudWatch metrics protocols.
 bool IsCloudWatch(RequestProtocol protocol);
@@ -133,6 +141,7 @@ class Router {
   HttpResponse HandleLogs(Exchange& exchange);
   HttpResponse HandleMetrics(Exchange& exchange);
   HttpResponse HandleSts(Exchange& exchange);
+  HttpResponse HandleSns(Exchange& exchange);
   HttpResponse HandleCwlogdEndpoint(Exchange& exchange);
   HttpResponse HandleNoRoute(Exchange& exchange);
   HttpResponse HandleMissingLogsTarget(Exchange& exchange);

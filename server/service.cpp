@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "server/auth/authenticator.h"
+#include "server/smtp_sender.h"
 #include "server/tls_context.h"
 
 namespace cwlogd::server {
@@ -14,8 +15,9 @@ Service::Service(const Config& config) : config_(config), clock_(config.clock_of
 Service::~Service() {
   // The server goes first: its sessions reference the router, the router the store.
   http_.reset();
-  deliverer_.reset();  // joins the delivery thread; it uses the store
-  sweeper_.reset();    // joins a pass in progress; it uses the store
+  deliverer_.reset();      // joins the delivery thread; it uses the store
+  sns_deliverer_.reset();  // likewise
+  sweeper_.reset();        // joins a pass in progress; it uses the store
   router_.reset();
   store_.reset();
 }
@@ -78,7 +80,20 @@ std::unique_ptr<Service> Service::Start(const Config& config, Logger& logger, st
   }
   service->store_ = std::move(store).value();
 
+  // SNS e-mail's relay, checked before anything is opened.
+  if (!config.smtp_url.empty()) {
+    service->sns_mail_ = MakeSmtpSender(config.smtp_url, error);
+    if (!service->sns_mail_) return nullptr;
+    logger.Info("sns: e-mail through the SMTP relay {}",
+                config.smtp_url.substr(config.smtp_url.rfind('@') + 1));
+  }
+  // SNS signs its messages with a key of this run; the certificate is served on our port.
+  std::optional<SnsSigningKey> sns_key = MakeSnsSigningKey(error);
+  if (!sns_key) return nullptr;
   RouterOptions router_options;
+  router_options.tls = config.server.tls();
+  router_options.sns_cert_path = sns_key->signer.cert_path;
+  router_options.sns_cert_pem = sns_key->cert_pem;
   router_options.enable_test_endpoints = config.server.enable_test_endpoints;
   router_options.max_body_bytes = config.server.max_body_bytes;
   router_options.queries = config.queries;
@@ -131,6 +146,19 @@ std::unique_ptr<Service> Service::Start(const Config& config, Logger& logger, st
       *service->subscription_sender_, std::move(delivery),
       [&logger](const std::string& line) { logger.Warn("{}", line); });
   service->deliverer_->Start();
+  service->sns_poster_ = std::make_unique<SnsHttpPoster>();
+  api::sns::SnsDeliveryOptions sns_delivery;
+  sns_delivery.signer = std::move(sns_key->signer);
+  sns_delivery.log = [&logger](const std::string& line) { logger.Warn("{}", line); };
+  sns_delivery.mail = service->sns_mail_.get();
+  if (sns_delivery.mail == nullptr) {
+    logger.Info(
+        "sns: no SMTP relay (--smtp-url / CWLOGD_SMTP_URL): e-mail subscriptions stay "
+        "PendingConfirmation");
+  }
+  service->sns_deliverer_ = std::make_unique<api::sns::SnsDeliverer>(
+      *service->store_, service->clock_, *service->sns_poster_, std::move(sns_delivery));
+  service->sns_deliverer_->Start();
   if (config.retention.sweep_interval.count() > 0) {
     logger.Info("retention sweep every {} s", config.retention.sweep_interval.count());
   } else {

@@ -13,6 +13,7 @@
 #include "server/options.h"
 #include "server/retention_sweeper.h"
 #include "server/router.h"
+#include "server/sns_sender.h"
 #include "server/subscription_sender.h"
 #include "storage/clock.h"
 #include "storage/log_store.h"
@@ -49,6 +50,9 @@ class Service {
   api::MetricFilterCache delivery_filter_cache_;  // for log-group targets' PutLogEvents
   std::unique_ptr<HttpSubscriptionSender> subscription_sender_;
   std::unique_ptr<api::SubscriptionDeliverer> deliverer_;
+  std::unique_ptr<SnsHttpPoster> sns_poster_;
+  std::unique_ptr<api::sns::MailSender> sns_mail_;  // nullptr without --smtp-url
+  std::unique_ptr<api::sns::SnsDeliverer> sns_deliverer_;
   std::unique_ptr<HttpServer> http_;
 };
 

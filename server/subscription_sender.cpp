@@ -126,12 +126,12 @@ struct HttpSubscriptionSender::Impl {
   }
 
   // One request and its answer on an open connection; false when either failed.
-  bool Exchange(const SubscriptionUrl& url, Connection& c, const std::string& body, int* status,
-                std::string* error) {
+  bool Exchange(const SubscriptionUrl& url, Connection& c,
+                const std::vector<std::pair<std::string, std::string>>& headers,
+                const std::string& body, int* status, std::string* error) {
     http::request<http::string_body> req{http::verb::post, url.target, 11};
     req.set(http::field::host, url.host + ":" + url.port);
-    req.set(http::field::content_type, "application/json");
-    req.set(http::field::user_agent, "cwlogd-subscriptions");
+    for (const auto& [name, value] : headers) req.set(name, value);
     req.keep_alive(true);
     req.body() = body;
     req.prepare_payload();
@@ -168,6 +168,14 @@ HttpSubscriptionSender::~HttpSubscriptionSender() = default;
 
 bool HttpSubscriptionSender::Post(const std::string& url_text, const std::string& body,
                                   std::string* error) {
+  return PostWithHeaders(
+      url_text, {{"Content-Type", "application/json"}, {"User-Agent", "cwlogd-subscriptions"}},
+      body, error);
+}
+
+bool HttpSubscriptionSender::PostWithHeaders(
+    const std::string& url_text, const std::vector<std::pair<std::string, std::string>>& headers,
+    const std::string& body, std::string* error) {
   auto url = ParseSubscriptionUrl(url_text);
   if (!url) {
     *error = "not an http:// or https:// URL: " + url_text;
@@ -178,11 +186,11 @@ bool HttpSubscriptionSender::Post(const std::string& url_text, const std::string
   const bool reused = c.plain.has_value() || c.secure.has_value();
   if (!reused && !impl_->Connect(*url, c, error)) return false;
   int status = 0;
-  if (!impl_->Exchange(*url, c, body, &status, error)) {
+  if (!impl_->Exchange(*url, c, headers, body, &status, error)) {
     Impl::Close(c);
     // A kept-alive connection the receiver closed meanwhile: once more on a new one.
     if (!reused || !impl_->Connect(*url, c, error) ||
-        !impl_->Exchange(*url, c, body, &status, error)) {
+        !impl_->Exchange(*url, c, headers, body, &status, error)) {
       Impl::Close(c);
       return false;
     }

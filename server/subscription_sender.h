@@ -7,6 +7,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "api/subscription_delivery.h"
 
@@ -19,6 +21,10 @@ class HttpSubscriptionSender final : public api::SubscriptionSender {
   // Connects (or reuses the connection to the URL's host and port), POSTs, reads the answer,
   // all within 10 s. False with `error` for a connection failure, a timeout or a non-2xx status.
   bool Post(const std::string& url, const std::string& body, std::string* error) override;
+  // The same with the request's headers given (Content-Type and User-Agent among them).
+  bool PostWithHeaders(const std::string& url,
+                       const std::vector<std::pair<std::string, std::string>>& headers,
+                       const std::string& body, std::string* error);
 
  private:
   struct Impl;

@@ -41,6 +41,9 @@ enum class ResourceKind : char {  // DO NOT CHANGE: on-disk
   kTransformer = 'F',             // name: the log group's name
   kScheduledQuery = 'Q',          // name: the scheduled query's name
   kScheduledQueryRun = 'H',       // name: <query name> '\0' <fire time ms, 20 digits>
+  kSnsTopic = 'E',                // name: the SNS topic's name (api/sns)
+  kSnsSubscription = 'U',         // name: <topic name> ':' <subscription id> (api/sns)
+  kSnsOutbox = 'V',               // name: <16-digit ms> ':' <message id>: deliveries to make
 };
 
 // Kinds that share one lock per partition: a change of any of them is serialized with the

@@ -44,6 +44,7 @@ std::string SequenceToken(uint64_t stream_id, uint64_t upload_sequence);
 // ListLogGroupsForQuery shared DescribeLogGroups' 'G' and ListLogGroups' 'L' until 2026-12-07;
 // their tokens live only as long as a query, so the change broke no stored token).
 namespace token_kind {
+inline constexpr char kSnsListPage = 'A';         // ListTopics, ListSubscriptions(ByTopic)
 inline constexpr char kCloudWatchListPage = 'C';  // every CloudWatch list; the operation inside
 inline constexpr char kDescribeSubscriptionFilters = 'B';
 inline constexpr char kDescribeDestinations = 'D';

@@ -36,13 +36,15 @@ Authenticator SigV4Authenticator(std::shared_ptr<const CredentialStore> store, S
     // STS (GetCallerIdentity) is signed for "sts".
     const bool metrics = IsCloudWatch(what.protocol);
     const bool sts = what.protocol == RequestProtocol::kStsQuery;
-    std::variant<Identity, AuthError> result = verifier->Verify(
-        ToSignable(request), sts ? "sts" : (metrics ? "monitoring" : "logs"), now());
+    const bool sns = what.protocol == RequestProtocol::kSnsQuery;  // signed for "sns"
+    std::variant<Identity, AuthError> result =
+        verifier->Verify(ToSignable(request),
+                         sts ? "sts" : (sns ? "sns" : (metrics ? "monitoring" : "logs")), now());
     if (auto* error = std::get_if<AuthError>(&result)) {
       // CloudWatch metrics is query-compatible: its clients read the query code
       // (docs/security.md), whichever of its three protocols the request used. STS is a query
       // protocol: the query code too.
-      if (metrics || sts) {
+      if (metrics || sts || sns) {
         return api::ApiError{std::move(error->query_code), std::move(error->message),
                              error->query_http_status};
       }
