@@ -1,6 +1,8 @@
 #include "server/service.h"
 
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <system_error>
 #include <utility>
 
@@ -15,6 +17,7 @@ Service::~Service() {
   // The server goes first: its sessions reference the router, the router the store.
   http_.reset();
   deliverer_.reset();  // joins the delivery thread; it uses the store
+  alarm_evaluator_.reset();  // joins the evaluation thread; it uses the store
   sweeper_.reset();    // joins a pass in progress; it uses the store
   router_.reset();
   store_.reset();
@@ -131,6 +134,28 @@ std::unique_ptr<Service> Service::Start(const Config& config, Logger& logger, st
       *service->subscription_sender_, std::move(delivery),
       [&logger](const std::string& line) { logger.Warn("{}", line); });
   service->deliverer_->Start();
+  if (service->store_->alarm_store() != nullptr && service->store_->metric_store() != nullptr) {
+    service->alarm_evaluator_ = std::make_unique<api::cloudwatch::alarms::AlarmEvaluator>(
+        *service->store_->alarm_store(), *service->store_->metric_store(), service->clock_,
+        [&logger](const std::string& line) { logger.Warn("{}", line); });
+    // A development/test sink until the lead wires SNS: each notification becomes one JSON line
+    // of the file CWLOGD_ALARM_ACTION_LOG names (docs/alarms.md).
+    if (const char* path = std::getenv("CWLOGD_ALARM_ACTION_LOG"); path != nullptr && *path) {
+      service->alarm_evaluator_->SetPublisher(
+          [file = std::string(path)](const storage::Partition& p, std::string_view arn,
+                                     std::string_view subject, std::string_view message) {
+            std::ofstream out(file, std::ios::app);
+            out << nlohmann::json{{"account", p.account}, {"region", p.region},
+                                  {"action", arn}, {"subject", subject}, {"message", message}}
+                       .dump()
+                << "\n";
+            out.flush();
+            return out.good();
+          });
+      logger.Info("alarm actions: appended to {} (CWLOGD_ALARM_ACTION_LOG)", path);
+    }
+    service->alarm_evaluator_->Start();
+  }
   if (config.retention.sweep_interval.count() > 0) {
     logger.Info("retention sweep every {} s", config.retention.sweep_interval.count());
   } else {

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "api/cloudwatch/alarms/alarm_evaluator.h"
 #include "server/http_server.h"
 #include "server/log.h"
 #include "server/options.h"
@@ -49,6 +50,9 @@ class Service {
   api::MetricFilterCache delivery_filter_cache_;  // for log-group targets' PutLogEvents
   std::unique_ptr<HttpSubscriptionSender> subscription_sender_;
   std::unique_ptr<api::SubscriptionDeliverer> deliverer_;
+  // Metric alarms: evaluated once a minute of clock_; stops before the store closes. Its action
+  // publisher is unset until SNS is wired (actions stay pending in the outbox).
+  std::unique_ptr<api::cloudwatch::alarms::AlarmEvaluator> alarm_evaluator_;
   std::unique_ptr<HttpServer> http_;
 };
 
