@@ -1,6 +1,8 @@
 #include "api/cloudwatch/alarms/alarm_evaluator.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdlib>
 #include <limits>
 #include <vector>
 
@@ -113,10 +115,19 @@ void AlarmEvaluator::Warn(const std::string& text) const {
 
 void AlarmEvaluator::Loop() {
   int64_t last_minute = std::numeric_limits<int64_t>::min();
+  int64_t last_now = 0;
+  auto last_tick = std::chrono::steady_clock::now();
   for (;;) {
     const int64_t now = clock_.NowMillis();
-    // Once per minute of the server's clock; a clock moved backwards re-evaluates too.
-    if (storage::MinuteOf(now) != last_minute) {
+    const auto tick = std::chrono::steady_clock::now();
+    const int64_t elapsed =
+        std::chrono::duration_cast<std::chrono::milliseconds>(tick - last_tick).count();
+    // A clock that jumped (the test clock was set) counts as a new minute.
+    const bool jumped = std::llabs(now - (last_now + elapsed)) > 1000;
+    last_now = now;
+    last_tick = tick;
+    // Once per minute of the server's clock.
+    if (storage::MinuteOf(now) != last_minute || jumped) {
       last_minute = storage::MinuteOf(now);
       (void)EvaluateAll(now);
     }
