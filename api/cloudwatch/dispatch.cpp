@@ -31,8 +31,11 @@ constexpr Operation kOperations[] = {
     {"DescribeAlarmsForMetric", &alarms::HandleDescribeAlarmsForMetric},
     {"DisableAlarmActions", &alarms::HandleDisableAlarmActions},
     {"EnableAlarmActions", &alarms::HandleEnableAlarmActions},
+    {"ListTagsForResource", &alarms::HandleListTagsForResource},
     {"PutMetricAlarm", &alarms::HandlePutMetricAlarm},
     {"SetAlarmState", &alarms::HandleSetAlarmState},
+    {"TagResource", &alarms::HandleTagResource},
+    {"UntagResource", &alarms::HandleUntagResource},
 };
 
 }  // namespace

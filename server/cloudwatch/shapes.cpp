@@ -142,6 +142,14 @@ constexpr Member kSetAlarmStateMembers[] = {{"AlarmName", &kString},
                                             {"StateReasonData", &kString}};
 constexpr Shape kSetAlarmStateInput{ShapeKind::kStructure, kSetAlarmStateMembers};
 
+constexpr Member kResourceArnMembers[] = {{"ResourceARN", &kString}};
+constexpr Shape kResourceArnInput{ShapeKind::kStructure, kResourceArnMembers};
+constexpr Member kTagResourceMembers[] = {{"ResourceARN", &kString}, {"Tags", &kTagList}};
+constexpr Shape kTagResourceInput{ShapeKind::kStructure, kTagResourceMembers};
+constexpr Member kUntagResourceMembers[] = {{"ResourceARN", &kString},
+                                            {"TagKeys", &kStringList}};
+constexpr Shape kUntagResourceInput{ShapeKind::kStructure, kUntagResourceMembers};
+
 constexpr OperationModel kOperations[] = {
     {"DeleteAlarms", &kAlarmNamesInput, false},
     {"DescribeAlarmHistory", &kDescribeAlarmHistoryInput, true},
@@ -149,6 +157,9 @@ constexpr OperationModel kOperations[] = {
     {"DescribeAlarmsForMetric", &kDescribeAlarmsForMetricInput, true},
     {"DisableAlarmActions", &kAlarmNamesInput, false},
     {"EnableAlarmActions", &kAlarmNamesInput, false},
+    {"ListTagsForResource", &kResourceArnInput, true},
+    {"TagResource", &kTagResourceInput, true},
+    {"UntagResource", &kUntagResourceInput, true},
     {"PutMetricAlarm", &kPutMetricAlarmInput, false},
     {"SetAlarmState", &kSetAlarmStateInput, false},
     {"PutMetricData", &kPutMetricDataInput, false},

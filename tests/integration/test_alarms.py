@@ -183,6 +183,24 @@ class AlarmCrudTest(AlarmTestCase):
         self.assertEqual(self.cw.describe_alarms_for_metric(
             MetricName="Errors", Namespace="App", Period=300)["MetricAlarms"], [])
 
+    def test_tags(self):
+        self.put_alarm("t", Tags=[{"Key": "team", "Value": "web"}])
+        arn = self.alarm("t")["AlarmArn"]
+        self.assertEqual(self.cw.list_tags_for_resource(ResourceARN=arn)["Tags"],
+                         [{"Key": "team", "Value": "web"}])
+        self.cw.tag_resource(ResourceARN=arn, Tags=[{"Key": "team", "Value": "api"},
+                                                    {"Key": "env", "Value": "prod"}])
+        self.assertEqual(self.cw.list_tags_for_resource(ResourceARN=arn)["Tags"],
+                         [{"Key": "team", "Value": "api"}, {"Key": "env", "Value": "prod"}])
+        self.put_alarm("t", Tags=[{"Key": "ignored", "Value": "on update"}])
+        self.cw.untag_resource(ResourceARN=arn, TagKeys=["team"])
+        self.assertEqual(self.cw.list_tags_for_resource(ResourceARN=arn)["Tags"],
+                         [{"Key": "env", "Value": "prod"}])
+        with self.assertRaises(ClientError) as cm:
+            self.cw.list_tags_for_resource(ResourceARN=arn + "-missing")
+        self.assertEqual(cm.exception.response["Error"]["Code"], "ResourceNotFoundException")
+        self.assertEqual(cm.exception.response["ResponseMetadata"]["HTTPStatusCode"], 404)
+
     def test_enable_disable_actions(self):
         self.put_alarm("a")
         self.cw.disable_alarm_actions(AlarmNames=["a", "unknown"])
@@ -430,7 +448,14 @@ class AlarmCliTest(AlarmTestCase):
         self.assertEqual(alarm["StateValue"], "INSUFFICIENT_DATA")
         self.assertEqual(alarm["Dimensions"], [{"Name": "Service", "Value": "api"}])
         self.assertEqual(alarm["AlarmActions"], [TOPIC])
-        r = aws.run(self.server, "cloudwatch", "describe-alarm-history", "--alarm-name", "cli")
+        r = aws.run(self.server, "cloudwatch", "set-alarm-state", "--alarm-name", "cli",
+                    "--state-value", "ALARM", "--state-reason", "from the CLI")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = aws.run(self.server, "cloudwatch", "describe-alarms", "--state-value", "ALARM")
+        self.assertEqual([a["AlarmName"] for a in r.json()["MetricAlarms"]], ["cli"])
+        self.assertIn("StateUpdatedTimestamp", r.json()["MetricAlarms"][0])
+        r = aws.run(self.server, "cloudwatch", "describe-alarm-history", "--alarm-name", "cli",
+                    "--scan-by", "TimestampAscending")
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(r.json()["AlarmHistoryItems"][0]["HistorySummary"], 'Alarm "cli" created')
 

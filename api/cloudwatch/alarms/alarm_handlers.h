@@ -16,6 +16,9 @@ ApiResult HandleDeleteAlarms(const nlohmann::json& request, Context& ctx);
 ApiResult HandleSetAlarmState(const nlohmann::json& request, Context& ctx);
 ApiResult HandleEnableAlarmActions(const nlohmann::json& request, Context& ctx);
 ApiResult HandleDisableAlarmActions(const nlohmann::json& request, Context& ctx);
+ApiResult HandleListTagsForResource(const nlohmann::json& request, Context& ctx);
+ApiResult HandleTagResource(const nlohmann::json& request, Context& ctx);
+ApiResult HandleUntagResource(const nlohmann::json& request, Context& ctx);
 
 // Limits (CloudWatch API reference).
 inline constexpr size_t kMaxActionsPerState = 5;
