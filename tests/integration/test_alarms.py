@@ -430,6 +430,46 @@ class AlarmDurabilityTest(AlarmTestCase):
                          {'ALARM: "durable" in US East (N. Virginia)'})
 
 
+    def test_pending_actions_survive_kill9_until_delivered(self):
+        """A publisher that refuses (here: a sink file that cannot be opened) leaves the action
+        in the outbox; it survives kill -9 and is delivered once a publisher accepts it."""
+        m = base_minute()
+        self.move_clock_to(m + 5_000)
+        self.put_alarm("pending", AlarmActions=[TOPIC], TreatMissingData="breaching")
+        self.server.kill9()
+        os.environ["CWLOGD_ALARM_ACTION_LOG"] = "/nonexistent-dir/actions.jsonl"
+        try:
+            self.server.start()
+        finally:
+            del os.environ["CWLOGD_ALARM_ACTION_LOG"]
+        type(self).cw = cloudwatch(self.server)
+        self.server.set_clock_offset(m + MINUTE_MS + 5_000 - now_ms())
+        self.wait_state("pending", "ALARM")
+        time.sleep(1.0)  # delivery attempts fail meanwhile
+        self.assertEqual(self.cw.describe_alarm_history(
+            AlarmName="pending", HistoryItemType="Action")["AlarmHistoryItems"], [])
+        self.server.kill9()
+        os.environ["CWLOGD_ALARM_ACTION_LOG"] = self.action_log
+        try:
+            self.server.start()
+        finally:
+            del os.environ["CWLOGD_ALARM_ACTION_LOG"]
+        type(self).cw = cloudwatch(self.server)
+        # Past the retry backoff of the failed attempts (it runs on the server clock, which the
+        # restarts set back to the wall clock).
+        self.server.set_clock_offset(10 * MINUTE_MS)
+        deadline = time.time() + 10
+        while not self.actions() and time.time() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.5)
+        self.assertEqual([a["subject"] for a in self.actions()],
+                         ['ALARM: "pending" in US East (N. Virginia)'])
+        self.assertEqual(json.loads(self.actions()[0]["message"])["AlarmName"], "pending")
+        items = self.cw.describe_alarm_history(AlarmName="pending")["AlarmHistoryItems"]
+        self.assertEqual([i["HistoryItemType"] for i in items],
+                         ["Action", "StateUpdate", "ConfigurationUpdate"])
+
+
 class AlarmCliTest(AlarmTestCase):
     def test_put_metric_alarm_with_aws_cli(self):
         path = find_aws_v2()
