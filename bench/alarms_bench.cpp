@@ -6,10 +6,10 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
-#include <unistd.h>
 #include <string>
 
 #include <nlohmann/json.hpp>
+#include <unistd.h>
 
 #include "api/cloudwatch/alarms/alarm_evaluator.h"
 #include "api/cloudwatch/cloudwatch_api.h"
@@ -46,8 +46,7 @@ int main(int argc, char** argv) {
   auto& logs = **store;
   const int64_t start = 1'796'207'400'000;  // a minute boundary
   cwlogd::storage::FakeClock clock(start);
-  cw::Context ctx{*logs.metric_store(), clock, {"000000000000", "us-east-1"},
-                  logs.alarm_store()};
+  cw::Context ctx{*logs.metric_store(), clock, {"000000000000", "us-east-1"}, logs.alarm_store()};
   for (int i = 0; i < alarms; ++i) {
     json put = {{"AlarmName", "alarm-" + std::to_string(i)},
                 {"MetricName", "m" + std::to_string(i)},
@@ -66,7 +65,7 @@ int main(int argc, char** argv) {
     }
   }
   cwlogd::api::cloudwatch::alarms::AlarmEvaluator evaluator(*logs.alarm_store(),
-                                                           *logs.metric_store(), clock, nullptr);
+                                                            *logs.metric_store(), clock, nullptr);
   double total_ms = 0;
   size_t transitions = 0;
   for (int minute = 0; minute < minutes; ++minute) {
@@ -96,9 +95,10 @@ int main(int argc, char** argv) {
                 stats.alarms_evaluated, stats.transitions, spent);
   }
   const double per_pass = total_ms / minutes;
-  std::printf("%d alarms: %.1f ms CPU per pass = %.2f%% of one core at one pass a minute "
-              "(%zu transitions in %d minutes)\n",
-              alarms, per_pass, per_pass / 60'000.0 * 100.0, transitions, minutes);
+  std::printf(
+      "%d alarms: %.1f ms CPU per pass = %.2f%% of one core at one pass a minute "
+      "(%zu transitions in %d minutes)\n",
+      alarms, per_pass, per_pass / 60'000.0 * 100.0, transitions, minutes);
   store.value().reset();  // closes the DB before the directory goes
   std::filesystem::remove_all(dir);
   return 0;

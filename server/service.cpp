@@ -16,9 +16,9 @@ Service::Service(const Config& config) : config_(config), clock_(config.clock_of
 Service::~Service() {
   // The server goes first: its sessions reference the router, the router the store.
   http_.reset();
-  deliverer_.reset();  // joins the delivery thread; it uses the store
+  deliverer_.reset();        // joins the delivery thread; it uses the store
   alarm_evaluator_.reset();  // joins the evaluation thread; it uses the store
-  sweeper_.reset();    // joins a pass in progress; it uses the store
+  sweeper_.reset();          // joins a pass in progress; it uses the store
   router_.reset();
   store_.reset();
 }
@@ -145,8 +145,11 @@ std::unique_ptr<Service> Service::Start(const Config& config, Logger& logger, st
           [file = std::string(path)](const storage::Partition& p, std::string_view arn,
                                      std::string_view subject, std::string_view message) {
             std::ofstream out(file, std::ios::app);
-            out << nlohmann::json{{"account", p.account}, {"region", p.region},
-                                  {"action", arn}, {"subject", subject}, {"message", message}}
+            out << nlohmann::json{{"account", p.account},
+                                  {"region", p.region},
+                                  {"action", arn},
+                                  {"subject", subject},
+                                  {"message", message}}
                        .dump()
                 << "\n";
             out.flush();

@@ -56,9 +56,8 @@ class AlarmStore {
       const Partition& p, std::string_view prefix, std::string_view start_after,
       const std::function<bool(const std::string& name, const std::string& value)>& visit) = 0;
   // Every alarm of every partition (the evaluator's walk).
-  virtual Status ListAllAlarms(
-      const std::function<bool(const Partition& p, const std::string& name,
-                               const std::string& value)>& visit) = 0;
+  virtual Status ListAllAlarms(const std::function<bool(const Partition& p, const std::string& name,
+                                                        const std::string& value)>& visit) = 0;
   // Applies `w` to partition `p` in one atomic write.
   virtual Status Write(const Partition& p, const AlarmWrite& w) = 0;
   // History items of one partition by time (then insertion order), ascending or descending.

@@ -92,29 +92,28 @@ constexpr Shape kListMetricsInput{ShapeKind::kStructure, kListMetricsMembers};
 constexpr Member kTagMembers[] = {{"Key", &kString}, {"Value", &kString}};
 constexpr Shape kTag{ShapeKind::kStructure, kTagMembers};
 constexpr Shape kTagList{ShapeKind::kList, {}, &kTag};
-constexpr Member kPutMetricAlarmMembers[] = {
-    {"AlarmName", &kString},
-    {"AlarmDescription", &kString},
-    {"ActionsEnabled", &kBoolean},
-    {"OKActions", &kStringList},
-    {"AlarmActions", &kStringList},
-    {"InsufficientDataActions", &kStringList},
-    {"MetricName", &kString},
-    {"Namespace", &kString},
-    {"Statistic", &kString},
-    {"ExtendedStatistic", &kString},
-    {"Dimensions", &kDimensions},
-    {"Period", &kInteger},
-    {"Unit", &kString},
-    {"EvaluationPeriods", &kInteger},
-    {"DatapointsToAlarm", &kInteger},
-    {"Threshold", &kDouble},
-    {"ComparisonOperator", &kString},
-    {"TreatMissingData", &kString},
-    {"EvaluateLowSampleCountPercentile", &kString},
-    {"Metrics", &kMetricDataQueries},
-    {"Tags", &kTagList},
-    {"ThresholdMetricId", &kString}};
+constexpr Member kPutMetricAlarmMembers[] = {{"AlarmName", &kString},
+                                             {"AlarmDescription", &kString},
+                                             {"ActionsEnabled", &kBoolean},
+                                             {"OKActions", &kStringList},
+                                             {"AlarmActions", &kStringList},
+                                             {"InsufficientDataActions", &kStringList},
+                                             {"MetricName", &kString},
+                                             {"Namespace", &kString},
+                                             {"Statistic", &kString},
+                                             {"ExtendedStatistic", &kString},
+                                             {"Dimensions", &kDimensions},
+                                             {"Period", &kInteger},
+                                             {"Unit", &kString},
+                                             {"EvaluationPeriods", &kInteger},
+                                             {"DatapointsToAlarm", &kInteger},
+                                             {"Threshold", &kDouble},
+                                             {"ComparisonOperator", &kString},
+                                             {"TreatMissingData", &kString},
+                                             {"EvaluateLowSampleCountPercentile", &kString},
+                                             {"Metrics", &kMetricDataQueries},
+                                             {"Tags", &kTagList},
+                                             {"ThresholdMetricId", &kString}};
 constexpr Shape kPutMetricAlarmInput{ShapeKind::kStructure, kPutMetricAlarmMembers};
 constexpr Member kDescribeAlarmsMembers[] = {
     {"AlarmNames", &kStringList},     {"AlarmNamePrefix", &kString},
@@ -123,16 +122,19 @@ constexpr Member kDescribeAlarmsMembers[] = {
     {"ActionPrefix", &kString},       {"MaxRecords", &kInteger},
     {"NextToken", &kString}};
 constexpr Shape kDescribeAlarmsInput{ShapeKind::kStructure, kDescribeAlarmsMembers};
-constexpr Member kDescribeAlarmsForMetricMembers[] = {
-    {"MetricName", &kString}, {"Namespace", &kString},         {"Statistic", &kString},
-    {"ExtendedStatistic", &kString}, {"Dimensions", &kDimensions}, {"Period", &kInteger},
-    {"Unit", &kString}};
+constexpr Member kDescribeAlarmsForMetricMembers[] = {{"MetricName", &kString},
+                                                      {"Namespace", &kString},
+                                                      {"Statistic", &kString},
+                                                      {"ExtendedStatistic", &kString},
+                                                      {"Dimensions", &kDimensions},
+                                                      {"Period", &kInteger},
+                                                      {"Unit", &kString}};
 constexpr Shape kDescribeAlarmsForMetricInput{ShapeKind::kStructure,
                                               kDescribeAlarmsForMetricMembers};
 constexpr Member kDescribeAlarmHistoryMembers[] = {
-    {"AlarmName", &kString},   {"AlarmContributorId", &kString}, {"AlarmTypes", &kStringList},
-    {"HistoryItemType", &kString}, {"StartDate", &kTimestamp},   {"EndDate", &kTimestamp},
-    {"MaxRecords", &kInteger}, {"NextToken", &kString},          {"ScanBy", &kString}};
+    {"AlarmName", &kString},       {"AlarmContributorId", &kString}, {"AlarmTypes", &kStringList},
+    {"HistoryItemType", &kString}, {"StartDate", &kTimestamp},       {"EndDate", &kTimestamp},
+    {"MaxRecords", &kInteger},     {"NextToken", &kString},          {"ScanBy", &kString}};
 constexpr Shape kDescribeAlarmHistoryInput{ShapeKind::kStructure, kDescribeAlarmHistoryMembers};
 constexpr Member kAlarmNamesMembers[] = {{"AlarmNames", &kStringList}};
 constexpr Shape kAlarmNamesInput{ShapeKind::kStructure, kAlarmNamesMembers};
@@ -146,8 +148,7 @@ constexpr Member kResourceArnMembers[] = {{"ResourceARN", &kString}};
 constexpr Shape kResourceArnInput{ShapeKind::kStructure, kResourceArnMembers};
 constexpr Member kTagResourceMembers[] = {{"ResourceARN", &kString}, {"Tags", &kTagList}};
 constexpr Shape kTagResourceInput{ShapeKind::kStructure, kTagResourceMembers};
-constexpr Member kUntagResourceMembers[] = {{"ResourceARN", &kString},
-                                            {"TagKeys", &kStringList}};
+constexpr Member kUntagResourceMembers[] = {{"ResourceARN", &kString}, {"TagKeys", &kStringList}};
 constexpr Shape kUntagResourceInput{ShapeKind::kStructure, kUntagResourceMembers};
 
 constexpr OperationModel kOperations[] = {

@@ -17,10 +17,9 @@ namespace mk = metric_keys;
 constexpr size_t kIdSize = 16;  // TS8 + BE8
 
 uint64_t SequenceSeed() {
-  return static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::microseconds>(
-          std::chrono::system_clock::now().time_since_epoch())
-          .count());
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
 }
 
 }  // namespace
@@ -31,8 +30,8 @@ RocksAlarmStore::RocksAlarmStore(std::shared_ptr<Engine> engine)
 Result<std::optional<std::string>> RocksAlarmStore::GetAlarm(const Partition& p,
                                                              std::string_view name) {
   std::string value;
-  rocksdb::Status s = engine_->db()->Get(rocksdb::ReadOptions(), engine_->metrics(),
-                                         mk::AlarmKey(p, name), &value);
+  rocksdb::Status s =
+      engine_->db()->Get(rocksdb::ReadOptions(), engine_->metrics(), mk::AlarmKey(p, name), &value);
   if (s.IsNotFound()) return std::optional<std::string>();
   if (!s.ok()) return FromRocks(s, "read alarm");
   return std::optional<std::string>(std::move(value));
@@ -89,8 +88,7 @@ Status RocksAlarmStore::Write(const Partition& p, const AlarmWrite& w) {
   for (const auto& name : w.delete_alarms) batch.Delete(cf, mk::AlarmKey(p, name));
   const std::string history_prefix = mk::AlarmHistoryPrefix(p);
   for (const auto& item : w.history) {
-    batch.Put(cf, history_prefix + mk::TimeSequenceId(item.timestamp_ms, sequence_++),
-              item.value);
+    batch.Put(cf, history_prefix + mk::TimeSequenceId(item.timestamp_ms, sequence_++), item.value);
   }
   const std::string outbox_prefix = mk::AlarmOutboxPrefix(p);
   for (const auto& entry : w.outbox) {
@@ -135,9 +133,8 @@ Status RocksAlarmStore::ListHistory(
   return Status::OK();
 }
 
-Status RocksAlarmStore::ListOutbox(
-    const std::function<bool(const Partition& p, std::string_view id, const std::string& value)>&
-        visit) {
+Status RocksAlarmStore::ListOutbox(const std::function<bool(const Partition& p, std::string_view id,
+                                                            const std::string& value)>& visit) {
   const std::string lower(1, mk::kAlarmOutboxTag);
   const std::string upper(1, static_cast<char>(mk::kAlarmOutboxTag + 1));
   rocksdb::Slice upper_slice(upper);

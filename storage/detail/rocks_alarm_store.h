@@ -17,9 +17,9 @@ class RocksAlarmStore final : public AlarmStore {
   explicit RocksAlarmStore(std::shared_ptr<Engine> engine);
 
   Result<std::optional<std::string>> GetAlarm(const Partition& p, std::string_view name) override;
-  Status ListAlarms(const Partition& p, std::string_view prefix, std::string_view start_after,
-                    const std::function<bool(const std::string& name, const std::string& value)>&
-                        visit) override;
+  Status ListAlarms(
+      const Partition& p, std::string_view prefix, std::string_view start_after,
+      const std::function<bool(const std::string& name, const std::string& value)>& visit) override;
   Status ListAllAlarms(const std::function<bool(const Partition& p, const std::string& name,
                                                 const std::string& value)>& visit) override;
   Status Write(const Partition& p, const AlarmWrite& w) override;

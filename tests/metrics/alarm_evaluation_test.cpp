@@ -157,6 +157,7 @@ TEST_CASE("StateReasonData lists the evaluated datapoints", "[alarms]") {
   auto out = al::Evaluate(c, slots);
   auto data = al::StateReasonData(c, slots, out, 1667906765399, std::string("Seconds"),
                                   std::string("Average"), 60);
-  CHECK(data.dump() ==
-        R"({"version":"1.0","queryDate":"2022-11-08T11:26:05.399+0000","startDate":"2026-12-02T10:31:00.000+0000","unit":"Seconds","statistic":"Average","period":60,"recentDatapoints":[20000.0],"threshold":0.0,"evaluatedDatapoints":[{"timestamp":"2026-12-02T10:31:00.000+0000","sampleCount":2.0,"value":20000.0}]})");
+  CHECK(
+      data.dump() ==
+      R"({"version":"1.0","queryDate":"2022-11-08T11:26:05.399+0000","startDate":"2026-12-02T10:31:00.000+0000","unit":"Seconds","statistic":"Average","period":60,"recentDatapoints":[20000.0],"threshold":0.0,"evaluatedDatapoints":[{"timestamp":"2026-12-02T10:31:00.000+0000","sampleCount":2.0,"value":20000.0}]})");
 }

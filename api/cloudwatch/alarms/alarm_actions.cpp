@@ -76,8 +76,7 @@ ordered_json NotificationMessage(const json& record, const storage::Partition& p
       AwsTimestamp(EpochMillis(record.value("AlarmConfigurationUpdatedTimestamp", json(0))));
   m["NewStateValue"] = record.value("StateValue", "");
   m["NewStateReason"] = record.value("StateReason", "");
-  m["StateChangeTime"] =
-      AwsTimestamp(EpochMillis(record.value("StateUpdatedTimestamp", json(0))));
+  m["StateChangeTime"] = AwsTimestamp(EpochMillis(record.value("StateUpdatedTimestamp", json(0))));
   m["Region"] = RegionDisplayName(partition.region);
   m["AlarmArn"] = record.value("AlarmArn", "");
   m["OldStateValue"] = old_state;

@@ -15,9 +15,9 @@ namespace cwlogd::api::cloudwatch::alarms {
 // Publishes one alarm notification to `action_arn` (an SNS topic ARN). Returns true when the
 // message was accepted durably (the outbox entry is then deleted); false to retry later with
 // backoff. With no publisher set, actions stay pending in the outbox.
-using AlarmActionPublisher = std::function<bool(
-    const storage::Partition& partition, std::string_view action_arn, std::string_view subject,
-    std::string_view message_json)>;
+using AlarmActionPublisher =
+    std::function<bool(const storage::Partition& partition, std::string_view action_arn,
+                       std::string_view subject, std::string_view message_json)>;
 
 // "US East (N. Virginia)" for "us-east-1"; CloudWatch's display names (the region code itself
 // when unknown).

@@ -145,7 +145,8 @@ EvaluationOutcome Evaluate(const EvaluationConfig& c, std::span<const Slot> slot
   for (size_t i : real) real_breaching += Breaches(c, *slots[i].value) ? 1 : 0;
 
   if (real.empty()) {
-    const std::string fill = c.missing_data == MissingData::kBreaching ? "Breaching" : "NonBreaching";
+    const std::string fill =
+        c.missing_data == MissingData::kBreaching ? "Breaching" : "NonBreaching";
     switch (c.missing_data) {
       case MissingData::kIgnore:
         return out;  // keep the current state
@@ -156,8 +157,8 @@ EvaluationOutcome Evaluate(const EvaluationConfig& c, std::span<const Slot> slot
         return out;
       case MissingData::kBreaching:
       case MissingData::kNotBreaching:
-        out.state = c.missing_data == MissingData::kBreaching ? AlarmState::kAlarm
-                                                              : AlarmState::kOk;
+        out.state =
+            c.missing_data == MissingData::kBreaching ? AlarmState::kAlarm : AlarmState::kOk;
         for (size_t i = 0; i < std::min(n, slots.size()); ++i) out.evaluated.push_back(i);
         out.reason = "Threshold Crossed: no datapoints were received for " + Plural(n, "period") +
                      " and " + Plural(n, "missing datapoint") + " " + std::string(WasWere(n)) +
@@ -221,8 +222,8 @@ EvaluationOutcome Evaluate(const EvaluationConfig& c, std::span<const Slot> slot
     const size_t minimum = alarm ? m : n - m + 1;
     out.reason = "Threshold Crossed: " + std::to_string(listed) + " out of the last " +
                  std::to_string(n) + " datapoints [" + list + "]" + tail + " (minimum " +
-                 Plural(minimum, "datapoint") + " for " +
-                 (alarm ? "OK -> ALARM" : "ALARM -> OK") + " transition).";
+                 Plural(minimum, "datapoint") + " for " + (alarm ? "OK -> ALARM" : "ALARM -> OK") +
+                 " transition).";
   } else {
     out.reason =
         "Threshold Crossed: " + Plural(listed, "datapoint") + " [" + list + "]" + tail + ".";
@@ -230,8 +231,7 @@ EvaluationOutcome Evaluate(const EvaluationConfig& c, std::span<const Slot> slot
   return out;
 }
 
-nlohmann::ordered_json StateReasonData(const EvaluationConfig& config,
-                                       std::span<const Slot> slots,
+nlohmann::ordered_json StateReasonData(const EvaluationConfig& config, std::span<const Slot> slots,
                                        const EvaluationOutcome& outcome, int64_t query_ms,
                                        const std::optional<std::string>& unit,
                                        const std::optional<std::string>& statistic,

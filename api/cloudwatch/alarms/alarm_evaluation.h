@@ -60,8 +60,7 @@ std::string JavaDouble(double v);
 std::string AwsTimestamp(int64_t ms);
 
 // StateReasonData of a metric alarm (keys in AWS's order; `unit`/`statistic` only when set).
-nlohmann::ordered_json StateReasonData(const EvaluationConfig& config,
-                                       std::span<const Slot> slots,
+nlohmann::ordered_json StateReasonData(const EvaluationConfig& config, std::span<const Slot> slots,
                                        const EvaluationOutcome& outcome, int64_t query_ms,
                                        const std::optional<std::string>& unit,
                                        const std::optional<std::string>& statistic,

@@ -29,8 +29,8 @@ struct Target {
   int64_t period_seconds = 60;
 };
 
-std::optional<Target> MetricTarget(const json& metric, const std::string& stat,
-                                   int64_t period, const json& unit) {
+std::optional<Target> MetricTarget(const json& metric, const std::string& stat, int64_t period,
+                                   const json& unit) {
   auto statistic = detail::ParseStatistic(stat);
   if (!statistic || period < 60 || period % 60 != 0 || !metric.is_object()) return std::nullopt;
   Target t;
@@ -75,8 +75,8 @@ EvaluationConfig ConfigOf(const json& r) {
   c.threshold = r.value("Threshold", 0.0);
   c.comparison =
       ParseComparison(r.value("ComparisonOperator", "")).value_or(Comparison::kGreaterOrEqual);
-  c.missing_data = ParseMissingData(r.value("TreatMissingData", "missing"))
-                       .value_or(MissingData::kMissing);
+  c.missing_data =
+      ParseMissingData(r.value("TreatMissingData", "missing")).value_or(MissingData::kMissing);
   return c;
 }
 
@@ -214,8 +214,7 @@ EvaluatorStats AlarmEvaluator::EvaluateAll(int64_t now_ms) {
     ChangeState(item.partition, record, new_state, outcome.reason, data, now_ms, write);
     storage::Status ws = alarms_.Write(item.partition, write);
     if (!ws.ok()) {
-      Warn("alarm evaluation: cannot record the transition of " + item.name + ": " +
-           ws.message());
+      Warn("alarm evaluation: cannot record the transition of " + item.name + ": " + ws.message());
       continue;
     }
     ++stats.transitions;
@@ -259,10 +258,9 @@ size_t AlarmEvaluator::DeliverPending(int64_t now_ms) {
       data["publishedMessage"] = message;
       data["error"] = nullptr;
       write.outbox_deletes.push_back(e.id);
-      write.history.push_back(HistoryItem(e.value.value("AlarmName", ""),
-                                          e.value.value("AlarmType", "MetricAlarm"), now_ms,
-                                          "Action", "Successfully executed action " + arn,
-                                          data.dump()));
+      write.history.push_back(
+          HistoryItem(e.value.value("AlarmName", ""), e.value.value("AlarmType", "MetricAlarm"),
+                      now_ms, "Action", "Successfully executed action " + arn, data.dump()));
     } else {
       const int64_t attempts = e.value.value("Attempts", int64_t{0}) + 1;
       e.value["Attempts"] = attempts;

@@ -35,8 +35,7 @@ json PublicView(const json& record) {
 }
 
 storage::Result<std::optional<json>> LoadAlarm(storage::AlarmStore& store,
-                                               const storage::Partition& p,
-                                               std::string_view name) {
+                                               const storage::Partition& p, std::string_view name) {
   auto raw = store.GetAlarm(p, name);
   if (!raw.ok()) return raw.status();
   if (!raw->has_value()) return std::optional<json>();
@@ -103,11 +102,9 @@ void ChangeState(const storage::Partition& p, json& record, std::string_view new
   history["newState"] = StateJson(record);
 
   write.put_alarms.push_back({name, record.dump()});
-  write.history.push_back(HistoryItem(name, record.value("_Type", "MetricAlarm"), now_ms,
-                                      "StateUpdate",
-                                      "Alarm updated from " + old_state + " to " +
-                                          std::string(new_state),
-                                      history.dump()));
+  write.history.push_back(HistoryItem(
+      name, record.value("_Type", "MetricAlarm"), now_ms, "StateUpdate",
+      "Alarm updated from " + old_state + " to " + std::string(new_state), history.dump()));
   if (!transition || !record.value("ActionsEnabled", true)) return;
   const json& actions = record.value(std::string(ActionsMember(new_state)), json::array());
   if (!actions.is_array() || actions.empty()) return;

@@ -55,8 +55,8 @@ ApiResult HandleDeleteAlarms(const json& request, Context& ctx) {
     data["type"] = "Delete";
     write.delete_alarms.push_back(name);
     write.history.push_back(HistoryItem(name, (*record)->value("_Type", "MetricAlarm"), now,
-                                        "ConfigurationUpdate",
-                                        "Alarm \"" + name + "\" deleted", data.dump()));
+                                        "ConfigurationUpdate", "Alarm \"" + name + "\" deleted",
+                                        data.dump()));
   }
   // Actions already pending for a deleted alarm's past transitions are still delivered.
   if (!ctx.alarms->Write(ctx.partition, write).ok()) return ServiceFault();

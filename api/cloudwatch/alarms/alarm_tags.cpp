@@ -59,9 +59,10 @@ ApiResult HandleTagResource(const json& request, Context& ctx) {
     }
     const size_t klen = CodePointLength(tag["Key"].get<std::string>());
     if (klen < 1 || klen > 128 || CodePointLength(tag["Value"].get<std::string>()) > 256) {
-      return ValidationError("1 validation error detected: Value at 'tags' failed to satisfy "
-                             "constraint: Member must satisfy constraint: [Key length 1-128, "
-                             "Value length 0-256]");
+      return ValidationError(
+          "1 validation error detected: Value at 'tags' failed to satisfy "
+          "constraint: Member must satisfy constraint: [Key length 1-128, "
+          "Value length 0-256]");
     }
   }
   std::lock_guard<std::mutex> lock(AlarmMutex());

@@ -16,9 +16,7 @@ ApiError AlarmNotFound(std::string message) {
   return {"ResourceNotFound", std::move(message), 404};
 }
 
-ApiError ServiceFault() {
-  return InternalServiceFault("The service cannot complete the request.");
-}
+ApiError ServiceFault() { return InternalServiceFault("The service cannot complete the request."); }
 
 std::string CamelMember(std::string_view name) {
   std::string out(name);
@@ -73,13 +71,13 @@ std::optional<std::string> AlarmInput::String(std::string_view name, bool requir
   const auto& s = v->get_ref<const std::string&>();
   const size_t len = CodePointLength(s);
   if (len < min_length) {
-    Fail(ValidationError(Constraint(s, name, "have length greater than or equal to " +
-                                                 std::to_string(min_length))));
+    Fail(ValidationError(
+        Constraint(s, name, "have length greater than or equal to " + std::to_string(min_length))));
     return std::nullopt;
   }
   if (len > max_length) {
-    Fail(ValidationError(Constraint(s, name, "have length less than or equal to " +
-                                                 std::to_string(max_length))));
+    Fail(ValidationError(
+        Constraint(s, name, "have length less than or equal to " + std::to_string(max_length))));
     return std::nullopt;
   }
   return s;
@@ -101,8 +99,7 @@ std::optional<std::string> AlarmInput::Enum(std::string_view name, bool required
   return std::nullopt;
 }
 
-std::optional<int64_t> AlarmInput::Integer(std::string_view name, bool required,
-                                           int64_t minimum) {
+std::optional<int64_t> AlarmInput::Integer(std::string_view name, bool required, int64_t minimum) {
   if (failed()) return std::nullopt;
   const json* v = Raw(name);
   if (v == nullptr) {
@@ -125,9 +122,9 @@ std::optional<int64_t> AlarmInput::Integer(std::string_view name, bool required,
     return std::nullopt;
   }
   if (*n < minimum) {
-    Fail(ValidationError(Constraint(std::to_string(*n), name,
-                                    "have value greater than or equal to " +
-                                        std::to_string(minimum))));
+    Fail(ValidationError(
+        Constraint(std::to_string(*n), name,
+                   "have value greater than or equal to " + std::to_string(minimum))));
     return std::nullopt;
   }
   return n;
@@ -164,8 +161,7 @@ std::optional<int64_t> AlarmInput::TimestampMillis(std::string_view name) {
   if (failed()) return std::nullopt;
   const json* v = Raw(name);
   if (v == nullptr) return std::nullopt;
-  if (!v->is_number() || !std::isfinite(v->get<double>()) ||
-      std::fabs(v->get<double>()) > 1e13) {
+  if (!v->is_number() || !std::isfinite(v->get<double>()) || std::fabs(v->get<double>()) > 1e13) {
     Fail(ApiError::Serialization("TIMESTAMP_VALUE expected for member " + std::string(name)));
     return std::nullopt;
   }
@@ -173,8 +169,7 @@ std::optional<int64_t> AlarmInput::TimestampMillis(std::string_view name) {
 }
 
 std::optional<std::vector<std::string>> AlarmInput::StringList(std::string_view name,
-                                                               size_t max_count,
-                                                               size_t min_length,
+                                                               size_t max_count, size_t min_length,
                                                                size_t max_length) {
   if (failed()) return std::nullopt;
   std::vector<std::string> out;
@@ -185,9 +180,8 @@ std::optional<std::vector<std::string>> AlarmInput::StringList(std::string_view 
     return std::nullopt;
   }
   if (v->size() > max_count) {
-    Fail(ValidationError(Constraint(ListText(*v), name,
-                                    "have length less than or equal to " +
-                                        std::to_string(max_count))));
+    Fail(ValidationError(Constraint(
+        ListText(*v), name, "have length less than or equal to " + std::to_string(max_count))));
     return std::nullopt;
   }
   for (const auto& e : *v) {
@@ -198,14 +192,13 @@ std::optional<std::vector<std::string>> AlarmInput::StringList(std::string_view 
     const auto& s = e.get_ref<const std::string&>();
     const size_t len = CodePointLength(s);
     if (len < min_length || len > max_length) {
-      Fail(ValidationError(Constraint(
-          ListText(*v), name,
-          "satisfy constraint: [Member must have length " +
-              std::string(len < min_length ? "greater than or equal to " +
-                                                 std::to_string(min_length)
-                                           : "less than or equal to " +
-                                                 std::to_string(max_length)) +
-              "]")));
+      Fail(ValidationError(
+          Constraint(ListText(*v), name,
+                     "satisfy constraint: [Member must have length " +
+                         std::string(len < min_length
+                                         ? "greater than or equal to " + std::to_string(min_length)
+                                         : "less than or equal to " + std::to_string(max_length)) +
+                         "]")));
       return std::nullopt;
     }
     out.push_back(s);

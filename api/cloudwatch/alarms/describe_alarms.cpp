@@ -15,9 +15,9 @@ using nlohmann::json;
 
 const std::vector<std::string_view> kStates = {"OK", "ALARM", "INSUFFICIENT_DATA"};
 const std::vector<std::string_view> kAlarmTypes = {"CompositeAlarm", "MetricAlarm"};
-const std::vector<std::string_view> kHistoryTypes = {
-    "ConfigurationUpdate", "StateUpdate", "Action", "AlarmContributorStateUpdate",
-    "AlarmContributorAction"};
+const std::vector<std::string_view> kHistoryTypes = {"ConfigurationUpdate", "StateUpdate", "Action",
+                                                     "AlarmContributorStateUpdate",
+                                                     "AlarmContributorAction"};
 
 // AlarmTypes: omitted = metric alarms only.
 std::optional<std::set<std::string>> ReadAlarmTypes(AlarmInput& in) {
@@ -114,13 +114,13 @@ ApiResult HandleDescribeAlarms(const json& request, Context& ctx) {
       if (record->has_value() && !visit(name, **record)) break;
     }
   } else {
-    storage::Status s = ctx.alarms->ListAlarms(
-        ctx.partition, prefix.value_or(""), start_after,
-        [&](const std::string& name, const std::string& value) {
-          json record = json::parse(value, nullptr, false);
-          if (record.is_discarded() || !record.is_object()) return true;
-          return visit(name, record);
-        });
+    storage::Status s =
+        ctx.alarms->ListAlarms(ctx.partition, prefix.value_or(""), start_after,
+                               [&](const std::string& name, const std::string& value) {
+                                 json record = json::parse(value, nullptr, false);
+                                 if (record.is_discarded() || !record.is_object()) return true;
+                                 return visit(name, record);
+                               });
     if (!s.ok()) return ServiceFault();
   }
   json out = {{"MetricAlarms", std::move(metric_alarms)},
@@ -191,9 +191,8 @@ ApiResult HandleDescribeAlarmHistory(const json& request, Context& ctx) {
   const bool ascending = scan_by && *scan_by == "TimestampAscending";
   std::string cursor;
   if (token) {
-    auto decoded = detail::DecodeToken(ascending ? "DescribeAlarmHistoryAsc"
-                                                 : "DescribeAlarmHistory",
-                                       ctx.partition, *token);
+    auto decoded = detail::DecodeToken(
+        ascending ? "DescribeAlarmHistoryAsc" : "DescribeAlarmHistory", ctx.partition, *token);
     if (!decoded || !decoded->is_string()) return InvalidNextToken();
     cursor = decoded->get<std::string>();
     if (cursor.size() != 32) return InvalidNextToken();

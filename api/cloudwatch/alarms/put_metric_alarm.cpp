@@ -16,11 +16,13 @@ using nlohmann::ordered_json;
 
 const std::vector<std::string_view> kStatistics = {"SampleCount", "Average", "Sum", "Minimum",
                                                    "Maximum"};
-const std::vector<std::string_view> kComparisons = {
-    "GreaterThanOrEqualToThreshold",           "GreaterThanThreshold",
-    "LessThanThreshold",                       "LessThanOrEqualToThreshold",
-    "LessThanLowerOrGreaterThanUpperThreshold", "LessThanLowerThreshold",
-    "GreaterThanUpperThreshold"};
+const std::vector<std::string_view> kComparisons = {"GreaterThanOrEqualToThreshold",
+                                                    "GreaterThanThreshold",
+                                                    "LessThanThreshold",
+                                                    "LessThanOrEqualToThreshold",
+                                                    "LessThanLowerOrGreaterThanUpperThreshold",
+                                                    "LessThanLowerThreshold",
+                                                    "GreaterThanUpperThreshold"};
 
 // Validates the action lists' ARNs (the model's pattern for ResourceName).
 bool CheckActions(AlarmInput& in, std::string_view member, const std::vector<std::string>& arns) {
@@ -67,8 +69,7 @@ ordered_json HistoryAlarm(const json& r) {
   if (r.contains("Unit")) a["unit"] = r["Unit"];
   if (r.contains("Metrics")) a["metrics"] = r["Metrics"];
   a["stateValue"] = r.value("StateValue", "");
-  a["stateUpdatedTimestamp"] =
-      AwsTimestamp(EpochMillis(r.value("StateUpdatedTimestamp", json(0))));
+  a["stateUpdatedTimestamp"] = AwsTimestamp(EpochMillis(r.value("StateUpdatedTimestamp", json(0))));
   a["actionsEnabled"] = r.value("ActionsEnabled", true);
   a["alarmActions"] = r.value("AlarmActions", json::array());
   a["insufficientDataActions"] = r.value("InsufficientDataActions", json::array());
@@ -96,15 +97,18 @@ std::optional<json> ReadMetrics(AlarmInput& in, const json& list) {
     const bool has_stat = q.contains("MetricStat") && q["MetricStat"].is_object();
     const bool has_expr = q.contains("Expression") && q["Expression"].is_string();
     if (has_stat == has_expr) {
-      in.Fail(ValidationError("Exactly one of MetricStat and Expression must be specified in "
-                              "the metric " + q["Id"].get<std::string>() + "."));
+      in.Fail(
+          ValidationError("Exactly one of MetricStat and Expression must be specified in "
+                          "the metric " +
+                          q["Id"].get<std::string>() + "."));
       return std::nullopt;
     }
     if (!q.contains("ReturnData") || q["ReturnData"] == true) ++returned;
   }
   if (returned != 1) {
-    in.Fail(ValidationError("Metrics list must contain exactly one metric matching the "
-                            "ReturnData parameter."));
+    in.Fail(
+        ValidationError("Metrics list must contain exactly one metric matching the "
+                        "ReturnData parameter."));
     return std::nullopt;
   }
   return list;
@@ -120,7 +124,8 @@ ApiResult HandlePutMetricAlarm(const json& request, Context& ctx) {
   auto actions_enabled = in.Bool("ActionsEnabled");
   auto ok_actions = in.StringList("OKActions", kMaxActionsPerState, 1, 1024);
   auto alarm_actions = in.StringList("AlarmActions", kMaxActionsPerState, 1, 1024);
-  auto insufficient_actions = in.StringList("InsufficientDataActions", kMaxActionsPerState, 1, 1024);
+  auto insufficient_actions =
+      in.StringList("InsufficientDataActions", kMaxActionsPerState, 1, 1024);
   auto metric_name = in.String("MetricName", false, 1, 255);
   auto ns = in.String("Namespace", false, 1, 255);
   auto statistic = in.Enum("Statistic", false, kStatistics);
@@ -168,8 +173,8 @@ ApiResult HandlePutMetricAlarm(const json& request, Context& ctx) {
     metrics = ReadMetrics(in, *m);
     if (in.failed()) return in.error();
   }
-  if (metrics && (metric_name || ns || statistic || extended || period || unit ||
-                  !dimensions.empty())) {
+  if (metrics &&
+      (metric_name || ns || statistic || extended || period || unit || !dimensions.empty())) {
     return ValidationError(
         "Metrics list cannot be combined with MetricName, Namespace, Dimensions, Period, Unit, "
         "Statistic or ExtendedStatistic.");
@@ -234,8 +239,9 @@ ApiResult HandlePutMetricAlarm(const json& request, Context& ctx) {
   json tags = json::array();
   if (const json* t = in.Raw("Tags")) {
     if (!t->is_array() || t->size() > kMaxAlarmTags) {
-      return ValidationError("1 validation error detected: Value at 'tags' failed to satisfy "
-                             "constraint: Member must have length less than or equal to 50");
+      return ValidationError(
+          "1 validation error detected: Value at 'tags' failed to satisfy "
+          "constraint: Member must have length less than or equal to 50");
     }
     for (const auto& tag : *t) {
       if (!tag.is_object() || !tag.contains("Key") || !tag["Key"].is_string() ||
@@ -244,9 +250,10 @@ ApiResult HandlePutMetricAlarm(const json& request, Context& ctx) {
       }
       const size_t klen = CodePointLength(tag["Key"].get<std::string>());
       if (klen < 1 || klen > 128 || CodePointLength(tag["Value"].get<std::string>()) > 256) {
-        return ValidationError("1 validation error detected: Value at 'tags' failed to satisfy "
-                               "constraint: Member must satisfy constraint: [Key length 1-128, "
-                               "Value length 0-256]");
+        return ValidationError(
+            "1 validation error detected: Value at 'tags' failed to satisfy "
+            "constraint: Member must satisfy constraint: [Key length 1-128, "
+            "Value length 0-256]");
       }
       tags.push_back({{"Key", tag["Key"]}, {"Value", tag["Value"]}});
     }
@@ -292,8 +299,8 @@ ApiResult HandlePutMetricAlarm(const json& request, Context& ctx) {
       return ValidationError("The alarm " + *name + " is a composite alarm.");
     }
     // An update replaces the configuration and keeps the state, its history and the tags.
-    for (const char* key : {"StateValue", "StateReason", "StateReasonData",
-                            "StateUpdatedTimestamp", "StateTransitionedTimestamp", "_Tags"}) {
+    for (const char* key : {"StateValue", "StateReason", "StateReasonData", "StateUpdatedTimestamp",
+                            "StateTransitionedTimestamp", "_Tags"}) {
       if (old.contains(key)) record[key] = old[key];
     }
     history["type"] = "Update";
