@@ -98,7 +98,9 @@ std::optional<MissingData> ParseMissingData(std::string_view name) {
   return std::nullopt;
 }
 
-int EvaluationRange(int n) { return n + std::max(n / 3, 2); }
+int EvaluationRange(int evaluation_periods) {
+  return evaluation_periods + std::max(evaluation_periods / 3, 2);
+}
 
 std::string JavaDouble(double v) {
   if (std::isnan(v)) return "NaN";

@@ -18,7 +18,7 @@ namespace {
 using nlohmann::json;
 using nlohmann::ordered_json;
 
-constexpr int64_t kMaxRetryDelayMs = 5 * 60 * 1000;
+constexpr int64_t kMaxRetryDelayMs = int64_t{5} * 60 * 1000;
 
 // What one metric alarm watches.
 struct Target {
