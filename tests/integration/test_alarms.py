@@ -4,6 +4,7 @@ the aws CLI (query protocol), and the evaluator driven by PutMetricData and the 
 
 import json
 import os
+import struct
 import tempfile
 import time
 import unittest
@@ -468,6 +469,41 @@ class AlarmDurabilityTest(AlarmTestCase):
         items = self.cw.describe_alarm_history(AlarmName="pending")["AlarmHistoryItems"]
         self.assertEqual([i["HistoryItemType"] for i in items],
                          ["Action", "StateUpdate", "ConfigurationUpdate"])
+
+
+def cbor(value):
+    """A minimal CBOR encoder (maps, text, non-negative ints, floats) for the RPC v2 test."""
+    def head(major, n):
+        if n < 24:
+            return bytes([major << 5 | n])
+        return bytes([major << 5 | 26]) + n.to_bytes(4, "big")
+    if isinstance(value, dict):
+        return head(5, len(value)) + b"".join(cbor(k) + cbor(v) for k, v in value.items())
+    if isinstance(value, str):
+        data = value.encode()
+        return head(3, len(data)) + data
+    if isinstance(value, float):
+        return b"\xfb" + struct.pack(">d", value)
+    return head(0, value)
+
+
+class AlarmCborTest(AlarmTestCase):
+    def test_rpc_v2_cbor(self):
+        headers = {"Content-Type": "application/cbor", "Accept": "application/cbor",
+                   "smithy-protocol": "rpc-v2-cbor"}
+        path = "/service/GraniteServiceVersion20100801/operation/"
+        status, _, body = self.server.http("POST", path + "PutMetricAlarm", body=cbor({
+            "AlarmName": "cbor-alarm", "MetricName": "Errors", "Namespace": "App",
+            "Statistic": "Sum", "Period": 60, "EvaluationPeriods": 1, "Threshold": 1.0,
+            "ComparisonOperator": "GreaterThanThreshold"}), headers=headers)
+        self.assertEqual(status, 200, body)
+        status, _, body = self.server.http("POST", path + "DescribeAlarms", body=cbor({}),
+                                           headers=headers)
+        self.assertEqual(status, 200, body)
+        self.assertIn(b"cbor-alarm", body)
+        # StateUpdatedTimestamp is a timestamp: tag 1 (0xc1) before its epoch-seconds value.
+        self.assertIn(cbor("StateUpdatedTimestamp") + b"\xc1", body)
+        self.assertEqual(self.alarm("cbor-alarm")["ComparisonOperator"], "GreaterThanThreshold")
 
 
 class AlarmCliTest(AlarmTestCase):
