@@ -65,6 +65,9 @@ class AlarmStore {
   virtual Status ListHistory(
       const Partition& p, bool ascending, std::string_view cursor,
       const std::function<bool(std::string_view id, const std::string& value)>& visit) = 0;
+  // Deletes the history items (of every partition) older than `cutoff_ms`, at most `max_items`
+  // per call; *deleted (may be null) is how many went.
+  virtual Status DeleteHistoryBefore(int64_t cutoff_ms, size_t max_items, size_t* deleted) = 0;
   // Every outbox entry of every partition, oldest first.
   virtual Status ListOutbox(const std::function<bool(const Partition& p, std::string_view id,
                                                      const std::string& value)>& visit) = 0;

@@ -133,6 +133,42 @@ Status RocksAlarmStore::ListHistory(
   return Status::OK();
 }
 
+Status RocksAlarmStore::DeleteHistoryBefore(int64_t cutoff_ms, size_t max_items, size_t* deleted) {
+  const std::string lower(1, mk::kAlarmHistoryTag);
+  const std::string upper(1, static_cast<char>(mk::kAlarmHistoryTag + 1));
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions ro;
+  ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(engine_->db()->NewIterator(ro, engine_->metrics()));
+  rocksdb::WriteBatch batch;
+  size_t count = 0;
+  // Keys are ordered by partition, then time: within a partition, stop at the first young item
+  // and seek to the next partition.
+  it->Seek(lower);
+  while (it->Valid() && count < max_items) {
+    std::string_view key = ToView(it->key());
+    size_t pos = 1;
+    Partition p;
+    if (!mk::ReadPartition(key, &pos, &p) || key.size() - pos != kIdSize) {
+      return Status::Corruption("bad alarm history key");
+    }
+    const std::string prefix = mk::AlarmHistoryPrefix(p);
+    if (prefix + mk::TimeSequenceId(cutoff_ms, 0) <= key) {
+      const std::string next = keys::PrefixSuccessor(prefix);
+      if (next.empty()) break;
+      it->Seek(next);
+      continue;
+    }
+    batch.Delete(engine_->metrics(), it->key());
+    ++count;
+    it->Next();
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "scan alarm history");
+  if (deleted != nullptr) *deleted = count;
+  if (count == 0) return Status::OK();
+  return engine_->Write(&batch, "prune alarm history", Engine::WriteKind::kFreesSpace);
+}
+
 Status RocksAlarmStore::ListOutbox(const std::function<bool(const Partition& p, std::string_view id,
                                                             const std::string& value)>& visit) {
   const std::string lower(1, mk::kAlarmOutboxTag);

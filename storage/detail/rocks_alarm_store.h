@@ -26,6 +26,7 @@ class RocksAlarmStore final : public AlarmStore {
   Status ListHistory(
       const Partition& p, bool ascending, std::string_view cursor,
       const std::function<bool(std::string_view id, const std::string& value)>& visit) override;
+  Status DeleteHistoryBefore(int64_t cutoff_ms, size_t max_items, size_t* deleted) override;
   Status ListOutbox(const std::function<bool(const Partition& p, std::string_view id,
                                              const std::string& value)>& visit) override;
 

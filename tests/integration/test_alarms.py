@@ -294,6 +294,18 @@ class AlarmHistoryTest(AlarmTestCase):
         after = self.cw.describe_alarm_history(AlarmName="h")["AlarmHistoryItems"]
         self.assertEqual(after[0]["HistorySummary"], 'Alarm "h" deleted')
 
+    def test_history_is_kept_two_weeks(self):
+        self.put_alarm("old")
+        self.server.set_clock_offset(13 * 24 * 3600 * 1000)
+        time.sleep(0.6)
+        self.assertEqual(len(self.cw.describe_alarm_history()["AlarmHistoryItems"]), 1)
+        self.server.set_clock_offset(15 * 24 * 3600 * 1000)
+        deadline = time.time() + 10
+        while self.cw.describe_alarm_history()["AlarmHistoryItems"] and time.time() < deadline:
+            time.sleep(0.1)
+        self.assertEqual(self.cw.describe_alarm_history()["AlarmHistoryItems"], [])
+        self.assertEqual(self.alarm("old")["StateValue"], "INSUFFICIENT_DATA")
+
 
 class AlarmEvaluationTest(AlarmTestCase):
     def base(self):

@@ -19,6 +19,7 @@ using nlohmann::json;
 using nlohmann::ordered_json;
 
 constexpr int64_t kMaxRetryDelayMs = int64_t{5} * 60 * 1000;
+constexpr int64_t kHistoryRetentionMs = int64_t{14} * 24 * 3600 * 1000;
 
 // What one metric alarm watches.
 struct Target {
@@ -158,6 +159,12 @@ EvaluatorStats AlarmEvaluator::EvaluateAll(int64_t now_ms) {
   if (!s.ok()) {
     Warn("alarm evaluation: cannot list alarms: " + s.message());
     return stats;
+  }
+  // History is kept two weeks, as AWS documents.
+  if (storage::Status ps =
+          alarms_.DeleteHistoryBefore(now_ms - kHistoryRetentionMs, 10'000, nullptr);
+      !ps.ok()) {
+    Warn("alarm evaluation: cannot prune the alarm history: " + ps.message());
   }
   const int64_t end = storage::MinuteOf(now_ms);
   for (Item& item : items) {
