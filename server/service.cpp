@@ -1,9 +1,12 @@
 #include "server/service.h"
 
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <system_error>
 #include <utility>
 
+#include "api/sns/sns_api.h"
 #include "server/auth/authenticator.h"
 #include "server/smtp_sender.h"
 #include "server/tls_context.h"
@@ -15,9 +18,10 @@ Service::Service(const Config& config) : config_(config), clock_(config.clock_of
 Service::~Service() {
   // The server goes first: its sessions reference the router, the router the store.
   http_.reset();
-  deliverer_.reset();      // joins the delivery thread; it uses the store
-  sns_deliverer_.reset();  // likewise
-  sweeper_.reset();        // joins a pass in progress; it uses the store
+  deliverer_.reset();        // joins the delivery thread; it uses the store
+  alarm_evaluator_.reset();  // joins the evaluation thread; it publishes to SNS's outbox
+  sns_deliverer_.reset();    // joins the SNS delivery thread; it uses the store
+  sweeper_.reset();          // joins a pass in progress; it uses the store
   router_.reset();
   store_.reset();
 }
@@ -159,6 +163,39 @@ std::unique_ptr<Service> Service::Start(const Config& config, Logger& logger, st
   service->sns_deliverer_ = std::make_unique<api::sns::SnsDeliverer>(
       *service->store_, service->clock_, *service->sns_poster_, std::move(sns_delivery));
   service->sns_deliverer_->Start();
+  if (service->store_->alarm_store() != nullptr && service->store_->metric_store() != nullptr) {
+    service->alarm_evaluator_ = std::make_unique<api::cloudwatch::alarms::AlarmEvaluator>(
+        *service->store_->alarm_store(), *service->store_->metric_store(), service->clock_,
+        [&logger](const std::string& line) { logger.Warn("{}", line); });
+    // Actions are SNS topics of this server: Publish queues the notification durably in SNS's
+    // outbox (true), or refuses it (no such topic; retried with backoff).
+    service->alarm_evaluator_->SetPublisher(
+        [store = service->store_.get(), &clock = service->clock_](
+            const storage::Partition& p, std::string_view arn, std::string_view subject,
+            std::string_view message) {
+          return api::sns::Publish(*store, clock, p, arn, subject, message);
+        });
+    // Tests only: CWLOGD_ALARM_ACTION_LOG replaces SNS with a file that gets each notification
+    // as one JSON line, to observe the evaluator alone (docs/alarms.md).
+    if (const char* path = std::getenv("CWLOGD_ALARM_ACTION_LOG"); path != nullptr && *path) {
+      service->alarm_evaluator_->SetPublisher(
+          [file = std::string(path)](const storage::Partition& p, std::string_view arn,
+                                     std::string_view subject, std::string_view message) {
+            std::ofstream out(file, std::ios::app);
+            out << nlohmann::json{{"account", p.account},
+                                  {"region", p.region},
+                                  {"action", arn},
+                                  {"subject", subject},
+                                  {"message", message}}
+                       .dump()
+                << "\n";
+            out.flush();
+            return out.good();
+          });
+      logger.Info("alarm actions: appended to {} (CWLOGD_ALARM_ACTION_LOG)", path);
+    }
+    service->alarm_evaluator_->Start();
+  }
   if (config.retention.sweep_interval.count() > 0) {
     logger.Info("retention sweep every {} s", config.retention.sweep_interval.count());
   } else {

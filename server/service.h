@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "api/cloudwatch/alarms/alarm_evaluator.h"
 #include "server/http_server.h"
 #include "server/log.h"
 #include "server/options.h"
@@ -53,6 +54,9 @@ class Service {
   std::unique_ptr<SnsHttpPoster> sns_poster_;
   std::unique_ptr<api::sns::MailSender> sns_mail_;  // nullptr without --smtp-url
   std::unique_ptr<api::sns::SnsDeliverer> sns_deliverer_;
+  // Metric alarms: evaluated once a minute of clock_; stops before the store closes. Its action
+  // publisher is unset until SNS is wired (actions stay pending in the outbox).
+  std::unique_ptr<api::cloudwatch::alarms::AlarmEvaluator> alarm_evaluator_;
   std::unique_ptr<HttpServer> http_;
 };
 

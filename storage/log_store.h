@@ -20,6 +20,7 @@
 
 namespace cwlogd::storage {
 
+class AlarmStore;             // storage/alarm_store.h
 class MetricStore;            // storage/metric_store.h
 class ResourceStore;          // storage/resource_store.h
 class QueryDefinitionStore;   // storage/query_definition_store.h
@@ -288,6 +289,9 @@ class LogStore {
   // filter definitions are deleted with their group), or nullptr when the implementation has
   // none (test fakes). Default: nullptr.
   virtual MetricStore* metric_store() { return nullptr; }
+  // The AlarmStore sharing this store's database (CloudWatch alarms, their history and action
+  // outbox), or nullptr when the implementation has none (test fakes). Default: nullptr.
+  virtual AlarmStore* alarm_store() { return nullptr; }
 
   // --- account-level resources ---
   // The ResourceStore sharing this store's database (policies, destinations; the records bound

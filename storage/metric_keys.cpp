@@ -174,6 +174,41 @@ std::string FilterKey(uint64_t group_id, std::string_view filter_name) {
   return out;
 }
 
+std::string AlarmPrefix(const Partition& p) {
+  std::string out(1, kAlarmTag);
+  AppendPartition(&out, p);
+  return out;
+}
+
+std::string AlarmKey(const Partition& p, std::string_view name) {
+  std::string out = AlarmPrefix(p);
+  out.append(name);
+  return out;
+}
+
+std::string AlarmHistoryPrefix(const Partition& p) {
+  std::string out(1, kAlarmHistoryTag);
+  AppendPartition(&out, p);
+  return out;
+}
+
+std::string AlarmOutboxPrefix(const Partition& p) {
+  std::string out(1, kAlarmOutboxTag);
+  AppendPartition(&out, p);
+  return out;
+}
+
+std::string TimeSequenceId(int64_t ms, uint64_t sequence) {
+  std::string out;
+  AppendTS8(&out, ms);
+  AppendBE8(&out, sequence);
+  return out;
+}
+
+bool ReadPartition(std::string_view key, size_t* pos, Partition* p) {
+  return ReadEscaped(key, pos, &p->account) && ReadEscaped(key, pos, &p->region);
+}
+
 std::string EncodeAggregate(const MetricAggregate& a) {
   std::string out(1, kVersion);
   AppendLE8(&out, a.sample_count);

@@ -17,6 +17,9 @@ inline constexpr std::string_view kMetricsCf = "metrics";  // DO NOT CHANGE: on-
 inline constexpr char kBucketTag = 'B';                    // DO NOT CHANGE: on-disk
 inline constexpr char kIndexTag = 'M';                     // DO NOT CHANGE: on-disk
 inline constexpr char kFilterTag = 'F';                    // DO NOT CHANGE: on-disk
+inline constexpr char kAlarmTag = 'A';                     // DO NOT CHANGE: on-disk
+inline constexpr char kAlarmHistoryTag = 'H';              // DO NOT CHANGE: on-disk
+inline constexpr char kAlarmOutboxTag = 'N';               // DO NOT CHANGE: on-disk
 
 // Order-preserving string escape: 0x00 -> 0x00 0xFF, terminated by 0x00 0x01.
 void AppendEscaped(std::string* out, std::string_view s);
@@ -41,6 +44,18 @@ std::string EncodeMetricId(const MetricId& metric);
 // 'F' BE8(group id) filter-name: one metric filter definition of a group.
 std::string FilterPrefix(uint64_t group_id);
 std::string FilterKey(uint64_t group_id, std::string_view filter_name);
+
+// 'A' partition escaped(alarm name): one alarm record (value opaque, storage/alarm_store.h).
+std::string AlarmPrefix(const Partition& p);
+std::string AlarmKey(const Partition& p, std::string_view name);
+// 'H' partition TS8(timestamp ms) BE8(sequence): one alarm history item.
+// 'N' partition TS8(created ms) BE8(sequence): one pending alarm action (the outbox).
+// For both, the part after the prefix (16 bytes) is the item's id.
+std::string AlarmHistoryPrefix(const Partition& p);
+std::string AlarmOutboxPrefix(const Partition& p);
+std::string TimeSequenceId(int64_t ms, uint64_t sequence);
+// The partition at the start of `key` (after its one-byte tag); *pos is left after it.
+bool ReadPartition(std::string_view key, size_t* pos, Partition* p);
 
 // Bucket value: 0x01, then SampleCount, Sum, Minimum, Maximum as little-endian IEEE doubles.
 inline constexpr size_t kAggregateValueSize = 33;

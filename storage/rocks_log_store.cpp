@@ -79,6 +79,7 @@ RocksLogStore::RocksLogStore(std::shared_ptr<Engine> engine)
       events_(engine_->events()),
       metrics_(engine_->metrics()),
       metric_store_(std::make_unique<detail::RocksMetricStore>(engine_, this)),
+      alarm_store_(std::make_unique<detail::RocksAlarmStore>(engine_)),
       resource_store_(std::make_unique<detail::RocksResourceStore>(engine_)),
       query_definition_store_(std::make_unique<detail::RocksQueryDefinitionStore>(engine_)) {}
 

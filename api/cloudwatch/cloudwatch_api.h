@@ -13,6 +13,7 @@
 
 #include "api/api_error.h"
 #include "api/result.h"
+#include "storage/alarm_store.h"
 #include "storage/clock.h"
 #include "storage/metric_store.h"
 
@@ -22,6 +23,7 @@ struct Context {
   storage::MetricStore& metrics;
   const storage::Clock& clock;
   storage::Partition partition;
+  storage::AlarmStore* alarms = nullptr;  // the alarm operations need it (alarms/)
 };
 
 using Handler = ApiResult (*)(const nlohmann::json& request, Context& ctx);

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "api/cloudwatch/alarms/alarm_handlers.h"
 #include "api/cloudwatch/cloudwatch_api.h"
 #include "api/cloudwatch/handlers.h"
 #include "api/detail/request_body.h"
@@ -23,6 +24,18 @@ constexpr Operation kOperations[] = {
     {"GetMetricStatistics", &HandleGetMetricStatistics},
     {"GetMetricData", &HandleGetMetricData},
     {"ListMetrics", &HandleListMetrics},
+    // Alarms (alarms/alarm_handlers.h).
+    {"DeleteAlarms", &alarms::HandleDeleteAlarms},
+    {"DescribeAlarmHistory", &alarms::HandleDescribeAlarmHistory},
+    {"DescribeAlarms", &alarms::HandleDescribeAlarms},
+    {"DescribeAlarmsForMetric", &alarms::HandleDescribeAlarmsForMetric},
+    {"DisableAlarmActions", &alarms::HandleDisableAlarmActions},
+    {"EnableAlarmActions", &alarms::HandleEnableAlarmActions},
+    {"ListTagsForResource", &alarms::HandleListTagsForResource},
+    {"PutMetricAlarm", &alarms::HandlePutMetricAlarm},
+    {"SetAlarmState", &alarms::HandleSetAlarmState},
+    {"TagResource", &alarms::HandleTagResource},
+    {"UntagResource", &alarms::HandleUntagResource},
 };
 
 }  // namespace

@@ -88,7 +88,81 @@ constexpr Member kListMetricsMembers[] = {
     {"OwningAccount", &kString}};
 constexpr Shape kListMetricsInput{ShapeKind::kStructure, kListMetricsMembers};
 
+// Alarms.
+constexpr Member kTagMembers[] = {{"Key", &kString}, {"Value", &kString}};
+constexpr Shape kTag{ShapeKind::kStructure, kTagMembers};
+constexpr Shape kTagList{ShapeKind::kList, {}, &kTag};
+constexpr Member kPutMetricAlarmMembers[] = {{"AlarmName", &kString},
+                                             {"AlarmDescription", &kString},
+                                             {"ActionsEnabled", &kBoolean},
+                                             {"OKActions", &kStringList},
+                                             {"AlarmActions", &kStringList},
+                                             {"InsufficientDataActions", &kStringList},
+                                             {"MetricName", &kString},
+                                             {"Namespace", &kString},
+                                             {"Statistic", &kString},
+                                             {"ExtendedStatistic", &kString},
+                                             {"Dimensions", &kDimensions},
+                                             {"Period", &kInteger},
+                                             {"Unit", &kString},
+                                             {"EvaluationPeriods", &kInteger},
+                                             {"DatapointsToAlarm", &kInteger},
+                                             {"Threshold", &kDouble},
+                                             {"ComparisonOperator", &kString},
+                                             {"TreatMissingData", &kString},
+                                             {"EvaluateLowSampleCountPercentile", &kString},
+                                             {"Metrics", &kMetricDataQueries},
+                                             {"Tags", &kTagList},
+                                             {"ThresholdMetricId", &kString}};
+constexpr Shape kPutMetricAlarmInput{ShapeKind::kStructure, kPutMetricAlarmMembers};
+constexpr Member kDescribeAlarmsMembers[] = {
+    {"AlarmNames", &kStringList},     {"AlarmNamePrefix", &kString},
+    {"AlarmTypes", &kStringList},     {"ChildrenOfAlarmName", &kString},
+    {"ParentsOfAlarmName", &kString}, {"StateValue", &kString},
+    {"ActionPrefix", &kString},       {"MaxRecords", &kInteger},
+    {"NextToken", &kString}};
+constexpr Shape kDescribeAlarmsInput{ShapeKind::kStructure, kDescribeAlarmsMembers};
+constexpr Member kDescribeAlarmsForMetricMembers[] = {{"MetricName", &kString},
+                                                      {"Namespace", &kString},
+                                                      {"Statistic", &kString},
+                                                      {"ExtendedStatistic", &kString},
+                                                      {"Dimensions", &kDimensions},
+                                                      {"Period", &kInteger},
+                                                      {"Unit", &kString}};
+constexpr Shape kDescribeAlarmsForMetricInput{ShapeKind::kStructure,
+                                              kDescribeAlarmsForMetricMembers};
+constexpr Member kDescribeAlarmHistoryMembers[] = {
+    {"AlarmName", &kString},       {"AlarmContributorId", &kString}, {"AlarmTypes", &kStringList},
+    {"HistoryItemType", &kString}, {"StartDate", &kTimestamp},       {"EndDate", &kTimestamp},
+    {"MaxRecords", &kInteger},     {"NextToken", &kString},          {"ScanBy", &kString}};
+constexpr Shape kDescribeAlarmHistoryInput{ShapeKind::kStructure, kDescribeAlarmHistoryMembers};
+constexpr Member kAlarmNamesMembers[] = {{"AlarmNames", &kStringList}};
+constexpr Shape kAlarmNamesInput{ShapeKind::kStructure, kAlarmNamesMembers};
+constexpr Member kSetAlarmStateMembers[] = {{"AlarmName", &kString},
+                                            {"StateValue", &kString},
+                                            {"StateReason", &kString},
+                                            {"StateReasonData", &kString}};
+constexpr Shape kSetAlarmStateInput{ShapeKind::kStructure, kSetAlarmStateMembers};
+
+constexpr Member kResourceArnMembers[] = {{"ResourceARN", &kString}};
+constexpr Shape kResourceArnInput{ShapeKind::kStructure, kResourceArnMembers};
+constexpr Member kTagResourceMembers[] = {{"ResourceARN", &kString}, {"Tags", &kTagList}};
+constexpr Shape kTagResourceInput{ShapeKind::kStructure, kTagResourceMembers};
+constexpr Member kUntagResourceMembers[] = {{"ResourceARN", &kString}, {"TagKeys", &kStringList}};
+constexpr Shape kUntagResourceInput{ShapeKind::kStructure, kUntagResourceMembers};
+
 constexpr OperationModel kOperations[] = {
+    {"DeleteAlarms", &kAlarmNamesInput, false},
+    {"DescribeAlarmHistory", &kDescribeAlarmHistoryInput, true},
+    {"DescribeAlarms", &kDescribeAlarmsInput, true},
+    {"DescribeAlarmsForMetric", &kDescribeAlarmsForMetricInput, true},
+    {"DisableAlarmActions", &kAlarmNamesInput, false},
+    {"EnableAlarmActions", &kAlarmNamesInput, false},
+    {"ListTagsForResource", &kResourceArnInput, true},
+    {"TagResource", &kTagResourceInput, true},
+    {"UntagResource", &kUntagResourceInput, true},
+    {"PutMetricAlarm", &kPutMetricAlarmInput, false},
+    {"SetAlarmState", &kSetAlarmStateInput, false},
     {"PutMetricData", &kPutMetricDataInput, false},
     {"GetMetricStatistics", &kGetMetricStatisticsInput, true},
     {"GetMetricData", &kGetMetricDataInput, true},
@@ -105,7 +179,8 @@ const OperationModel* FindOperationModel(std::string_view name) {
 }
 
 bool IsTimestampMember(std::string_view name) {
-  return name == "Timestamp" || name == "Timestamps";
+  // Alarm outputs: AlarmConfigurationUpdatedTimestamp, StateUpdatedTimestamp, ...
+  return name == "Timestamps" || name.ends_with("Timestamp");
 }
 
 }  // namespace cwlogd::server::cloudwatch

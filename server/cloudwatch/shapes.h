@@ -33,7 +33,7 @@ struct OperationModel {
 const OperationModel* FindOperationModel(std::string_view name);
 
 // True for the output members that hold timestamps or lists of timestamps ("Timestamp",
-// "Timestamps"); they become tag 1 in CBOR and ISO 8601 in XML.
+// "Timestamps", "StateUpdatedTimestamp"); they become tag 1 in CBOR and ISO 8601 in XML.
 bool IsTimestampMember(std::string_view name);
 
 }  // namespace cwlogd::server::cloudwatch

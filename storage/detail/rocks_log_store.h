@@ -23,6 +23,7 @@
 #include <rocksdb/write_batch.h>
 
 #include "storage/detail/engine.h"
+#include "storage/detail/rocks_alarm_store.h"
 #include "storage/detail/rocks_metric_store.h"
 #include "storage/detail/rocks_query_definition_store.h"
 #include "storage/detail/rocks_resource_store.h"
@@ -87,6 +88,8 @@ class RocksLogStore final : public LogStore {
 
   // Metrics (storage/detail/rocks_metric_store.h): same DB, `metrics` CF.
   MetricStore* metric_store() override { return metric_store_.get(); }
+  // CloudWatch alarms (storage/detail/rocks_alarm_store.h): same DB, `metrics` CF.
+  AlarmStore* alarm_store() override { return alarm_store_.get(); }
   // Account-level resources (storage/detail/rocks_resource_store.h): same DB, `meta` CF.
   ResourceStore* resource_store() override { return resource_store_.get(); }
   // Saved queries (storage/detail/rocks_query_definition_store.h): same DB, `meta` CF.
@@ -143,6 +146,7 @@ class RocksLogStore final : public LogStore {
   rocksdb::ColumnFamilyHandle* events_;
   rocksdb::ColumnFamilyHandle* metrics_;
   std::unique_ptr<RocksMetricStore> metric_store_;
+  std::unique_ptr<RocksAlarmStore> alarm_store_;
   std::unique_ptr<RocksResourceStore> resource_store_;
   std::unique_ptr<RocksQueryDefinitionStore> query_definition_store_;
   std::unique_ptr<RocksSubscriptionStore> subscription_store_;  // set by Open

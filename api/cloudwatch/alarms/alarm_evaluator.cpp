@@ -1,0 +1,289 @@
+#include "api/cloudwatch/alarms/alarm_evaluator.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <limits>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "api/cloudwatch/alarms/alarm_evaluation.h"
+#include "api/cloudwatch/alarms/alarm_record.h"
+#include "api/cloudwatch/detail/aggregation.h"
+
+namespace cwlogd::api::cloudwatch::alarms {
+namespace {
+
+using nlohmann::json;
+using nlohmann::ordered_json;
+
+constexpr int64_t kMaxRetryDelayMs = int64_t{5} * 60 * 1000;
+constexpr int64_t kHistoryRetentionMs = int64_t{14} * 24 * 3600 * 1000;
+
+// What one metric alarm watches.
+struct Target {
+  storage::MetricId metric;
+  detail::Statistic statistic = detail::Statistic::kSum;
+  std::optional<std::string> statistic_name;  // in StateReasonData; absent for Metrics alarms
+  std::optional<std::string> unit;
+  int64_t period_seconds = 60;
+};
+
+std::optional<Target> MetricTarget(const json& metric, const std::string& stat, int64_t period,
+                                   const json& unit) {
+  auto statistic = detail::ParseStatistic(stat);
+  if (!statistic || period < 60 || period % 60 != 0 || !metric.is_object()) return std::nullopt;
+  Target t;
+  t.metric.metric_namespace = metric.value("Namespace", "");
+  t.metric.metric_name = metric.value("MetricName", "");
+  for (const auto& d : metric.value("Dimensions", json::array())) {
+    t.metric.dimensions.push_back({d.value("Name", ""), d.value("Value", "")});
+  }
+  storage::SortDimensions(t.metric.dimensions);
+  t.statistic = *statistic;
+  t.period_seconds = period;
+  if (unit.is_string()) t.unit = unit.get<std::string>();
+  return t;
+}
+
+// A statistic alarm's metric, or the MetricStat a Metrics alarm returns (an expression is not
+// evaluated: docs/alarms.md).
+std::optional<Target> TargetOf(const json& r) {
+  if (r.contains("MetricName")) {
+    auto t = MetricTarget(r, r.value("Statistic", ""), r.value("Period", int64_t{0}),
+                          r.value("Unit", json()));
+    if (t) t->statistic_name = r.value("Statistic", "");
+    return t;
+  }
+  const json& queries = r.value("Metrics", json::array());
+  for (const auto& q : queries) {
+    if (q.contains("ReturnData") && q["ReturnData"] == false) continue;
+    if (!q.contains("MetricStat") || !q["MetricStat"].is_object()) return std::nullopt;
+    const json& ms = q["MetricStat"];
+    return MetricTarget(ms.value("Metric", json()), ms.value("Stat", ""),
+                        ms.value("Period", int64_t{0}), ms.value("Unit", json()));
+  }
+  return std::nullopt;
+}
+
+EvaluationConfig ConfigOf(const json& r) {
+  EvaluationConfig c;
+  c.evaluation_periods = static_cast<int>(r.value("EvaluationPeriods", int64_t{1}));
+  c.datapoints_to_alarm_given = r.contains("DatapointsToAlarm");
+  c.datapoints_to_alarm =
+      static_cast<int>(r.value("DatapointsToAlarm", int64_t{c.evaluation_periods}));
+  c.threshold = r.value("Threshold", 0.0);
+  c.comparison =
+      ParseComparison(r.value("ComparisonOperator", "")).value_or(Comparison::kGreaterOrEqual);
+  c.missing_data =
+      ParseMissingData(r.value("TreatMissingData", "missing")).value_or(MissingData::kMissing);
+  return c;
+}
+
+}  // namespace
+
+AlarmEvaluator::AlarmEvaluator(storage::AlarmStore& alarms, storage::MetricStore& metrics,
+                               const storage::Clock& clock,
+                               std::function<void(const std::string&)> warn)
+    : alarms_(alarms), metrics_(metrics), clock_(clock), warn_(std::move(warn)) {}
+
+AlarmEvaluator::~AlarmEvaluator() { Stop(); }
+
+void AlarmEvaluator::SetPublisher(AlarmActionPublisher publisher) {
+  publisher_ = std::move(publisher);
+}
+
+void AlarmEvaluator::Start() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (thread_.joinable()) return;
+  stop_ = false;
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void AlarmEvaluator::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void AlarmEvaluator::Warn(const std::string& text) const {
+  if (warn_) warn_(text);
+}
+
+void AlarmEvaluator::Loop() {
+  int64_t last_minute = std::numeric_limits<int64_t>::min();
+  int64_t last_now = 0;
+  auto last_tick = std::chrono::steady_clock::now();
+  for (;;) {
+    const int64_t now = clock_.NowMillis();
+    const auto tick = std::chrono::steady_clock::now();
+    const int64_t elapsed =
+        std::chrono::duration_cast<std::chrono::milliseconds>(tick - last_tick).count();
+    // A clock that jumped (the test clock was set) counts as a new minute.
+    const bool jumped = std::llabs(now - (last_now + elapsed)) > 1000;
+    last_now = now;
+    last_tick = tick;
+    // Once per minute of the server's clock.
+    if (storage::MinuteOf(now) != last_minute || jumped) {
+      last_minute = storage::MinuteOf(now);
+      (void)EvaluateAll(now);
+    }
+    (void)DeliverPending(now);
+    std::unique_lock<std::mutex> lock(mu_);
+    if (cv_.wait_for(lock, std::chrono::milliseconds(250), [this] { return stop_; })) return;
+  }
+}
+
+EvaluatorStats AlarmEvaluator::EvaluateAll(int64_t now_ms) {
+  std::lock_guard<std::mutex> run(run_mu_);
+  EvaluatorStats stats;
+  struct Item {
+    storage::Partition partition;
+    std::string name;
+    json record;
+  };
+  std::vector<Item> items;
+  storage::Status s = alarms_.ListAllAlarms(
+      [&](const storage::Partition& p, const std::string& name, const std::string& value) {
+        json record = json::parse(value, nullptr, false);
+        if (!record.is_discarded() && record.is_object() &&
+            record.value("_Type", "") == "MetricAlarm") {
+          items.push_back({p, name, std::move(record)});
+        }
+        return true;
+      });
+  if (!s.ok()) {
+    Warn("alarm evaluation: cannot list alarms: " + s.message());
+    return stats;
+  }
+  // History is kept two weeks, as AWS documents.
+  if (storage::Status ps =
+          alarms_.DeleteHistoryBefore(now_ms - kHistoryRetentionMs, 10'000, nullptr);
+      !ps.ok()) {
+    Warn("alarm evaluation: cannot prune the alarm history: " + ps.message());
+  }
+  const int64_t end = storage::MinuteOf(now_ms);
+  for (Item& item : items) {
+    auto target = TargetOf(item.record);
+    if (!target) continue;
+    const EvaluationConfig config = ConfigOf(item.record);
+    const int range = EvaluationRange(config.evaluation_periods);
+    const int64_t period_ms = target->period_seconds * 1000;
+    const int64_t start = end - range * period_ms;
+    // Slots newest first: slot k covers [end - (k+1)P, end - kP).
+    std::vector<storage::MetricAggregate> sums(static_cast<size_t>(range));
+    std::vector<bool> present(static_cast<size_t>(range), false);
+    s = metrics_.QueryMetric(item.partition, target->metric, start, end,
+                             [&](const storage::MetricDatapoint& point) {
+                               if (target->unit && point.unit != *target->unit) return true;
+                               const int64_t k = (end - 1 - point.minute_ms) / period_ms;
+                               if (k < 0 || k >= range) return true;
+                               sums[static_cast<size_t>(k)].Merge(point.aggregate);
+                               present[static_cast<size_t>(k)] = true;
+                               return true;
+                             });
+    if (!s.ok()) {
+      Warn("alarm evaluation: cannot read the metric of " + item.name + ": " + s.message());
+      continue;
+    }
+    std::vector<Slot> slots(static_cast<size_t>(range));
+    for (int k = 0; k < range; ++k) {
+      Slot& slot = slots[static_cast<size_t>(k)];
+      slot.start_ms = end - (k + 1) * period_ms;
+      if (present[static_cast<size_t>(k)] && sums[static_cast<size_t>(k)].sample_count > 0) {
+        slot.value = detail::StatisticValue(sums[static_cast<size_t>(k)], target->statistic);
+        slot.sample_count = sums[static_cast<size_t>(k)].sample_count;
+      }
+    }
+    ++stats.alarms_evaluated;
+    EvaluationOutcome outcome = Evaluate(config, slots);
+    if (!outcome.state) continue;
+    const std::string new_state(StateName(*outcome.state));
+    if (new_state == item.record.value("StateValue", "")) continue;
+
+    std::lock_guard<std::mutex> lock(AlarmMutex());
+    // Re-read under the lock: the alarm may have been changed or deleted meanwhile.
+    auto current = LoadAlarm(alarms_, item.partition, item.name);
+    if (!current.ok() || !current->has_value()) continue;
+    json& record = **current;
+    if (record.value("AlarmConfigurationUpdatedTimestamp", json(0)) !=
+            item.record.value("AlarmConfigurationUpdatedTimestamp", json(0)) ||
+        record.value("StateValue", "") == new_state) {
+      continue;
+    }
+    const ordered_json data = StateReasonData(config, slots, outcome, now_ms, target->unit,
+                                              target->statistic_name, target->period_seconds);
+    storage::AlarmWrite write;
+    ChangeState(item.partition, record, new_state, outcome.reason, data, now_ms, write);
+    storage::Status ws = alarms_.Write(item.partition, write);
+    if (!ws.ok()) {
+      Warn("alarm evaluation: cannot record the transition of " + item.name + ": " + ws.message());
+      continue;
+    }
+    ++stats.transitions;
+  }
+  return stats;
+}
+
+size_t AlarmEvaluator::DeliverPending(int64_t now_ms) {
+  if (!publisher_) return 0;
+  std::lock_guard<std::mutex> run(run_mu_);
+  struct Entry {
+    storage::Partition partition;
+    std::string id;
+    json value;
+  };
+  std::vector<Entry> due;
+  storage::Status s = alarms_.ListOutbox(
+      [&](const storage::Partition& p, std::string_view id, const std::string& value) {
+        json entry = json::parse(value, nullptr, false);
+        if (entry.is_discarded() || !entry.is_object()) return true;
+        if (entry.value("NextAttemptMs", int64_t{0}) <= now_ms) {
+          due.push_back({p, std::string(id), std::move(entry)});
+        }
+        return due.size() < 1000;
+      });
+  if (!s.ok()) {
+    Warn("alarm actions: cannot read the outbox: " + s.message());
+    return 0;
+  }
+  size_t delivered = 0;
+  for (Entry& e : due) {
+    const std::string arn = e.value.value("ActionArn", "");
+    const std::string message = e.value.value("Message", "");
+    const bool ok = publisher_(e.partition, arn, e.value.value("Subject", ""), message);
+    storage::AlarmWrite write;
+    if (ok) {
+      ordered_json data;
+      data["actionState"] = "Succeeded";
+      data["stateUpdateTimestamp"] = e.value.value("StateUpdateMs", int64_t{0});
+      data["notificationResource"] = arn;
+      data["publishedMessage"] = message;
+      data["error"] = nullptr;
+      write.outbox_deletes.push_back(e.id);
+      write.history.push_back(
+          HistoryItem(e.value.value("AlarmName", ""), e.value.value("AlarmType", "MetricAlarm"),
+                      now_ms, "Action", "Successfully executed action " + arn, data.dump()));
+    } else {
+      const int64_t attempts = e.value.value("Attempts", int64_t{0}) + 1;
+      e.value["Attempts"] = attempts;
+      const int64_t delay =
+          std::min<int64_t>(kMaxRetryDelayMs, int64_t{1000} << std::min<int64_t>(attempts, 20));
+      e.value["NextAttemptMs"] = now_ms + delay;
+      write.outbox.push_back({e.id, e.value.dump()});
+    }
+    storage::Status ws = alarms_.Write(e.partition, write);
+    if (!ws.ok()) {
+      Warn("alarm actions: cannot update the outbox: " + ws.message());
+      continue;
+    }
+    if (ok) ++delivered;
+  }
+  return delivered;
+}
+
+}  // namespace cwlogd::api::cloudwatch::alarms

@@ -1,0 +1,115 @@
+// TagResource, UntagResource and ListTagsForResource for alarm ARNs (the only CloudWatch
+// resources this server keeps).
+#include "api/cloudwatch/alarms/alarm_handlers.h"
+#include "api/cloudwatch/alarms/alarm_record.h"
+#include "api/cloudwatch/alarms/alarm_validation.h"
+
+namespace cwlogd::api::cloudwatch::alarms {
+namespace {
+
+using nlohmann::json;
+
+ApiError ResourceNotFound() {
+  return {"ResourceNotFoundException", "The specified resource does not exist.", 404};
+}
+
+// The alarm name of `arn` when it names an alarm of this partition.
+std::optional<std::string> AlarmNameOf(const storage::Partition& p, const std::string& arn) {
+  const std::string prefix = AlarmArn(p, "");
+  if (arn.size() <= prefix.size() || arn.compare(0, prefix.size(), prefix) != 0) {
+    return std::nullopt;
+  }
+  return arn.substr(prefix.size());
+}
+
+// Reads the ARN and loads its alarm (under AlarmMutex, held by the caller).
+std::variant<std::pair<std::string, json>, ApiError> LoadTagged(AlarmInput& in, Context& ctx) {
+  auto arn = in.String("ResourceARN", true, 1, 1024);
+  if (in.failed()) return in.error();
+  auto name = AlarmNameOf(ctx.partition, *arn);
+  if (!name) return ResourceNotFound();
+  auto record = LoadAlarm(*ctx.alarms, ctx.partition, *name);
+  if (!record.ok()) return ServiceFault();
+  if (!record->has_value()) return ResourceNotFound();
+  return std::make_pair(*name, std::move(**record));
+}
+
+}  // namespace
+
+ApiResult HandleListTagsForResource(const json& request, Context& ctx) {
+  if (ctx.alarms == nullptr) return ServiceFault();
+  AlarmInput in(request);
+  std::lock_guard<std::mutex> lock(AlarmMutex());
+  auto loaded = LoadTagged(in, ctx);
+  if (auto* e = std::get_if<ApiError>(&loaded)) return *e;
+  const json& record = std::get<0>(loaded).second;
+  return json{{"Tags", record.value("_Tags", json::array())}};
+}
+
+ApiResult HandleTagResource(const json& request, Context& ctx) {
+  if (ctx.alarms == nullptr) return ServiceFault();
+  AlarmInput in(request);
+  const json* tags = in.Raw("Tags");
+  if (tags == nullptr) return MissingParameter("The parameter Tags is required.");
+  if (!tags->is_array()) return ApiError::Serialization("LIST_VALUE expected for member Tags");
+  for (const auto& tag : *tags) {
+    if (!tag.is_object() || !tag.contains("Key") || !tag["Key"].is_string() ||
+        !tag.contains("Value") || !tag["Value"].is_string()) {
+      return ValidationError("Each tag must have a Key and a Value.");
+    }
+    const size_t klen = CodePointLength(tag["Key"].get<std::string>());
+    if (klen < 1 || klen > 128 || CodePointLength(tag["Value"].get<std::string>()) > 256) {
+      return ValidationError(
+          "1 validation error detected: Value at 'tags' failed to satisfy "
+          "constraint: Member must satisfy constraint: [Key length 1-128, "
+          "Value length 0-256]");
+    }
+  }
+  std::lock_guard<std::mutex> lock(AlarmMutex());
+  auto loaded = LoadTagged(in, ctx);
+  if (auto* e = std::get_if<ApiError>(&loaded)) return *e;
+  auto& [name, record] = std::get<0>(loaded);
+  json current = record.value("_Tags", json::array());
+  for (const auto& tag : *tags) {
+    bool replaced = false;
+    for (auto& existing : current) {
+      if (existing.value("Key", "") == tag["Key"]) {
+        existing["Value"] = tag["Value"];
+        replaced = true;
+      }
+    }
+    if (!replaced) current.push_back({{"Key", tag["Key"]}, {"Value", tag["Value"]}});
+  }
+  if (current.size() > kMaxAlarmTags) {
+    return InvalidParameterValue("The maximum number of tags (50) was exceeded.");
+  }
+  record["_Tags"] = std::move(current);
+  storage::AlarmWrite write;
+  write.put_alarms.push_back({name, record.dump()});
+  if (!ctx.alarms->Write(ctx.partition, write).ok()) return ServiceFault();
+  return json::object();
+}
+
+ApiResult HandleUntagResource(const json& request, Context& ctx) {
+  if (ctx.alarms == nullptr) return ServiceFault();
+  AlarmInput in(request);
+  auto keys = in.StringList("TagKeys", 50, 1, 128);
+  if (in.failed()) return in.error();
+  if (in.Raw("TagKeys") == nullptr) return MissingParameter("The parameter TagKeys is required.");
+  std::lock_guard<std::mutex> lock(AlarmMutex());
+  auto loaded = LoadTagged(in, ctx);
+  if (auto* e = std::get_if<ApiError>(&loaded)) return *e;
+  auto& [name, record] = std::get<0>(loaded);
+  json kept = json::array();
+  for (const auto& tag : record.value("_Tags", json::array())) {
+    const std::string key = tag.value("Key", "");
+    if (std::find(keys->begin(), keys->end(), key) == keys->end()) kept.push_back(tag);
+  }
+  record["_Tags"] = std::move(kept);
+  storage::AlarmWrite write;
+  write.put_alarms.push_back({name, record.dump()});
+  if (!ctx.alarms->Write(ctx.partition, write).ok()) return ServiceFault();
+  return json::object();
+}
+
+}  // namespace cwlogd::api::cloudwatch::alarms

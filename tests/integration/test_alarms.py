@@ -1,0 +1,552 @@
+"""CloudWatch metric alarms (docs/alarms.md): the alarm operations over boto3 (AWS JSON 1.0) and
+the aws CLI (query protocol), and the evaluator driven by PutMetricData and the test clock
+(POST /_cwlogd/clock). Alarm actions go to the CWLOGD_ALARM_ACTION_LOG file sink."""
+
+import json
+import os
+import struct
+import tempfile
+import time
+import unittest
+from datetime import datetime, timezone
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from cwlogd_harness import (AwsCli, DEFAULT_REGION, ServerTestCase, find_aws_v2, now_ms,
+                            start_server)
+
+MINUTE_MS = 60_000
+ACCOUNT_ARN_PREFIX = "arn:aws:cloudwatch:us-east-1:"
+TOPIC = "arn:aws:sns:us-east-1:123456789012:alarms"
+
+
+def cloudwatch(server):
+    return boto3.session.Session().client(
+        "cloudwatch", endpoint_url=server.endpoint, region_name=DEFAULT_REGION,
+        aws_access_key_id="test", aws_secret_access_key="test",
+        config=Config(retries={"max_attempts": 1, "mode": "standard"}))
+
+
+_bases_used = 0
+
+
+def base_minute():
+    """The start of a minute in the past that no earlier test used: the evaluator runs once per
+    new minute of the server clock, so each test moves the clock through minutes of its own."""
+    global _bases_used
+    _bases_used += 1
+    return now_ms() - now_ms() % MINUTE_MS - (10 + 10 * _bases_used) * MINUTE_MS
+
+
+def short_date(ms):
+    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).strftime("%d/%m/%y %H:%M:%S")
+
+
+class AlarmTestCase(ServerTestCase):
+    action_log = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.action_log = tempfile.NamedTemporaryFile(prefix="alarm-actions-", delete=False).name
+        os.environ["CWLOGD_ALARM_ACTION_LOG"] = cls.action_log
+        try:
+            super().setUpClass()
+        finally:
+            del os.environ["CWLOGD_ALARM_ACTION_LOG"]
+        cls.cw = cloudwatch(cls.server)
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        os.unlink(cls.action_log)
+
+    def setUp(self):
+        super().setUp()
+        self.server.set_clock_offset(0)
+        open(self.action_log, "w").close()
+
+    def tearDown(self):
+        self.server.set_clock_offset(0)
+        super().tearDown()
+
+    def put_alarm(self, name, **kwargs):
+        params = dict(AlarmName=name, MetricName="Errors", Namespace="App", Statistic="Sum",
+                      Period=60, EvaluationPeriods=1, Threshold=1.0,
+                      ComparisonOperator="GreaterThanOrEqualToThreshold")
+        params.update(kwargs)
+        self.cw.put_metric_alarm(**params)
+
+    def alarm(self, name):
+        alarms = self.cw.describe_alarms(AlarmNames=[name])["MetricAlarms"]
+        self.assertEqual(len(alarms), 1)
+        return alarms[0]
+
+    def wait_state(self, name, state, timeout=10):
+        deadline = time.time() + timeout
+        while True:
+            a = self.alarm(name)
+            if a["StateValue"] == state or time.time() > deadline:
+                self.assertEqual(a["StateValue"], state, a.get("StateReason"))
+                return a
+            time.sleep(0.1)
+
+    def put_value(self, value, at_ms, name="Errors"):
+        self.cw.put_metric_data(Namespace="App", MetricData=[
+            {"MetricName": name, "Value": value, "Timestamp": at_ms / 1000}])
+
+    def move_clock_to(self, target_ms):
+        """Sets the server clock so that it reads target_ms now."""
+        self.server.set_clock_offset(target_ms - now_ms())
+
+    def actions(self):
+        with open(self.action_log) as f:
+            return [json.loads(line) for line in f if line.strip()]
+
+
+class AlarmCrudTest(AlarmTestCase):
+    def test_created_alarm_as_described(self):
+        self.put_alarm("cpu", AlarmDescription="too many errors", AlarmActions=[TOPIC],
+                       Dimensions=[{"Name": "Service", "Value": "api"}], Unit="Count",
+                       DatapointsToAlarm=1)
+        a = self.alarm("cpu")
+        self.assertEqual(a["AlarmArn"], ACCOUNT_ARN_PREFIX + "000000000000:alarm:cpu"
+                         if a["AlarmArn"].startswith(ACCOUNT_ARN_PREFIX + "000000000000")
+                         else a["AlarmArn"])
+        self.assertTrue(a["AlarmArn"].startswith(ACCOUNT_ARN_PREFIX))
+        self.assertTrue(a["AlarmArn"].endswith(":alarm:cpu"))
+        self.assertEqual(a["StateValue"], "INSUFFICIENT_DATA")
+        self.assertEqual(a["StateReason"], "Unchecked: Initial alarm creation")
+        self.assertNotIn("StateReasonData", a)
+        self.assertNotIn("TreatMissingData", a)  # omitted = not stored
+        self.assertEqual(a["AlarmDescription"], "too many errors")
+        self.assertEqual(a["AlarmActions"], [TOPIC])
+        self.assertEqual(a["OKActions"], [])
+        self.assertTrue(a["ActionsEnabled"])
+        self.assertEqual(a["Dimensions"], [{"Name": "Service", "Value": "api"}])
+        self.assertEqual((a["Period"], a["EvaluationPeriods"], a["DatapointsToAlarm"]), (60, 1, 1))
+        self.assertEqual(a["Threshold"], 1.0)
+        self.assertEqual(a["Unit"], "Count")
+        self.assertEqual(a["Statistic"], "Sum")
+        self.assertIsInstance(a["StateUpdatedTimestamp"], datetime)
+        self.assertIsInstance(a["AlarmConfigurationUpdatedTimestamp"], datetime)
+        self.assertEqual(self.cw.describe_alarms()["CompositeAlarms"], [])
+
+    def test_update_keeps_state_and_replaces_configuration(self):
+        self.put_alarm("a", TreatMissingData="breaching", AlarmDescription="d")
+        self.cw.set_alarm_state(AlarmName="a", StateValue="ALARM", StateReason="by hand")
+        self.put_alarm("a", Threshold=5.0)
+        a = self.alarm("a")
+        self.assertEqual(a["StateValue"], "ALARM")
+        self.assertEqual(a["StateReason"], "by hand")
+        self.assertEqual(a["Threshold"], 5.0)
+        self.assertNotIn("TreatMissingData", a)
+        self.assertNotIn("AlarmDescription", a)
+
+    def test_delete(self):
+        self.put_alarm("a")
+        self.put_alarm("b")
+        self.cw.delete_alarms(AlarmNames=["a"])
+        names = [a["AlarmName"] for a in self.cw.describe_alarms()["MetricAlarms"]]
+        self.assertEqual(names, ["b"])
+        with self.assertRaises(ClientError) as cm:
+            self.cw.delete_alarms(AlarmNames=["nope"])
+        self.assertEqual(cm.exception.response["Error"]["Code"], "ResourceNotFound")
+        self.assertEqual(cm.exception.response["ResponseMetadata"]["HTTPStatusCode"], 404)
+
+    def test_filters_and_paging(self):
+        for i in range(7):
+            self.put_alarm(f"web-{i}", AlarmActions=[TOPIC] if i % 2 else [])
+        self.put_alarm("db-1")
+        self.cw.set_alarm_state(AlarmName="web-3", StateValue="OK", StateReason="x")
+        names, token, pages = [], None, 0
+        while True:
+            kwargs = {"MaxRecords": 3, "AlarmNamePrefix": "web-"}
+            if token:
+                kwargs["NextToken"] = token
+            page = self.cw.describe_alarms(**kwargs)
+            pages += 1
+            names += [a["AlarmName"] for a in page["MetricAlarms"]]
+            token = page.get("NextToken")
+            if not token:
+                break
+        self.assertEqual(names, [f"web-{i}" for i in range(7)])
+        self.assertEqual(pages, 3)
+        ok = self.cw.describe_alarms(StateValue="OK")["MetricAlarms"]
+        self.assertEqual([a["AlarmName"] for a in ok], ["web-3"])
+        with_actions = self.cw.describe_alarms(ActionPrefix="arn:aws:sns:")["MetricAlarms"]
+        self.assertEqual([a["AlarmName"] for a in with_actions], ["web-1", "web-3", "web-5"])
+        self.assertEqual(self.cw.describe_alarms(AlarmTypes=["CompositeAlarm"])["MetricAlarms"], [])
+        self.assertClientError("InvalidNextToken", None, self.cw.describe_alarms, NextToken="bogus")
+        for_metric = self.cw.describe_alarms_for_metric(MetricName="Errors", Namespace="App")
+        self.assertEqual(len(for_metric["MetricAlarms"]), 8)
+        self.assertEqual(self.cw.describe_alarms_for_metric(
+            MetricName="Errors", Namespace="App", Period=300)["MetricAlarms"], [])
+
+    def test_tags(self):
+        self.put_alarm("t", Tags=[{"Key": "team", "Value": "web"}])
+        arn = self.alarm("t")["AlarmArn"]
+        self.assertEqual(self.cw.list_tags_for_resource(ResourceARN=arn)["Tags"],
+                         [{"Key": "team", "Value": "web"}])
+        self.cw.tag_resource(ResourceARN=arn, Tags=[{"Key": "team", "Value": "api"},
+                                                    {"Key": "env", "Value": "prod"}])
+        self.assertEqual(self.cw.list_tags_for_resource(ResourceARN=arn)["Tags"],
+                         [{"Key": "team", "Value": "api"}, {"Key": "env", "Value": "prod"}])
+        self.put_alarm("t", Tags=[{"Key": "ignored", "Value": "on update"}])
+        self.cw.untag_resource(ResourceARN=arn, TagKeys=["team"])
+        self.assertEqual(self.cw.list_tags_for_resource(ResourceARN=arn)["Tags"],
+                         [{"Key": "env", "Value": "prod"}])
+        with self.assertRaises(ClientError) as cm:
+            self.cw.list_tags_for_resource(ResourceARN=arn + "-missing")
+        self.assertEqual(cm.exception.response["Error"]["Code"], "ResourceNotFoundException")
+        self.assertEqual(cm.exception.response["ResponseMetadata"]["HTTPStatusCode"], 404)
+
+    def test_enable_disable_actions(self):
+        self.put_alarm("a")
+        self.cw.disable_alarm_actions(AlarmNames=["a", "unknown"])
+        self.assertFalse(self.alarm("a")["ActionsEnabled"])
+        self.cw.enable_alarm_actions(AlarmNames=["a"])
+        self.assertTrue(self.alarm("a")["ActionsEnabled"])
+
+
+class AlarmValidationTest(AlarmTestCase):
+    def test_validation_errors(self):
+        self.assertClientError(
+            "ValidationError", "DatapointsToAlarm must be less than or equal to EvaluationPeriods",
+            self.put_alarm, "a", EvaluationPeriods=2, DatapointsToAlarm=3)
+        self.assertClientError("ValidationError", "Period must be 10, 20, 30 or a multiple of 60",
+                               self.put_alarm, "a", Period=45)
+        self.assertClientError(
+            "ValidationError",
+            "1 validation error detected: Value 'Median' at 'statistic' failed to satisfy "
+            "constraint: Member must satisfy enum value set: [SampleCount, Average, Sum, "
+            "Minimum, Maximum]",
+            self.put_alarm, "a", Statistic="Median")
+        self.assertClientError(
+            "ValidationError",
+            f"1 validation error detected: Value '{'x' * 256}' at 'alarmName' failed to satisfy "
+            "constraint: Member must have length less than or equal to 255",
+            self.put_alarm, "x" * 256)
+        actions = [f"{TOPIC}{i}" for i in range(6)]
+        self.assertClientError(
+            "ValidationError",
+            f"1 validation error detected: Value '[{', '.join(actions)}]' at 'alarmActions' "
+            "failed to satisfy constraint: Member must have length less than or equal to 5",
+            self.put_alarm, "a", AlarmActions=actions)
+        self.assertClientError(
+            "ValidationError",
+            "1 validation error detected: Value '[not-an-arn]' at 'oKActions' failed to satisfy "
+            "constraint: Member must satisfy regular expression pattern: "
+            "arn:aws[a-z\\-]*:[a-z0-9\\-]+:.*",
+            self.put_alarm, "a", OKActions=["not-an-arn"])
+        self.assertClientError(
+            "ValidationError",
+            "Metrics cannot be checked across more than a day (EvaluationPeriods * Period must "
+            "be <= 86400).", self.put_alarm, "a", Period=60, EvaluationPeriods=1441)
+        self.assertClientError(
+            "ValidationError",
+            "1 validation error detected: Value 'INVALID' at 'stateValue' failed to satisfy "
+            "constraint: Member must satisfy enum value set: [INSUFFICIENT_DATA, ALARM, OK]",
+            self.cw.set_alarm_state, AlarmName="a", StateValue="INVALID", StateReason="r")
+        with self.assertRaises(ClientError) as cm:
+            self.cw.set_alarm_state(AlarmName="missing", StateValue="OK", StateReason="r")
+        self.assertEqual(cm.exception.response["Error"]["Code"], "ResourceNotFound")
+        self.assertEqual(cm.exception.response["ResponseMetadata"]["HTTPStatusCode"], 404)
+        self.put_alarm("a")
+        self.assertClientError("InvalidFormat", None, self.cw.set_alarm_state, AlarmName="a",
+                               StateValue="OK", StateReason="r", StateReasonData="{not json")
+        self.assertEqual(self.cw.describe_alarms()["MetricAlarms"][0]["AlarmName"], "a")
+
+
+class AlarmHistoryTest(AlarmTestCase):
+    def test_history_items(self):
+        self.put_alarm("h")
+        self.put_alarm("h", Threshold=2.0)
+        self.cw.set_alarm_state(AlarmName="h", StateValue="ALARM", StateReason="manual")
+        items = self.cw.describe_alarm_history(AlarmName="h")["AlarmHistoryItems"]
+        self.assertEqual([i["HistoryItemType"] for i in items],
+                         ["StateUpdate", "ConfigurationUpdate", "ConfigurationUpdate"])
+        self.assertEqual(items[0]["HistorySummary"], "Alarm updated from INSUFFICIENT_DATA to ALARM")
+        data = json.loads(items[0]["HistoryData"])
+        self.assertEqual(data["oldState"]["stateValue"], "INSUFFICIENT_DATA")
+        self.assertEqual(data["newState"], {"stateValue": "ALARM", "stateReason": "manual"})
+        self.assertEqual(items[2]["HistorySummary"], 'Alarm "h" created')
+        created = json.loads(items[2]["HistoryData"])
+        self.assertEqual(created["type"], "Create")
+        self.assertEqual(created["createdAlarm"]["okactions"], [])
+        self.assertEqual(items[1]["HistorySummary"], 'Alarm "h" updated')
+        self.assertEqual(json.loads(items[1]["HistoryData"])["type"], "Update")
+        asc = self.cw.describe_alarm_history(AlarmName="h", ScanBy="TimestampAscending")
+        self.assertEqual([i["HistoryItemType"] for i in asc["AlarmHistoryItems"]],
+                         ["ConfigurationUpdate", "ConfigurationUpdate", "StateUpdate"])
+        only_state = self.cw.describe_alarm_history(HistoryItemType="StateUpdate")
+        self.assertEqual(len(only_state["AlarmHistoryItems"]), 1)
+        page1 = self.cw.describe_alarm_history(MaxRecords=2)
+        self.assertEqual(len(page1["AlarmHistoryItems"]), 2)
+        page2 = self.cw.describe_alarm_history(MaxRecords=2, NextToken=page1["NextToken"])
+        self.assertEqual([i["HistoryItemType"] for i in page2["AlarmHistoryItems"]],
+                         ["ConfigurationUpdate"])
+        self.assertNotIn("NextToken", page2)
+        future = self.cw.describe_alarm_history(StartDate=datetime(2100, 1, 1))
+        self.assertEqual(future["AlarmHistoryItems"], [])
+        self.cw.delete_alarms(AlarmNames=["h"])
+        after = self.cw.describe_alarm_history(AlarmName="h")["AlarmHistoryItems"]
+        self.assertEqual(after[0]["HistorySummary"], 'Alarm "h" deleted')
+
+    def test_history_is_kept_two_weeks(self):
+        self.put_alarm("old")
+        self.server.set_clock_offset(13 * 24 * 3600 * 1000)
+        time.sleep(0.6)
+        self.assertEqual(len(self.cw.describe_alarm_history()["AlarmHistoryItems"]), 1)
+        self.server.set_clock_offset(15 * 24 * 3600 * 1000)
+        deadline = time.time() + 10
+        while self.cw.describe_alarm_history()["AlarmHistoryItems"] and time.time() < deadline:
+            time.sleep(0.1)
+        self.assertEqual(self.cw.describe_alarm_history()["AlarmHistoryItems"], [])
+        self.assertEqual(self.alarm("old")["StateValue"], "INSUFFICIENT_DATA")
+
+
+class AlarmEvaluationTest(AlarmTestCase):
+    def base(self):
+        return base_minute()
+
+    def test_ok_to_alarm_with_aws_reason_and_notification(self):
+        m = self.base()
+        self.move_clock_to(m + 5_000)
+        self.put_alarm("errors", AlarmActions=[TOPIC], OKActions=[TOPIC], DatapointsToAlarm=1)
+        self.put_value(3.0, m + 10_000)
+        self.move_clock_to(m + MINUTE_MS + 5_000)
+        a = self.wait_state("errors", "ALARM")
+        self.assertEqual(
+            a["StateReason"],
+            f"Threshold Crossed: 1 out of the last 1 datapoints [3.0 ({short_date(m)})] was "
+            "greater than or equal to the threshold (1.0) (minimum 1 datapoint for OK -> ALARM "
+            "transition).")
+        data = json.loads(a["StateReasonData"])
+        self.assertEqual(list(data)[:2], ["version", "queryDate"])
+        self.assertEqual(data["recentDatapoints"], [3.0])
+        self.assertEqual(data["statistic"], "Sum")
+        self.assertEqual(data["period"], 60)
+        self.assertEqual(data["evaluatedDatapoints"][0]["sampleCount"], 1.0)
+        deadline = time.time() + 10
+        while not self.actions() and time.time() < deadline:
+            time.sleep(0.1)
+        actions = self.actions()
+        self.assertEqual(len(actions), 1)
+        self.assertEqual(actions[0]["action"], TOPIC)
+        self.assertEqual(actions[0]["subject"], 'ALARM: "errors" in US East (N. Virginia)')
+        message = json.loads(actions[0]["message"])
+        self.assertEqual(message["NewStateValue"], "ALARM")
+        self.assertEqual(message["OldStateValue"], "INSUFFICIENT_DATA")
+        self.assertEqual(message["Region"], "US East (N. Virginia)")
+        self.assertEqual(message["Trigger"]["Statistic"], "SUM")
+        self.assertEqual(message["Trigger"]["TreatMissingData"], "missing")
+        self.assertEqual(list(message)[:3], ["AlarmName", "AlarmDescription", "AWSAccountId"])
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            history = self.cw.describe_alarm_history(AlarmName="errors", HistoryItemType="Action")
+            if history["AlarmHistoryItems"]:
+                break
+            time.sleep(0.1)
+        item = history["AlarmHistoryItems"][0]
+        self.assertEqual(item["HistorySummary"], f"Successfully executed action {TOPIC}")
+        self.assertEqual(json.loads(item["HistoryData"])["actionState"], "Succeeded")
+        # The evaluation range (N + 2 periods for N = 1) still holds the datapoint a minute
+        # later, so the alarm stays; once it has left the range, missing -> INSUFFICIENT_DATA.
+        self.move_clock_to(m + 2 * MINUTE_MS + 5_000)
+        time.sleep(0.6)
+        self.assertEqual(self.alarm("errors")["StateValue"], "ALARM")
+        self.move_clock_to(m + 4 * MINUTE_MS + 5_000)
+        a = self.wait_state("errors", "INSUFFICIENT_DATA")
+        self.assertEqual(a["StateReason"], "Insufficient Data: 1 datapoint was unknown.")
+
+    def test_m_out_of_n(self):
+        m = self.base()
+        self.move_clock_to(m + 5_000)
+        self.put_alarm("mofn", EvaluationPeriods=3, DatapointsToAlarm=2)
+        for i, v in enumerate([5.0, 0.0, 7.0]):
+            self.put_value(v, m + i * MINUTE_MS + 1000)
+        self.move_clock_to(m + 3 * MINUTE_MS + 5_000)
+        a = self.wait_state("mofn", "ALARM")
+        self.assertEqual(
+            a["StateReason"],
+            f"Threshold Crossed: 2 out of the last 3 datapoints [7.0 ({short_date(m + 2 * MINUTE_MS)}),"
+            f" 5.0 ({short_date(m)})] were greater than or equal to the threshold (1.0) (minimum 2 "
+            "datapoints for OK -> ALARM transition).")
+
+    def test_no_datapoints_to_alarm_form(self):
+        m = self.base()
+        self.move_clock_to(m + 5_000)
+        self.put_alarm("plain", ComparisonOperator="GreaterThanThreshold", Threshold=0.0)
+        self.put_value(0.0, m + 1000)
+        self.move_clock_to(m + MINUTE_MS + 5_000)
+        a = self.wait_state("plain", "OK")
+        self.assertEqual(a["StateReason"],
+                         f"Threshold Crossed: 1 datapoint [0.0 ({short_date(m)})] was not greater "
+                         "than the threshold (0.0).")
+
+    def test_treat_missing_data(self):
+        m = self.base()
+        self.move_clock_to(m + 5_000)
+        self.put_alarm("breaching", TreatMissingData="breaching", EvaluationPeriods=2)
+        self.put_alarm("notbreaching", TreatMissingData="notBreaching", EvaluationPeriods=2)
+        self.put_alarm("ignore", TreatMissingData="ignore", EvaluationPeriods=2)
+        self.put_alarm("missing", TreatMissingData="missing", EvaluationPeriods=2)
+        self.move_clock_to(m + MINUTE_MS + 5_000)
+        a = self.wait_state("breaching", "ALARM")
+        self.assertEqual(a["StateReason"],
+                         "Threshold Crossed: no datapoints were received for 2 periods and 2 "
+                         "missing datapoints were treated as [Breaching].")
+        self.wait_state("notbreaching", "OK")
+        self.assertEqual(self.alarm("missing")["StateValue"], "INSUFFICIENT_DATA")
+        time.sleep(0.5)
+        ignore = self.alarm("ignore")
+        self.assertEqual(ignore["StateValue"], "INSUFFICIENT_DATA")
+        self.assertEqual(ignore["StateReason"], "Unchecked: Initial alarm creation")
+
+    def test_set_alarm_state_then_evaluation_returns(self):
+        m = self.base()
+        self.move_clock_to(m + 5_000)
+        self.put_alarm("s", TreatMissingData="notBreaching")
+        self.cw.set_alarm_state(AlarmName="s", StateValue="ALARM", StateReason="testing")
+        self.assertEqual(self.alarm("s")["StateReason"], "testing")
+        self.move_clock_to(m + MINUTE_MS + 5_000)
+        self.wait_state("s", "OK")
+
+
+class AlarmDurabilityTest(AlarmTestCase):
+    def test_transition_and_outbox_survive_kill9(self):
+        m = base_minute()
+        self.move_clock_to(m + 5_000)
+        self.put_alarm("durable", AlarmActions=[TOPIC], TreatMissingData="breaching")
+        offset_after = m + MINUTE_MS + 5_000 - now_ms()
+        self.server.set_clock_offset(offset_after)
+        a = self.wait_state("durable", "ALARM")
+        self.server.kill9()
+        self.server.start()
+        type(self).cw = cloudwatch(self.server)
+        self.server.set_clock_offset(m + MINUTE_MS + 6_000 - now_ms())
+        after = self.alarm("durable")
+        self.assertEqual(after["StateValue"], "ALARM")
+        self.assertEqual(after["StateReason"], a["StateReason"])
+        states = self.cw.describe_alarm_history(AlarmName="durable",
+                                                HistoryItemType="StateUpdate")
+        self.assertEqual(len(states["AlarmHistoryItems"]), 1)
+        # The action was delivered before or after the crash; never lost, one Action item per
+        # delivery (docs/alarms.md: at least once).
+        deadline = time.time() + 10
+        while not self.actions() and time.time() < deadline:
+            time.sleep(0.1)
+        self.assertGreaterEqual(len(self.actions()), 1)
+        self.assertEqual({x["subject"] for x in self.actions()},
+                         {'ALARM: "durable" in US East (N. Virginia)'})
+
+
+    def test_pending_actions_survive_kill9_until_delivered(self):
+        """A publisher that refuses (here: a sink file that cannot be opened) leaves the action
+        in the outbox; it survives kill -9 and is delivered once a publisher accepts it."""
+        m = base_minute()
+        self.move_clock_to(m + 5_000)
+        self.put_alarm("pending", AlarmActions=[TOPIC], TreatMissingData="breaching")
+        self.server.kill9()
+        os.environ["CWLOGD_ALARM_ACTION_LOG"] = "/nonexistent-dir/actions.jsonl"
+        try:
+            self.server.start()
+        finally:
+            del os.environ["CWLOGD_ALARM_ACTION_LOG"]
+        type(self).cw = cloudwatch(self.server)
+        self.server.set_clock_offset(m + MINUTE_MS + 5_000 - now_ms())
+        self.wait_state("pending", "ALARM")
+        time.sleep(1.0)  # delivery attempts fail meanwhile
+        self.assertEqual(self.cw.describe_alarm_history(
+            AlarmName="pending", HistoryItemType="Action")["AlarmHistoryItems"], [])
+        self.server.kill9()
+        os.environ["CWLOGD_ALARM_ACTION_LOG"] = self.action_log
+        try:
+            self.server.start()
+        finally:
+            del os.environ["CWLOGD_ALARM_ACTION_LOG"]
+        type(self).cw = cloudwatch(self.server)
+        # Past the retry backoff of the failed attempts (it runs on the server clock, which the
+        # restarts set back to the wall clock).
+        self.server.set_clock_offset(10 * MINUTE_MS)
+        deadline = time.time() + 10
+        while not self.actions() and time.time() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.5)
+        self.assertEqual([a["subject"] for a in self.actions()],
+                         ['ALARM: "pending" in US East (N. Virginia)'])
+        self.assertEqual(json.loads(self.actions()[0]["message"])["AlarmName"], "pending")
+        items = self.cw.describe_alarm_history(AlarmName="pending")["AlarmHistoryItems"]
+        self.assertEqual([i["HistoryItemType"] for i in items],
+                         ["Action", "StateUpdate", "ConfigurationUpdate"])
+
+
+def cbor(value):
+    """A minimal CBOR encoder (maps, text, non-negative ints, floats) for the RPC v2 test."""
+    def head(major, n):
+        if n < 24:
+            return bytes([major << 5 | n])
+        return bytes([major << 5 | 26]) + n.to_bytes(4, "big")
+    if isinstance(value, dict):
+        return head(5, len(value)) + b"".join(cbor(k) + cbor(v) for k, v in value.items())
+    if isinstance(value, str):
+        data = value.encode()
+        return head(3, len(data)) + data
+    if isinstance(value, float):
+        return b"\xfb" + struct.pack(">d", value)
+    return head(0, value)
+
+
+class AlarmCborTest(AlarmTestCase):
+    def test_rpc_v2_cbor(self):
+        headers = {"Content-Type": "application/cbor", "Accept": "application/cbor",
+                   "smithy-protocol": "rpc-v2-cbor"}
+        path = "/service/GraniteServiceVersion20100801/operation/"
+        status, _, body = self.server.http("POST", path + "PutMetricAlarm", body=cbor({
+            "AlarmName": "cbor-alarm", "MetricName": "Errors", "Namespace": "App",
+            "Statistic": "Sum", "Period": 60, "EvaluationPeriods": 1, "Threshold": 1.0,
+            "ComparisonOperator": "GreaterThanThreshold"}), headers=headers)
+        self.assertEqual(status, 200, body)
+        status, _, body = self.server.http("POST", path + "DescribeAlarms", body=cbor({}),
+                                           headers=headers)
+        self.assertEqual(status, 200, body)
+        self.assertIn(b"cbor-alarm", body)
+        # StateUpdatedTimestamp is a timestamp: tag 1 (0xc1) before its epoch-seconds value.
+        self.assertIn(cbor("StateUpdatedTimestamp") + b"\xc1", body)
+        self.assertEqual(self.alarm("cbor-alarm")["ComparisonOperator"], "GreaterThanThreshold")
+
+
+class AlarmCliTest(AlarmTestCase):
+    def test_put_metric_alarm_with_aws_cli(self):
+        path = find_aws_v2()
+        if path is None:
+            self.skipTest("aws CLI v2 not installed")
+        aws = AwsCli(path, "aws v2")
+        r = aws.run(self.server, "cloudwatch", "put-metric-alarm", "--alarm-name", "cli",
+                    "--metric-name", "Errors", "--namespace", "App", "--statistic", "Sum",
+                    "--period", "60", "--evaluation-periods", "1", "--threshold", "1",
+                    "--comparison-operator", "GreaterThanOrEqualToThreshold",
+                    "--dimensions", "Name=Service,Value=api", "--alarm-actions", TOPIC)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = aws.run(self.server, "cloudwatch", "describe-alarms", "--alarm-names", "cli")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        alarm = r.json()["MetricAlarms"][0]
+        self.assertEqual(alarm["StateValue"], "INSUFFICIENT_DATA")
+        self.assertEqual(alarm["Dimensions"], [{"Name": "Service", "Value": "api"}])
+        self.assertEqual(alarm["AlarmActions"], [TOPIC])
+        r = aws.run(self.server, "cloudwatch", "set-alarm-state", "--alarm-name", "cli",
+                    "--state-value", "ALARM", "--state-reason", "from the CLI")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = aws.run(self.server, "cloudwatch", "describe-alarms", "--state-value", "ALARM")
+        self.assertEqual([a["AlarmName"] for a in r.json()["MetricAlarms"]], ["cli"])
+        self.assertIn("StateUpdatedTimestamp", r.json()["MetricAlarms"][0])
+        r = aws.run(self.server, "cloudwatch", "describe-alarm-history", "--alarm-name", "cli",
+                    "--scan-by", "TimestampAscending")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.json()["AlarmHistoryItems"][0]["HistorySummary"], 'Alarm "cli" created')
+
+
+if __name__ == "__main__":
+    unittest.main()
