@@ -79,20 +79,20 @@ std::optional<SnsSigningKey> MakeSnsSigningKey(std::string* error) {
   out.signer.cert_path += ".pem";
   out.signer.sign = [key](const std::string& text, bool sha256) -> std::string {
     std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
-    size_t size = 0;
+    size_t sig_size = 0;
     if (!ctx ||
         EVP_DigestSignInit(ctx.get(), nullptr, sha256 ? EVP_sha256() : EVP_sha1(), nullptr,
                            key.get()) != 1 ||
-        EVP_DigestSign(ctx.get(), nullptr, &size,
+        EVP_DigestSign(ctx.get(), nullptr, &sig_size,
                        reinterpret_cast<const unsigned char*>(text.data()), text.size()) != 1) {
       return {};
     }
-    std::vector<unsigned char> sig(size);
-    if (EVP_DigestSign(ctx.get(), sig.data(), &size,
+    std::vector<unsigned char> sig(sig_size);
+    if (EVP_DigestSign(ctx.get(), sig.data(), &sig_size,
                        reinterpret_cast<const unsigned char*>(text.data()), text.size()) != 1) {
       return {};
     }
-    return Base64(sig.data(), size);
+    return Base64(sig.data(), sig_size);
   };
   return out;
 }
