@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <exception>
 #include <filesystem>
 #include <string>
 
@@ -26,9 +27,7 @@ double ThreadCpuMs() {
   return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int Run(int argc, char** argv) {
   using nlohmann::json;
   namespace cw = cwlogd::api::cloudwatch;
   const int alarms = argc > 1 ? std::atoi(argv[1]) : 1000;
@@ -102,4 +101,15 @@ int main(int argc, char** argv) {
   store.value().reset();  // closes the DB before the directory goes
   std::filesystem::remove_all(dir);
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return Run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "alarms_bench: %s\n", e.what());
+    return 1;
+  }
 }

@@ -63,7 +63,7 @@ Result<uint64_t> OutboxEnd(Engine& engine, uint64_t group_id) {
 }  // namespace
 
 Result<std::unique_ptr<RocksSubscriptionStore>> RocksSubscriptionStore::Open(
-    std::shared_ptr<Engine> engine) {
+    const std::shared_ptr<Engine>& engine) {
   std::unique_ptr<RocksSubscriptionStore> store(new RocksSubscriptionStore(engine));
   const std::string begin(1, k::kCursorTag);
   std::unique_ptr<rocksdb::Iterator> it(

@@ -20,7 +20,8 @@ class Engine;
 class RocksSubscriptionStore final : public SubscriptionStore {
  public:
   // Loads the ids of the groups that have a filter (one scan of the cursors).
-  static Result<std::unique_ptr<RocksSubscriptionStore>> Open(std::shared_ptr<Engine> engine);
+  static Result<std::unique_ptr<RocksSubscriptionStore>> Open(
+      const std::shared_ptr<Engine>& engine);
 
   Status PutFilter(const Partition& p, std::string_view group, std::string_view filter,
                    int64_t now_ms, size_t max_per_group, const ResourceStore::Edit& edit,
