@@ -158,11 +158,6 @@ std::string StateKey(const storage::ActiveSubscription& sub) {
          sub.record.name;
 }
 
-std::string Field(const storage::ResourceRecord& r, const std::string& name) {
-  auto it = r.fields.find(name);
-  return it == r.fields.end() ? std::string() : it->second;
-}
-
 }  // namespace
 
 SubscriptionDeliverer::SubscriptionDeliverer(storage::LogStore& store, const storage::Clock& clock,
@@ -262,14 +257,15 @@ void SubscriptionDeliverer::Run() {
 }
 
 const SubscriptionTarget* SubscriptionDeliverer::Resolve(const storage::ActiveSubscription& sub) {
-  const std::string arn = Field(sub.record, "destinationArn");
+  const std::string arn = sub.record.FieldOrEmpty("destinationArn");
   if (auto it = options_.targets.find(arn); it != options_.targets.end()) return &it->second;
   // A Logs destination: its own target.
   if (auto name = detail::NameFromLogsResourceArn(sub.partition, "destination", arn)) {
     if (storage::ResourceStore* resources = store_.resource_store()) {
       auto d = resources->Get(sub.partition, storage::ResourceKind::kDestination, *name);
       if (d.ok()) {
-        if (auto it = options_.targets.find(Field(*d, "targetArn")); it != options_.targets.end()) {
+        if (auto it = options_.targets.find(d->FieldOrEmpty("targetArn"));
+            it != options_.targets.end()) {
           return &it->second;
         }
       }
@@ -281,8 +277,9 @@ const SubscriptionTarget* SubscriptionDeliverer::Resolve(const storage::ActiveSu
 bool SubscriptionDeliverer::SendControl(const storage::ActiveSubscription& sub,
                                         const SubscriptionTarget& target, std::string* error) {
   if (target.url.empty()) return true;  // log-group targets get events only
-  const std::string message = fmt::format("CWL CONTROL MESSAGE: Checking health of destination {}",
-                                          sd::ControlTarget(Field(sub.record, "destinationArn")));
+  const std::string message =
+      fmt::format("CWL CONTROL MESSAGE: Checking health of destination {}",
+                  sd::ControlTarget(sub.record.FieldOrEmpty("destinationArn")));
   const sd::PayloadEvent event{"", clock_.NowMillis(), message};
   const std::string doc = sd::Document("CONTROL_MESSAGE", "CloudwatchLogs", "", "", {},
                                        std::span<const sd::PayloadEvent>(&event, 1));
@@ -338,7 +335,7 @@ bool SubscriptionDeliverer::SendEvents(const storage::ActiveSubscription& sub,
 SubscriptionDeliverer::StepResult SubscriptionDeliverer::Step(
     const storage::ActiveSubscription& sub, FilterState& state) {
   storage::SubscriptionCursor cursor = sub.cursor;
-  const std::string arn = Field(sub.record, "destinationArn");
+  const std::string arn = sub.record.FieldOrEmpty("destinationArn");
   const SubscriptionTarget* target = Resolve(sub);
   std::string error;
   auto fail = [&](const std::string& why) {
@@ -366,7 +363,7 @@ SubscriptionDeliverer::StepResult SubscriptionDeliverer::Step(
   }
   if (target != nullptr) state.unmapped_logged = false;
 
-  const std::string pattern_text = Field(sub.record, "filterPattern");
+  const std::string pattern_text = sub.record.FieldOrEmpty("filterPattern");
   if (!state.pattern || state.pattern_text != pattern_text) {
     filters::ParseError perr;
     state.pattern = filters::ParseFilterPattern(pattern_text, &perr);

@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "api/detail/xml_text.h"
 #include "server/cloudwatch/query_form.h"
 #include "server/cloudwatch/xml_writer.h"
 #include "server/http_text.h"
@@ -66,9 +67,9 @@ CloudWatchHttpResponse SnsErrorResponse(const std::string& request_id, const api
   body += api::sns::kXmlNamespace;
   body += "\">\n  <Error>\n    <Type>";
   body += error.http_status >= 500 ? "Receiver" : "Sender";
-  body += "</Type>\n    <Code>" + cw::XmlEscape(error.type) + "</Code>\n    <Message>" +
-          cw::XmlEscape(error.message) + "</Message>\n  </Error>\n  <RequestId>" +
-          cw::XmlEscape(request_id) + "</RequestId>\n</ErrorResponse>\n";
+  body += "</Type>\n    <Code>" + api::detail::XmlEscape(error.type) + "</Code>\n    <Message>" +
+          api::detail::XmlEscape(error.message) + "</Message>\n  </Error>\n  <RequestId>" +
+          api::detail::XmlEscape(request_id) + "</RequestId>\n</ErrorResponse>\n";
   r.body = std::move(body);
   return r;
 }
@@ -116,7 +117,7 @@ CloudWatchHttpResponse HandleSnsRequest(const SnsHttpRequest& request, SnsReques
   if (reply.has_result) {
     body += "  <" + operation + "Result>" + reply.result_xml + "</" + operation + "Result>\n";
   }
-  body += "  <ResponseMetadata>\n    <RequestId>" + cw::XmlEscape(request_id) +
+  body += "  <ResponseMetadata>\n    <RequestId>" + api::detail::XmlEscape(request_id) +
           "</RequestId>\n  </ResponseMetadata>\n</" + operation + "Response>\n";
   r.body = std::move(body);
   return r;

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "api/detail/arn.h"
+#include "api/detail/xml_text.h"
 #include "server/cloudwatch/query_form.h"
 #include "server/cloudwatch/xml_writer.h"
 #include "server/http_text.h"
@@ -74,9 +75,9 @@ CloudWatchHttpResponse HandleStsRequest(std::string_view target, std::string_vie
                               "    <RequestId>{}</RequestId>\n"
                               "  </ResponseMetadata>\n"
                               "</GetCallerIdentityResponse>\n",
-                              kStsXmlNamespace, cloudwatch::XmlEscape(CallerArn(p)),
-                              cloudwatch::XmlEscape(p.account), cloudwatch::XmlEscape(p.account),
-                              cloudwatch::XmlEscape(request_id)));
+                              kStsXmlNamespace, api::detail::XmlEscape(CallerArn(p)),
+                              api::detail::XmlEscape(p.account), api::detail::XmlEscape(p.account),
+                              api::detail::XmlEscape(request_id)));
 }
 
 CloudWatchHttpResponse StsErrorResponse(const std::string& request_id, const api::ApiError& error) {

@@ -6,6 +6,7 @@
 // from any thread.
 #pragma once
 
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -74,6 +75,24 @@ struct ResourceRecord {
   // "targetArn"). Opaque to storage.
   std::map<std::string, std::string> fields;
   std::map<std::string, std::string> tags;
+
+  // The field `member`, or nullptr when the record has none.
+  const std::string* FindField(std::string_view member) const {
+    auto it = fields.find(std::string(member));
+    return it == fields.end() ? nullptr : &it->second;
+  }
+  // The field `member`, or "" when the record has none.
+  std::string FieldOrEmpty(std::string_view member) const {
+    const std::string* v = FindField(member);
+    return v == nullptr ? std::string() : *v;
+  }
+  // The field `member` read as a decimal integer (as the api writes them), 0 when absent.
+  int64_t IntField(std::string_view member) const {
+    const std::string* v = FindField(member);
+    int64_t out = 0;
+    if (v != nullptr) std::from_chars(v->data(), v->data() + v->size(), out);
+    return out;
+  }
 };
 
 class ResourceStore {

@@ -286,41 +286,9 @@ std::variant<std::vector<OutboxTarget>, ApiError> ConfirmedTargets(
   return out;
 }
 
-std::string XmlEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "&#x%X;", static_cast<unsigned>(c));
-          out += buf;
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  return out;
-}
-
 std::string Element(std::string_view name, std::string_view text) {
-  return "<" + std::string(name) + ">" + XmlEscape(text) + "</" + std::string(name) + ">";
+  return "<" + std::string(name) + ">" + api::detail::XmlEscape(text) + "</" + std::string(name) +
+         ">";
 }
 
 std::string EntriesXml(std::string_view name, const StringMap& map) {

@@ -22,11 +22,6 @@ std::string Quote(std::string_view text) {
   return json(std::string(text)).dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-std::string RecordField(const storage::ResourceRecord& r, const char* name) {
-  auto it = r.fields.find(name);
-  return it == r.fields.end() ? std::string() : it->second;
-}
-
 std::string UnsubscribeUrl(const std::string& base_url, const std::string& sub_arn) {
   return base_url + "/?Action=Unsubscribe&SubscriptionArn=" + sub_arn;
 }
@@ -40,13 +35,13 @@ struct Message {
 
 Message BuildMessage(const storage::ResourceRecord& r, const json& target,
                      const MessageSigner& signer, bool sha256) {
-  const std::string type = RecordField(r, "type");
+  const std::string type = r.FieldOrEmpty("type");
   const std::string message = target.value("message", "");
   const std::string base_url = target.value("baseUrl", "");
-  const std::string message_id = RecordField(r, "messageId");
-  const std::string topic_arn = RecordField(r, "topicArn");
-  const std::string timestamp = RecordField(r, "timestamp");
-  const std::string subject = RecordField(r, "subject");
+  const std::string message_id = r.FieldOrEmpty("messageId");
+  const std::string topic_arn = r.FieldOrEmpty("topicArn");
+  const std::string timestamp = r.FieldOrEmpty("timestamp");
+  const std::string subject = r.FieldOrEmpty("subject");
   const bool has_subject = r.fields.contains("subject");
   const bool notification = type == "Notification";
   // Keys in byte order, each "key\nvalue\n" (AWS's SignatureVersion 1 and 2).
@@ -62,10 +57,10 @@ Message BuildMessage(const storage::ResourceRecord& r, const json& target,
   if (notification) {
     if (has_subject) add("Subject", subject);
   } else {
-    add("SubscribeURL", RecordField(r, "subscribeUrl"));
+    add("SubscribeURL", r.FieldOrEmpty("subscribeUrl"));
   }
   add("Timestamp", timestamp);
-  if (!notification) add("Token", RecordField(r, "token"));
+  if (!notification) add("Token", r.FieldOrEmpty("token"));
   add("TopicArn", topic_arn);
   add("Type", type);
   const std::string signature = signer.sign ? signer.sign(to_sign, sha256) : std::string();
@@ -78,9 +73,9 @@ Message BuildMessage(const storage::ResourceRecord& r, const json& target,
     if (has_subject) out += ",\n  \"Subject\" : " + Quote(subject);
     out += ",\n  \"Message\" : " + Quote(message);
   } else {
-    out += ",\n  \"Token\" : " + Quote(RecordField(r, "token")) +
+    out += ",\n  \"Token\" : " + Quote(r.FieldOrEmpty("token")) +
            ",\n  \"TopicArn\" : " + Quote(topic_arn) + ",\n  \"Message\" : " + Quote(message) +
-           ",\n  \"SubscribeURL\" : " + Quote(RecordField(r, "subscribeUrl"));
+           ",\n  \"SubscribeURL\" : " + Quote(r.FieldOrEmpty("subscribeUrl"));
   }
   out += ",\n  \"Timestamp\" : " + Quote(timestamp) +
          ",\n  \"SignatureVersion\" : " + Quote(sha256 ? "2" : "1") +
@@ -88,7 +83,7 @@ Message BuildMessage(const storage::ResourceRecord& r, const json& target,
          ",\n  \"SigningCertURL\" : " + Quote(cert_url);
   if (notification) {
     out += ",\n  \"UnsubscribeURL\" : " + Quote(UnsubscribeUrl(base_url, target.value("arn", "")));
-    const std::string attributes = RecordField(r, "messageAttributes");
+    const std::string attributes = r.FieldOrEmpty("messageAttributes");
     if (!attributes.empty()) {
       json doc = json::parse(attributes, nullptr, false);
       if (doc.is_object()) {
@@ -114,22 +109,22 @@ struct Mail {
 };
 
 Mail BuildMail(const storage::ResourceRecord& r, const json& target, const Message& message) {
-  const std::string type = RecordField(r, "type");
+  const std::string type = r.FieldOrEmpty("type");
   const std::string protocol = target.value("protocol", "");
   const std::string endpoint = target.value("endpoint", "");
   if (type == "SubscriptionConfirmation") {
     return {"AWS Notification - Subscription Confirmation",
-            "You have chosen to subscribe to the topic: \n" + RecordField(r, "topicArn") +
+            "You have chosen to subscribe to the topic: \n" + r.FieldOrEmpty("topicArn") +
                 "\n\nTo confirm this subscription, click or visit the link below (If this was in "
                 "error no action is necessary): \nConfirm subscription: " +
-                RecordField(r, "subscribeUrl") +
+                r.FieldOrEmpty("subscribeUrl") +
                 "\n\nPlease do not reply directly to this email. If you wish to remove yourself "
                 "from receiving all future SNS subscription confirmation requests please send an "
                 "email to sns-opt-out\n"};
   }
   const std::string text = target.value("message", "");
   const bool has_subject = r.fields.contains("subject");
-  Mail mail{has_subject ? RecordField(r, "subject") : std::string("AWS Notification Message"), ""};
+  Mail mail{has_subject ? r.FieldOrEmpty("subject") : std::string("AWS Notification Message"), ""};
   if (protocol == "email-json") {
     mail.body = message.json;
     return mail;
@@ -182,7 +177,7 @@ size_t SnsDeliverer::RunOnce() {
   const int64_t pass_start = clock_.NowMillis();
   storage::Status s = resources->ListAllPartitions(
       ResourceKind::kSnsOutbox, [&](const storage::Partition& p, const storage::ResourceRecord& r) {
-        json targets = json::parse(RecordField(r, "targets"), nullptr, false);
+        json targets = json::parse(r.FieldOrEmpty("targets"), nullptr, false);
         bool due = !targets.is_array();  // a damaged record: removed below
         for (const json& t : targets.is_array() ? targets : json::array()) {
           if (!t.is_object() || t.value("nextMs", int64_t{0}) <= pass_start) due = true;
@@ -193,7 +188,7 @@ size_t SnsDeliverer::RunOnce() {
   if (!s.ok() && options_.log) options_.log("sns: reading the outbox failed: " + s.message());
   size_t attempted = 0;
   for (auto& [partition, record] : records) {
-    json targets = json::parse(RecordField(record, "targets"), nullptr, false);
+    json targets = json::parse(record.FieldOrEmpty("targets"), nullptr, false);
     if (!targets.is_array()) {
       if (options_.log) options_.log("sns: dropping a damaged outbox record " + record.name);
       (void)resources->Delete(partition, ResourceKind::kSnsOutbox, record.name);
@@ -202,13 +197,13 @@ size_t SnsDeliverer::RunOnce() {
     // SignatureVersion 2 (SHA256) when the topic asks for it.
     bool sha256 = false;
     std::string from_name = "AWS Notifications";
-    const std::string topic_arn = RecordField(record, "topicArn");
+    const std::string topic_arn = record.FieldOrEmpty("topicArn");
     auto topic_name = detail::TopicNameOf(partition, topic_arn, "TopicArn");
     if (auto* name = std::get_if<std::string>(&topic_name)) {
       auto topic = resources->Get(partition, ResourceKind::kSnsTopic, *name);
-      sha256 = topic.ok() && RecordField(*topic, "a.SignatureVersion") == "2";
-      if (topic.ok() && !RecordField(*topic, "a.DisplayName").empty()) {
-        from_name = RecordField(*topic, "a.DisplayName");
+      sha256 = topic.ok() && topic->FieldOrEmpty("a.SignatureVersion") == "2";
+      if (topic.ok() && !topic->FieldOrEmpty("a.DisplayName").empty()) {
+        from_name = topic->FieldOrEmpty("a.DisplayName");
       }
     }
     const int64_t now = clock_.NowMillis();
@@ -230,7 +225,7 @@ size_t SnsDeliverer::RunOnce() {
       if (protocol == "http" || protocol == "https") {
         const bool raw = t.value("raw", false) && message.type == "Notification";
         Headers headers = {{"x-amz-sns-message-type", message.type},
-                           {"x-amz-sns-message-id", RecordField(record, "messageId")},
+                           {"x-amz-sns-message-id", record.FieldOrEmpty("messageId")},
                            {"x-amz-sns-topic-arn", topic_arn}};
         if (message.type != "SubscriptionConfirmation") {
           headers.emplace_back("x-amz-sns-subscription-arn", sub_arn);
@@ -261,7 +256,7 @@ size_t SnsDeliverer::RunOnce() {
       if (attempts > t.value("retries", 3)) {
         if (options_.log) {
           std::string line = "sns: giving up on " + message.type;
-          line += " " + RecordField(record, "messageId");
+          line += " " + record.FieldOrEmpty("messageId");
           line += " to " + endpoint;
           line += " after " + std::to_string(attempts);
           line += " attempt(s): " + error;

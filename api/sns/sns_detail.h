@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/detail/xml_text.h"
 #include "api/sns/sns_api.h"
 #include "storage/resource_store.h"
 
@@ -109,8 +110,7 @@ std::variant<std::vector<OutboxTarget>, ApiError> ConfirmedTargets(
 // ISO 8601 with milliseconds and Z, as SNS's Timestamp.
 std::string IsoMillis(int64_t ms);
 
-// --- XML ---
-std::string XmlEscape(std::string_view text);
+// --- XML --- (escaping: api/detail/xml_text.h)
 std::string Element(std::string_view name, std::string_view text);    // <n>escaped</n>
 std::string EntriesXml(std::string_view name, const StringMap& map);  // <n><entry><key>..
 

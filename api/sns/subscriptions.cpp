@@ -78,12 +78,7 @@ std::string NewToken() {
   return token;
 }
 
-std::string Field(const storage::ResourceRecord& r, std::string_view name) {
-  auto it = r.fields.find(std::string(name));
-  return it == r.fields.end() ? std::string() : it->second;
-}
-
-bool Confirmed(const storage::ResourceRecord& r) { return Field(r, kConfirmed) == "true"; }
+bool Confirmed(const storage::ResourceRecord& r) { return r.FieldOrEmpty(kConfirmed) == "true"; }
 
 std::string TopicOfRecord(std::string_view record_name) {
   return std::string(record_name.substr(0, record_name.find(':')));
@@ -98,13 +93,13 @@ OutboxMessage ConfirmationMessage(const Context& ctx, const storage::ResourceRec
   m.type = unsubscribe ? "UnsubscribeConfirmation" : "SubscriptionConfirmation";
   m.topic_arn = topic_arn;
   m.message_id = api::detail::NewUuid();
-  m.token = Field(sub, kToken);
+  m.token = sub.FieldOrEmpty(kToken);
   m.subscribe_url =
       ctx.base_url + "/?Action=ConfirmSubscription&TopicArn=" + topic_arn + "&Token=" + m.token;
   OutboxTarget t;
   t.subscription_arn = sub_arn;
-  t.protocol = Field(sub, kProtocol);
-  t.endpoint = Field(sub, kEndpoint);
+  t.protocol = sub.FieldOrEmpty(kProtocol);
+  t.endpoint = sub.FieldOrEmpty(kEndpoint);
   t.base_url = ctx.base_url;
   t.message = unsubscribe ? "You have chosen to deactivate subscription " + sub_arn +
                                 ".\nTo cancel this operation and restore the subscription, visit "
@@ -120,8 +115,9 @@ std::string MemberXml(const Context& ctx, const storage::ResourceRecord& sub) {
   return "<member>" +
          Element("SubscriptionArn", Confirmed(sub) ? SubscriptionArn(ctx.partition, sub.name)
                                                    : std::string("PendingConfirmation")) +
-         Element("Owner", ctx.partition.account) + Element("Protocol", Field(sub, kProtocol)) +
-         Element("Endpoint", Field(sub, kEndpoint)) +
+         Element("Owner", ctx.partition.account) +
+         Element("Protocol", sub.FieldOrEmpty(kProtocol)) +
+         Element("Endpoint", sub.FieldOrEmpty(kEndpoint)) +
          Element("TopicArn", TopicArn(ctx.partition, TopicOfRecord(sub.name))) + "</member>";
 }
 
@@ -209,15 +205,15 @@ Result Subscribe(const Params& in, Context& ctx) {
   // The same protocol and endpoint again: that subscription (a pending one gets its
   // confirmation message again, as AWS resends it).
   std::optional<storage::ResourceRecord> existing;
-  storage::Status s =
-      store->List(ctx.partition, ResourceKind::kSnsSubscription, topic + ":", "",
-                  [&](const storage::ResourceRecord& r) {
-                    if (Field(r, kProtocol) == *protocol && Field(r, kEndpoint) == endpoint) {
-                      existing = r;
-                      return false;
-                    }
-                    return true;
-                  });
+  storage::Status s = store->List(
+      ctx.partition, ResourceKind::kSnsSubscription, topic + ":", "",
+      [&](const storage::ResourceRecord& r) {
+        if (r.FieldOrEmpty(kProtocol) == *protocol && r.FieldOrEmpty(kEndpoint) == endpoint) {
+          existing = r;
+          return false;
+        }
+        return true;
+      });
   if (!s.ok()) return StorageError(s);
   storage::ResourceRecord sub;
   if (existing) {
@@ -269,7 +265,7 @@ Result ConfirmSubscription(const Params& in, Context& ctx) {
   std::optional<std::string> record_name;
   storage::Status s = store->List(ctx.partition, ResourceKind::kSnsSubscription, topic + ":", "",
                                   [&](const storage::ResourceRecord& r) {
-                                    if (!token->empty() && Field(r, kToken) == *token) {
+                                    if (!token->empty() && r.FieldOrEmpty(kToken) == *token) {
                                       record_name = r.name;
                                       return false;
                                     }
@@ -307,7 +303,7 @@ Result Unsubscribe(const Params& in, Context& ctx) {
   storage::Status s =
       store->Delete(ctx.partition, ResourceKind::kSnsSubscription, std::get<std::string>(name));
   if (!s.ok() && !s.IsNotFound()) return StorageError(s);
-  const std::string protocol = Field(*sub, kProtocol);
+  const std::string protocol = sub->FieldOrEmpty(kProtocol);
   if (Confirmed(*sub) && (protocol == "http" || protocol == "https")) {
     s = Enqueue(ctx.store, ctx.clock.NowMillis(), ctx.partition,
                 ConfirmationMessage(ctx, *sub, true));
@@ -336,10 +332,10 @@ Result GetSubscriptionAttributes(const Params& in, Context& ctx) {
   if (auto* e = std::get_if<ApiError>(&sub_or)) return *e;
   const storage::ResourceRecord& sub = std::get<storage::ResourceRecord>(sub_or);
   StringMap attributes = StoredAttributes(sub);
-  const std::string protocol = Field(sub, kProtocol);
+  const std::string protocol = sub.FieldOrEmpty(kProtocol);
   attributes["ConfirmationWasAuthenticated"] =
-      Field(sub, "confirmationAuthenticated") == "true" ? "true" : "false";
-  attributes["Endpoint"] = Field(sub, kEndpoint);
+      sub.FieldOrEmpty("confirmationAuthenticated") == "true" ? "true" : "false";
+  attributes["Endpoint"] = sub.FieldOrEmpty(kEndpoint);
   attributes["Owner"] = ctx.partition.account;
   attributes["PendingConfirmation"] = Confirmed(sub) ? "false" : "true";
   attributes["Protocol"] = protocol;

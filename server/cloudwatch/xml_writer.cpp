@@ -1,8 +1,8 @@
 #include "server/cloudwatch/xml_writer.h"
 
 #include <cmath>
-#include <cstdio>
 
+#include "api/detail/xml_text.h"
 #include "server/cloudwatch/shapes.h"
 #include "server/cloudwatch/timestamp.h"
 
@@ -33,7 +33,7 @@ void Content(std::string& out, const json& v, bool timestamp) {
       for (const auto& element : v) Element(out, "member", element, timestamp);
       break;
     case json::value_t::string:
-      out += XmlEscape(v.get_ref<const std::string&>());
+      out += api::detail::XmlEscape(v.get_ref<const std::string&>());
       break;
     case json::value_t::boolean:
       out += v.get<bool>() ? "true" : "false";
@@ -61,39 +61,6 @@ void Element(std::string& out, std::string_view name, const json& v, bool timest
 
 }  // namespace
 
-std::string XmlEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "&#x%X;", static_cast<unsigned>(c));
-          out += buf;
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  return out;
-}
-
 std::string QueryResponseXml(std::string_view operation, const nlohmann::json& result,
                              bool has_output, std::string_view request_id) {
   std::string out = "<";
@@ -111,7 +78,7 @@ std::string QueryResponseXml(std::string_view operation, const nlohmann::json& r
     out += "Result>\n";
   }
   out += "  <ResponseMetadata>\n    <RequestId>";
-  out += XmlEscape(request_id);
+  out += api::detail::XmlEscape(request_id);
   out += "</RequestId>\n  </ResponseMetadata>\n</";
   out += operation;
   out += "Response>\n";
@@ -123,13 +90,13 @@ std::string QueryErrorXml(std::string_view type, std::string_view code, std::str
   std::string out = "<ErrorResponse xmlns=\"";
   out += kCloudWatchXmlNamespace;
   out += "\">\n  <Error>\n    <Type>";
-  out += XmlEscape(type);
+  out += api::detail::XmlEscape(type);
   out += "</Type>\n    <Code>";
-  out += XmlEscape(code);
+  out += api::detail::XmlEscape(code);
   out += "</Code>\n    <Message>";
-  out += XmlEscape(message);
+  out += api::detail::XmlEscape(message);
   out += "</Message>\n  </Error>\n  <RequestId>";
-  out += XmlEscape(request_id);
+  out += api::detail::XmlEscape(request_id);
   out += "</RequestId>\n</ErrorResponse>\n";
   return out;
 }

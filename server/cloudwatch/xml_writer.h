@@ -23,7 +23,4 @@ std::string QueryResponseXml(std::string_view operation, const nlohmann::json& r
 std::string QueryErrorXml(std::string_view type, std::string_view code, std::string_view message,
                           std::string_view request_id);
 
-// Escapes &, <, >, " and ' (and control characters as numeric references).
-std::string XmlEscape(std::string_view text);
-
 }  // namespace cwlogd::server::cloudwatch

@@ -518,8 +518,10 @@ class EmailDeliveryTest(unittest.TestCase):
         self.sns = sns_client(self.server)
 
     def confirm(self, arn, protocol, address):
+        # Counted before subscribing: the confirmation may arrive before subscribe() returns.
+        expected = len(self.mailbox.messages) + 1
         self.sns.subscribe(TopicArn=arn, Protocol=protocol, Endpoint=address)
-        sender, rcpts, msg = self.mailbox.wait_for(len(self.mailbox.messages) + 1)
+        sender, rcpts, msg = self.mailbox.wait_for(expected)
         self.assertEqual(sender, "no-reply@sns.amazonaws.com")
         self.assertEqual(rcpts, [address])
         self.assertEqual(msg["Subject"], "AWS Notification - Subscription Confirmation")

@@ -20,15 +20,12 @@ std::string RecordName(std::string_view type, std::string_view name) {
 nlohmann::json PolicyJson(const Context& ctx, const storage::ResourceRecord& r) {
   const size_t split = r.name.find('\0');
   nlohmann::json out = {{"policyName", r.name.substr(split + 1)}};
-  auto field = [&r](const char* name) {
-    auto it = r.fields.find(name);
-    return it == r.fields.end() ? std::string() : it->second;
-  };
-  out["policyDocument"] = field("policyDocument");
+  out["policyDocument"] = r.FieldOrEmpty("policyDocument");
   out["lastUpdatedTime"] = r.last_updated_ms;
   out["policyType"] = r.name.substr(0, split);
-  out["scope"] = field("scope");
-  if (r.fields.contains("selectionCriteria")) out["selectionCriteria"] = field("selectionCriteria");
+  out["scope"] = r.FieldOrEmpty("scope");
+  if (r.fields.contains("selectionCriteria"))
+    out["selectionCriteria"] = r.FieldOrEmpty("selectionCriteria");
   out["accountId"] = ctx.partition.account;
   return out;
 }

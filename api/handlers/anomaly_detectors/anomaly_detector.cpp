@@ -60,27 +60,23 @@ std::optional<ApiError> CheckFilterPattern(std::string_view pattern) {
 
 nlohmann::json DetectorJson(const storage::ResourceRecord& r) {
   nlohmann::json out = nlohmann::json::object();
-  auto field = [&r](const char* name) -> const std::string* {
-    auto it = r.fields.find(name);
-    return it == r.fields.end() ? nullptr : &it->second;
-  };
-  if (const std::string* v = field("detectorName")) out["detectorName"] = *v;
+  if (const std::string* v = r.FindField("detectorName")) out["detectorName"] = *v;
   nlohmann::json groups = nlohmann::json::array();
-  if (const std::string* v = field("logGroupArnList")) {
+  if (const std::string* v = r.FindField("logGroupArnList")) {
     groups = nlohmann::json::parse(*v, nullptr, false);
     if (groups.is_discarded() || !groups.is_array()) groups = nlohmann::json::array();
   }
   out["logGroupArnList"] = std::move(groups);
-  if (const std::string* v = field("evaluationFrequency")) out["evaluationFrequency"] = *v;
-  if (const std::string* v = field("filterPattern")) out["filterPattern"] = *v;
+  if (const std::string* v = r.FindField("evaluationFrequency")) out["evaluationFrequency"] = *v;
+  if (const std::string* v = r.FindField("filterPattern")) out["filterPattern"] = *v;
   // Nothing trains here: an enabled detector stays INITIALIZING, a disabled one is PAUSED.
-  const std::string* enabled = field("enabled");
+  const std::string* enabled = r.FindField("enabled");
   out["anomalyDetectorStatus"] =
       enabled != nullptr && *enabled == "false" ? "PAUSED" : "INITIALIZING";
-  if (const std::string* v = field("kmsKeyId")) out["kmsKeyId"] = *v;
+  if (const std::string* v = r.FindField("kmsKeyId")) out["kmsKeyId"] = *v;
   out["creationTimeStamp"] = r.creation_time_ms;
   out["lastModifiedTimeStamp"] = r.last_updated_ms;
-  if (const std::string* v = field("anomalyVisibilityTime")) {
+  if (const std::string* v = r.FindField("anomalyVisibilityTime")) {
     out["anomalyVisibilityTime"] = std::strtoll(v->c_str(), nullptr, 10);
   }
   return out;

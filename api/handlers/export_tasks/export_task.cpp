@@ -11,11 +11,6 @@ namespace {
 
 namespace ef = export_fields;
 
-const std::string* FindField(const storage::ResourceRecord& r, const char* name) {
-  auto it = r.fields.find(name);
-  return it == r.fields.end() ? nullptr : &it->second;
-}
-
 int64_t ToMillis(const std::string& text) {
   int64_t v = 0;
   std::from_chars(text.data(), text.data() + text.size(), v);
@@ -30,20 +25,20 @@ const StringRule kDestinationRule{1, 512, "", nullptr, false};
 
 nlohmann::json ExportTaskJson(const storage::ResourceRecord& r) {
   nlohmann::json out = {{"taskId", r.name}};
-  if (const std::string* v = FindField(r, ef::kTaskName)) out["taskName"] = *v;
-  if (const std::string* v = FindField(r, ef::kLogGroupName)) out["logGroupName"] = *v;
-  if (const std::string* v = FindField(r, ef::kFrom)) out["from"] = ToMillis(*v);
-  if (const std::string* v = FindField(r, ef::kTo)) out["to"] = ToMillis(*v);
-  if (const std::string* v = FindField(r, ef::kDestination)) out["destination"] = *v;
-  if (const std::string* v = FindField(r, ef::kDestinationPrefix)) out["destinationPrefix"] = *v;
+  if (const std::string* v = r.FindField(ef::kTaskName)) out["taskName"] = *v;
+  if (const std::string* v = r.FindField(ef::kLogGroupName)) out["logGroupName"] = *v;
+  if (const std::string* v = r.FindField(ef::kFrom)) out["from"] = ToMillis(*v);
+  if (const std::string* v = r.FindField(ef::kTo)) out["to"] = ToMillis(*v);
+  if (const std::string* v = r.FindField(ef::kDestination)) out["destination"] = *v;
+  if (const std::string* v = r.FindField(ef::kDestinationPrefix)) out["destinationPrefix"] = *v;
   nlohmann::json status = nlohmann::json::object();
-  if (const std::string* v = FindField(r, ef::kStatus)) status["code"] = *v;
-  if (const std::string* v = FindField(r, ef::kStatusMessage); v != nullptr && !v->empty()) {
+  if (const std::string* v = r.FindField(ef::kStatus)) status["code"] = *v;
+  if (const std::string* v = r.FindField(ef::kStatusMessage); v != nullptr && !v->empty()) {
     status["message"] = *v;
   }
   out["status"] = std::move(status);
   nlohmann::json info = {{"creationTime", r.creation_time_ms}};
-  if (const std::string* v = FindField(r, ef::kCompletionTime)) {
+  if (const std::string* v = r.FindField(ef::kCompletionTime)) {
     info["completionTime"] = ToMillis(*v);
   }
   out["executionInfo"] = std::move(info);

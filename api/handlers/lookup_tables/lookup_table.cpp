@@ -20,17 +20,6 @@ bool IsTableName(std::string_view s) {
   return true;
 }
 
-const std::string* FindField(const storage::ResourceRecord& r, const char* name) {
-  auto it = r.fields.find(name);
-  return it == r.fields.end() ? nullptr : &it->second;
-}
-
-int64_t ToInt(const std::string& text) {
-  int64_t v = 0;
-  std::from_chars(text.data(), text.data() + text.size(), v);
-  return v;
-}
-
 }  // namespace
 
 const StringRule kNameRule{1, 256, "^[a-zA-Z0-9_]+$", &IsTableName, false};
@@ -122,18 +111,18 @@ void SetBody(storage::ResourceRecord* out, std::string_view body, const CsvSumma
 
 nlohmann::json TableJson(const storage::Partition& p, const storage::ResourceRecord& r) {
   nlohmann::json out = {{"lookupTableArn", TableArn(p, r.name)}, {"lookupTableName", r.name}};
-  if (const std::string* v = FindField(r, "description")) out["description"] = *v;
+  if (const std::string* v = r.FindField("description")) out["description"] = *v;
   nlohmann::json fields = nlohmann::json::array();
-  if (const std::string* v = FindField(r, "tableFields")) {
+  if (const std::string* v = r.FindField("tableFields")) {
     fields = nlohmann::json::parse(*v, nullptr, false);
     if (!fields.is_array()) fields = nlohmann::json::array();
   }
   out["tableFields"] = std::move(fields);
-  if (const std::string* v = FindField(r, "recordsCount")) out["recordsCount"] = ToInt(*v);
-  const std::string* body = FindField(r, "tableBody");
+  if (r.FindField("recordsCount") != nullptr) out["recordsCount"] = r.IntField("recordsCount");
+  const std::string* body = r.FindField("tableBody");
   out["sizeBytes"] = body != nullptr ? static_cast<int64_t>(body->size()) : 0;
   out["lastUpdatedTime"] = r.last_updated_ms;
-  if (const std::string* v = FindField(r, "kmsKeyId")) out["kmsKeyId"] = *v;
+  if (const std::string* v = r.FindField("kmsKeyId")) out["kmsKeyId"] = *v;
   return out;
 }
 

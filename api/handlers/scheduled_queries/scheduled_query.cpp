@@ -62,27 +62,16 @@ const StringRule kS3UriRule{0, 1024, "s3://[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9](
 constexpr std::array<std::string_view, 3> kQueryLanguages = {"CWLI", "SQL", "PPL"};
 constexpr std::array<std::string_view, 2> kStates = {"ENABLED", "DISABLED"};
 
-const std::string* Field(const storage::ResourceRecord& r, const char* name) {
-  auto it = r.fields.find(name);
-  return it == r.fields.end() ? nullptr : &it->second;
-}
-
-int64_t ToInt(const std::string& text) {
-  int64_t v = 0;
-  std::from_chars(text.data(), text.data() + text.size(), v);
-  return v;
-}
-
 void PutInt(nlohmann::json& out, const storage::ResourceRecord& r, const char* name) {
-  if (const std::string* v = Field(r, name)) out[name] = ToInt(*v);
+  if (r.FindField(name) != nullptr) out[name] = r.IntField(name);
 }
 
 void PutString(nlohmann::json& out, const storage::ResourceRecord& r, const char* name) {
-  if (const std::string* v = Field(r, name)) out[name] = *v;
+  if (const std::string* v = r.FindField(name)) out[name] = *v;
 }
 
 void PutJson(nlohmann::json& out, const storage::ResourceRecord& r, const char* name) {
-  if (const std::string* v = Field(r, name)) {
+  if (const std::string* v = r.FindField(name)) {
     nlohmann::json parsed = nlohmann::json::parse(*v, nullptr, false);
     if (!parsed.is_discarded()) out[name] = std::move(parsed);
   }

@@ -21,21 +21,17 @@ namespace cwlogd::api {
 namespace subscriptions {
 
 nlohmann::json FilterJson(std::string_view group, const storage::ResourceRecord& r) {
-  auto field = [&](const char* name) -> const std::string* {
-    auto it = r.fields.find(name);
-    return it == r.fields.end() ? nullptr : &it->second;
-  };
   nlohmann::json out = {{"filterName", r.name}, {"logGroupName", std::string(group)}};
-  out["filterPattern"] = field("filterPattern") ? *field("filterPattern") : "";
-  out["destinationArn"] = field("destinationArn") ? *field("destinationArn") : "";
-  if (const std::string* role = field("roleArn")) out["roleArn"] = *role;
-  out["distribution"] = field("distribution") ? *field("distribution") : "ByLogStream";
-  const std::string* apply = field("applyOnTransformedLogs");
+  out["filterPattern"] = r.FindField("filterPattern") ? *r.FindField("filterPattern") : "";
+  out["destinationArn"] = r.FindField("destinationArn") ? *r.FindField("destinationArn") : "";
+  if (const std::string* role = r.FindField("roleArn")) out["roleArn"] = *role;
+  out["distribution"] = r.FindField("distribution") ? *r.FindField("distribution") : "ByLogStream";
+  const std::string* apply = r.FindField("applyOnTransformedLogs");
   out["applyOnTransformedLogs"] = apply != nullptr && *apply == "true";
-  if (const std::string* criteria = field("fieldSelectionCriteria")) {
+  if (const std::string* criteria = r.FindField("fieldSelectionCriteria")) {
     out["fieldSelectionCriteria"] = *criteria;
   }
-  if (const std::string* emit = field("emitSystemFields")) {
+  if (const std::string* emit = r.FindField("emitSystemFields")) {
     nlohmann::json list = nlohmann::json::array();
     size_t start = 0;
     while (start <= emit->size()) {
