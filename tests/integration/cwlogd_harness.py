@@ -166,6 +166,9 @@ _RECENT_LOGS_MODEL = [
     ("CancelImportTask", None),
     ("DescribeImportTasks", None),
     ("DescribeImportTaskBatches", None),
+    # Subscription filters (test_subscriptions).
+    ("PutSubscriptionFilter", "applyOnTransformedLogs"),
+    ("SubscriptionFilter", "applyOnTransformedLogs"),
     # Data sources (test_data_sources).
     ("ListLogGroups", "dataSources"),
     ("ListAggregateLogGroupSummaries", None),

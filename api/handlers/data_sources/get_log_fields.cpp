@@ -1,8 +1,8 @@
 // GetLogFields: the fields of a data source's events, as Logs Insights discovers them (JSON
 // leaves flattened as `a.b`), each with a type read off the values seen: "boolean", "long",
 // "double" or "string" (a field seen with values of two kinds is a "string"). The sample is the
-// newest day of the source's log groups, at most kMaxSchemaSampleEvents events. A source no log
-// group belongs to is ResourceNotFoundException.
+// last day (and any later timestamps) of the source's log groups, at most kMaxSchemaSampleEvents
+// events. A source no log group belongs to is ResourceNotFoundException.
 #include <cerrno>
 #include <charconv>
 #include <cstdlib>
@@ -88,8 +88,7 @@ ApiResult HandleGetLogFields(const nlohmann::json& request, Context& ctx) {
     if (events >= kMaxSchemaSampleEvents) break;
     storage::GroupScanQuery query;
     query.start_time = std::max(now - kSchemaWindowMs, detail::RetentionFloor(group, now));
-    query.end_time = now + 1;
-    if (query.start_time >= query.end_time) continue;
+    // No upper bound: events stamped ahead of the clock (PutLogEvents takes up to 2 h) count.
     s = ctx.store.ScanGroup(ctx.partition, group.name, query, [&](const storage::EventView& e) {
       ++events;
       insights::DiscoverFieldValues(e.message, [&](std::string_view field, std::string_view value) {
