@@ -16,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -49,6 +50,35 @@ class SnapshotRead {
  private:
   rocksdb::DB* db_;
   const rocksdb::Snapshot* snap_;
+};
+
+// An iterator over the keys of one column family in [lower, upper), bounds that RocksDB
+// enforces (so a scan never reads past its range, e.g. into tombstones of the next one, and
+// SeekToLast lands in it). An empty bound means none: PrefixSuccessor of an all-0xff prefix is
+// empty. Not copyable: the options point at the bounds it owns.
+class RangeIterator {
+ public:
+  RangeIterator(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, std::string upper,
+                std::string lower = "")
+      : upper_(std::move(upper)),
+        lower_(std::move(lower)),
+        upper_slice_(upper_),
+        lower_slice_(lower_) {
+    if (!upper_.empty()) options_.iterate_upper_bound = &upper_slice_;
+    if (!lower_.empty()) options_.iterate_lower_bound = &lower_slice_;
+    it_.reset(db->NewIterator(options_, cf));
+  }
+  RangeIterator(const RangeIterator&) = delete;
+  RangeIterator& operator=(const RangeIterator&) = delete;
+  rocksdb::Iterator* operator->() const { return it_.get(); }
+
+ private:
+  std::string upper_;
+  std::string lower_;
+  rocksdb::Slice upper_slice_;
+  rocksdb::Slice lower_slice_;
+  rocksdb::ReadOptions options_;
+  std::unique_ptr<rocksdb::Iterator> it_;
 };
 
 // One locked read-modify-write of a group record (Engine::UpdateGroupRecord): the record as read,

@@ -42,11 +42,7 @@ Status RocksAlarmStore::ListAlarms(
     const std::function<bool(const std::string& name, const std::string& value)>& visit) {
   const std::string prefix = mk::AlarmPrefix(p);
   const std::string lower = prefix + std::string(name_prefix);
-  const std::string upper = keys::PrefixSuccessor(lower);
-  rocksdb::Slice upper_slice(upper);
-  rocksdb::ReadOptions ro;
-  if (!upper.empty()) ro.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(engine_->db()->NewIterator(ro, engine_->metrics()));
+  RangeIterator it(engine_->db(), engine_->metrics(), keys::PrefixSuccessor(lower));
   std::string seek = lower;
   if (!start_after.empty()) seek = std::max(seek, prefix + std::string(start_after));
   for (it->Seek(seek); it->Valid(); it->Next()) {
@@ -63,21 +59,11 @@ Status RocksAlarmStore::ListAlarms(
 Status RocksAlarmStore::ListAllAlarms(
     const std::function<bool(const Partition& p, const std::string& name,
                              const std::string& value)>& visit) {
-  const std::string lower(1, mk::kAlarmTag);
-  const std::string upper(1, static_cast<char>(mk::kAlarmTag + 1));
-  rocksdb::Slice upper_slice(upper);
-  rocksdb::ReadOptions ro;
-  ro.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(engine_->db()->NewIterator(ro, engine_->metrics()));
-  for (it->Seek(lower); it->Valid(); it->Next()) {
-    std::string_view key = ToView(it->key());
-    size_t pos = 1;
-    Partition p;
-    if (!mk::ReadPartition(key, &pos, &p)) return Status::Corruption("bad alarm key");
-    if (!visit(p, std::string(key.substr(pos)), it->value().ToString())) return Status::OK();
-  }
-  if (!it->status().ok()) return FromRocks(it->status(), "list all alarms");
-  return Status::OK();
+  return ForEachInEveryPartition(
+      mk::kAlarmTag, 0, "alarm",
+      [&](const Partition& p, std::string_view rest, const rocksdb::Slice& value) {
+        return visit(p, std::string(rest), value.ToString());
+      });
 }
 
 Status RocksAlarmStore::Write(const Partition& p, const AlarmWrite& w) {
@@ -109,13 +95,7 @@ Status RocksAlarmStore::ListHistory(
     const Partition& p, bool ascending, std::string_view cursor,
     const std::function<bool(std::string_view id, const std::string& value)>& visit) {
   const std::string prefix = mk::AlarmHistoryPrefix(p);
-  const std::string upper = keys::PrefixSuccessor(prefix);
-  rocksdb::Slice upper_slice(upper);
-  rocksdb::Slice lower_slice(prefix);
-  rocksdb::ReadOptions ro;
-  if (!upper.empty()) ro.iterate_upper_bound = &upper_slice;
-  ro.iterate_lower_bound = &lower_slice;
-  std::unique_ptr<rocksdb::Iterator> it(engine_->db()->NewIterator(ro, engine_->metrics()));
+  RangeIterator it(engine_->db(), engine_->metrics(), keys::PrefixSuccessor(prefix), prefix);
   const std::string from = prefix + std::string(cursor);
   if (ascending) {
     cursor.empty() ? it->Seek(prefix) : it->Seek(from);
@@ -135,11 +115,7 @@ Status RocksAlarmStore::ListHistory(
 
 Status RocksAlarmStore::DeleteHistoryBefore(int64_t cutoff_ms, size_t max_items, size_t* deleted) {
   const std::string lower(1, mk::kAlarmHistoryTag);
-  const std::string upper(1, static_cast<char>(mk::kAlarmHistoryTag + 1));
-  rocksdb::Slice upper_slice(upper);
-  rocksdb::ReadOptions ro;
-  ro.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(engine_->db()->NewIterator(ro, engine_->metrics()));
+  RangeIterator it(engine_->db(), engine_->metrics(), keys::PrefixSuccessor(lower));
   rocksdb::WriteBatch batch;
   size_t count = 0;
   // Keys are ordered by partition, then time: within a partition, stop at the first young item
@@ -171,22 +147,28 @@ Status RocksAlarmStore::DeleteHistoryBefore(int64_t cutoff_ms, size_t max_items,
 
 Status RocksAlarmStore::ListOutbox(const std::function<bool(const Partition& p, std::string_view id,
                                                             const std::string& value)>& visit) {
-  const std::string lower(1, mk::kAlarmOutboxTag);
-  const std::string upper(1, static_cast<char>(mk::kAlarmOutboxTag + 1));
-  rocksdb::Slice upper_slice(upper);
-  rocksdb::ReadOptions ro;
-  ro.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(engine_->db()->NewIterator(ro, engine_->metrics()));
+  return ForEachInEveryPartition(
+      mk::kAlarmOutboxTag, kIdSize, "alarm outbox",
+      [&](const Partition& p, std::string_view id, const rocksdb::Slice& value) {
+        return visit(p, id, value.ToString());
+      });
+}
+
+Status RocksAlarmStore::ForEachInEveryPartition(
+    char tag, size_t id_size, std::string_view what,
+    const std::function<bool(const Partition&, std::string_view, const rocksdb::Slice&)>& visit) {
+  const std::string lower(1, tag);
+  RangeIterator it(engine_->db(), engine_->metrics(), keys::PrefixSuccessor(lower));
   for (it->Seek(lower); it->Valid(); it->Next()) {
     std::string_view key = ToView(it->key());
     size_t pos = 1;
     Partition p;
-    if (!mk::ReadPartition(key, &pos, &p) || key.size() - pos != kIdSize) {
-      return Status::Corruption("bad alarm outbox key");
+    if (!mk::ReadPartition(key, &pos, &p) || (id_size != 0 && key.size() - pos != id_size)) {
+      return Status::Corruption("bad " + std::string(what) + " key");
     }
-    if (!visit(p, key.substr(pos), it->value().ToString())) return Status::OK();
+    if (!visit(p, key.substr(pos), it->value())) return Status::OK();
   }
-  if (!it->status().ok()) return FromRocks(it->status(), "list alarm outbox");
+  if (!it->status().ok()) return FromRocks(it->status(), "list " + std::string(what));
   return Status::OK();
 }
 

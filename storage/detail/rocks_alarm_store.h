@@ -4,7 +4,11 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
+#include <string_view>
+
+#include <rocksdb/slice.h>
 
 #include "storage/alarm_store.h"
 
@@ -31,6 +35,12 @@ class RocksAlarmStore final : public AlarmStore {
                                              const std::string& value)>& visit) override;
 
  private:
+  // Visits every key whose first byte is `tag`, in every partition: the partition, the rest of
+  // the key (exactly `id_size` bytes unless 0) and the value. `what` names it in errors.
+  Status ForEachInEveryPartition(
+      char tag, size_t id_size, std::string_view what,
+      const std::function<bool(const Partition&, std::string_view, const rocksdb::Slice&)>& visit);
+
   std::shared_ptr<Engine> engine_;
   // Orders items written in the same millisecond; seeded from the wall clock so a restart
   // never reuses an id of the previous run.

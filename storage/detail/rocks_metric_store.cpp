@@ -82,11 +82,7 @@ Status RocksMetricStore::QueryMetric(const Partition& p, const MetricId& metric,
                                      const std::function<bool(const MetricDatapoint&)>& visit) {
   const std::string prefix = mk::BucketPrefix(p, metric);
   const std::string lower = mk::BucketKey(p, metric, start_ms, "");
-  const std::string upper = mk::BucketKey(p, metric, end_ms, "");
-  rocksdb::Slice upper_slice(upper);
-  rocksdb::ReadOptions ro;
-  ro.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(engine_->db()->NewIterator(ro, engine_->metrics()));
+  RangeIterator it(engine_->db(), engine_->metrics(), mk::BucketKey(p, metric, end_ms, ""));
   for (it->Seek(lower); it->Valid(); it->Next()) {
     std::string_view key = ToView(it->key());
     if (key.substr(0, prefix.size()) != prefix) break;
@@ -112,11 +108,7 @@ Status RocksMetricStore::ListMetrics(const Partition& p, const MetricListQuery& 
     mk::AppendEscaped(&scan_prefix, *q.metric_namespace);
     if (q.metric_name) mk::AppendEscaped(&scan_prefix, *q.metric_name);
   }
-  const std::string upper = keys::PrefixSuccessor(scan_prefix);
-  rocksdb::Slice upper_slice(upper);
-  rocksdb::ReadOptions ro;
-  if (!upper.empty()) ro.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(engine_->db()->NewIterator(ro, engine_->metrics()));
+  RangeIterator it(engine_->db(), engine_->metrics(), keys::PrefixSuccessor(scan_prefix));
   std::string seek = scan_prefix;
   if (start_after) seek = std::max(seek, mk::IndexKey(p, *start_after));
   for (it->Seek(seek); it->Valid(); it->Next()) {
@@ -191,11 +183,7 @@ Status RocksMetricStore::ListGroupFilters(
     const std::function<bool(const MetricFilterDefinition&)>& visit, bool* stopped) {
   const std::string prefix = mk::FilterPrefix(group_id);
   const std::string lower = prefix + q.filter_name_prefix;
-  const std::string upper = keys::PrefixSuccessor(lower);
-  rocksdb::Slice upper_slice(upper);
-  rocksdb::ReadOptions ro;
-  if (!upper.empty()) ro.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(engine_->db()->NewIterator(ro, engine_->metrics()));
+  RangeIterator it(engine_->db(), engine_->metrics(), keys::PrefixSuccessor(lower));
   std::string seek = lower;
   if (start_after_name != nullptr) seek = std::max(seek, prefix + *start_after_name);
   for (it->Seek(seek); it->Valid(); it->Next()) {

@@ -19,11 +19,7 @@ Status ScanDefinitions(
     Engine& engine, const Partition& p,
     const std::function<bool(std::string_view id, std::string_view value)>& visit) {
   const std::string prefix = keys::QueryDefinitionPrefix(p);
-  const std::string upper = keys::PrefixSuccessor(prefix);
-  rocksdb::ReadOptions ro;
-  rocksdb::Slice upper_slice(upper);
-  if (!upper.empty()) ro.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(engine.db()->NewIterator(ro, engine.meta()));
+  RangeIterator it(engine.db(), engine.meta(), keys::PrefixSuccessor(prefix));
   for (it->Seek(prefix); it->Valid(); it->Next()) {
     std::string_view key = ToView(it->key());
     if (!key.starts_with(prefix)) break;
