@@ -16,6 +16,7 @@
 #include <zlib.h>
 
 #include "api/detail/common.h"
+#include "base/civil_time.h"
 
 namespace cwlogd::api {
 namespace {
@@ -27,19 +28,6 @@ constexpr std::string_view kTempSuffix = ".cwlogd-tmp";
 constexpr size_t kDeflateInputBytes = 1 << 20;  // lines buffered before each deflate call
 constexpr std::string_view kBucketMissing =
     "The given bucket does not exist. Please make sure the bucket is valid.";
-
-// Days since 1970-01-01 -> (year, month, day) in the proleptic Gregorian calendar.
-void CivilFromDays(int64_t days, int64_t* year, unsigned* month, unsigned* day) {
-  days += 719468;  // shift the epoch to 0000-03-01
-  const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(days - era * 146097);                 // [0, 146096]
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;  // [0, 399]
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);                // [0, 365]
-  const unsigned mp = (5 * doy + 2) / 153;                                     // [0, 11]
-  *day = doy - (153 * mp + 2) / 5 + 1;
-  *month = mp < 10 ? mp + 3 : mp - 9;
-  *year = static_cast<int64_t>(yoe) + era * 400 + (*month <= 2 ? 1 : 0);
-}
 
 void Put2(char* out, unsigned v) {
   out[0] = static_cast<char>('0' + v / 10 % 10);
@@ -259,17 +247,10 @@ bool IsActiveExportStatus(std::string_view code) {
 }
 
 size_t FormatExportTimestamp(int64_t ms, char* out) {
-  int64_t days = ms / 86'400'000;
-  int64_t rest = ms % 86'400'000;
-  if (rest < 0) {
-    rest += 86'400'000;
-    --days;
-  }
-  int64_t year = 0;
-  unsigned month = 0, day = 0;
-  CivilFromDays(days, &year, &month, &day);
-  const auto millis = static_cast<unsigned>(rest % 1000);
-  const auto secs = static_cast<unsigned>(rest / 1000);
+  const base::DayAndTime split = base::SplitEpochMillis(ms);
+  const auto [year, month, day] = base::CivilFromDays(split.day);
+  const auto millis = static_cast<unsigned>(split.millis_of_day % 1000);
+  const auto secs = static_cast<unsigned>(split.millis_of_day / 1000);
   char* p = out;
   if (year >= 0 && year <= 9999) {
     const auto y = static_cast<unsigned>(year);

@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <vector>
 
+#include "base/civil_time.h"
+
 namespace cwlogd::api {
 namespace {
 
@@ -95,38 +97,14 @@ bool ParseField(std::string_view text, int lo, int hi, int base, const std::stri
   return set->any();
 }
 
-// Days since 1970-01-01 of a civil date, and back (H. Hinnant's public-domain algorithms).
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
-struct Civil {
-  int64_t year;
-  unsigned month;
-  unsigned day;
-};
-
-Civil CivilFromDays(int64_t z) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  return {static_cast<int64_t>(yoe) + era * 400 + (m <= 2), m, d};
-}
+using base::CivilDate;
+using base::CivilFromDays;
+using base::DaysFromCivil;
 
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 bool DayMatches(const Schedule& s, int64_t day) {
-  const Civil c = CivilFromDays(day);
+  const CivilDate c = CivilFromDays(day);
   if (c.year < kMinYear || c.year > kMaxYear) return false;
   if (!s.years.test(static_cast<size_t>(c.year - kMinYear))) return false;
   if (!s.months.test(c.month)) return false;

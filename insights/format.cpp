@@ -5,43 +5,19 @@
 #include <cmath>
 #include <cstdio>
 
+#include "base/civil_time.h"
+
 namespace cwlogd::insights {
 
-namespace {
-
-// Days since 1970-01-01 to a civil date (proleptic Gregorian), valid for any int64 day count
-// that our millisecond range produces.
-void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  *d = doy - (153 * mp + 2) / 5 + 1;
-  *m = mp < 10 ? mp + 3 : mp - 9;
-  *y = static_cast<int64_t>(yoe) + era * 400 + (*m <= 2 ? 1 : 0);
-}
-
-}  // namespace
-
 std::string FormatTimestamp(int64_t millis) {
-  constexpr int64_t kDay = 86400000;
-  int64_t days = millis / kDay;
-  int64_t rest = millis % kDay;
-  if (rest < 0) {
-    rest += kDay;
-    --days;
-  }
-  int64_t y = 0;
-  unsigned m = 0;
-  unsigned d = 0;
-  CivilFromDays(days, &y, &m, &d);
-  const auto ms = static_cast<unsigned>(rest % 1000);
-  const auto secs = static_cast<unsigned>(rest / 1000);
+  const base::DayAndTime split = base::SplitEpochMillis(millis);
+  const base::CivilDate date = base::CivilFromDays(split.day);
+  const auto ms = static_cast<unsigned>(split.millis_of_day % 1000);
+  const auto secs = static_cast<unsigned>(split.millis_of_day / 1000);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u %02u:%02u:%02u.%03u", static_cast<long long>(y),
-                m, d, secs / 3600, secs / 60 % 60, secs % 60, ms);
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u %02u:%02u:%02u.%03u",
+                static_cast<long long>(date.year), date.month, date.day, secs / 3600,
+                secs / 60 % 60, secs % 60, ms);
   return buf;
 }
 

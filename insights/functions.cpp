@@ -7,6 +7,7 @@
 #include <cmath>
 #include <string>
 
+#include "base/civil_time.h"
 #include "insights/format.h"
 
 namespace cwlogd::insights {
@@ -16,33 +17,17 @@ namespace {
 constexpr double kMsPerDay = 86400000.0;
 constexpr double kMaxTimeMs = 8.64e15;  // the ECMAScript time range: 275,000 years
 
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2 ? 1 : 0;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
 // Months since 1970-01 of the month containing `ms`.
 int64_t MonthIndex(double ms) {
   const auto days = static_cast<int64_t>(std::floor(ms / kMsPerDay));
-  int64_t z = days + 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  const int64_t y = static_cast<int64_t>(yoe) + era * 400 + (m <= 2 ? 1 : 0);
-  return (y - 1970) * 12 + static_cast<int64_t>(m) - 1;
+  const base::CivilDate date = base::CivilFromDays(days);
+  return (date.year - 1970) * 12 + static_cast<int64_t>(date.month) - 1;
 }
 
 double MonthStart(int64_t index) {
   const int64_t y = 1970 + (index >= 0 ? index / 12 : -((-index + 11) / 12));
   const auto m = static_cast<unsigned>(index - (y - 1970) * 12 + 1);
-  return static_cast<double>(DaysFromCivil(y, m, 1)) * kMsPerDay;
+  return static_cast<double>(base::DaysFromCivil(y, m, 1)) * kMsPerDay;
 }
 
 std::string_view Text(const Value& v, std::string* scratch) { return AsString(v, scratch); }
