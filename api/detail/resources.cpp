@@ -80,6 +80,24 @@ std::variant<GroupResourceTarget, ApiError> FindGroupResource(Context& ctx,
   return target;
 }
 
+std::variant<GroupResource, ApiError> GetGroupResource(const nlohmann::json& request, Context& ctx,
+                                                       storage::ResourceKind kind) {
+  RequestReader in(request);
+  auto identifier = in.String("logGroupIdentifier", kLogGroupIdentifierRule, /*required=*/true);
+  if (in.failed()) return in.error();
+  auto target = FindGroupResource(ctx, *identifier);
+  if (auto* e = std::get_if<ApiError>(&target)) return *e;
+  GroupResourceTarget& found = std::get<GroupResourceTarget>(target);
+  auto r = found.store->Get(ctx.partition, kind, found.group);
+  GroupResource out{std::move(found.group), std::nullopt};
+  if (r.ok()) {
+    out.record = std::move(*r);
+  } else if (!r.status().IsNotFound()) {
+    return FromStorage(r.status());
+  }
+  return out;
+}
+
 ApiResult DeleteGroupResource(const nlohmann::json& request, Context& ctx,
                               storage::ResourceKind kind, std::string_view missing) {
   RequestReader in(request);

@@ -64,6 +64,15 @@ struct GroupResourceTarget {
 std::variant<GroupResourceTarget, ApiError> FindGroupResource(Context& ctx,
                                                               std::string_view identifier);
 
+// Get<Kind> of a resource that belongs to a log group: reads logGroupIdentifier and looks up the
+// group's record of `kind` (`record` empty when the group has none).
+struct GroupResource {
+  std::string group;  // the group's name
+  std::optional<storage::ResourceRecord> record;
+};
+std::variant<GroupResource, ApiError> GetGroupResource(const nlohmann::json& request, Context& ctx,
+                                                       storage::ResourceKind kind);
+
 // Delete<Kind> of a resource that belongs to a log group: reads logGroupIdentifier, deletes the
 // group's record of `kind`; ResourceNotFoundException `missing` when the group has none.
 ApiResult DeleteGroupResource(const nlohmann::json& request, Context& ctx,

@@ -5,20 +5,13 @@
 namespace cwlogd::api {
 
 ApiResult HandleGetDataProtectionPolicy(const nlohmann::json& request, Context& ctx) {
-  RequestReader in(request);
-  auto identifier = in.String("logGroupIdentifier", kLogGroupIdentifierRule, /*required=*/true);
-  if (in.failed()) return in.error();
-  auto target = detail::FindGroupResource(ctx, *identifier);
-  if (auto* e = std::get_if<ApiError>(&target)) return *e;
-  storage::ResourceStore* store = std::get<detail::GroupResourceTarget>(target).store;
-  const std::string& name = std::get<detail::GroupResourceTarget>(target).group;
-  nlohmann::json out = {{"logGroupIdentifier", name}};
-  auto r = store->Get(ctx.partition, storage::ResourceKind::kDataProtectionPolicy, name);
-  if (r.ok()) {
-    out["policyDocument"] = r->fields["policyDocument"];
-    out["lastUpdatedTime"] = r->last_updated_ms;
-  } else if (!r.status().IsNotFound()) {
-    return FromStorage(r.status());
+  auto found = detail::GetGroupResource(request, ctx, storage::ResourceKind::kDataProtectionPolicy);
+  if (auto* e = std::get_if<ApiError>(&found)) return *e;
+  const detail::GroupResource& resource = std::get<detail::GroupResource>(found);
+  nlohmann::json out = {{"logGroupIdentifier", resource.group}};
+  if (resource.record) {
+    out["policyDocument"] = resource.record->FieldOrEmpty("policyDocument");
+    out["lastUpdatedTime"] = resource.record->last_updated_ms;
   }
   return out;
 }

@@ -5,26 +5,18 @@
 namespace cwlogd::api {
 
 ApiResult HandleGetTransformer(const nlohmann::json& request, Context& ctx) {
-  RequestReader in(request);
-  auto identifier = in.String("logGroupIdentifier", kLogGroupIdentifierRule, /*required=*/true);
-  if (in.failed()) return in.error();
-  auto target = detail::FindGroupResource(ctx, *identifier);
-  if (auto* e = std::get_if<ApiError>(&target)) return *e;
-  storage::ResourceStore* store = std::get<detail::GroupResourceTarget>(target).store;
-  const std::string& name = std::get<detail::GroupResourceTarget>(target).group;
-  auto r = store->Get(ctx.partition, storage::ResourceKind::kTransformer, name);
-  if (!r.ok()) {
-    // AWS's text for a group without a transformer is unknown.
-    if (r.status().IsNotFound()) {
-      return ApiError::ResourceNotFound("The specified log group has no transformer.");
-    }
-    return FromStorage(r.status());
-  }
-  nlohmann::json config = nlohmann::json::parse(r->fields["transformerConfig"], nullptr, false);
+  auto found = detail::GetGroupResource(request, ctx, storage::ResourceKind::kTransformer);
+  if (auto* e = std::get_if<ApiError>(&found)) return *e;
+  const detail::GroupResource& resource = std::get<detail::GroupResource>(found);
+  // AWS's text for a group without a transformer is unknown.
+  if (!resource.record)
+    return ApiError::ResourceNotFound("The specified log group has no transformer.");
+  nlohmann::json config =
+      nlohmann::json::parse(resource.record->FieldOrEmpty("transformerConfig"), nullptr, false);
   if (config.is_discarded()) config = nlohmann::json::array();
-  return nlohmann::json{{"logGroupIdentifier", name},
-                        {"creationTime", r->creation_time_ms},
-                        {"lastModifiedTime", r->last_updated_ms},
+  return nlohmann::json{{"logGroupIdentifier", resource.group},
+                        {"creationTime", resource.record->creation_time_ms},
+                        {"lastModifiedTime", resource.record->last_updated_ms},
                         {"transformerConfig", std::move(config)}};
 }
 
