@@ -52,25 +52,15 @@ ApiResult HandleTagResource(const json& request, Context& ctx) {
   const json* tags = in.Raw("Tags");
   if (tags == nullptr) return MissingParameter("The parameter Tags is required.");
   if (!tags->is_array()) return ApiError::Serialization("LIST_VALUE expected for member Tags");
-  for (const auto& tag : *tags) {
-    if (!tag.is_object() || !tag.contains("Key") || !tag["Key"].is_string() ||
-        !tag.contains("Value") || !tag["Value"].is_string()) {
-      return ValidationError("Each tag must have a Key and a Value.");
-    }
-    const size_t klen = CodePointLength(tag["Key"].get<std::string>());
-    if (klen < 1 || klen > 128 || CodePointLength(tag["Value"].get<std::string>()) > 256) {
-      return ValidationError(
-          "1 validation error detected: Value at 'tags' failed to satisfy "
-          "constraint: Member must satisfy constraint: [Key length 1-128, "
-          "Value length 0-256]");
-    }
-  }
+  auto read = ReadTagList(*tags);
+  if (auto* e = std::get_if<ApiError>(&read)) return *e;
+  const json& new_tags = std::get<json>(read);
   std::lock_guard<std::mutex> lock(AlarmMutex());
   auto loaded = LoadTagged(in, ctx);
   if (auto* e = std::get_if<ApiError>(&loaded)) return *e;
   auto& [name, record] = std::get<0>(loaded);
   json current = record.value("_Tags", json::array());
-  for (const auto& tag : *tags) {
+  for (const auto& tag : new_tags) {
     bool replaced = false;
     for (auto& existing : current) {
       if (existing.value("Key", "") == tag["Key"]) {
@@ -78,7 +68,7 @@ ApiResult HandleTagResource(const json& request, Context& ctx) {
         replaced = true;
       }
     }
-    if (!replaced) current.push_back({{"Key", tag["Key"]}, {"Value", tag["Value"]}});
+    if (!replaced) current.push_back(tag);
   }
   if (current.size() > kMaxAlarmTags) {
     return InvalidParameterValue("The maximum number of tags (50) was exceeded.");

@@ -1,11 +1,14 @@
 #include "api/cloudwatch/alarms/alarm_validation.h"
 
 #include <cmath>
+#include <regex>
 
 #include "api/cloudwatch/cloudwatch_api.h"
+#include "api/cloudwatch/detail/reader.h"
 
 namespace cwlogd::api::cloudwatch::alarms {
 
+using detail::CodePointLength;
 using nlohmann::json;
 
 ApiError ValidationError(std::string message) {
@@ -24,10 +27,41 @@ std::string CamelMember(std::string_view name) {
   return out;
 }
 
-size_t CodePointLength(std::string_view s) {
-  size_t n = 0;
-  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
-  return n;
+bool CheckActionArns(AlarmInput& in, std::string_view member,
+                     const std::vector<std::string>& arns) {
+  static const std::regex kArn("arn:aws[a-z\\-]*:[a-z0-9\\-]+:.*");
+  for (const auto& arn : arns) {
+    if (!std::regex_match(arn, kArn)) {
+      std::string list = "[";
+      for (size_t i = 0; i < arns.size(); ++i) list += (i > 0 ? ", " : "") + arns[i];
+      in.Fail(ValidationError("1 validation error detected: Value '" + list + "]' at '" +
+                              CamelMember(member) +
+                              "' failed to satisfy constraint: Member must satisfy regular "
+                              "expression pattern: arn:aws[a-z\\-]*:[a-z0-9\\-]+:.*"));
+      return false;
+    }
+  }
+  return true;
+}
+
+std::variant<json, ApiError> ReadTagList(const json& tags) {
+  json out = json::array();
+  for (const auto& tag : tags) {
+    if (!tag.is_object() || !tag.contains("Key") || !tag["Key"].is_string() ||
+        !tag.contains("Value") || !tag["Value"].is_string()) {
+      return ValidationError("Each tag must have a Key and a Value.");
+    }
+    const size_t key_length = CodePointLength(tag["Key"].get_ref<const std::string&>());
+    if (key_length < 1 || key_length > 128 ||
+        CodePointLength(tag["Value"].get_ref<const std::string&>()) > 256) {
+      return ValidationError(
+          "1 validation error detected: Value at 'tags' failed to satisfy "
+          "constraint: Member must satisfy constraint: [Key length 1-128, "
+          "Value length 0-256]");
+    }
+    out.push_back({{"Key", tag["Key"]}, {"Value", tag["Value"]}});
+  }
+  return out;
 }
 
 namespace {
@@ -48,6 +82,15 @@ std::string ListText(const json& list) {
 
 }  // namespace
 
+const json* AlarmInput::Present(std::string_view name, bool required) {
+  if (failed()) return nullptr;
+  const json* v = Raw(name);
+  if (v == nullptr && required) {
+    Fail(MissingParameter("The parameter " + std::string(name) + " is required."));
+  }
+  return v;
+}
+
 const json* AlarmInput::Raw(std::string_view name) const {
   auto it = request_.find(name);
   if (it == request_.end() || it->is_null()) return nullptr;
@@ -56,14 +99,8 @@ const json* AlarmInput::Raw(std::string_view name) const {
 
 std::optional<std::string> AlarmInput::String(std::string_view name, bool required,
                                               size_t min_length, size_t max_length) {
-  if (failed()) return std::nullopt;
-  const json* v = Raw(name);
-  if (v == nullptr) {
-    if (required) {
-      Fail(MissingParameter("The parameter " + std::string(name) + " is required."));
-    }
-    return std::nullopt;
-  }
+  const json* v = Present(name, required);
+  if (v == nullptr) return std::nullopt;
   if (!v->is_string()) {
     Fail(ApiError::Serialization("STRING_VALUE expected for member " + std::string(name)));
     return std::nullopt;
@@ -100,14 +137,8 @@ std::optional<std::string> AlarmInput::Enum(std::string_view name, bool required
 }
 
 std::optional<int64_t> AlarmInput::Integer(std::string_view name, bool required, int64_t minimum) {
-  if (failed()) return std::nullopt;
-  const json* v = Raw(name);
-  if (v == nullptr) {
-    if (required) {
-      Fail(MissingParameter("The parameter " + std::string(name) + " is required."));
-    }
-    return std::nullopt;
-  }
+  const json* v = Present(name, required);
+  if (v == nullptr) return std::nullopt;
   std::optional<int64_t> n;
   if (v->is_number_integer()) {
     n = v->get<int64_t>();
@@ -131,14 +162,8 @@ std::optional<int64_t> AlarmInput::Integer(std::string_view name, bool required,
 }
 
 std::optional<double> AlarmInput::Double(std::string_view name, bool required) {
-  if (failed()) return std::nullopt;
-  const json* v = Raw(name);
-  if (v == nullptr) {
-    if (required) {
-      Fail(MissingParameter("The parameter " + std::string(name) + " is required."));
-    }
-    return std::nullopt;
-  }
+  const json* v = Present(name, required);
+  if (v == nullptr) return std::nullopt;
   if (!v->is_number()) {
     Fail(ApiError::Serialization("NUMBER_VALUE expected for member " + std::string(name)));
     return std::nullopt;
@@ -147,8 +172,7 @@ std::optional<double> AlarmInput::Double(std::string_view name, bool required) {
 }
 
 std::optional<bool> AlarmInput::Bool(std::string_view name) {
-  if (failed()) return std::nullopt;
-  const json* v = Raw(name);
+  const json* v = Present(name, false);
   if (v == nullptr) return std::nullopt;
   if (!v->is_boolean()) {
     Fail(ApiError::Serialization("BOOLEAN_VALUE expected for member " + std::string(name)));
@@ -158,8 +182,7 @@ std::optional<bool> AlarmInput::Bool(std::string_view name) {
 }
 
 std::optional<int64_t> AlarmInput::TimestampMillis(std::string_view name) {
-  if (failed()) return std::nullopt;
-  const json* v = Raw(name);
+  const json* v = Present(name, false);
   if (v == nullptr) return std::nullopt;
   if (!v->is_number() || !std::isfinite(v->get<double>()) || std::fabs(v->get<double>()) > 1e13) {
     Fail(ApiError::Serialization("TIMESTAMP_VALUE expected for member " + std::string(name)));

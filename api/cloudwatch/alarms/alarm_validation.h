@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -46,13 +47,24 @@ class AlarmInput {
   const nlohmann::json* Raw(std::string_view name) const;
 
  private:
+  // The member, or nullptr when absent (MissingParameter recorded when required) or when an
+  // earlier check failed.
+  const nlohmann::json* Present(std::string_view name, bool required);
+
   const nlohmann::json& request_;
   std::optional<ApiError> error_;
 };
 
+// Checks an action list's ARNs against the model's pattern for ResourceName; records the
+// ValidationError in `in` and returns false on the first that does not match.
+bool CheckActionArns(AlarmInput& in, std::string_view member, const std::vector<std::string>& arns);
+
+// The elements of a Tags list (checked to be an array by the caller, whose list-level errors
+// differ): each a {Key, Value} of strings, Key 1-128 and Value 0-256 characters. Gives the tags
+// with only those two members.
+std::variant<nlohmann::json, ApiError> ReadTagList(const nlohmann::json& tags);
+
 // "AlarmName" -> "alarmName", "OKActions" -> "oKActions" (Coral member paths).
 std::string CamelMember(std::string_view name);
-// Length in Unicode code points.
-size_t CodePointLength(std::string_view s);
 
 }  // namespace cwlogd::api::cloudwatch::alarms

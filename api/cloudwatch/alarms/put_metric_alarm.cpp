@@ -1,6 +1,4 @@
 // PutMetricAlarm: creates or replaces (whole configuration; state and tags kept) a metric alarm.
-#include <regex>
-
 #include "api/cloudwatch/alarms/alarm_evaluation.h"
 #include "api/cloudwatch/alarms/alarm_handlers.h"
 #include "api/cloudwatch/alarms/alarm_record.h"
@@ -23,23 +21,6 @@ const std::vector<std::string_view> kComparisons = {"GreaterThanOrEqualToThresho
                                                     "LessThanLowerOrGreaterThanUpperThreshold",
                                                     "LessThanLowerThreshold",
                                                     "GreaterThanUpperThreshold"};
-
-// Validates the action lists' ARNs (the model's pattern for ResourceName).
-bool CheckActions(AlarmInput& in, std::string_view member, const std::vector<std::string>& arns) {
-  static const std::regex kArn("arn:aws[a-z\\-]*:[a-z0-9\\-]+:.*");
-  for (const auto& arn : arns) {
-    if (!std::regex_match(arn, kArn)) {
-      std::string list = "[";
-      for (size_t i = 0; i < arns.size(); ++i) list += (i > 0 ? ", " : "") + arns[i];
-      in.Fail(ValidationError("1 validation error detected: Value '" + list + "]' at '" +
-                              CamelMember(member) +
-                              "' failed to satisfy constraint: Member must satisfy regular "
-                              "expression pattern: arn:aws[a-z\\-]*:[a-z0-9\\-]+:.*"));
-      return false;
-    }
-  }
-  return true;
-}
 
 // The ConfigurationUpdate history form of a record (camelCase keys, AWS's order).
 ordered_json HistoryAlarm(const json& r) {
@@ -145,9 +126,9 @@ ApiResult HandlePutMetricAlarm(const json& request, Context& ctx) {
       return ValidationError("AlarmName must not contain control characters.");
     }
   }
-  if (!CheckActions(in, "OKActions", *ok_actions) ||
-      !CheckActions(in, "AlarmActions", *alarm_actions) ||
-      !CheckActions(in, "InsufficientDataActions", *insufficient_actions)) {
+  if (!CheckActionArns(in, "OKActions", *ok_actions) ||
+      !CheckActionArns(in, "AlarmActions", *alarm_actions) ||
+      !CheckActionArns(in, "InsufficientDataActions", *insufficient_actions)) {
     return in.error();
   }
   detail::Reader reader;
@@ -243,20 +224,9 @@ ApiResult HandlePutMetricAlarm(const json& request, Context& ctx) {
           "1 validation error detected: Value at 'tags' failed to satisfy "
           "constraint: Member must have length less than or equal to 50");
     }
-    for (const auto& tag : *t) {
-      if (!tag.is_object() || !tag.contains("Key") || !tag["Key"].is_string() ||
-          !tag.contains("Value") || !tag["Value"].is_string()) {
-        return ValidationError("Each tag must have a Key and a Value.");
-      }
-      const size_t klen = CodePointLength(tag["Key"].get<std::string>());
-      if (klen < 1 || klen > 128 || CodePointLength(tag["Value"].get<std::string>()) > 256) {
-        return ValidationError(
-            "1 validation error detected: Value at 'tags' failed to satisfy "
-            "constraint: Member must satisfy constraint: [Key length 1-128, "
-            "Value length 0-256]");
-      }
-      tags.push_back({{"Key", tag["Key"]}, {"Value", tag["Value"]}});
-    }
+    auto read = ReadTagList(*t);
+    if (auto* e = std::get_if<ApiError>(&read)) return *e;
+    tags = std::move(std::get<json>(read));
   }
 
   const int64_t now = ctx.clock.NowMillis();

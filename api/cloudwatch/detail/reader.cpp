@@ -40,16 +40,15 @@ constexpr std::string_view kStandardUnits[] = {"Seconds",
                                                "Count/Second",
                                                "None"};
 
-// Length in Unicode code points (CloudWatch counts characters).
-size_t CodePoints(std::string_view s) {
+}  // namespace
+
+size_t CodePointLength(std::string_view s) {
   size_t n = 0;
   for (char c : s) {
     if ((static_cast<unsigned char>(c) & 0xc0) != 0x80) ++n;
   }
   return n;
 }
-
-}  // namespace
 
 std::string Join(std::string_view path, std::string_view name) {
   if (path.empty()) return std::string(name);
@@ -90,7 +89,7 @@ std::optional<std::string> Reader::String(const json& object, std::string_view p
     return std::nullopt;
   }
   const auto& s = v->get_ref<const std::string&>();
-  const size_t len = CodePoints(s);
+  const size_t len = CodePointLength(s);
   if (len < min_length || len > max_length) {
     Fail(InvalidParameterValue("The parameter " + Join(path, name) + " must be between " +
                                std::to_string(min_length) + " and " + std::to_string(max_length) +

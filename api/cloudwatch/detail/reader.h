@@ -72,6 +72,8 @@ std::string Join(std::string_view path, std::string_view name);
 std::string MemberPath(std::string_view path, size_t zero_based_index);
 
 bool IsStandardUnit(std::string_view unit);
+// Length in Unicode code points (CloudWatch counts characters).
+size_t CodePointLength(std::string_view s);
 
 // Opaque pagination tokens (api/detail/tokens.h): a JSON document tagged with the operation,
 // bound to the partition that issued it; DecodeToken gives nullopt for any other token.
