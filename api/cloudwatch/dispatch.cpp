@@ -32,6 +32,7 @@ constexpr Operation kOperations[] = {
     {"DisableAlarmActions", &alarms::HandleDisableAlarmActions},
     {"EnableAlarmActions", &alarms::HandleEnableAlarmActions},
     {"ListTagsForResource", &alarms::HandleListTagsForResource},
+    {"PutCompositeAlarm", &alarms::HandlePutCompositeAlarm},
     {"PutMetricAlarm", &alarms::HandlePutMetricAlarm},
     {"SetAlarmState", &alarms::HandleSetAlarmState},
     {"TagResource", &alarms::HandleTagResource},

@@ -115,6 +115,18 @@ constexpr Member kPutMetricAlarmMembers[] = {{"AlarmName", &kString},
                                              {"Tags", &kTagList},
                                              {"ThresholdMetricId", &kString}};
 constexpr Shape kPutMetricAlarmInput{ShapeKind::kStructure, kPutMetricAlarmMembers};
+constexpr Member kPutCompositeAlarmMembers[] = {{"ActionsEnabled", &kBoolean},
+                                                {"AlarmActions", &kStringList},
+                                                {"AlarmDescription", &kString},
+                                                {"AlarmName", &kString},
+                                                {"AlarmRule", &kString},
+                                                {"InsufficientDataActions", &kStringList},
+                                                {"OKActions", &kStringList},
+                                                {"Tags", &kTagList},
+                                                {"ActionsSuppressor", &kString},
+                                                {"ActionsSuppressorWaitPeriod", &kInteger},
+                                                {"ActionsSuppressorExtensionPeriod", &kInteger}};
+constexpr Shape kPutCompositeAlarmInput{ShapeKind::kStructure, kPutCompositeAlarmMembers};
 constexpr Member kDescribeAlarmsMembers[] = {
     {"AlarmNames", &kStringList},     {"AlarmNamePrefix", &kString},
     {"AlarmTypes", &kStringList},     {"ChildrenOfAlarmName", &kString},
@@ -161,6 +173,7 @@ constexpr OperationModel kOperations[] = {
     {"ListTagsForResource", &kResourceArnInput, true},
     {"TagResource", &kTagResourceInput, true},
     {"UntagResource", &kUntagResourceInput, true},
+    {"PutCompositeAlarm", &kPutCompositeAlarmInput, false},
     {"PutMetricAlarm", &kPutMetricAlarmInput, false},
     {"SetAlarmState", &kSetAlarmStateInput, false},
     {"PutMetricData", &kPutMetricDataInput, false},

@@ -548,5 +548,170 @@ class AlarmCliTest(AlarmTestCase):
         self.assertEqual(r.json()["AlarmHistoryItems"][0]["HistorySummary"], 'Alarm "cli" created')
 
 
+class CompositeAlarmTest(AlarmTestCase):
+    """PutCompositeAlarm: the rule follows the children's states, at once and through the
+    evaluator; DescribeAlarms' AlarmTypes, ChildrenOfAlarmName and ParentsOfAlarmName; children
+    that a composite names cannot be deleted."""
+
+    def put_child(self, name):
+        """A metric alarm that keeps a state set by SetAlarmState: with no data and
+        TreatMissingData=ignore the evaluator leaves it alone."""
+        self.put_alarm(name, TreatMissingData="ignore")
+
+    def composite(self, name):
+        alarms = self.cw.describe_alarms(AlarmNames=[name], AlarmTypes=["CompositeAlarm"])
+        self.assertEqual(len(alarms["CompositeAlarms"]), 1, alarms)
+        return alarms["CompositeAlarms"][0]
+
+    def test_rule_follows_children_and_notifies(self):
+        self.put_child("cpu")
+        self.put_child("disk")
+        self.cw.put_composite_alarm(
+            AlarmName="host", AlarmRule='ALARM(cpu) AND ALARM("disk")', AlarmActions=[TOPIC],
+            OKActions=[TOPIC], AlarmDescription="both")
+        # Evaluated on creation: neither child is in ALARM.
+        host = self.composite("host")
+        self.assertEqual(host["StateValue"], "OK")
+        self.assertEqual(host["AlarmRule"], 'ALARM(cpu) AND ALARM("disk")')
+        self.assertEqual(host["AlarmArn"], self.alarm("cpu")["AlarmArn"][:-3] + "host")
+        self.assertEqual(host["ActionsSuppressedBy"], "None")
+        # Without AlarmTypes only metric alarms are listed, as AWS does.
+        listed = self.cw.describe_alarms()
+        self.assertEqual(listed["CompositeAlarms"], [])
+        self.assertEqual([a["AlarmName"] for a in listed["MetricAlarms"]], ["cpu", "disk"])
+
+        self.cw.set_alarm_state(AlarmName="cpu", StateValue="ALARM", StateReason="test")
+        self.assertEqual(self.composite("host")["StateValue"], "OK")
+        self.cw.set_alarm_state(AlarmName="disk", StateValue="ALARM", StateReason="test")
+        host = self.composite("host")
+        self.assertEqual(host["StateValue"], "ALARM")
+        disk_arn = self.alarm("disk")["AlarmArn"]
+        self.assertTrue(host["StateReason"].startswith(disk_arn + " transitioned to ALARM at "),
+                        host["StateReason"])
+        data = json.loads(host["StateReasonData"])
+        self.assertEqual(data["triggeringAlarms"][0]["arn"], disk_arn)
+        # OK on the first evaluation (from INSUFFICIENT_DATA), then ALARM.
+        deadline = time.time() + 10
+        while len(self.actions()) < 2 and time.time() < deadline:
+            time.sleep(0.1)
+        actions = self.actions()
+        self.assertEqual([a["subject"] for a in actions],
+                         ['OK: "host" in US East (N. Virginia)',
+                          'ALARM: "host" in US East (N. Virginia)'])
+        message = json.loads(actions[1]["message"])
+        self.assertEqual(message["AlarmRule"], 'ALARM(cpu) AND ALARM("disk")')
+        self.assertEqual(message["OldStateValue"], "OK")
+        self.assertNotIn("Trigger", message)
+
+        history = self.cw.describe_alarm_history(AlarmName="host", AlarmTypes=["CompositeAlarm"],
+                                                 ScanBy="TimestampAscending")
+        summaries = [i["HistorySummary"] for i in history["AlarmHistoryItems"]
+                     if i["HistoryItemType"] != "Action"]
+        self.assertEqual(summaries, ['Alarm "host" created',
+                                     "Alarm updated from INSUFFICIENT_DATA to OK",
+                                     "Alarm updated from OK to ALARM"])
+        self.assertEqual(sum(i["HistoryItemType"] == "Action"
+                             for i in history["AlarmHistoryItems"]), 2)
+        self.assertTrue(all(i["AlarmType"] == "CompositeAlarm"
+                            for i in history["AlarmHistoryItems"]))
+
+    def test_evaluator_transition_reaches_composite_of_composite(self):
+        m = base_minute()
+        self.move_clock_to(m + 5_000)
+        self.put_alarm("errors", DatapointsToAlarm=1)
+        self.cw.put_composite_alarm(AlarmName="inner", AlarmRule="ALARM(errors)")
+        self.cw.put_composite_alarm(AlarmName="outer",
+                                    AlarmRule="NOT OK(inner) AND TRUE")
+        self.assertEqual(self.composite("inner")["StateValue"], "OK")
+        self.assertEqual(self.composite("outer")["StateValue"], "OK")
+        self.put_value(3.0, m + 10_000)
+        self.move_clock_to(m + MINUTE_MS + 5_000)
+        self.wait_state("errors", "ALARM")
+        deadline = time.time() + 10
+        while self.composite("outer")["StateValue"] != "ALARM" and time.time() < deadline:
+            time.sleep(0.1)
+        self.assertEqual(self.composite("inner")["StateValue"], "ALARM")
+        self.assertEqual(self.composite("outer")["StateValue"], "ALARM")
+
+    def test_children_parents_and_delete_rules(self):
+        self.put_child("a")
+        self.put_child("b")
+        arn_b = self.alarm("b")["AlarmArn"]
+        self.cw.put_composite_alarm(AlarmName="p1", AlarmRule=f"ALARM(a) OR OK({arn_b})")
+        self.cw.put_composite_alarm(AlarmName="p2", AlarmRule="INSUFFICIENT_DATA(a)")
+        children = self.cw.describe_alarms(ChildrenOfAlarmName="p1")
+        self.assertEqual([c["AlarmName"] for c in children["MetricAlarms"]], ["a", "b"])
+        self.assertEqual(sorted(children["MetricAlarms"][0]),
+                         ["AlarmArn", "AlarmName", "StateUpdatedTimestamp", "StateValue"])
+        parents = self.cw.describe_alarms(ParentsOfAlarmName="a")
+        self.assertEqual([p["AlarmName"] for p in parents["CompositeAlarms"]], ["p1", "p2"])
+        with self.assertRaises(ClientError) as e:
+            self.cw.describe_alarms(ParentsOfAlarmName="a", StateValue="OK")
+        self.assertEqual(e.exception.response["Error"]["Code"], "ValidationError")
+
+        with self.assertRaises(ClientError) as e:
+            self.cw.delete_alarms(AlarmNames=["a"])
+        self.assertEqual(e.exception.response["Error"]["Code"], "ValidationError")
+        self.assertEqual(e.exception.response["Error"]["Message"],
+                         "Cannot delete a as there are composite alarm(s) depending on it.")
+        with self.assertRaises(ClientError) as e:
+            self.cw.delete_alarms(AlarmNames=["a", "b", "p2"])
+        self.assertEqual(e.exception.response["Error"]["Message"],
+                         "Cannot delete a,b as there are composite alarm(s) depending on them.")
+        self.assertEqual(len(self.cw.describe_alarms()["MetricAlarms"]), 2)  # nothing deleted
+        # With its parents in the same call, a child goes.
+        self.cw.delete_alarms(AlarmNames=["a", "p1", "p2"])
+        self.assertEqual([a["AlarmName"] for a in self.cw.describe_alarms()["MetricAlarms"]],
+                         ["b"])
+
+    def test_validation(self):
+        self.put_child("a")
+        cases = [
+            (dict(AlarmName="c", AlarmRule="ALARM(missing)"), "ValidationError",
+             "Could not save the composite alarm as alarms [missing] in the alarm rule do not exist"),
+            (dict(AlarmName="c", AlarmRule="ALARM(a) AND"), "ValidationError", None),
+            (dict(AlarmName="c", AlarmRule="ALARM(c)"), "ValidationError", None),
+            (dict(AlarmName="a", AlarmRule="TRUE"), "ValidationError",
+             "The alarm a is a metric alarm."),
+            (dict(AlarmName="c", AlarmRule="TRUE", AlarmActions=["not-an-arn"]),
+             "ValidationError", None),
+        ]
+        for params, code, message in cases:
+            with self.subTest(params=params):
+                with self.assertRaises(ClientError) as e:
+                    self.cw.put_composite_alarm(**params)
+                self.assertEqual(e.exception.response["Error"]["Code"], code)
+                if message:
+                    self.assertEqual(e.exception.response["Error"]["Message"], message)
+        self.cw.put_composite_alarm(AlarmName="c", AlarmRule="TRUE")
+        with self.assertRaises(ClientError) as e:
+            self.put_alarm("c")
+        self.assertEqual(e.exception.response["Error"]["Message"],
+                         "The alarm c is a composite alarm.")
+
+    def test_suppressor_holds_back_actions(self):
+        self.put_child("child")
+        self.put_child("maintenance")
+        self.cw.set_alarm_state(AlarmName="maintenance", StateValue="ALARM", StateReason="window")
+        self.cw.put_composite_alarm(AlarmName="quiet", AlarmRule="ALARM(child)",
+                                    AlarmActions=[TOPIC], ActionsSuppressor="maintenance")
+        self.cw.set_alarm_state(AlarmName="child", StateValue="ALARM", StateReason="test")
+        quiet = self.composite("quiet")
+        self.assertEqual(quiet["StateValue"], "ALARM")
+        self.assertEqual(quiet["ActionsSuppressedBy"], "Alarm")
+        self.assertEqual(quiet["ActionsSuppressor"], "maintenance")
+        time.sleep(0.6)
+        self.assertEqual(self.actions(), [])
+
+    def test_survives_kill9(self):
+        self.put_child("child")
+        self.cw.put_composite_alarm(AlarmName="parent", AlarmRule="ALARM(child)")
+        self.cw.set_alarm_state(AlarmName="child", StateValue="ALARM", StateReason="test")
+        self.server.kill9()
+        self.server.start()
+        type(self).cw = cloudwatch(self.server)
+        self.assertEqual(self.composite("parent")["StateValue"], "ALARM")
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -83,6 +83,12 @@ ordered_json NotificationMessage(const json& record, const storage::Partition& p
   m["OKActions"] = record.value("OKActions", json::array());
   m["AlarmActions"] = record.value("AlarmActions", json::array());
   m["InsufficientDataActions"] = record.value("InsufficientDataActions", json::array());
+  if (record.value("_Type", "") == "CompositeAlarm") {
+    // A composite alarm has a rule where a metric alarm has a trigger [unsure: AWS's composite
+    // notification is not documented member by member].
+    m["AlarmRule"] = record.value("AlarmRule", "");
+    return m;
+  }
   ordered_json trigger;
   if (record.contains("MetricName")) {
     trigger["MetricName"] = record.value("MetricName", "");

@@ -4,12 +4,14 @@
 #include <chrono>
 #include <cstdlib>
 #include <limits>
+#include <set>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "api/cloudwatch/alarms/alarm_evaluation.h"
 #include "api/cloudwatch/alarms/alarm_record.h"
+#include "api/cloudwatch/alarms/composite_alarms.h"
 #include "api/cloudwatch/detail/aggregation.h"
 
 namespace cwlogd::api::cloudwatch::alarms {
@@ -167,6 +169,8 @@ EvaluatorStats AlarmEvaluator::EvaluateAll(int64_t now_ms) {
     Warn("alarm evaluation: cannot prune the alarm history: " + ps.message());
   }
   const int64_t end = storage::MinuteOf(now_ms);
+  // Partitions with a transition (account, region): their composite alarms are settled after.
+  std::set<std::pair<std::string, std::string>> transitioned;
   for (Item& item : items) {
     auto target = TargetOf(item.record);
     if (!target) continue;
@@ -225,6 +229,14 @@ EvaluatorStats AlarmEvaluator::EvaluateAll(int64_t now_ms) {
       continue;
     }
     ++stats.transitions;
+    transitioned.emplace(item.partition.account, item.partition.region);
+  }
+  for (const auto& [account, region] : transitioned) {
+    const storage::Partition p{account, region};
+    std::lock_guard<std::mutex> lock(AlarmMutex());
+    if (storage::Status cs = SettleCompositeAlarms(alarms_, p, now_ms); !cs.ok()) {
+      Warn("alarm evaluation: cannot evaluate the composite alarms: " + cs.message());
+    }
   }
   return stats;
 }

@@ -9,6 +9,7 @@
 namespace cwlogd::api::cloudwatch::alarms {
 
 ApiResult HandlePutMetricAlarm(const nlohmann::json& request, Context& ctx);
+ApiResult HandlePutCompositeAlarm(const nlohmann::json& request, Context& ctx);
 ApiResult HandleDescribeAlarms(const nlohmann::json& request, Context& ctx);
 ApiResult HandleDescribeAlarmsForMetric(const nlohmann::json& request, Context& ctx);
 ApiResult HandleDescribeAlarmHistory(const nlohmann::json& request, Context& ctx);

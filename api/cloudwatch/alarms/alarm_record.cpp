@@ -82,7 +82,7 @@ std::string_view ActionsMember(std::string_view state) {
 
 void ChangeState(const storage::Partition& p, json& record, std::string_view new_state,
                  const std::string& reason, const ordered_json& reason_data, int64_t now_ms,
-                 storage::AlarmWrite& write) {
+                 storage::AlarmWrite& write, bool queue_actions) {
   const std::string name = record.value("AlarmName", "");
   const std::string old_state = record.value("StateValue", "INSUFFICIENT_DATA");
   ordered_json history;
@@ -105,7 +105,7 @@ void ChangeState(const storage::Partition& p, json& record, std::string_view new
   write.history.push_back(HistoryItem(
       name, record.value("_Type", "MetricAlarm"), now_ms, "StateUpdate",
       "Alarm updated from " + old_state + " to " + std::string(new_state), history.dump()));
-  if (!transition || !record.value("ActionsEnabled", true)) return;
+  if (!transition || !queue_actions || !record.value("ActionsEnabled", true)) return;
   const json& actions = record.value(std::string(ActionsMember(new_state)), json::array());
   if (!actions.is_array() || actions.empty()) return;
   const std::string subject = NotificationSubject(new_state, name, p.region);

@@ -1,7 +1,10 @@
 // DeleteAlarms, SetAlarmState, EnableAlarmActions and DisableAlarmActions.
+#include <set>
+
 #include "api/cloudwatch/alarms/alarm_handlers.h"
 #include "api/cloudwatch/alarms/alarm_record.h"
 #include "api/cloudwatch/alarms/alarm_validation.h"
+#include "api/cloudwatch/alarms/composite_alarms.h"
 
 namespace cwlogd::api::cloudwatch::alarms {
 namespace {
@@ -43,18 +46,35 @@ ApiResult HandleDeleteAlarms(const json& request, Context& ctx) {
   }
   const int64_t now = ctx.clock.NowMillis();
   std::lock_guard<std::mutex> lock(AlarmMutex());
+  auto alarms = LoadPartitionAlarms(*ctx.alarms, ctx.partition);
+  if (!alarms.ok()) return ServiceFault();
+  const std::set<std::string> deleting(names->begin(), names->end());
+  for (const auto& name : *names) {
+    if (alarms->count(name) == 0) return AlarmNotFound("The alarm " + name + " does not exist.");
+  }
+  // An alarm that a composite alarm (not deleted in the same call) names stays.
+  std::set<std::string> depended_on;
+  for (const auto& [parent, record] : *alarms) {
+    if (deleting.count(parent) != 0) continue;
+    for (const auto& child : CompositeChildren(ctx.partition, record)) {
+      if (deleting.count(child) != 0) depended_on.insert(child);
+    }
+  }
+  if (!depended_on.empty()) {
+    std::string list;
+    for (const auto& name : depended_on) list += (list.empty() ? "" : ",") + name;
+    return ValidationError("Cannot delete " + list +
+                           " as there are composite alarm(s) depending on " +
+                           (depended_on.size() == 1 ? "it." : "them."));
+  }
   storage::AlarmWrite write;
   for (const auto& name : *names) {
-    auto record = LoadAlarm(*ctx.alarms, ctx.partition, name);
-    if (!record.ok()) return ServiceFault();
-    if (!record->has_value()) {
-      return AlarmNotFound("The alarm " + name + " does not exist.");
-    }
+    const json& record = alarms->at(name);
     ordered_json data;
     data["version"] = "1.0";
     data["type"] = "Delete";
     write.delete_alarms.push_back(name);
-    write.history.push_back(HistoryItem(name, (*record)->value("_Type", "MetricAlarm"), now,
+    write.history.push_back(HistoryItem(name, record.value("_Type", "MetricAlarm"), now,
                                         "ConfigurationUpdate", "Alarm \"" + name + "\" deleted",
                                         data.dump()));
   }
@@ -86,6 +106,8 @@ ApiResult HandleSetAlarmState(const json& request, Context& ctx) {
   storage::AlarmWrite write;
   ChangeState(ctx.partition, **record, *state, *reason, data, now, write);
   if (!ctx.alarms->Write(ctx.partition, write).ok()) return ServiceFault();
+  // The composite alarms that name it follow at once.
+  if (!SettleCompositeAlarms(*ctx.alarms, ctx.partition, now).ok()) return ServiceFault();
   return json::object();
 }
 

@@ -5,6 +5,7 @@
 #include "api/cloudwatch/alarms/alarm_handlers.h"
 #include "api/cloudwatch/alarms/alarm_record.h"
 #include "api/cloudwatch/alarms/alarm_validation.h"
+#include "api/cloudwatch/alarms/composite_alarms.h"
 #include "api/cloudwatch/detail/reader.h"
 #include "api/cloudwatch/handlers.h"
 
@@ -77,9 +78,36 @@ ApiResult HandleDescribeAlarms(const json& request, Context& ctx) {
     return InvalidParameterCombination(
         "AlarmNamePrefix and AlarmNames cannot be specified together.");
   }
-  if (children_of || parents_of) {
-    // Composite alarms are not kept by this server: no alarm has children or parents.
-    return json{{"MetricAlarms", json::array()}, {"CompositeAlarms", json::array()}};
+  // ChildrenOfAlarmName / ParentsOfAlarmName: the alarms a composite names, or the composites
+  // that name an alarm, with their name, ARN and state only (as AWS answers them).
+  const bool family = children_of || parents_of;
+  std::vector<std::string> family_names;
+  if (family) {
+    if ((children_of && parents_of) || !names->empty() || prefix ||
+        in.Raw("AlarmTypes") != nullptr || state || action_prefix) {
+      return ValidationError(
+          std::string(children_of ? "ChildrenOfAlarmName" : "ParentsOfAlarmName") +
+          " cannot be specified with other parameters except MaxRecords and "
+          "NextToken.");
+    }
+    auto all = LoadPartitionAlarms(*ctx.alarms, ctx.partition);
+    if (!all.ok()) return ServiceFault();
+    if (children_of) {
+      auto it = all->find(*children_of);
+      if (it != all->end()) family_names = CompositeChildren(ctx.partition, it->second);
+    } else {
+      for (const auto& [name, record] : *all) {
+        const auto children = CompositeChildren(ctx.partition, record);
+        if (std::find(children.begin(), children.end(), *parents_of) != children.end()) {
+          family_names.push_back(name);
+        }
+      }
+    }
+    if (family_names.empty()) {
+      return json{{"MetricAlarms", json::array()}, {"CompositeAlarms", json::array()}};
+    }
+    names = std::move(family_names);
+    types = std::set<std::string>{"MetricAlarm", "CompositeAlarm"};
   }
   std::string start_after;
   if (token) {
@@ -101,7 +129,14 @@ ApiResult HandleDescribeAlarms(const json& request, Context& ctx) {
     if (types->count(type) == 0) return true;
     if (state && record.value("StateValue", "") != *state) return true;
     if (action_prefix && !HasActionWithPrefix(record, *action_prefix)) return true;
-    (type == "MetricAlarm" ? metric_alarms : composite_alarms).push_back(PublicView(record));
+    json view = PublicView(record);
+    if (family) {
+      view = json{{"AlarmName", record.value("AlarmName", "")},
+                  {"AlarmArn", record.value("AlarmArn", "")},
+                  {"StateValue", record.value("StateValue", "")},
+                  {"StateUpdatedTimestamp", record.value("StateUpdatedTimestamp", json(0))}};
+    }
+    (type == "MetricAlarm" ? metric_alarms : composite_alarms).push_back(std::move(view));
     last = name;
     return true;
   };
