@@ -168,12 +168,22 @@ std::unique_ptr<Service> Service::Start(const Config& config, Logger& logger, st
         *service->store_->alarm_store(), *service->store_->metric_store(), service->clock_,
         [&logger](const std::string& line) { logger.Warn("{}", line); });
     // Actions are SNS topics of this server: Publish queues the notification durably in SNS's
-    // outbox (true), or refuses it (no such topic; retried with backoff).
+    // outbox; an ARN that names no topic fails for good (AWS's Failed action), a store failure
+    // is retried with backoff.
     service->alarm_evaluator_->SetPublisher(
         [store = service->store_.get(), &clock = service->clock_](
             const storage::Partition& p, std::string_view arn, std::string_view subject,
             std::string_view message) {
-          return api::sns::Publish(*store, clock, p, arn, subject, message);
+          using Outcome = api::cloudwatch::alarms::ActionOutcome;
+          switch (api::sns::Publish(*store, clock, p, arn, subject, message)) {
+            case api::sns::PublishStatus::kAccepted:
+              return Outcome{};
+            case api::sns::PublishStatus::kNoSuchTopic:
+              return Outcome{Outcome::Kind::kFailed, "Topic does not exist"};
+            case api::sns::PublishStatus::kUnavailable:
+              break;
+          }
+          return Outcome{Outcome::Kind::kRetryLater, ""};
         });
     // Tests only: CWLOGD_ALARM_ACTION_LOG replaces SNS with a file that gets each notification
     // as one JSON line, to observe the evaluator alone (docs/alarms.md).
@@ -190,7 +200,8 @@ std::unique_ptr<Service> Service::Start(const Config& config, Logger& logger, st
                        .dump()
                 << "\n";
             out.flush();
-            return out.good();
+            using Outcome = api::cloudwatch::alarms::ActionOutcome;
+            return out.good() ? Outcome{} : Outcome{Outcome::Kind::kRetryLater, ""};
           });
       logger.Info("alarm actions: appended to {} (CWLOGD_ALARM_ACTION_LOG)", path);
     }

@@ -291,22 +291,25 @@ Result PublishBatch(const Params& in, Context& ctx) {
 
 }  // namespace detail
 
-bool Publish(storage::LogStore& store, const storage::Clock& clock,
-             const storage::Partition& partition, std::string_view topic_arn,
-             std::string_view subject, std::string_view message) {
+PublishStatus Publish(storage::LogStore& store, const storage::Clock& clock,
+                      const storage::Partition& partition, std::string_view topic_arn,
+                      std::string_view subject, std::string_view message) {
   storage::ResourceStore* resources = detail::Resources(store);
-  if (resources == nullptr) return false;
+  if (resources == nullptr) return PublishStatus::kUnavailable;
   auto name = detail::TopicNameOf(partition, topic_arn, "TopicArn");
-  if (std::holds_alternative<ApiError>(name)) return false;
+  if (std::holds_alternative<ApiError>(name)) return PublishStatus::kNoSuchTopic;
   auto topic =
       resources->Get(partition, storage::ResourceKind::kSnsTopic, std::get<std::string>(name));
-  if (!topic.ok()) return false;
+  if (!topic.ok()) {
+    return topic.status().IsNotFound() ? PublishStatus::kNoSuchTopic : PublishStatus::kUnavailable;
+  }
   topic->name = std::get<std::string>(name);
   detail::PublishInput input;
   input.message = std::string(message);
   if (!subject.empty()) input.subject = std::string(subject);
   auto published = detail::PublishOne(store, clock.NowMillis(), partition, *topic, input);
-  return std::holds_alternative<detail::Published>(published);
+  return std::holds_alternative<detail::Published>(published) ? PublishStatus::kAccepted
+                                                              : PublishStatus::kUnavailable;
 }
 
 }  // namespace cwlogd::api::sns

@@ -49,12 +49,13 @@ bool IsLinkAction(std::string_view action);
 std::optional<storage::Partition> PartitionOfLink(const Params& params);
 
 // For CloudWatch alarm actions: publishes `message` (with `subject`, may be empty = none) to the
-// topic `topic_arn` of `partition`, as the Publish action does. True when every delivery to the
-// topic's confirmed subscriptions is durably in the outbox, also when the topic has no confirmed
-// subscription (nothing to deliver). False when the topic does not exist, the ARN is not a topic
-// of this partition, or the store failed.
-bool Publish(storage::LogStore& store, const storage::Clock& clock,
-             const storage::Partition& partition, std::string_view topic_arn,
-             std::string_view subject, std::string_view message);
+// topic `topic_arn` of `partition`, as the Publish action does. kAccepted when every delivery to
+// the topic's confirmed subscriptions is durably in the outbox, also when the topic has no
+// confirmed subscription (nothing to deliver); kNoSuchTopic when the ARN names no topic of this
+// partition (retrying cannot help); kUnavailable when the store failed (retry later).
+enum class PublishStatus { kAccepted, kNoSuchTopic, kUnavailable };
+PublishStatus Publish(storage::LogStore& store, const storage::Clock& clock,
+                      const storage::Partition& partition, std::string_view topic_arn,
+                      std::string_view subject, std::string_view message);
 
 }  // namespace cwlogd::api::sns

@@ -682,5 +682,44 @@ class CliTest(SnsTestCase):
         self.assertEqual(r.json(), {"TopicArn": TOPIC_PREFIX + "cli-topic"})
 
 
+class AlarmActionTest(SnsTestCase):
+    """Alarm actions through this server's SNS: a topic that exists gets the notification (a
+    Succeeded Action item); one that does not is a Failed Action item at once, as AWS records
+    it, and is not retried."""
+
+    def test_missing_topic_is_a_failed_action(self):
+        cw = boto3.session.Session().client(
+            "cloudwatch", endpoint_url=self.server.endpoint, region_name=DEFAULT_REGION,
+            aws_access_key_id="test", aws_secret_access_key="test",
+            config=Config(retries={"max_attempts": 1, "mode": "standard"}))
+        good = self.sns.create_topic(Name="alarm-actions")["TopicArn"]
+        missing = TOPIC_PREFIX + "no-such-topic"
+        cw.put_metric_alarm(AlarmName="a", MetricName="Errors", Namespace="App", Statistic="Sum",
+                            Period=60, EvaluationPeriods=1, Threshold=1.0,
+                            ComparisonOperator="GreaterThanOrEqualToThreshold",
+                            TreatMissingData="ignore", AlarmActions=[good, missing])
+        cw.set_alarm_state(AlarmName="a", StateValue="ALARM", StateReason="test")
+        deadline = time.time() + 10
+        while True:
+            items = cw.describe_alarm_history(AlarmName="a", HistoryItemType="Action")
+            items = items["AlarmHistoryItems"]
+            if len(items) >= 2 or time.time() > deadline:
+                break
+            time.sleep(0.1)
+        by_summary = {i["HistorySummary"]: json.loads(i["HistoryData"]) for i in items}
+        self.assertEqual(sorted(by_summary), [
+            f'Failed to execute action {missing}. Received error: "Topic does not exist"',
+            f"Successfully executed action {good}"])
+        failed = by_summary[f'Failed to execute action {missing}. Received error: '
+                            '"Topic does not exist"']
+        self.assertEqual(failed["actionState"], "Failed")
+        self.assertEqual(failed["notificationResource"], missing)
+        self.assertIsNone(failed["publishedMessage"])
+        # Not retried: no further Action item appears.
+        time.sleep(1.5)
+        again = cw.describe_alarm_history(AlarmName="a", HistoryItemType="Action")
+        self.assertEqual(len(again["AlarmHistoryItems"]), 2)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -12,12 +12,21 @@
 
 namespace cwlogd::api::cloudwatch::alarms {
 
-// Publishes one alarm notification to `action_arn` (an SNS topic ARN). Returns true when the
-// message was accepted durably (the outbox entry is then deleted); false to retry later with
-// backoff. With no publisher set, actions stay pending in the outbox.
+// What became of one action: accepted durably (the outbox entry is deleted and a Succeeded
+// Action history item written), to be retried later with backoff, or failed for good (the entry
+// is deleted and a Failed Action history item carries `error`, as AWS records an action whose
+// target does not exist).
+struct ActionOutcome {
+  enum class Kind { kAccepted, kRetryLater, kFailed };
+  Kind kind = Kind::kAccepted;
+  std::string error;  // kFailed: the "Received error" text
+};
+
+// Publishes one alarm notification to `action_arn` (an SNS topic ARN). With no publisher set,
+// actions stay pending in the outbox.
 using AlarmActionPublisher =
-    std::function<bool(const storage::Partition& partition, std::string_view action_arn,
-                       std::string_view subject, std::string_view message_json)>;
+    std::function<ActionOutcome(const storage::Partition& partition, std::string_view action_arn,
+                                std::string_view subject, std::string_view message_json)>;
 
 // "US East (N. Virginia)" for "us-east-1"; CloudWatch's display names (the region code itself
 // when unknown).

@@ -267,33 +267,38 @@ size_t AlarmEvaluator::DeliverPending(int64_t now_ms) {
   for (Entry& e : due) {
     const std::string arn = e.value.value("ActionArn", "");
     const std::string message = e.value.value("Message", "");
-    const bool ok = publisher_(e.partition, arn, e.value.value("Subject", ""), message);
+    const ActionOutcome outcome =
+        publisher_(e.partition, arn, e.value.value("Subject", ""), message);
     storage::AlarmWrite write;
-    if (ok) {
-      ordered_json data;
-      data["actionState"] = "Succeeded";
-      data["stateUpdateTimestamp"] = e.value.value("StateUpdateMs", int64_t{0});
-      data["notificationResource"] = arn;
-      data["publishedMessage"] = message;
-      data["error"] = nullptr;
-      write.outbox_deletes.push_back(e.id);
-      write.history.push_back(
-          HistoryItem(e.value.value("AlarmName", ""), e.value.value("AlarmType", "MetricAlarm"),
-                      now_ms, "Action", "Successfully executed action " + arn, data.dump()));
-    } else {
+    if (outcome.kind == ActionOutcome::Kind::kRetryLater) {
       const int64_t attempts = e.value.value("Attempts", int64_t{0}) + 1;
       e.value["Attempts"] = attempts;
       const int64_t delay =
           std::min<int64_t>(kMaxRetryDelayMs, int64_t{1000} << std::min<int64_t>(attempts, 20));
       e.value["NextAttemptMs"] = now_ms + delay;
       write.outbox.push_back({e.id, e.value.dump()});
+    } else {
+      const bool ok = outcome.kind == ActionOutcome::Kind::kAccepted;
+      ordered_json data;
+      data["actionState"] = ok ? "Succeeded" : "Failed";
+      data["stateUpdateTimestamp"] = e.value.value("StateUpdateMs", int64_t{0});
+      data["notificationResource"] = arn;
+      data["publishedMessage"] = ok ? ordered_json(message) : ordered_json(nullptr);
+      data["error"] = ok ? ordered_json(nullptr) : ordered_json(outcome.error);
+      const std::string summary =
+          ok ? "Successfully executed action " + arn
+             : "Failed to execute action " + arn + ". Received error: \"" + outcome.error + "\"";
+      write.outbox_deletes.push_back(e.id);
+      write.history.push_back(HistoryItem(e.value.value("AlarmName", ""),
+                                          e.value.value("AlarmType", "MetricAlarm"), now_ms,
+                                          "Action", summary, data.dump()));
     }
     storage::Status ws = alarms_.Write(e.partition, write);
     if (!ws.ok()) {
       Warn("alarm actions: cannot update the outbox: " + ws.message());
       continue;
     }
-    if (ok) ++delivered;
+    if (outcome.kind == ActionOutcome::Kind::kAccepted) ++delivered;
   }
   return delivered;
 }
