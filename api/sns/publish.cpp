@@ -169,7 +169,8 @@ std::variant<Published, ApiError> PublishOne(storage::LogStore& store, int64_t n
     if (it != structured.end() && it->is_string()) return it->get<std::string>();
     return structured["default"].get<std::string>();
   };
-  auto targets = ConfirmedTargets(store, p, topic.name, message_for);
+  const nlohmann::json& attrs = std::get<nlohmann::json>(attributes);
+  auto targets = ConfirmedTargets(store, p, topic.name, attrs, *input.message, message_for);
   if (auto* e = std::get_if<ApiError>(&targets)) return *e;
   Published out;
   out.message_id = api::detail::NewUuid();
@@ -185,7 +186,6 @@ std::variant<Published, ApiError> PublishOne(storage::LogStore& store, int64_t n
   m.topic_arn = TopicArn(p, topic.name);
   m.message_id = out.message_id;
   m.subject = input.subject.value_or("");
-  const nlohmann::json& attrs = std::get<nlohmann::json>(attributes);
   if (!attrs.empty()) m.message_attributes = attrs.dump();
   m.targets = std::move(list);
   storage::Status s = Enqueue(store, now_ms, p, m);

@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "api/detail/arn.h"
+#include "api/sns/filter_policy.h"
 #include "api/sns/sns_detail.h"
 
 namespace cwlogd::api::sns {
@@ -250,6 +251,7 @@ void ApplyRetryPolicy(const storage::ResourceRecord& sub, const storage::Resourc
 
 std::variant<std::vector<OutboxTarget>, ApiError> ConfirmedTargets(
     storage::LogStore& store, const storage::Partition& p, std::string_view topic_name,
+    const nlohmann::json& message_attributes, std::string_view body,
     const std::function<std::string(std::string_view protocol)>& message_for) {
   storage::ResourceStore* resources = Resources(store);
   auto topic = resources->Get(p, storage::ResourceKind::kSnsTopic, topic_name);
@@ -263,6 +265,12 @@ std::variant<std::vector<OutboxTarget>, ApiError> ConfirmedTargets(
       [&](const storage::ResourceRecord& sub) {
         auto confirmed = sub.fields.find(std::string(kConfirmed));
         if (confirmed == sub.fields.end() || confirmed->second != "true") return true;
+        if (!FilterPolicyMatches(sub.FieldOrEmpty(std::string(kAttrPrefix) + "FilterPolicy"),
+                                 ParseFilterPolicyScope(sub.FieldOrEmpty(std::string(kAttrPrefix) +
+                                                                         "FilterPolicyScope")),
+                                 message_attributes, body)) {
+          return true;
+        }
         OutboxTarget t;
         t.subscription_arn = SubscriptionArn(p, sub.name);
         t.protocol = sub.fields.at(std::string(kProtocol));

@@ -101,10 +101,13 @@ struct OutboxMessage {
 storage::Status Enqueue(storage::LogStore& store, int64_t now_ms, const storage::Partition& p,
                         const OutboxMessage& message);
 
-// Notifications of a published message to the topic's confirmed subscriptions (per-protocol
-// messages from a MessageStructure=json body already resolved by `message_for`).
+// Notifications of a published message to the topic's confirmed subscriptions whose filter
+// policy it passes (filter_policy.h: against `message_attributes`, the notification's
+// MessageAttributes JSON, or `body`, the message as published), with per-protocol messages from
+// a MessageStructure=json body already resolved by `message_for`.
 std::variant<std::vector<OutboxTarget>, ApiError> ConfirmedTargets(
     storage::LogStore& store, const storage::Partition& p, std::string_view topic_name,
+    const nlohmann::json& message_attributes, std::string_view body,
     const std::function<std::string(std::string_view protocol)>& message_for);
 
 // ISO 8601 with milliseconds and Z, as SNS's Timestamp.

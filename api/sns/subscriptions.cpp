@@ -5,6 +5,7 @@
 
 #include "api/detail/insights.h"
 #include "api/detail/tokens.h"
+#include "api/sns/filter_policy.h"
 #include "api/sns/sns_detail.h"
 
 namespace cwlogd::api::sns::detail {
@@ -39,14 +40,21 @@ std::optional<ApiError> CheckSubscriptionAttribute(std::string_view name, std::s
                             std::string(value) +
                             "]. Please use either MessageBody or MessageAttributes");
   }
-  if ((name == "DeliveryPolicy" || name == "FilterPolicy" || name == "RedrivePolicy" ||
-       name == "ReplayPolicy") &&
+  if ((name == "DeliveryPolicy" || name == "RedrivePolicy" || name == "ReplayPolicy") &&
       !value.empty()) {
     nlohmann::json doc = nlohmann::json::parse(value, nullptr, false);
     if (!doc.is_object()) {
       return InvalidParameter(std::string(name) + ": failed to parse JSON.");
     }
   }
+  return std::nullopt;
+}
+
+// FilterPolicy against the scope it is read with ("" = MessageAttributes, the default).
+std::optional<ApiError> CheckFilterPolicyAttribute(std::string_view policy,
+                                                   std::string_view scope) {
+  auto reason = CheckFilterPolicy(policy, ParseFilterPolicyScope(scope));
+  if (reason) return InvalidParameter("FilterPolicy: " + *reason);
   return std::nullopt;
 }
 
@@ -195,6 +203,13 @@ Result Subscribe(const Params& in, Context& ctx) {
     if (!IsSubscriptionAttribute(key))
       return InvalidParameter("Attributes Reason: Unknown attribute");
     if (auto e = CheckSubscriptionAttribute(key, value)) return *e;
+  }
+  if (auto policy = attributes.find("FilterPolicy"); policy != attributes.end()) {
+    auto scope = attributes.find("FilterPolicyScope");
+    if (auto e = CheckFilterPolicyAttribute(policy->second,
+                                            scope == attributes.end() ? "" : scope->second)) {
+      return *e;
+    }
   }
   storage::ResourceStore* store = Resources(ctx.store);
   auto topic_record = store->Get(ctx.partition, ResourceKind::kSnsTopic, topic);
@@ -369,6 +384,7 @@ Result SetSubscriptionAttributes(const Params& in, Context& ctx) {
   if (!IsSubscriptionAttribute(*attribute)) return InvalidParameter("AttributeName");
   if (auto e = CheckSubscriptionAttribute(*attribute, value)) return *e;
   bool found = true;
+  std::optional<ApiError> invalid;
   storage::Status s = Resources(ctx.store)->Update(
       ctx.partition, ResourceKind::kSnsSubscription, std::get<std::string>(name),
       ctx.clock.NowMillis(), {},
@@ -379,8 +395,16 @@ Result SetSubscriptionAttributes(const Params& in, Context& ctx) {
         }
         *out = *current;
         out->fields[std::string(kAttrPrefix) + *attribute] = value;
+        // A policy is checked against the scope it will be read with, either one changing.
+        if (*attribute == "FilterPolicy" || *attribute == "FilterPolicyScope") {
+          invalid = CheckFilterPolicyAttribute(
+              out->FieldOrEmpty(std::string(kAttrPrefix) + "FilterPolicy"),
+              out->FieldOrEmpty(std::string(kAttrPrefix) + "FilterPolicyScope"));
+          if (invalid) return storage::Status::InvalidArgument("filter policy");
+        }
         return storage::Status::OK();
       });
+  if (invalid) return *invalid;
   if (!found) return SubscriptionNotFound();
   if (!s.ok()) return StorageError(s);
   return Reply{false, {}};

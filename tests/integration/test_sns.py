@@ -413,6 +413,74 @@ class HttpDeliveryTest(SnsTestCase):
                                 paths["sig"], paths["text"]], capture_output=True, text=True)
             self.assertEqual(r.stdout.strip(), "Verified OK", r.stderr)
 
+    def test_filter_policy_on_attributes_and_body(self):
+        arn = self.sns.create_topic(Name="filtered")["TopicArn"]
+        policy = {"level": ["ERROR", {"prefix": "WARN"}], "code": [{"numeric": [">=", 500]}]}
+        sub_arn, _ = self.subscribe_confirmed(arn, {"FilterPolicy": json.dumps(policy)})
+        attributes = self.sns.get_subscription_attributes(SubscriptionArn=sub_arn)["Attributes"]
+        self.assertEqual(attributes["FilterPolicyScope"], "MessageAttributes")
+
+        def publish(message, **attrs):
+            self.sns.publish(TopicArn=arn, Message=message, MessageAttributes={
+                k: ({"DataType": "Number", "StringValue": str(v)} if isinstance(v, int)
+                    else {"DataType": "String", "StringValue": v}) for k, v in attrs.items()})
+
+        publish("info 200", level="INFO", code=200)      # level fails
+        publish("error 404", level="ERROR", code=404)    # code fails
+        publish("no code", level="ERROR")                # code absent
+        publish("error 503", level="ERROR", code=503)    # passes
+        publish("warning 500", level="WARNING", code=500)  # passes (prefix)
+        # Only the two that pass arrive, in order (the confirmation was request 1).
+        self.receiver.wait_for(3)
+        time.sleep(1.0)
+        messages = [json.loads(b)["Message"] for _, h, b in self.receiver.requests[1:]]
+        self.assertEqual(messages, ["error 503", "warning 500"])
+
+        # MessageBody scope: the policy matches keys of the JSON message.
+        self.sns.set_subscription_attributes(SubscriptionArn=sub_arn,
+                                             AttributeName="FilterPolicyScope",
+                                             AttributeValue="MessageBody")
+        self.sns.set_subscription_attributes(
+            SubscriptionArn=sub_arn, AttributeName="FilterPolicy",
+            AttributeValue=json.dumps({"detail": {"status": [{"anything-but": ["ok"]}]}}))
+        self.sns.publish(TopicArn=arn, Message=json.dumps({"detail": {"status": "ok"}}))
+        self.sns.publish(TopicArn=arn, Message="not json")
+        self.sns.publish(TopicArn=arn, Message=json.dumps({"detail": {"status": "failed"}}))
+        self.receiver.wait_for(4)
+        time.sleep(1.0)
+        self.assertEqual(len(self.receiver.requests), 4)
+        self.assertEqual(json.loads(json.loads(self.receiver.requests[3][2])["Message"]),
+                         {"detail": {"status": "failed"}})
+
+    def test_filter_policy_validation(self):
+        arn = self.sns.create_topic(Name="badpolicy")["TopicArn"]
+        cases = [
+            ({"a": "x"}, 'Invalid parameter: FilterPolicy: "a" must be an object or an array'),
+            ({"a": [{"prefixx": "x"}]},
+             "Invalid parameter: FilterPolicy: Unrecognized match type prefixx"),
+            ({k: ["x"] for k in "abcdef"},
+             "Invalid parameter: FilterPolicy: Filter policy can not have more than 5 keys"),
+            ({"a": list(range(15)), "b": list(range(11))},
+             "Invalid parameter: FilterPolicy: Filter policy is too complex"),
+            ({"a": [{"numeric": ["<", "x"]}]},
+             "Invalid parameter: FilterPolicy: Value of < must be numeric"),
+        ]
+        for policy, message in cases:
+            with self.subTest(policy=policy):
+                self.assertSnsError("InvalidParameter", message, 400, self.sns.subscribe,
+                                    TopicArn=arn, Protocol="http", Endpoint=self.receiver.url,
+                                    Attributes={"FilterPolicy": json.dumps(policy)})
+        # A nested policy is valid for the body only: changing the scope back is refused.
+        sub_arn = self.sns.subscribe(
+            TopicArn=arn, Protocol="email", Endpoint="a@example.com",
+            Attributes={"FilterPolicyScope": "MessageBody",
+                        "FilterPolicy": json.dumps({"d": {"s": ["x"]}})},
+            ReturnSubscriptionArn=True)["SubscriptionArn"]
+        self.assertSnsError("InvalidParameter",
+                            'Invalid parameter: FilterPolicy: "d" must be an object or an array',
+                            400, self.sns.set_subscription_attributes, SubscriptionArn=sub_arn,
+                            AttributeName="FilterPolicyScope", AttributeValue="MessageAttributes")
+
     def test_raw_delivery_and_retry(self):
         arn = self.sns.create_topic(Name="raw")["TopicArn"]
         sub_arn, _ = self.subscribe_confirmed(arn, {"DeliveryPolicy": FAST_RETRIES})
