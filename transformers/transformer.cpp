@@ -1,6 +1,7 @@
 #include "transformers/transformer.h"
 
 #include <cctype>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -9,6 +10,9 @@
 
 #include <nlohmann/json.hpp>
 #include <re2/re2.h>
+
+#include "base/civil_time.h"
+#include "transformers/date_time_pattern.h"
 
 namespace cwlogd::transformers {
 namespace {
@@ -44,6 +48,7 @@ enum class Op {
   kSubstituteString,
   kTypeConverter,
   kGrok,
+  kDateTimeConverter,
 };
 
 struct Entry {
@@ -79,6 +84,15 @@ struct Processor {
   std::string target;
   bool flatten = false;
   bool flatten_last = false;
+  // dateTimeConverter: `source` -> `target`, the first of `match_patterns` that reads the value
+  std::vector<DateTimePattern> match_patterns;
+  std::vector<std::string> match_pattern_texts;  // as written, compiled after reading
+  std::string target_format = "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'";
+  std::shared_ptr<DateTimePattern> target_pattern;
+  std::string source_timezone = "UTC";
+  std::string target_timezone = "UTC";
+  int source_offset_minutes = 0;
+  int target_offset_minutes = 0;
 };
 
 }  // namespace internal
@@ -403,7 +417,7 @@ constexpr ProcessorSpec kProcessorSpecs[] = {
     {"addKeys", false, false, true},
     {"copyValue", false, false, true},
     {"csv", true, false, true},
-    {"dateTimeConverter", false, false, false},
+    {"dateTimeConverter", false, false, true},
     {"deleteKeys", false, false, true},
     {"grok", true, false, true},
     {"listToMap", false, false, true},
@@ -545,6 +559,15 @@ Processor ReadProcessor(ConfigReader& in, std::string_view name, const Json& bod
     out.op = Op::kGrok;
     optional_source();
     out.grok_source = in.String(body, "match", p, 1, 512, true).value_or("");
+  } else if (name == "dateTimeConverter") {
+    out.op = Op::kDateTimeConverter;
+    out.source = in.String(body, "source", p, 1, kKeyMax, true).value_or("");
+    out.target = in.String(body, "target", p, 1, kKeyMax, true).value_or("");
+    out.match_pattern_texts = in.Strings(body, "matchPatterns", p, 1, 5, 1, SIZE_MAX, true);
+    if (auto s = in.String(body, "targetFormat", p, 1, 64, false)) out.target_format = *s;
+    if (auto s = in.String(body, "sourceTimezone", p, 1, SIZE_MAX, false)) out.source_timezone = *s;
+    if (auto s = in.String(body, "targetTimezone", p, 1, SIZE_MAX, false)) out.target_timezone = *s;
+    (void)in.String(body, "locale", p, 1, SIZE_MAX, false);  // names are English in any locale
   } else if (name == "typeConverter") {
     out.op = Op::kTypeConverter;
     entries("entries", 5, [&](const Json& e, const std::string& ep, Entry& entry) {
@@ -719,6 +742,34 @@ Transformer::~Transformer() = default;
 Transformer::Transformer(Transformer&&) noexcept = default;
 Transformer& Transformer::operator=(Transformer&&) noexcept = default;
 
+namespace {
+
+// dateTimeConverter's patterns and zones, checked when the transformer is put [our texts: AWS's
+// answers for these are unknown].
+std::optional<std::string> CompileDateTimeConverter(Processor* p) {
+  std::string error;
+  for (const std::string& text : p->match_pattern_texts) {
+    auto pattern = DateTimePattern::Compile(text, &error);
+    if (!pattern) return "Invalid matchPatterns entry in dateTimeConverter: " + error;
+    p->match_patterns.push_back(std::move(*pattern));
+  }
+  auto target = DateTimePattern::Compile(p->target_format, &error);
+  if (!target) return "Invalid targetFormat in dateTimeConverter: " + error;
+  p->target_pattern = std::make_shared<DateTimePattern>(std::move(*target));
+  for (auto [zone, offset] : {std::pair{&p->source_timezone, &p->source_offset_minutes},
+                              std::pair{&p->target_timezone, &p->target_offset_minutes}}) {
+    auto minutes = FixedZoneOffsetMinutes(*zone);
+    if (!minutes) {
+      return "The time zone " + *zone +
+             " is not supported by cwlogd: use UTC or a fixed offset such as +05:30.";
+    }
+    *offset = *minutes;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<Transformer> ParseTransformer(std::string_view config_json,
                                             std::vector<ConfigProblem>* problems) {
   Json config = Json::parse(config_json, nullptr, false);
@@ -775,6 +826,11 @@ std::optional<Transformer> ParseTransformer(std::string_view config_json,
     }
     if (processor.op == Op::kGrok && !processor.grok_source.empty()) {
       if (auto error = CompileGrok(&processor); error && !rule_broken) rule_broken = *error;
+    }
+    if (processor.op == Op::kDateTimeConverter) {
+      if (auto error = CompileDateTimeConverter(&processor); error && !rule_broken) {
+        rule_broken = *error;
+      }
     }
     if (processor.op == Op::kListToMap && processor.flatten &&
         !body->contains("flattenedElement") && !rule_broken) {
@@ -1195,6 +1251,24 @@ std::optional<std::string> ApplyOne(const Processor& p, Json& event, bool& struc
         *v = std::move(*converted);
       }
       break;
+    case Op::kDateTimeConverter: {
+      Json* v = Find(event, p.source);
+      if (v == nullptr || !v->is_string() || !p.target_pattern) break;
+      // A pattern without a year reads the current one (syslog's "MMM dd HH:mm:ss").
+      const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count();
+      const int64_t this_year = base::CivilFromDays(base::SplitEpochMillis(now_ms).day).year;
+      std::optional<int64_t> instant;
+      for (const DateTimePattern& pattern : p.match_patterns) {
+        instant =
+            pattern.Parse(v->get_ref<const std::string&>(), p.source_offset_minutes, this_year);
+        if (instant) break;
+      }
+      if (!instant) return "dateTimeConverter: " + p.source + " matches no pattern";
+      Set(event, p.target, Json(p.target_pattern->Format(*instant, p.target_offset_minutes)), true);
+      break;
+    }
     case Op::kListToMap: {
       Json* list = Find(event, p.source);
       if (list == nullptr || !list->is_array()) return "listToMap: " + p.source + " is not a list";

@@ -190,6 +190,22 @@ class TransformerProcessorTest(RecentModelTestCase):
                           "f": False})
 
 
+    def test_date_time_converter(self):
+        # The seed's httpd access log time, converted to ISO 8601 UTC (the default target format).
+        config = [{"grok": {"match": "\\[%{HTTPDATE:time}\\]"}},
+                  {"dateTimeConverter": {"source": "time", "target": "iso",
+                                         "matchPatterns": ["dd/MMM/yyyy:HH:mm:ss Z"],
+                                         "locale": "en"}}]
+        out = json.loads(test_one(self.logs, config,
+                                  '127.0.0.1 - - [10/Oct/2000:13:55:36 -0700] "GET / HTTP/1.0"'))
+        self.assertEqual(out["iso"], "2000-10-10T20:55:36.000Z")
+        self.assertClientError(
+            "InvalidParameterException", None, self.logs.test_transformer,
+            transformerConfig=[PARSE, {"dateTimeConverter": {
+                "source": "t", "target": "o", "matchPatterns": ["yyyy"],
+                "sourceTimezone": "America/New_York"}}],
+            logEventMessages=["{}"])
+
 class TransformerIngestTest(RecentModelTestCase):
     def test_put_log_events_stores_the_transformed_events(self):
         self.make_stream("app", "s")

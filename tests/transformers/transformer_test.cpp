@@ -96,6 +96,37 @@ TEST_CASE("parseKeyValue and csv") {
             "1;'2;''';3") == R"({"x":"1","y":"2;'"})");
 }
 
+TEST_CASE("dateTimeConverter reads the first matching pattern and writes the target format") {
+  const std::string base =
+      R"([{"parseJSON":{}},{"dateTimeConverter":{"source":"t","target":"out",)";
+  // The default target format is ISO 8601 in UTC with milliseconds.
+  CHECK(Run(base + R"("matchPatterns":["dd/MMM/yyyy:HH:mm:ss Z"]}}])",
+            R"({"t":"10/Oct/2000:13:55:36 -0700"})") ==
+        R"({"t":"10/Oct/2000:13:55:36 -0700","out":"2000-10-10T20:55:36.000Z"})");
+  CHECK(Run(base + R"("matchPatterns":["yyyy-MM-dd HH:mm:ss","MM/dd/yyyy hh:mm:ss a"],)"
+                   R"("sourceTimezone":"+05:30","targetFormat":"EEE, d MMM yyyy HH:mm:ss.SS XXX",)"
+                   R"("targetTimezone":"UTC"}}])",
+            R"({"t":"12/07/2026 01:02:03 PM"})") ==
+        R"({"t":"12/07/2026 01:02:03 PM","out":"Mon, 7 Dec 2026 07:32:03.00 Z"})");
+  CHECK(Run(base + R"("matchPatterns":["yyyy-MM-dd'T'HH:mm:ss.SSSXXX"],"targetFormat":"yy/MM/dd",)"
+                   R"("targetTimezone":"UTC-08:00"}}])",
+            R"({"t":"2024-01-01T05:00:00.250+00:00"})") ==
+        R"({"t":"2024-01-01T05:00:00.250+00:00","out":"23/12/31"})");
+  // No pattern matches, or a date that does not exist: the event fails.
+  CHECK(Run(base + R"("matchPatterns":["yyyy-MM-dd"]}}])", R"({"t":"2024-02-30"})")
+            .rfind("ERROR: ", 0) == 0);
+  CHECK(Run(base + R"("matchPatterns":["yyyy-MM-dd"]}}])", R"({"t":"yesterday"})")
+            .rfind("ERROR: ", 0) == 0);
+  // Bad patterns and zones of region rules are refused when the transformer is put.
+  CHECK(Run(base + R"("matchPatterns":["yyyy-qq"]}}])", "{}") ==
+        "CONFIG: Invalid matchPatterns entry in dateTimeConverter: Unknown pattern letter: q");
+  CHECK(Run(base + R"("matchPatterns":["yyyy"],"sourceTimezone":"America/New_York"}}])", "{}")
+            .rfind("CONFIG: The time zone America/New_York is not supported", 0) == 0);
+  CHECK(
+      Problems(R"([{"parseJSON":{}},{"dateTimeConverter":{"source":"t","target":"o"}}])")[0].kind ==
+      ConfigProblem::Kind::kConstraint);
+}
+
 TEST_CASE("listToMap") {
   const std::string base = R"([{"parseJSON":{}},)";
   const std::string event = R"({"l":[{"k":"a","v":1},{"k":"b","v":2},{"k":"a","v":3}]})";
