@@ -80,12 +80,14 @@ std::shared_ptr<const CompiledMetricFilter> MetricFilterCache::Get(
 
 storage::Result<std::vector<storage::MetricAggregateDelta>> EvaluateMetricFilters(
     storage::MetricStore& store, const storage::Partition& p, std::string_view group,
-    std::span<const storage::InputEvent> events, MetricFilterCache& cache) {
+    std::span<const storage::InputEvent> events, MetricFilterCache& cache,
+    std::span<const std::optional<std::string>> transformed) {
   struct Active {
     std::shared_ptr<const CompiledMetricFilter> compiled;
     std::string metric_namespace;
     std::string metric_name;
     std::string unit;
+    bool on_transformed;  // applyOnTransformedLogs
   };
   std::vector<Active> active;
   storage::MetricFilterQuery query;
@@ -93,8 +95,8 @@ storage::Result<std::vector<storage::MetricAggregateDelta>> EvaluateMetricFilter
   storage::Status s =
       store.ListMetricFilters(p, query, [&](const storage::MetricFilterDefinition& d) {
         if (auto compiled = cache.Get(d)) {
-          active.push_back(
-              {std::move(compiled), d.metric_namespace, d.metric_name, d.unit.value_or("None")});
+          active.push_back({std::move(compiled), d.metric_namespace, d.metric_name,
+                            d.unit.value_or("None"), d.apply_on_transformed_logs});
         }
         return true;
       });
@@ -126,10 +128,18 @@ storage::Result<std::vector<storage::MetricAggregateDelta>> EvaluateMetricFilter
   };
   for (const Active& filter : active) {
     const CompiledMetricFilter& c = *filter.compiled;
+    // The event's message as this filter reads it: the transformed form with
+    // applyOnTransformedLogs (when the event was transformed), else the original.
+    const bool read_transformed = filter.on_transformed && transformed.size() == events.size();
+    auto message_of = [&](size_t i) -> std::string_view {
+      if (read_transformed && transformed[i]) return *transformed[i];
+      return events[i].message;
+    };
     if (c.constant_value) {
       // Counting filter: per minute, matches add the constant and misses the default.
-      for (const storage::InputEvent& event : events) {
-        const bool matched = c.match_all || c.evaluator.pattern().Matches(event.message);
+      for (size_t e = 0; e < events.size(); ++e) {
+        const storage::InputEvent& event = events[e];
+        const bool matched = c.match_all || c.evaluator.pattern().Matches(message_of(e));
         if (!matched && !c.default_value) continue;
         const double v = matched ? *c.constant_value : *c.default_value;
         const int64_t minute = storage::MinuteOf(event.timestamp);
@@ -143,8 +153,9 @@ storage::Result<std::vector<storage::MetricAggregateDelta>> EvaluateMetricFilter
       continue;
     }
     size_t last = 0;
-    for (const storage::InputEvent& event : events) {
-      std::optional<filters::MetricSample> sample = c.evaluator.Evaluate(event.message);
+    for (size_t e = 0; e < events.size(); ++e) {
+      const storage::InputEvent& event = events[e];
+      std::optional<filters::MetricSample> sample = c.evaluator.Evaluate(message_of(e));
       if (!sample) continue;
       bool publishable = true;
       for (const auto& dimension : sample->dimensions) {

@@ -52,9 +52,12 @@ class MetricFilterCache {
 
 // Runs every metric filter of `group` over `events` (already accepted) and returns the merged
 // deltas: one sample per event and filter that matched (or defaultValue when it did not), at
-// the event's timestamp, in the filter's namespace, name, dimensions and unit.
+// the event's timestamp, in the filter's namespace, name, dimensions and unit. `transformed`
+// (empty, or one entry per event: its transformed message, nullopt when it was not transformed)
+// is what filters with applyOnTransformedLogs read instead.
 storage::Result<std::vector<storage::MetricAggregateDelta>> EvaluateMetricFilters(
     storage::MetricStore& store, const storage::Partition& p, std::string_view group,
-    std::span<const storage::InputEvent> events, MetricFilterCache& cache);
+    std::span<const storage::InputEvent> events, MetricFilterCache& cache,
+    std::span<const std::optional<std::string>> transformed = {});
 
 }  // namespace cwlogd::api

@@ -42,7 +42,8 @@ namespace {
 // `metrics` the metric-filter data the plan points at.
 storage::Result<storage::PutEventsPlan> PlanBatch(
     std::span<const storage::InputEvent> events, const storage::LogGroupInfo& group, int64_t now,
-    Context& ctx, nlohmann::json* rejected, std::vector<storage::MetricAggregateDelta>* metrics) {
+    Context& ctx, nlohmann::json* rejected, std::vector<storage::MetricAggregateDelta>* metrics,
+    std::span<const std::optional<std::string>> transformed) {
   size_t batch_bytes = 0;
   size_t largest = 0;
   for (const auto& e : events) {
@@ -101,8 +102,11 @@ storage::Result<storage::PutEventsPlan> PlanBatch(
   // atomic write as the events (api/metric_filter_eval.h).
   storage::MetricStore* metric_store = ctx.store.metric_store();
   if (metric_store != nullptr && !plan.events.empty()) {
+    if (!transformed.empty()) {
+      transformed = transformed.subspan(expired_end, plan.events.size());
+    }
     auto evaluated = EvaluateMetricFilters(*metric_store, ctx.partition, group.name, plan.events,
-                                           ctx.metric_filter_cache);
+                                           ctx.metric_filter_cache, transformed);
     if (!evaluated.ok()) return evaluated.status();
     *metrics = std::move(*evaluated);
     plan.metrics = *metrics;
@@ -143,12 +147,12 @@ ApiResult PutValidatedLogEvents(PutLogEventsInput& input, Context& ctx) {
   std::vector<std::optional<std::string>> transformed;
   if (*transformer != nullptr) transformed = TransformBatch(**transformer, input, ctx);
   put.plan = [&](const storage::LogGroupInfo& group, const storage::LogStreamInfo&) {
-    auto plan = PlanBatch(input.events, group, now, ctx, &rejected, &metrics);
+    auto plan = PlanBatch(input.events, group, now, ctx, &rejected, &metrics, transformed);
     if (plan.ok() && !transformed.empty()) {
       // Limits and metric filters saw the events as sent (AWS's metric filters read the
-      // original events unless applyOnTransformedLogs); what is stored is the transformed
-      // event, or the original when it cannot be transformed. plan->events is a span of
-      // input.events.
+      // original events unless applyOnTransformedLogs: those read `transformed`); what is stored is
+      // the transformed event, or the original when it cannot be transformed. plan->events is a
+      // span of input.events.
       const size_t first = static_cast<size_t>(plan->events.data() - input.events.data());
       for (size_t i = first; i < first + plan->events.size(); ++i) {
         if (transformed[i]) input.events[i].message = std::move(*transformed[i]);

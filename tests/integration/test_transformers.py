@@ -6,7 +6,9 @@ One aws CLI sample."""
 import json
 import unittest
 
-from cwlogd_harness import (AwsCli, RecentModelTestCase, find_aws_v1, now_ms,
+import boto3
+
+from cwlogd_harness import (DEFAULT_REGION, AwsCli, RecentModelTestCase, find_aws_v1, now_ms,
                             validation_message)
 
 PARSE = {"parseJSON": {}}
@@ -206,6 +208,7 @@ class TransformerProcessorTest(RecentModelTestCase):
                 "sourceTimezone": "America/New_York"}}],
             logEventMessages=["{}"])
 
+
 class TransformerIngestTest(RecentModelTestCase):
     def test_put_log_events_stores_the_transformed_events(self):
         self.make_stream("app", "s")
@@ -240,6 +243,30 @@ class TransformerIngestTest(RecentModelTestCase):
             logGroupName="app", logStreamName="s", startFromHead=True)["events"]]
         self.assertEqual(got, ['{"v":"1"}', '{"v":"2"}'])
 
+
+    def test_metric_filters_read_original_or_transformed_events(self):
+        """A metric filter reads the events as sent, one with applyOnTransformedLogs the
+        transformed ones (API reference, MetricFilter)."""
+        self.make_stream("app", "s")
+        self.logs.put_transformer(logGroupIdentifier="app", transformerConfig=[
+            {"grok": {"match": "status=%{NUMBER:status:int}"}}])
+        for name, pattern, on_transformed in (("original", '"status=500"', False),
+                                              ("transformed", "{ $.status = 500 }", True)):
+            self.logs.put_metric_filter(
+                logGroupName="app", filterName=name, filterPattern=pattern,
+                applyOnTransformedLogs=on_transformed,
+                metricTransformations=[{"metricName": name, "metricNamespace": "T",
+                                        "metricValue": "1"}])
+        t = now_ms()
+        self.put("app", "s", [(t, "status=500"), (t + 1, "status=200"), (t + 2, "status=500")])
+        cw = boto3.session.Session().client(
+            "cloudwatch", endpoint_url=self.server.endpoint, region_name=DEFAULT_REGION,
+            aws_access_key_id="test", aws_secret_access_key="test")
+        for name in ("original", "transformed"):
+            stats = cw.get_metric_statistics(
+                Namespace="T", MetricName=name, StartTime=(t - 120_000) / 1000,
+                EndTime=(t + 120_000) / 1000, Period=60, Statistics=["Sum"])["Datapoints"]
+            self.assertEqual(sum(d["Sum"] for d in stats), 2.0, name)
 
 class TransformerCliTest(RecentModelTestCase):
     def test_aws_cli(self):
