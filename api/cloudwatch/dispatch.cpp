@@ -26,6 +26,7 @@ constexpr Operation kOperations[] = {
     {"ListMetrics", &HandleListMetrics},
     // Alarms (alarms/alarm_handlers.h).
     {"DeleteAlarms", &alarms::HandleDeleteAlarms},
+    {"DescribeAlarmContributors", &alarms::HandleDescribeAlarmContributors},
     {"DescribeAlarmHistory", &alarms::HandleDescribeAlarmHistory},
     {"DescribeAlarms", &alarms::HandleDescribeAlarms},
     {"DescribeAlarmsForMetric", &alarms::HandleDescribeAlarmsForMetric},

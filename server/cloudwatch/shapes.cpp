@@ -148,6 +148,10 @@ constexpr Member kDescribeAlarmHistoryMembers[] = {
     {"HistoryItemType", &kString}, {"StartDate", &kTimestamp},       {"EndDate", &kTimestamp},
     {"MaxRecords", &kInteger},     {"NextToken", &kString},          {"ScanBy", &kString}};
 constexpr Shape kDescribeAlarmHistoryInput{ShapeKind::kStructure, kDescribeAlarmHistoryMembers};
+constexpr Member kDescribeAlarmContributorsMembers[] = {{"AlarmName", &kString},
+                                                        {"NextToken", &kString}};
+constexpr Shape kDescribeAlarmContributorsInput{ShapeKind::kStructure,
+                                                kDescribeAlarmContributorsMembers};
 constexpr Member kAlarmNamesMembers[] = {{"AlarmNames", &kStringList}};
 constexpr Shape kAlarmNamesInput{ShapeKind::kStructure, kAlarmNamesMembers};
 constexpr Member kSetAlarmStateMembers[] = {{"AlarmName", &kString},
@@ -165,6 +169,7 @@ constexpr Shape kUntagResourceInput{ShapeKind::kStructure, kUntagResourceMembers
 
 constexpr OperationModel kOperations[] = {
     {"DeleteAlarms", &kAlarmNamesInput, false},
+    {"DescribeAlarmContributors", &kDescribeAlarmContributorsInput, true},
     {"DescribeAlarmHistory", &kDescribeAlarmHistoryInput, true},
     {"DescribeAlarms", &kDescribeAlarmsInput, true},
     {"DescribeAlarmsForMetric", &kDescribeAlarmsForMetricInput, true},

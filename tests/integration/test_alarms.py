@@ -713,5 +713,18 @@ class CompositeAlarmTest(AlarmTestCase):
         self.assertEqual(self.composite("parent")["StateValue"], "ALARM")
 
 
+class AlarmContributorsTest(AlarmTestCase):
+    def test_single_series_alarm_has_no_contributors(self):
+        if not hasattr(self.cw, "describe_alarm_contributors"):
+            self.skipTest("this botocore has no DescribeAlarmContributors")
+        self.put_alarm("single")
+        self.assertEqual(self.cw.describe_alarm_contributors(AlarmName="single")[
+            "AlarmContributors"], [])
+        with self.assertRaises(ClientError) as e:
+            self.cw.describe_alarm_contributors(AlarmName="missing")
+        self.assertEqual(e.exception.response["Error"]["Code"], "ResourceNotFoundException")
+        self.assertEqual(e.exception.response["ResponseMetadata"]["HTTPStatusCode"], 404)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -13,6 +13,7 @@ ApiResult HandlePutCompositeAlarm(const nlohmann::json& request, Context& ctx);
 ApiResult HandleDescribeAlarms(const nlohmann::json& request, Context& ctx);
 ApiResult HandleDescribeAlarmsForMetric(const nlohmann::json& request, Context& ctx);
 ApiResult HandleDescribeAlarmHistory(const nlohmann::json& request, Context& ctx);
+ApiResult HandleDescribeAlarmContributors(const nlohmann::json& request, Context& ctx);
 ApiResult HandleDeleteAlarms(const nlohmann::json& request, Context& ctx);
 ApiResult HandleSetAlarmState(const nlohmann::json& request, Context& ctx);
 ApiResult HandleEnableAlarmActions(const nlohmann::json& request, Context& ctx);

@@ -277,4 +277,24 @@ ApiResult HandleDescribeAlarmHistory(const json& request, Context& ctx) {
   return out;
 }
 
+// DescribeAlarmContributors: the time series of a multi-time-series alarm (a Metrics Insights
+// query alarm with GROUP BY) that are in ALARM. Such alarms are not evaluated here, so an
+// existing alarm has none.
+ApiResult HandleDescribeAlarmContributors(const json& request, Context& ctx) {
+  if (ctx.alarms == nullptr) return ServiceFault();
+  AlarmInput in(request);
+  auto name = in.String("AlarmName", true, 1, 255);
+  auto token = in.String("NextToken", false, 0, 1 << 16);
+  if (in.failed()) return in.error();
+  if (token && !detail::DecodeToken("DescribeAlarmContributors", ctx.partition, *token)) {
+    return InvalidNextToken();
+  }
+  auto record = LoadAlarm(*ctx.alarms, ctx.partition, *name);
+  if (!record.ok()) return ServiceFault();
+  if (!record->has_value()) {
+    return ApiError{"ResourceNotFoundException", "The alarm " + *name + " does not exist.", 404};
+  }
+  return json{{"AlarmContributors", json::array()}};
+}
+
 }  // namespace cwlogd::api::cloudwatch::alarms
