@@ -15,7 +15,7 @@
 
 namespace cwlogd::api::sns {
 
-inline constexpr size_t kMaxFilterPolicyBytes = 256 * 1024;
+inline constexpr size_t kMaxFilterPolicyBytes = size_t{256} * 1024;
 inline constexpr int kMaxFilterPolicyKeys = 5;
 inline constexpr long kMaxFilterPolicyCombinations = 150;
 

@@ -50,14 +50,14 @@ ApiResult HandleDeleteAlarms(const json& request, Context& ctx) {
   if (!alarms.ok()) return ServiceFault();
   const std::set<std::string> deleting(names->begin(), names->end());
   for (const auto& name : *names) {
-    if (alarms->count(name) == 0) return AlarmNotFound("The alarm " + name + " does not exist.");
+    if (!alarms->contains(name)) return AlarmNotFound("The alarm " + name + " does not exist.");
   }
   // An alarm that a composite alarm (not deleted in the same call) names stays.
   std::set<std::string> depended_on;
   for (const auto& [parent, record] : *alarms) {
-    if (deleting.count(parent) != 0) continue;
+    if (deleting.contains(parent)) continue;
     for (const auto& child : CompositeChildren(ctx.partition, record)) {
-      if (deleting.count(child) != 0) depended_on.insert(child);
+      if (deleting.contains(child)) depended_on.insert(child);
     }
   }
   if (!depended_on.empty()) {

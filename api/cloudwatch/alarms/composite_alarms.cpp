@@ -114,7 +114,9 @@ void SettleCompositeAlarms(const storage::Partition& p, int64_t now_ms,
         const std::string child_state = child->value("StateValue", "");
         const std::string when =
             AwsTimestamp(EpochMillis(child->value("StateUpdatedTimestamp", json(0))));
-        reason = child->value("AlarmArn", "") + " transitioned to " + child_state + " at " + when;
+        reason = child->value("AlarmArn", "");
+        reason += " transitioned to " + child_state;
+        reason += " at " + when;
         ordered_json trigger;
         trigger["arn"] = child->value("AlarmArn", "");
         trigger["state"] = {{"value", child_state}, {"timestamp", when}};

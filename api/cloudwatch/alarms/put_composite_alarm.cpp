@@ -82,7 +82,7 @@ ApiResult HandlePutCompositeAlarm(const json& request, Context& ctx) {
   std::string missing;
   for (const auto& child : std::get<AlarmRule>(parsed).Children()) {
     auto child_name = ChildAlarmName(ctx.partition, child);
-    if (child_name && *child_name != *name && alarms->count(*child_name) != 0) continue;
+    if (child_name && *child_name != *name && alarms->contains(*child_name)) continue;
     if (child_name && *child_name == *name) {
       return ValidationError("The alarm rule of " + *name + " cannot name the alarm itself.");
     }
