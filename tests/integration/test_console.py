@@ -39,7 +39,7 @@ WWW = os.path.join(REPO, "console", "www")
 WAIT_S = 20 * h.TIMEOUT_SCALE
 CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1200,800"]
+                "--disable-dev-shm-usage", "--window-size=1200,1000"]
 GROUP = "/app/web"
 N_OTHER_GROUPS = 55
 KEY, SECRET, ACCOUNT = "AKIACONSOLETESTAAAAA", "console/secret+key/aaaaaaaaaaaaaaaaaaaaa", "123456789012"

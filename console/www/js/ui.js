@@ -78,8 +78,8 @@ export function timeRange(params, fallback = '1h') {
 }
 
 // Preset buttons plus absolute start/end inputs. onChange({range} | {start, end}).
-export function rangePicker(params, onChange) {
-  const r = timeRange(params);
+export function rangePicker(params, onChange, fallback = '1h') {
+  const r = timeRange(params, fallback);
   const start = h('input', { type: 'datetime-local', step: 1, value: toInput(r.start), 'aria-label': 'Start time' });
   const end = h('input', { type: 'datetime-local', step: 1, value: toInput(r.end), 'aria-label': 'End time' });
   const sel = h('select', { 'aria-label': 'Time range', onchange: () => {

@@ -103,7 +103,7 @@ export async function renderDashboards(root, params, alive) {
     root.append(rows.length ? table(['Name', 'Size'], rows, { label: 'Dashboards' }) : h('p', { class: 'muted' }, 'No dashboards.'));
     return;
   }
-  root.append(h('p', {}, h('a', { href: '#/dashboards' }, 'All dashboards')), rangePicker(params, (t) => go('dashboards', { name, ...t })));
+  root.append(h('p', {}, h('a', { href: '#/dashboards' }, 'All dashboards')), rangePicker(params, (t) => go('dashboards', { name, ...t }), '3h'));
   const d = await cw('GetDashboard', { DashboardName: name });
   if (!alive()) return;
   let body;

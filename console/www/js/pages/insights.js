@@ -90,6 +90,16 @@ export function statsChart(q, cols, rows, range) {
       series.get(label).push([parseTs(r[tcol]), Number(r[c])]);
     }
   }
+  // Bins without matches are absent from the results: they count 0 on the chart.
+  const m = /\bbin\s*\(\s*(\d+)\s*(ms|s|m|h|d)?\s*\)/i.exec(q);
+  const unit = { ms: 1, s: 1e3, m: 6e4, h: 36e5, d: 864e5 }[(m && m[2] || 'm').toLowerCase()];
+  const binMs = m ? Number(m[1]) * unit : 0;
+  if (binMs > 0 && range && (range.end - range.start) / binMs <= 2000) {
+    for (const points of series.values()) {
+      const have = new Set(points.map((p) => p[0]));
+      for (let t = Math.ceil(range.start / binMs) * binMs; t < range.end; t += binMs) if (!have.has(t)) points.push([t, 0]);
+    }
+  }
   return lineChart([...series].slice(0, 10).map(([label, points]) => ({ label, points })), `Chart of ${numCols.join(', ')} by ${tcol}`, range);
 }
 

@@ -70,7 +70,7 @@ export async function renderMetrics(root, params, alive) {
   const periodSel = h('select', { id: 'metric-period' }, PERIODS.map(([p, l]) => h('option', { value: p, selected: Number(state.period || 300) === p }, l)));
   root.append(h('form', { class: 'row', onsubmit: (e) => { e.preventDefault(); update({ dims: dimSel.value, stat: statSel.value, period: periodSel.value }); } },
     field('Dimensions', dimSel), field('Statistic', statSel), field('Period', periodSel), h('button', { type: 'submit', class: 'primary' }, 'Show')),
-  rangePicker(params, (t) => update(t)));
+  rangePicker(params, (t) => update(t), '3h'));
   const range = timeRange(params, '3h');
   const metric = { Namespace: state.ns, MetricName: state.metric, Dimensions: parseDims(dimSel.value) };
   const box = h('div', { class: 'card', id: 'metric-chart' });
