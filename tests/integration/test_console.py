@@ -336,10 +336,11 @@ class ConsolePages(BrowserCase):
         Select(self.driver.find_element(By.CSS_SELECTOR, "select[aria-label='Time range']")).select_by_value("yesterday")
         self.wait_page("insights")
         self.assertEqual(self.driver.find_element(By.ID, "query-groups").get_attribute("value"), GROUP)
-        editor = self.driver.find_element(By.ID, "query-text")
-        editor.clear()
-        editor.send_keys("fields @timestamp, @message\n| filter @message like / 5\\d\\d /\n"
-                         "| stats count(*) as errors by bin(5m)")
+        # A new user's way: the example query, not typed.
+        Select(self.driver.find_element(By.ID, "query-examples")).select_by_visible_text(
+            "5xx lines per 5 minutes (chart)")
+        self.assertEqual(self.driver.find_element(By.ID, "query-text").get_attribute("value"),
+                         "filter @message like / 5\\d\\d /\n| stats count(*) as errors by bin(5m)")
         self.driver.find_element(By.ID, "run-query").click()
         self.wait_page("insights")
         self.wait_for("#query-chart svg polyline")

@@ -6,6 +6,13 @@ import { errorBox, field, fmtTime, go, h, rangePicker, table, timeRange } from '
 
 const HISTORY = 'cwlogd.queryHistory';
 const DEFAULT_QUERY = 'fields @timestamp, @message, @logStream\n| sort @timestamp desc\n| limit 100';
+const EXAMPLES = [
+  ['Lines with a 5xx status', 'fields @timestamp, @message\n| filter @message like / 5\\d\\d /\n| sort @timestamp desc\n| limit 100'],
+  ['5xx lines per 5 minutes (chart)', 'filter @message like / 5\\d\\d /\n| stats count(*) as errors by bin(5m)'],
+  ['Events per 5 minutes by stream (chart)', 'stats count(*) as events by bin(5m), @logStream'],
+  ['Most frequent messages', 'stats count(*) as n by @message\n| sort n desc\n| limit 20'],
+  ['Lines containing ERROR', 'fields @timestamp, @message\n| filter @message like /ERROR/\n| sort @timestamp desc\n| limit 100'],
+];
 const history = () => { try { return JSON.parse(localStorage.getItem(HISTORY) || '[]'); } catch { return []; } };
 function remember(q) {
   const list = [q, ...history().filter((x) => x !== q)].slice(0, 20);
@@ -114,6 +121,9 @@ export async function renderInsights(root, params, alive) {
   const editor = h('textarea', { id: 'query-text', rows: 6, spellcheck: false }, state.q || DEFAULT_QUERY);
   const hist = h('select', { id: 'query-history', 'aria-label': 'Query history' }, h('option', { value: '' }, 'History…'), history().map((x) => h('option', { value: x }, x.replace(/\s+/g, ' ').slice(0, 90))));
   hist.addEventListener('change', () => { if (hist.value) editor.value = hist.value; });
+  const examples = h('select', { id: 'query-examples', 'aria-label': 'Example queries' }, h('option', { value: '' }, 'Examples…'),
+    EXAMPLES.map(([label, q]) => h('option', { value: q }, label)));
+  examples.addEventListener('change', () => { if (examples.value) editor.value = examples.value; examples.value = ''; });
   const saved = h('select', { id: 'saved-queries', 'aria-label': 'Saved queries' }, h('option', { value: '' }, 'Saved queries…'));
   const saveName = h('input', { id: 'save-name', placeholder: 'Name', size: 20 });
   const saveStatus = h('span', { 'aria-live': 'polite' });
@@ -126,7 +136,7 @@ export async function renderInsights(root, params, alive) {
     h('div', { class: 'row' }, field('Log groups', groupsInput), datalist),
     rangePicker(params, (t) => go('insights', { ...current(), ...t, run: run ? '1' : '' })),
     field('Query (Ctrl+Enter runs it)', editor),
-    h('div', { class: 'row' }, h('button', { type: 'submit', class: 'primary', id: 'run-query' }, 'Run query'), hist, saved,
+    h('div', { class: 'row' }, h('button', { type: 'submit', class: 'primary', id: 'run-query' }, 'Run query'), examples, hist, saved,
       field('Save as', saveName), h('button', { type: 'button', id: 'save-query', onclick: async () => {
         const name = saveName.value.trim();
         const existing = [...defs.values()].find((d) => d.name === name);
