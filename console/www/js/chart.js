@@ -11,6 +11,15 @@ function s(tag, attrs, ...kids) {
 }
 const fmtNum = (v) => (Math.abs(v) >= 1e6 ? (v / 1e6).toFixed(1) + 'M' : Math.abs(v) >= 1e4 ? (v / 1e3).toFixed(1) + 'k' : +v.toFixed(2));
 
+// The axis top: 4 steps of 1, 2, 2.5 or 5 times a power of ten, at least vmax.
+function niceMax(vmax) {
+  if (!(vmax > 0)) return 1;
+  const raw = vmax / 4;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * p).find((x) => x >= raw);
+  return step * 4;
+}
+
 function frame(t0, t1, vmax, W, H, title) {
   const svg = s('svg', { class: 'chart', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': title, preserveAspectRatio: 'none' });
   svg.append(s('title', {}, title));
@@ -36,7 +45,7 @@ export function lineChart(series, title = 'chart', range) {
   if (!all.length) return h('p', { class: 'muted' }, 'No data points in this range.');
   const t0 = range ? range.start : Math.min(...all.map((p) => p[0]));
   const t1 = range ? range.end : Math.max(...all.map((p) => p[0]));
-  const vmax = Math.max(0, ...all.map((p) => p[1])) * 1.1 || 1;
+  const vmax = niceMax(Math.max(0, ...all.map((p) => p[1])));
   const { svg, x, y } = frame(t0, t1, vmax, W, H, title);
   series.forEach((ser, i) => {
     const pts = [...ser.points].sort((a, b) => a[0] - b[0]);
@@ -53,7 +62,7 @@ export function lineChart(series, title = 'chart', range) {
 // buckets: [[ms, count]] of width bucketMs.
 export function histogram(buckets, bucketMs, range, title = 'Matching events over time') {
   const W = 800; const H = 120;
-  const vmax = Math.max(1, ...buckets.map((b) => b[1]));
+  const vmax = niceMax(Math.max(1, ...buckets.map((b) => b[1])));
   const { svg, x, y } = frame(range.start, range.end, vmax, W, H, title);
   svg.classList.add('hist');
   svg.style.height = '120px';

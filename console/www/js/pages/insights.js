@@ -185,7 +185,7 @@ export async function renderInsights(root, params, alive) {
   const chart = statsChart(editor.value, cols, rows, range);
   if (chart) chartBox.append(h('h2', {}, 'Chart'), chart);
   tableBox.append(h('h2', {}, 'Results'), rows.length
-    ? table(cols, rows.map((r) => h('tr', {}, cols.map((c) => h('td', { class: c === '@message' ? 'msg' : null }, c === '@timestamp' ? fmtTime(parseTs(r[c]), true) : r[c] ?? '')))), { label: 'Query results' })
+    ? table(cols, rows.map((r) => h('tr', {}, cols.map((c) => h('td', { class: c === '@message' ? 'msg' : null }, (c === '@timestamp' || /^bin\s*\(/i.test(c)) && !Number.isNaN(parseTs(r[c])) ? fmtTime(parseTs(r[c]), true) : r[c] ?? '')))), { label: 'Query results' })
     : h('p', { class: 'muted' }, 'No results.'));
   const hres = await histRun;
   if (hres && alive() && hres.status === 'Complete') {
