@@ -115,6 +115,10 @@ class BrowserCase(unittest.TestCase):
         options.binary_location = shutil.which("chromium")
         cls.driver = webdriver.Chrome(service=Service(driver_path), options=options)
         cls.driver.set_script_timeout(30)
+        if os.environ.get("CWLOGD_CONSOLE_DOC_IMAGES"):
+            # Same layout, fewer pixels: small PNGs for docs/images/.
+            cls.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+                "width": 1200, "height": 900, "deviceScaleFactor": 0.75, "mobile": False})
         cls.shots = os.path.join(os.path.dirname(h.binary_path()), "console-screenshots")
         os.makedirs(cls.shots, exist_ok=True)
 
