@@ -124,6 +124,13 @@ const std::vector<Flag>& Flags() {
                  },
                  .help = "serve POST /_cwlogd/reset, /_cwlogd/clock, /_cwlogd/sweep (tests only)",
                  .set_bool = [](Config& c, bool v) { c.server.enable_test_endpoints = v; }});
+    f.push_back(
+        {.name = "console",
+         .env = "CWLOGD_CONSOLE",
+         .kind = Kind::kBool,
+         .show_default = [](const Config& c) -> std::string { return OnOff(c.server.console); },
+         .help = "serve the web console at / (--no-console or --console=off: not)",
+         .set_bool = [](Config& c, bool v) { c.server.console = v; }});
     f.push_back({.name = "clock-offset-ms",
                  .env = "CWLOGD_CLOCK_OFFSET_MS",
                  .kind = Kind::kSigned,
@@ -491,9 +498,18 @@ CommandLine ParseCommandLine(const std::vector<std::string>& args, const EnvLook
       name = name.substr(0, eq);
     }
     const Flag* flag = FindFlag(name);
+    // --no-<boolean flag> turns it off.
+    bool negated = false;
+    if (flag == nullptr && !inline_value && name.substr(0, 3) == "no-") {
+      flag = FindFlag(name.substr(3));
+      negated = flag != nullptr && flag->kind == Kind::kBool;
+      if (!negated) flag = nullptr;
+    }
     if (flag == nullptr) return fail(fmt::format("unknown flag '--{}' (see --help)", name));
     std::string_view value;
-    if (inline_value) {
+    if (negated) {
+      value = "false";
+    } else if (inline_value) {
       value = *inline_value;
     } else if (flag->kind == Kind::kBool) {
       value = "true";

@@ -60,6 +60,9 @@ struct ServerOptions {
   // On SIGINT/SIGTERM, in-flight requests get this long to finish.
   std::chrono::milliseconds shutdown_grace{10'000};
   bool enable_test_endpoints = false;  // /_cwlogd/reset, /_cwlogd/clock, /_cwlogd/sweep
+  // The web console: GET / redirects to /console/, static assets built into the binary
+  // (docs/console.md). Default: on
+  bool console = true;
   // HTTPS: both set = the port speaks TLS 1.2+ only, with this PEM certificate chain and
   // private key (docs/security.md); both empty = plain HTTP. Only one set is an error.
   std::string tls_cert_file;

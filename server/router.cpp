@@ -15,6 +15,7 @@
 
 #include "api/dispatch.h"
 #include "server/cloudwatch_route.h"
+#include "server/console_route.h"
 #include "server/content_encoding.h"
 #include "server/http_text.h"
 #include "server/log.h"
@@ -355,6 +356,15 @@ HttpResponse Router::HandleSns(Exchange& exchange) {
 }
 
 HttpResponse Router::HandleNoRoute(Exchange& exchange) {
+  const HttpRequest& request = exchange.request;
+  if (options_.console && request.method() == http::verb::get) {
+    if (std::optional<CloudWatchHttpResponse> asset =
+            HandleConsoleRequest(request.target(), request[http::field::accept_encoding],
+                                 request[http::field::if_none_match])) {
+      exchange.op = "console";
+      return ToHttpResponse(request.version(), std::move(*asset));
+    }
+  }
   return RenderError(exchange, NotFound(exchange.request));
 }
 

@@ -61,6 +61,9 @@ struct RouterOptions {
   // SNS's signing certificate, served at GET `sns_cert_path` (SigningCertURL). Empty: none.
   std::string sns_cert_path;
   std::string sns_cert_pem;
+  // GET / and /console/*: the web console's assets (console_route.h), without auth.
+  // Default: on
+  bool console = true;
 };
 
 // True for requests meant for the CloudWatch metrics API (any of its three protocols):

@@ -99,6 +99,7 @@ std::unique_ptr<Service> Service::Start(const Config& config, Logger& logger, st
   router_options.sns_cert_path = sns_key->signer.cert_path;
   router_options.sns_cert_pem = sns_key->cert_pem;
   router_options.enable_test_endpoints = config.server.enable_test_endpoints;
+  router_options.console = config.server.console;
   router_options.max_body_bytes = config.server.max_body_bytes;
   router_options.queries = config.queries;
   router_options.exports = config.exports;

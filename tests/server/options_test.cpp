@@ -217,3 +217,16 @@ TEST_CASE("ParseCommandLine sizes the worker pool by --worker-threads or its env
   CHECK(Parse({"--worker-threads=0"}).action == CommandLine::Action::kError);
   CHECK_THAT(Parse({"--help"}).message, ContainsSubstring("CWLOGD_WORKER_THREADS"));
 }
+
+TEST_CASE("ParseCommandLine turns the console off by --no-console, --console=off or its env var",
+          "[server][options]") {
+  CHECK(Parse({}).config.server.console);
+  CHECK_FALSE(Parse({"--no-console"}).config.server.console);
+  CHECK_FALSE(Parse({"--console=off"}).config.server.console);
+  CHECK_FALSE(Parse({}, {{"CWLOGD_CONSOLE", "off"}}).config.server.console);
+  CHECK(Parse({"--console"}, {{"CWLOGD_CONSOLE", "0"}}).config.server.console);
+  // --no- applies to boolean flags only, and takes no value.
+  CHECK(Parse({"--no-port"}).action == CommandLine::Action::kError);
+  CHECK(Parse({"--no-console=yes"}).action == CommandLine::Action::kError);
+  CHECK_THAT(Parse({"--help"}).message, ContainsSubstring("CWLOGD_CONSOLE"));
+}

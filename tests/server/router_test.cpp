@@ -18,7 +18,7 @@ namespace {
 
 // A Router over a real store in a temp dir, with a swappable authenticator.
 struct RouterFixture {
-  explicit RouterFixture(bool test_endpoints = false) {
+  explicit RouterFixture(bool test_endpoints = false, bool console = true) {
     cwlogd::storage::StorageOptions so;
     so.path = (dir.path() / "data").string();
     auto opened = cwlogd::storage::OpenRocksLogStore(so);
@@ -26,6 +26,7 @@ struct RouterFixture {
     store = std::move(opened).value();
     RouterOptions ro;
     ro.enable_test_endpoints = test_endpoints;
+    ro.console = console;
     ro.max_body_bytes = 1 << 20;
     router = std::make_unique<Router>(
         *store, clock, api_options,
@@ -201,8 +202,9 @@ TEST_CASE("Router treats an empty body like {}", "[server][router]") {
 
 TEST_CASE("Router answers unknown paths and methods with a 404 JSON error", "[server][router]") {
   RouterFixture f;
-  for (auto [verb, target] : {std::pair{http::verb::get, "/"},
+  for (auto [verb, target] : {std::pair{http::verb::get, "/nothing"},
                               {http::verb::get, "/favicon.ico"},
+                              {http::verb::get, "/console/nothing.js"},
                               {http::verb::put, "/"},
                               {http::verb::post, "/_cwlogd/nothing"},
                               {http::verb::post, "/_cwlogd/health"}}) {
@@ -212,6 +214,31 @@ TEST_CASE("Router answers unknown paths and methods with a 404 JSON error", "[se
     CHECK(res.result_int() == 404);
     CHECK(JsonBody(res)["__type"] == "NotFoundException");
     CHECK(res["x-amzn-RequestId"].size() == 36);
+  }
+}
+
+TEST_CASE("Router serves the console without auth at / unless it is turned off",
+          "[server][router][console]") {
+  SECTION("on") {
+    RouterFixture f;
+    f.authenticate = [](const HttpRequest&, const RequestClass&) -> AuthResult {
+      return cwlogd::api::ApiError{"MissingAuthenticationTokenException", "no", 403};
+    };
+    HttpRequest root{http::verb::get, "/", 11};
+    HttpResponse redirect = f.router->Handle(root);
+    CHECK(redirect.result_int() == 302);
+    CHECK(redirect[http::field::location] == "/console/");
+    HttpRequest index{http::verb::get, "/console/", 11};
+    HttpResponse page = f.router->Handle(index);
+    CHECK(page.result_int() == 200);
+    CHECK(page[http::field::content_type] == "text/html; charset=utf-8");
+  }
+  SECTION("off") {
+    RouterFixture f(false, false);
+    for (const char* target : {"/", "/console/"}) {
+      HttpRequest req{http::verb::get, target, 11};
+      CHECK(f.router->Handle(req).result_int() == 404);
+    }
   }
 }
 
