@@ -189,6 +189,8 @@ class Pipeline {
     resolved_id_ = id;
     resolved_end_ = end;
     state_dirty_ = true;
+    // A full batch goes now rather than at the next event or the timer.
+    if (static_cast<int>(batch_.size()) >= spec_.batch_count && !Flush(false)) abandoned_ = true;
   }
 
   void SaveState() {

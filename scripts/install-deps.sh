@@ -18,7 +18,7 @@ build_packages=(
 # Tests drive the server with real clients: python3 + boto3, the aws CLI v2 (Debian's awscli),
 # clang for the libFuzzer targets, and clang-format + clang-tidy (with run-clang-tidy) for the lint
 # stage (scripts/lint.sh).
-test_packages=(python3 awscli clang libclang-rt-dev curl clang-format clang-tidy python3-aiosmtpd)
+test_packages=(python3 awscli clang libclang-rt-dev curl clang-format clang-tidy python3-aiosmtpd logrotate)
 
 mode=${1:-build}
 wanted=("${build_packages[@]}")
