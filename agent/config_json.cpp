@@ -15,7 +15,7 @@ class ObjectReader {
       : object_(object), path_(std::move(path)), config_(config) {}
 
   const json* Get(const char* key, json::value_t type) {
-    used_.push_back(key);
+    used_.emplace_back(key);
     auto it = object_.find(key);
     if (it == object_.end() || it->is_null()) return nullptr;
     const bool ok =

@@ -12,7 +12,7 @@
 namespace cwlogd::agent {
 namespace {
 
-constexpr size_t kFingerprintReadBytes = 64 * 1024;
+constexpr size_t kFingerprintReadBytes = size_t{64} * 1024;
 
 std::string DirName(const std::string& path) {
   const size_t slash = path.rfind('/');
@@ -52,7 +52,7 @@ void Tailer::Close() {
 }
 
 std::string Tailer::WatchDirectory() const {
-  const std::string dir = DirName(options_.glob);
+  std::string dir = DirName(options_.glob);
   if (dir.find_first_of("*?[") != std::string::npos) return {};
   return dir;
 }
@@ -71,7 +71,7 @@ std::optional<Tailer::Candidate> Tailer::Newest() const {
       if (::stat(g.gl_pathv[i], &st) != 0 || !S_ISREG(st.st_mode)) continue;
       const auto key =
           std::make_pair(static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino));
-      if (finished_.count(key) != 0) continue;
+      if (finished_.contains(key)) continue;
       Candidate c{g.gl_pathv[i], key.first, key.second, st.st_size, MtimeNs(st)};
       if (!best || c.mtime_ns > best->mtime_ns) best = c;
     }
@@ -147,7 +147,9 @@ std::optional<Tailer::Candidate> Tailer::FindSibling(const std::string& path, ui
   while (struct dirent* e = ::readdir(d)) {
     const std::string name = e->d_name;
     if (name == base || name.rfind(base, 0) != 0) continue;
-    const std::string full = dir + "/" + name;
+    std::string full = dir;
+    full += '/';
+    full += name;
     struct stat st {};
     if (::stat(full.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
     if (static_cast<uint64_t>(st.st_size) < min_size) continue;
@@ -213,11 +215,13 @@ void Tailer::HandleTruncation() {
 void Tailer::EmitLines(const LineFn& on_line, bool flush_partial) {
   size_t start = 0;
   while (start < buf_.size()) {
-    const void* hit = std::memchr(buf_.data() + start, '\n', buf_.size() - start);
+    const std::string_view rest(buf_.data() + start, buf_.size() - start);
+    const size_t found = rest.find('\n');
+    const char* hit = found == std::string_view::npos ? nullptr : rest.data() + found;
     size_t end = 0;
     size_t next = 0;
     if (hit != nullptr) {
-      end = static_cast<size_t>(static_cast<const char*>(hit) - buf_.data());
+      end = static_cast<size_t>(hit - buf_.data());
       next = end + 1;
     } else if (buf_.size() - start >= options_.max_line_bytes) {
       end = next = start + options_.max_line_bytes;
@@ -253,7 +257,7 @@ size_t Tailer::Poll(size_t max_bytes, int64_t now_ms, const LineFn& on_line) {
 
   size_t total = 0;
   while (total < max_bytes) {
-    const size_t want = std::min<size_t>(max_bytes - total, 256 * 1024);
+    const size_t want = std::min<size_t>(max_bytes - total, size_t{256} * 1024);
     const size_t old = buf_.size();
     buf_.resize(old + want);
     const ssize_t n = ::pread(fd_, buf_.data() + old, want, static_cast<off_t>(read_offset_));
