@@ -155,7 +155,7 @@ CallResult LogsClient::Call(std::string_view operation, std::string_view body) {
     }
     http::response<http::string_body> res;
     http::response_parser<http::string_body> parser;
-    parser.body_limit(16 * 1024 * 1024);
+    parser.body_limit(uint64_t{16} * 1024 * 1024);
     if (c.https) {
       beast::get_lowest_layer(*c.tls).expires_after(timeout);
       http::write(*c.tls, req, ec);

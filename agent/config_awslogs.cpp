@@ -1,6 +1,7 @@
 #include "agent/config_awslogs.h"
 
 #include <charconv>
+#include <initializer_list>
 #include <set>
 
 namespace cwlogd::agent {
@@ -33,6 +34,13 @@ bool ParseBool(std::string_view s, bool* out) {
     return true;
   }
   return false;
+}
+
+// Concatenation without a temporary per `+`.
+std::string Cat(std::initializer_list<std::string_view> parts) {
+  std::string out;
+  for (std::string_view p : parts) out.append(p);
+  return out;
 }
 
 struct Section {
@@ -84,13 +92,14 @@ std::optional<AgentConfig> ParseAwslogsConfig(std::string_view text, const HostI
           config.state_file = value;
         } else if (key == "use_gzip_http_content_encoding") {
           if (!ParseBool(value, &config.use_gzip)) {
-            *error = where + " use_gzip_http_content_encoding: not a boolean: " + value;
+            *error = Cat({where, " use_gzip_http_content_encoding: not a boolean: ", value});
             return std::nullopt;
           }
         } else if (key == "logging_config_file" || key == "queue_size") {
-          config.warnings.push_back(where + " " + key + ": accepted but not used by cwlogd-agent");
+          config.warnings.push_back(
+              Cat({where, " ", key, ": accepted but not used by cwlogd-agent"}));
         } else {
-          config.warnings.push_back(where + " " + key + ": unknown key, ignored");
+          config.warnings.push_back(Cat({where, " ", key, ": unknown key, ignored"}));
         }
       }
       continue;
@@ -100,13 +109,15 @@ std::optional<AgentConfig> ParseAwslogsConfig(std::string_view text, const HostI
     // awslogs' default: a line starting with whitespace continues the previous event.
     spec.multi_line_start_pattern = "^[^\\s]";
     std::set<std::string> seen;
-    for (const auto& [key, value] : s.keys) {
+    for (const auto& kv : s.keys) {
+      const std::string& key = kv.first;
+      const std::string& value = kv.second;
       seen.insert(key);
       int64_t n = 0;
       auto need_int = [&](int64_t lo, int64_t hi) {
         if (!ParseInt(value, &n) || n < lo || n > hi) {
-          *error = where + " " + key + ": expected an integer in [" + std::to_string(lo) + ", " +
-                   std::to_string(hi) + "], got '" + value + "'";
+          *error = Cat({where, " ", key, ": expected an integer in [", std::to_string(lo), ", ",
+                        std::to_string(hi), "], got '", value, "'"});
           return false;
         }
         return true;
@@ -125,7 +136,7 @@ std::optional<AgentConfig> ParseAwslogsConfig(std::string_view text, const HostI
         } else if (value == "LOCAL") {
           spec.utc = false;
         } else {
-          *error = where + " time_zone: expected UTC or LOCAL, got '" + value + "'";
+          *error = Cat({where, " time_zone: expected UTC or LOCAL, got '", value, "'"});
           return std::nullopt;
         }
       } else if (key == "initial_position") {
@@ -134,7 +145,7 @@ std::optional<AgentConfig> ParseAwslogsConfig(std::string_view text, const HostI
         } else if (value == "end_of_file") {
           spec.start_at_end = true;
         } else {
-          *error = where + " initial_position: expected start_of_file or end_of_file";
+          *error = Cat({where, " initial_position: expected start_of_file or end_of_file"});
           return std::nullopt;
         }
       } else if (key == "encoding") {
@@ -159,18 +170,18 @@ std::optional<AgentConfig> ParseAwslogsConfig(std::string_view text, const HostI
                             : (ParseInt(std::string_view(value).substr(0, dash), &a) &&
                                ParseInt(std::string_view(value).substr(dash + 1), &b));
         if (!ok || a < 1 || b < a || b > 1000) {
-          *error = where + " file_fingerprint_lines: expected N or N-M, got '" + value + "'";
+          *error = Cat({where, " file_fingerprint_lines: expected N or N-M, got '", value, "'"});
           return std::nullopt;
         }
         spec.fingerprint_first_line = static_cast<int>(a);
         spec.fingerprint_last_line = static_cast<int>(b);
       } else {
-        config.warnings.push_back(where + " " + key + ": unknown key, ignored");
+        config.warnings.push_back(Cat({where, " ", key, ": unknown key, ignored"}));
       }
     }
     for (const char* required : {"file", "log_group_name", "log_stream_name"}) {
-      if (seen.count(required) == 0) {
-        *error = where + ": missing required key " + required;
+      if (!seen.contains(required)) {
+        *error = Cat({where, ": missing required key ", required});
         return std::nullopt;
       }
     }

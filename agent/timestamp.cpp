@@ -274,7 +274,7 @@ std::optional<int64_t> TimestampFormat::Find(std::string_view line, bool utc,
       const int day = f.day >= 0 ? f.day : (f.month >= 0 ? 1 : now_tm.tm_mday);
       days = DaysFromCivil(y, static_cast<unsigned>(month + 1), static_cast<unsigned>(day));
     }
-    int64_t secs = days * 86400 + f.hour * 3600 + f.minute * 60 + f.second;
+    int64_t secs = days * 86400 + int64_t{f.hour} * 3600 + int64_t{f.minute} * 60 + f.second;
     if (f.has_offset) {
       secs -= static_cast<int64_t>(f.offset_minutes) * 60;
     } else if (!utc) {
