@@ -5,7 +5,7 @@ Starts cwlogd (no auth) on a free loopback port with a fresh data directory, wri
 cwlogd-agent on it and times until the agent's state file says the whole file is shipped. Prints
 lines/s and the agent's peak RSS (VmHWM). Not a test: figures depend on the machine.
 
-  bench/agent_bench.py --cwlogd build/server/cwlogd --agent build/agent/cwlogd-agent [--lines N]
+  bench/agent_bench.py --cwlogd build/cwlogd --agent build/agent/cwlogd-agent [--lines N]
 """
 
 import argparse
