@@ -18,8 +18,10 @@ build_packages=(
 # Tests drive the server with real clients: python3 + boto3, the aws CLI v2 (Debian's awscli),
 # clang for the libFuzzer targets, and clang-format + clang-tidy (with run-clang-tidy) for the lint
 # stage (scripts/lint.sh).
+# The console's browser tests need chromium with its driver and selenium; the agent's tests
+# rotate files with logrotate.
 test_packages=(python3 awscli clang libclang-rt-dev curl clang-format clang-tidy python3-aiosmtpd
-               chromium chromium-driver python3-selenium)
+               chromium chromium-driver python3-selenium logrotate)
 
 mode=${1:-build}
 wanted=("${build_packages[@]}")
