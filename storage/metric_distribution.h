@@ -19,7 +19,7 @@ namespace cwlogd::storage {
 class MetricDistribution {
  public:
   // Distinct values kept exactly before switching to the sketch.
-  static constexpr size_t kMaxExactValues = 64;
+  static constexpr size_t kMaxExactValues = 32;
   // Sketch: every value v > 0 is answered as some x with |x - v| <= kRelativeAccuracy * v.
   static constexpr double kRelativeAccuracy = 0.01;
   // Sketch bins kept; beyond, the lowest bins are folded into the lowest kept one (only the low

@@ -464,9 +464,9 @@ TEST_CASE("GetMetricStatistics and GetMetricData answer percentiles from raw val
   ApiFixture f;
   json values = json::array();
   json counts = json::array();
-  for (int v = 1; v <= 50; ++v) {
+  for (int v = 1; v <= 25; ++v) {
     values.push_back(v);
-    counts.push_back(v == 50 ? 10 : 1);  // 50 counts ten times: 59 samples
+    counts.push_back(v == 25 ? 10 : 1);  // 25 counts ten times: 34 samples
   }
   f.Ok("PutMetricData",
        {{"Namespace", "App"},
@@ -479,28 +479,28 @@ TEST_CASE("GetMetricStatistics and GetMetricData answer percentiles from raw val
           {{"MetricName", "Latency"},
            {"StatisticValues", {{"SampleCount", 4}, {"Sum", 8}, {"Minimum", 2}, {"Maximum", 2}}},
            {"Timestamp", kNow - 300}}}}});
-  // 64 samples, 51 distinct values (kept exactly): 0, 1, 2 x5, 3..49, 50 x10.
+  // 39 samples, 26 distinct values (kept exactly): 0, 1, 2 x5, 3..24, 25 x10.
   json out = f.Stats(
-      {{"Statistics", nullptr}, {"ExtendedStatistics", {"p50", "p80", "p99", "tm90", "PR(:2)"}}});
+      {{"Statistics", nullptr}, {"ExtendedStatistics", {"p50", "p70", "p99", "tm90", "PR(:2)"}}});
   REQUIRE(out["Datapoints"].size() == 1);
   const json& point = out["Datapoints"][0];
   CHECK_FALSE(point.contains("Sum"));
   const json& ext = point["ExtendedStatistics"];
-  CHECK(ext["p50"] == 27.0);  // rank 32 (v at rank v + 5 for 3..49)
-  CHECK(ext["p80"] == 47.0);  // rank 52 (51.2 rounded up)
-  CHECK(ext["p99"] == 50.0);  // rank 64
-  CHECK(ext["PR(:2)"].get<double>() == Approx(700.0 / 64));
-  CHECK(ext["tm90"].get<double>() == Approx(1413.0 / 57.6));  // ranks 0..57.6
+  CHECK(ext["p50"] == 15.0);  // rank 20 (v at rank v + 5 for 3..24)
+  CHECK(ext["p70"] == 23.0);  // rank 28 (27.3 rounded up)
+  CHECK(ext["p99"] == 25.0);  // rank 39
+  CHECK(ext["PR(:2)"].get<double>() == Approx(700.0 / 39));
+  CHECK(ext["tm90"].get<double>() == Approx(460.5 / 35.1));  // ranks 0..35.1
 
-  // GetMetricData with Stat p80: the same value.
+  // GetMetricData with Stat p70: the same value.
   json q = {{"Id", "a"},
             {"MetricStat",
              {{"Metric", {{"Namespace", "App"}, {"MetricName", "Latency"}}},
               {"Period", 60},
-              {"Stat", "p80"}}}};
+              {"Stat", "p70"}}}};
   json data = f.Ok("GetMetricData",
                    {{"MetricDataQueries", {q}}, {"StartTime", kNow - 600}, {"EndTime", kNow}});
-  CHECK(data["MetricDataResults"][0]["Values"] == json::array({47.0}));
+  CHECK(data["MetricDataResults"][0]["Values"] == json::array({23.0}));
 
   // A statistic set with a spread (Minimum != Maximum) hides percentiles of its period.
   f.Ok("PutMetricData",
