@@ -168,9 +168,9 @@ ApiResult HandleGetMetricData(const json& request, Context& ctx) {
   bool more = false;
   for (const auto& q : parsed) {
     if (!q.return_data) continue;
-    detail::PeriodQuery pq{detail::AlignStart(*start, q.period_ms), *end, q.period_ms, q.unit,
-                           false};
-    pq.not_before_ms = now_ms - detail::kMetricRetentionMs;
+    detail::PeriodQuery pq{
+        detail::AlignStart(*start, q.period_ms), *end, q.period_ms, q.unit, false,
+        now_ms - detail::kMetricRetentionMs};
     auto buckets = detail::QueryPeriods(ctx.metrics, ctx.partition, q.metric, pq);
     if (!buckets.ok()) return InternalServiceFault("The service cannot complete the request.");
     // (period start, value); AWS's rollup schedule: a period too fine for the data's age finds

@@ -96,8 +96,8 @@ ApiResult HandleGetMetricStatistics(const json& request, Context& ctx) {
     return json{{"Label", *name}, {"Datapoints", json::array()}};
   }
   storage::MetricId metric{*ns, *name, std::move(*dimensions)};
-  detail::PeriodQuery q{aligned_start, *end, period_ms, unit, true};
-  q.not_before_ms = now_ms - detail::kMetricRetentionMs;
+  const int64_t not_before = now_ms - detail::kMetricRetentionMs;
+  detail::PeriodQuery q{aligned_start, *end, period_ms, unit, true, not_before};
   auto buckets = detail::QueryPeriods(ctx.metrics, ctx.partition, metric, q);
   if (!buckets.ok()) return InternalServiceFault("The service cannot complete the request.");
   json datapoints = json::array();
