@@ -5,9 +5,10 @@
 namespace cwlogd::storage::metric_keys {
 namespace {
 
-constexpr char kVersion = 0x01;        // DO NOT CHANGE: on-disk
-constexpr char kDimensionMark = 0x02;  // DO NOT CHANGE: on-disk
-constexpr char kDimensionsEnd = 0x01;  // DO NOT CHANGE: on-disk
+constexpr char kVersion = 0x01;            // DO NOT CHANGE: on-disk
+constexpr char kAggregateVersion2 = 0x02;  // DO NOT CHANGE: on-disk (bucket with distribution)
+constexpr char kDimensionMark = 0x02;      // DO NOT CHANGE: on-disk
+constexpr char kDimensionsEnd = 0x01;      // DO NOT CHANGE: on-disk
 
 void AppendBE8(std::string* out, uint64_t v) {
   for (int i = 7; i >= 0; --i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
@@ -210,21 +211,31 @@ bool ReadPartition(std::string_view key, size_t* pos, Partition* p) {
 }
 
 std::string EncodeAggregate(const MetricAggregate& a) {
-  std::string out(1, kVersion);
+  std::string out(1, kAggregateVersion2);
   AppendLE8(&out, a.sample_count);
   AppendLE8(&out, a.sum);
   AppendLE8(&out, a.minimum);
   AppendLE8(&out, a.maximum);
+  a.distribution.EncodeTo(&out);
   return out;
 }
 
 bool DecodeAggregate(std::string_view v, MetricAggregate* a) {
-  if (v.size() != kAggregateValueSize || v[0] != kVersion) return false;
+  if (v.size() < kAggregateValueSize || (v[0] != kVersion && v[0] != kAggregateVersion2)) {
+    return false;
+  }
   a->sample_count = ReadLE8(v.substr(1));
   a->sum = ReadLE8(v.substr(9));
   a->minimum = ReadLE8(v.substr(17));
   a->maximum = ReadLE8(v.substr(25));
-  return true;
+  if (v[0] == kVersion) {
+    // Written before distributions were kept: the samples' values are unknown.
+    a->distribution = MetricDistribution();
+    a->distribution.MarkUnknown();
+    return v.size() == kAggregateValueSize;
+  }
+  size_t pos = kAggregateValueSize;
+  return MetricDistribution::DecodeFrom(v, &pos, &a->distribution) && pos == v.size();
 }
 
 std::string EncodeLastPublished(int64_t ms) {

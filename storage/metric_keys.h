@@ -57,8 +57,10 @@ std::string TimeSequenceId(int64_t ms, uint64_t sequence);
 // The partition at the start of `key` (after its one-byte tag); *pos is left after it.
 bool ReadPartition(std::string_view key, size_t* pos, Partition* p);
 
-// Bucket value: 0x01, then SampleCount, Sum, Minimum, Maximum as little-endian IEEE doubles.
-inline constexpr size_t kAggregateValueSize = 33;
+// Bucket value: 0x02, then SampleCount, Sum, Minimum, Maximum as little-endian IEEE doubles,
+// then the distribution (MetricDistribution::EncodeTo). Version 0x01 (33 bytes, no distribution)
+// is still read: its distribution is unknown.
+inline constexpr size_t kAggregateValueSize = 33;  // version 1; the fixed prefix of version 2
 std::string EncodeAggregate(const MetricAggregate& a);
 bool DecodeAggregate(std::string_view v, MetricAggregate* a);
 

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "storage/log_store.h"
+#include "storage/metric_distribution.h"
 #include "storage/status.h"
 
 namespace cwlogd::storage {
@@ -44,12 +45,14 @@ inline void SortDimensions(std::vector<MetricDimension>& dimensions) {
   std::sort(dimensions.begin(), dimensions.end());
 }
 
-// A statistic set: what CloudWatch keeps per metric, unit and minute.
+// A statistic set and the distribution of the values: what is kept per metric, unit and
+// bucket (a minute, or a second for high-resolution data).
 struct MetricAggregate {
   double sample_count = 0;
   double sum = 0;
   double minimum = std::numeric_limits<double>::infinity();
   double maximum = -std::numeric_limits<double>::infinity();
+  MetricDistribution distribution;  // for percentiles; see MetricDistribution::usable()
 
   // `count` samples of value `v` (count may be fractional, as PutMetricData Counts allow).
   void Add(double v, double count = 1) {
@@ -57,12 +60,29 @@ struct MetricAggregate {
     sum += v * count;
     if (v < minimum) minimum = v;
     if (v > maximum) maximum = v;
+    distribution.Add(v, count);
+  }
+  // A statistic set (PutMetricData StatisticValues). AWS keeps percentiles for one only when its
+  // values are implied: SampleCount 1 (the value is Sum) or Minimum == Maximum.
+  void AddStatisticSet(double count, double total, double min, double max) {
+    sample_count += count;
+    sum += total;
+    if (min < minimum) minimum = min;
+    if (max > maximum) maximum = max;
+    if (count == 1) {
+      distribution.Add(total, 1);
+    } else if (min == max) {
+      distribution.Add(min, count);
+    } else {
+      distribution.MarkUnknown();
+    }
   }
   void Merge(const MetricAggregate& o) {
     sample_count += o.sample_count;
     sum += o.sum;
     if (o.minimum < minimum) minimum = o.minimum;
     if (o.maximum > maximum) maximum = o.maximum;
+    distribution.Merge(o.distribution);
   }
   bool operator==(const MetricAggregate&) const = default;
 };
@@ -76,17 +96,28 @@ inline int64_t MinuteOf(int64_t timestamp_ms) {
   return q * kMillisPerMinute;
 }
 
-// One change to one minute bucket: merged (count/sum/min/max) into what is stored.
+inline constexpr int64_t kMillisPerSecond = 1'000;
+
+// The start of the second holding `timestamp_ms` (floor): high-resolution buckets.
+inline int64_t SecondOf(int64_t timestamp_ms) {
+  int64_t q = timestamp_ms / kMillisPerSecond;
+  if (timestamp_ms % kMillisPerSecond < 0) --q;
+  return q * kMillisPerSecond;
+}
+
+// One change to one bucket: merged (count/sum/min/max, distribution) into what is stored.
 struct MetricAggregateDelta {
   MetricId metric;
-  int64_t minute_ms = 0;      // start of the minute, epoch ms (MinuteOf)
+  // Start of the bucket, epoch ms: the minute (MinuteOf), or the second (SecondOf) for
+  // StorageResolution 1 data. The name predates high-resolution buckets.
+  int64_t minute_ms = 0;
   std::string unit = "None";  // a StandardUnit; buckets of different units are kept apart
   MetricAggregate aggregate;
 };
 
 // One stored bucket, as QueryMetric returns it.
 struct MetricDatapoint {
-  int64_t minute_ms = 0;
+  int64_t minute_ms = 0;  // bucket start (a minute, or a second for high-resolution data)
   std::string unit;
   MetricAggregate aggregate;
 };

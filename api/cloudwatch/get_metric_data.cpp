@@ -3,6 +3,7 @@
 #include <set>
 
 #include "api/cloudwatch/detail/aggregation.h"
+#include "api/cloudwatch/detail/extended_statistic.h"
 #include "api/cloudwatch/detail/reader.h"
 #include "api/cloudwatch/handlers.h"
 
@@ -21,8 +22,16 @@ struct StatQuery {
   storage::MetricId metric;
   int64_t period_ms = 60'000;
   detail::Statistic stat = detail::Statistic::kSum;
+  std::optional<detail::ExtendedStatistic> extended;  // set: Stat is a percentile etc.
   std::optional<std::string> unit;
 };
+
+// The query's statistic over one period; nullopt when the period cannot answer it (a percentile
+// of statistic sets or of negative values): AWS leaves such periods out.
+std::optional<double> QueryStatistic(const StatQuery& q, const storage::MetricAggregate& a) {
+  if (q.extended) return detail::EvaluateExtendedStatistic(a, *q.extended);
+  return detail::StatisticValue(a, q.stat);
+}
 
 // Query ids: start with a lower-case letter; letters, digits and underscores.
 bool ValidId(std::string_view id) {
@@ -70,16 +79,19 @@ std::optional<StatQuery> ReadQuery(Reader& r, const json& q, const std::string& 
   auto name = r.String(*metric, mp, "MetricName", true, 1, 255);
   auto dimensions = r.Dimensions(*metric, mp, kMaxDimensions);
   if (r.failed()) return std::nullopt;
-  if (*period < 1 || *period % 60 != 0) {
+  if (!detail::ValidPeriod(*period, true)) {
     r.Fail(InvalidParameterValue("The parameter " + Join(sp, "Period") +
                                  " must be a multiple of 60."));
     return std::nullopt;
   }
   auto parsed = detail::ParseStatistic(*stat_name);
-  if (!parsed) {
+  if (!parsed) out.extended = detail::ParseExtendedStatistic(*stat_name);
+  if (!parsed && !out.extended) {
     r.Fail(InvalidParameterValue(
         "The value " + *stat_name + " for parameter " + Join(sp, "Stat") +
-        " is not supported: this server serves SampleCount, Average, Sum, Minimum and Maximum."));
+        " is not a valid statistic: use SampleCount, Average, Sum, Minimum, Maximum, a "
+        "percentile (p99) or another extended statistic (tm99, wm99, tc99, ts99, IQM, TM(a:b), "
+        "WM(a:b), TC(a:b), TS(a:b), PR(a:b))."));
     return std::nullopt;
   }
   out.id = *id;
@@ -87,7 +99,7 @@ std::optional<StatQuery> ReadQuery(Reader& r, const json& q, const std::string& 
   out.return_data = return_data.value_or(true);
   out.metric = {*ns, *name, std::move(*dimensions)};
   out.period_ms = *period * 1000;
-  out.stat = *parsed;
+  out.stat = parsed.value_or(detail::Statistic::kSum);
   out.unit = unit;
   return out;
 }
@@ -149,17 +161,26 @@ ApiResult HandleGetMetricData(const json& request, Context& ctx) {
     skip = (*state)["o"].get<int64_t>();
   }
 
-  const int64_t aligned_start = storage::MinuteOf(*start);
+  const int64_t now_ms = ctx.clock.NowMillis();
   json results = json::array();
   int64_t seen = 0;     // points before this page plus those emitted so far
   int64_t emitted = 0;  // points in this page
   bool more = false;
   for (const auto& q : parsed) {
     if (!q.return_data) continue;
-    detail::PeriodQuery pq{aligned_start, *end, q.period_ms, q.unit, false};
+    detail::PeriodQuery pq{
+        detail::AlignStart(*start, q.period_ms), *end, q.period_ms, q.unit, false,
+        now_ms - detail::kMetricRetentionMs};
     auto buckets = detail::QueryPeriods(ctx.metrics, ctx.partition, q.metric, pq);
     if (!buckets.ok()) return InternalServiceFault("The service cannot complete the request.");
-    auto& points = *buckets;
+    // (period start, value); AWS's rollup schedule: a period too fine for the data's age finds
+    // nothing.
+    std::vector<std::pair<int64_t, double>> points;
+    if (q.period_ms % (detail::RequiredPeriodMultiple(*start, now_ms) * 1000) == 0) {
+      for (const auto& b : *buckets) {
+        if (auto v = QueryStatistic(q, b.aggregate)) points.emplace_back(b.start_ms, *v);
+      }
+    }
     if (descending) std::reverse(points.begin(), points.end());
     const auto n = static_cast<int64_t>(points.size());
     // This query's slice of the flattened sequence.
@@ -176,8 +197,8 @@ ApiResult HandleGetMetricData(const json& request, Context& ctx) {
     json values = json::array();
     int64_t i = first;
     for (; i < n && emitted < page_size; ++i, ++emitted) {
-      timestamps.push_back(static_cast<double>(points[i].start_ms) / 1000.0);
-      values.push_back(detail::StatisticValue(points[i].aggregate, q.stat));
+      timestamps.push_back(static_cast<double>(points[i].first) / 1000.0);
+      values.push_back(points[i].second);
     }
     const bool complete = i == n;
     if (!complete) more = true;

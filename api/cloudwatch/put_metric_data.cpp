@@ -1,4 +1,5 @@
-// PutMetricData: validate every datum, merge the samples per (metric, minute, unit), one write.
+// PutMetricData: validate every datum, merge the samples per (metric, bucket, unit), one write.
+// Buckets are minutes, or seconds for StorageResolution 1; each keeps the values' distribution.
 #include <cmath>
 
 #include "api/cloudwatch/detail/aggregation.h"
@@ -87,9 +88,10 @@ void ReadDatum(Reader& r, const json& datum, const std::string& path, const std:
 
   storage::MetricId metric{ns, *name, std::move(*dimensions)};
   const std::string unit_name = unit.value_or("None");
+  const bool high_res = resolution && *resolution == 1;  // kept in per-second buckets
   if (value) {
     if (!CheckValue(r, *value, Join(path, "Value"))) return;
-    acc.AddSample(metric, ts, unit_name, *value);
+    acc.AddSample(metric, ts, unit_name, *value, 1, high_res);
     return;
   }
   if (stats) {
@@ -113,7 +115,9 @@ void ReadDatum(Reader& r, const json& datum, const std::string& path, const std:
                                    " must not be greater than " + Join(sp, "Maximum") + "."));
       return;
     }
-    acc.Add(metric, ts, unit_name, storage::MetricAggregate{*count, *sum, *min, *max});
+    storage::MetricAggregate set;
+    set.AddStatisticSet(*count, *sum, *min, *max);
+    acc.Add(metric, ts, unit_name, set, high_res);
     return;
   }
   // Values (+ Counts): each value occurred `count` times (default 1).
@@ -141,7 +145,7 @@ void ReadDatum(Reader& r, const json& datum, const std::string& path, const std:
       count = c.get<double>();
     }
     if (!CheckValue(r, v.get<double>(), MemberPath(vp, i))) return;
-    if (count > 0) acc.AddSample(metric, ts, unit_name, v.get<double>(), count);
+    if (count > 0) acc.AddSample(metric, ts, unit_name, v.get<double>(), count, high_res);
   }
 }
 

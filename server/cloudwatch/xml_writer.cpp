@@ -22,10 +22,34 @@ std::string Number(const json& v) {
 
 void Element(std::string& out, std::string_view name, const json& v, bool timestamp);
 
+// Output members that are maps (keys are data, e.g. "PR(:300)", not element names): the query
+// protocol writes them as <entry><key>..</key><value>..</value></entry>.
+bool IsMapMember(std::string_view name) { return name == "ExtendedStatistics"; }
+
+void MapElement(std::string& out, std::string_view name, const json& map) {
+  out += '<';
+  out += name;
+  out += '>';
+  for (const auto& [key, value] : map.items()) {
+    out += "<entry><key>";
+    out += api::detail::XmlEscape(key);
+    out += "</key>";
+    Element(out, "value", value, false);
+    out += "</entry>";
+  }
+  out += "</";
+  out += name;
+  out += '>';
+}
+
 void Content(std::string& out, const json& v, bool timestamp) {
   switch (v.type()) {
     case json::value_t::object:
       for (const auto& [key, member] : v.items()) {
+        if (IsMapMember(key) && member.is_object()) {
+          MapElement(out, key, member);
+          continue;
+        }
         Element(out, key, member, IsTimestampMember(key));
       }
       break;

@@ -212,9 +212,14 @@ TEST_CASE("GetMetricStatistics validates periods, statistics and the datapoint l
         "InvalidParameterCombinationException");
   CHECK(f.Err("GetMetricStatistics", with({{"ExtendedStatistics", {"p99"}}})).type ==
         "InvalidParameterCombinationException");
-  CHECK(
-      f.Err("GetMetricStatistics", with({{"Statistics", nullptr}, {"ExtendedStatistics", {"p99"}}}))
-          .type == "InvalidParameterValueException");
+  CHECK(f.Ok("GetMetricStatistics",
+             with({{"Statistics", nullptr}, {"ExtendedStatistics", {"p99"}}}))["Datapoints"]
+            .empty());
+  ApiError bad_p = f.Err("GetMetricStatistics",
+                         with({{"Statistics", nullptr}, {"ExtendedStatistics", {"p50", "p101"}}}));
+  CHECK(bad_p.type == "InvalidParameterValueException");
+  CHECK(bad_p.message.rfind("The value p101 for parameter ExtendedStatistics.member.2 is invalid.",
+                            0) == 0);
   CHECK(f.Err("GetMetricStatistics", with({{"Statistics", {"Median"}}})).type ==
         "InvalidParameterValueException");
   CHECK(f.Err("GetMetricStatistics", with({{"StartTime", kNow}})).message ==
@@ -298,7 +303,10 @@ TEST_CASE("GetMetricData answers MetricStat queries with ScanBy and pagination",
   CHECK(f.Err("GetMetricData", bad_id).type == "InvalidParameterValueException");
   json p99 = req;
   p99["MetricDataQueries"] = {query("a", "p99")};
-  CHECK(f.Err("GetMetricData", p99).type == "InvalidParameterValueException");
+  CHECK(f.Ok("GetMetricData", p99)["MetricDataResults"].size() == 1);
+  json median = req;
+  median["MetricDataQueries"] = {query("a", "Median")};
+  CHECK(f.Err("GetMetricData", median).type == "InvalidParameterValueException");
 }
 
 TEST_CASE("ListMetrics pages 500 metrics at a time and honours RecentlyActive", "[metrics][api]") {
@@ -449,4 +457,126 @@ TEST_CASE("ParseJsonInput refuses a member named twice at any depth", "[metrics]
       R"({"Name":"y","Value":"2"}]},{"MetricName":"m"}]})");
   REQUIRE(std::holds_alternative<json>(ok));
   CHECK(std::get<json>(ok)["MetricData"].size() == 2);
+}
+
+TEST_CASE("GetMetricStatistics and GetMetricData answer percentiles from raw values",
+          "[metrics][api][percentiles]") {
+  ApiFixture f;
+  json values = json::array();
+  json counts = json::array();
+  for (int v = 1; v <= 25; ++v) {
+    values.push_back(v);
+    counts.push_back(v == 25 ? 10 : 1);  // 25 counts ten times: 34 samples
+  }
+  f.Ok("PutMetricData",
+       {{"Namespace", "App"},
+        {"MetricData",
+         {{{"MetricName", "Latency"},
+           {"Values", values},
+           {"Counts", counts},
+           {"Timestamp", kNow - 300}},
+          {{"MetricName", "Latency"}, {"Value", 0}, {"Timestamp", kNow - 300}},
+          {{"MetricName", "Latency"},
+           {"StatisticValues", {{"SampleCount", 4}, {"Sum", 8}, {"Minimum", 2}, {"Maximum", 2}}},
+           {"Timestamp", kNow - 300}}}}});
+  // 39 samples, 26 distinct values (kept exactly): 0, 1, 2 x5, 3..24, 25 x10.
+  json out = f.Stats(
+      {{"Statistics", nullptr}, {"ExtendedStatistics", {"p50", "p70", "p99", "tm90", "PR(:2)"}}});
+  REQUIRE(out["Datapoints"].size() == 1);
+  const json& point = out["Datapoints"][0];
+  CHECK_FALSE(point.contains("Sum"));
+  const json& ext = point["ExtendedStatistics"];
+  CHECK(ext["p50"] == 15.0);  // rank 20 (v at rank v + 5 for 3..24)
+  CHECK(ext["p70"] == 23.0);  // rank 28 (27.3 rounded up)
+  CHECK(ext["p99"] == 25.0);  // rank 39
+  CHECK(ext["PR(:2)"].get<double>() == Approx(700.0 / 39));
+  CHECK(ext["tm90"].get<double>() == Approx(460.5 / 35.1));  // ranks 0..35.1
+
+  // GetMetricData with Stat p70: the same value.
+  json q = {{"Id", "a"},
+            {"MetricStat",
+             {{"Metric", {{"Namespace", "App"}, {"MetricName", "Latency"}}},
+              {"Period", 60},
+              {"Stat", "p70"}}}};
+  json data = f.Ok("GetMetricData",
+                   {{"MetricDataQueries", {q}}, {"StartTime", kNow - 600}, {"EndTime", kNow}});
+  CHECK(data["MetricDataResults"][0]["Values"] == json::array({23.0}));
+
+  // A statistic set with a spread (Minimum != Maximum) hides percentiles of its period.
+  f.Ok("PutMetricData",
+       {{"Namespace", "App"},
+        {"MetricData",
+         {{{"MetricName", "Latency"},
+           {"StatisticValues", {{"SampleCount", 2}, {"Sum", 8}, {"Minimum", 1}, {"Maximum", 7}}},
+           {"Timestamp", kNow - 300}}}}});
+  json hidden = f.Stats({{"Statistics", nullptr}, {"ExtendedStatistics", {"p50"}}});
+  REQUIRE(hidden["Datapoints"].size() == 1);
+  CHECK_FALSE(hidden["Datapoints"][0].contains("ExtendedStatistics"));
+  data = f.Ok("GetMetricData",
+              {{"MetricDataQueries", {q}}, {"StartTime", kNow - 600}, {"EndTime", kNow}});
+  CHECK(data["MetricDataResults"][0]["Values"].empty());
+}
+
+TEST_CASE("StorageResolution 1 keeps per-second buckets for periods under a minute",
+          "[metrics][api][highres]") {
+  ApiFixture f;
+  json data = json::array();
+  for (int s = 0; s < 20; ++s) {
+    data.push_back({{"MetricName", "Hits"},
+                    {"Value", s},
+                    {"StorageResolution", 1},
+                    {"Timestamp", kNow - 120 + s}});
+  }
+  f.Ok("PutMetricData", {{"Namespace", "App"}, {"MetricData", data}});
+  auto stats = [&](int period, double start) {
+    return f.Ok("GetMetricStatistics", {{"Namespace", "App"},
+                                        {"MetricName", "Hits"},
+                                        {"StartTime", start},
+                                        {"EndTime", kNow},
+                                        {"Period", period},
+                                        {"Statistics", {"Sum", "SampleCount"}}})["Datapoints"];
+  };
+  json ten = stats(10, kNow - 600);
+  REQUIRE(ten.size() == 2);
+  CHECK(ten[0]["Timestamp"].get<double>() == kNow - 120);
+  CHECK(ten[0]["Sum"] == 45.0);   // 0..9
+  CHECK(ten[1]["Sum"] == 145.0);  // 10..19
+  CHECK(stats(1, kNow - 600).size() == 20);
+  json minute = stats(60, kNow - 600);
+  REQUIRE(minute.size() == 1);
+  CHECK(minute[0]["SampleCount"] == 20.0);
+  // StartTime more than 3 hours ago: sub-minute periods find nothing (AWS's rollup schedule).
+  CHECK(stats(10, kNow - 4 * 3600).empty());
+  CHECK(stats(60, kNow - 4 * 3600).size() == 1);
+  // StartTime more than 15 days ago: multiples of 300 s only.
+  CHECK(stats(3600 * 24, kNow - 16 * 86400).empty() == false);
+  CHECK(stats(3660, kNow - 16 * 86400).empty());
+
+  json base = {{"Namespace", "App"},
+               {"MetricName", "Hits"},
+               {"StartTime", kNow - 600},
+               {"EndTime", kNow},
+               {"Statistics", {"Sum"}}};
+  for (int bad : {2, 7, 20, 59, 61, 90}) {
+    json r = base;
+    r["Period"] = bad;
+    INFO(bad);
+    CHECK(f.Err("GetMetricStatistics", r).message ==
+          "The parameter Period must be a multiple of 60.");
+  }
+  // GetMetricData also takes 20 s.
+  json q = {{"Id", "a"},
+            {"MetricStat",
+             {{"Metric", {{"Namespace", "App"}, {"MetricName", "Hits"}}},
+              {"Period", 20},
+              {"Stat", "Sum"}}}};
+  json out = f.Ok("GetMetricData", {{"MetricDataQueries", {q}},
+                                    {"StartTime", kNow - 600},
+                                    {"EndTime", kNow},
+                                    {"ScanBy", "TimestampAscending"}});
+  CHECK(out["MetricDataResults"][0]["Values"] == json::array({190.0}));
+  q["MetricStat"]["Period"] = 7;
+  CHECK(f.Err("GetMetricData",
+              {{"MetricDataQueries", {q}}, {"StartTime", kNow - 600}, {"EndTime", kNow}})
+            .type == "InvalidParameterValueException");
 }

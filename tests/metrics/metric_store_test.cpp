@@ -1,6 +1,7 @@
 #include "storage/metric_store.h"
 
 #include <algorithm>
+#include <array>
 #include <random>
 
 #include "api/metric_filter_eval.h"
@@ -35,6 +36,10 @@ LogGroupInfo Group(std::string name) {
   g.creation_time_ms = kT0;
   return g;
 }
+
+// The statistic set of an aggregate (its distribution is tested in metric_distribution_test).
+using Stats = std::array<double, 4>;
+Stats Set(const MetricAggregate& a) { return {a.sample_count, a.sum, a.minimum, a.maximum}; }
 
 MetricAggregate Agg(double v, double count = 1) {
   MetricAggregate a;
@@ -118,7 +123,8 @@ TEST_CASE("Metric key escaping round-trips and preserves MetricId order", "[metr
 }
 
 TEST_CASE("Aggregate and filter records round-trip", "[metrics][keys]") {
-  MetricAggregate a{3, 10.5, -1, 7};
+  MetricAggregate a;
+  a.AddStatisticSet(3, 10.5, -1, 7);
   MetricAggregate back;
   REQUIRE(mk::DecodeAggregate(mk::EncodeAggregate(a), &back));
   CHECK(back == a);
@@ -166,9 +172,12 @@ TEST_CASE("RocksDB metric store merges buckets across writes and restarts", "[me
   REQUIRE(points.size() == 3);
   CHECK(points[0].minute_ms == kT0);
   CHECK(points[0].unit == "Milliseconds");
-  CHECK(points[0].aggregate == MetricAggregate{2, 40, 10, 30});
+  CHECK(Set(points[0].aggregate) == Stats{2, 40, 10, 30});
+  // The merge operator merged the two writes' distributions too.
+  using Values = std::vector<std::pair<double, double>>;
+  CHECK(points[0].aggregate.distribution.Points() == Values{{10, 1}, {30, 1}});
   CHECK(points[1].unit == "Seconds");
-  CHECK(points[2].aggregate == MetricAggregate{2, 10, 5, 5});
+  CHECK(Set(points[2].aggregate) == Stats{2, 10, 5, 5});
   // Bounds: [start, end) by minute.
   CHECK(Points(m, kP, id, kT0 + kMinute, kT0 + 2 * kMinute).size() == 1);
   CHECK(Points(m, kP, id, kT0, kT0 + kMinute).size() == 2);
@@ -304,7 +313,7 @@ TEST_CASE("PutLogEvents writes metric deltas in the same atomic batch", "[metric
   auto store = Open(dir.path());
   auto points = Points(*store->metric_store(), kP, id);
   REQUIRE(points.size() == 1);
-  CHECK(points[0].aggregate == MetricAggregate{2, 2, 1, 1});
+  CHECK(Set(points[0].aggregate) == Stats{2, 2, 1, 1});
   CHECK(points[0].unit == "Count");
 }
 
@@ -386,10 +395,15 @@ TEST_CASE("EvaluateMetricFilters turns matches into per-minute deltas", "[metric
     if (d.metric.metric_name == "BytesTransferred") CHECK(d.unit == "Bytes");
   }
   CHECK(got.size() == 4);
-  CHECK(got[{"BytesTransferred", "Status=200", kT0}] == MetricAggregate{2, 150, 50, 100});
-  CHECK(got[{"BytesTransferred", "Status=404", kT0}] == MetricAggregate{1, 7, 7, 7});
-  CHECK(got[{"Errors", "", kT0}] == MetricAggregate{3, 0, 0, 0});  // three defaults
-  CHECK(got[{"Errors", "", kT0 + kMinute}] == MetricAggregate{1, 1, 1, 1});
+  CHECK(Set(got[{"BytesTransferred", "Status=200", kT0}]) == Stats{2, 150, 50, 100});
+  CHECK(Set(got[{"BytesTransferred", "Status=404", kT0}]) == Stats{1, 7, 7, 7});
+  CHECK(Set(got[{"Errors", "", kT0}]) == Stats{3, 0, 0, 0});  // three defaults
+  CHECK(Set(got[{"Errors", "", kT0 + kMinute}]) == Stats{1, 1, 1, 1});
+  // Metric filter samples feed the distribution (percentiles) as well.
+  using Values = std::vector<std::pair<double, double>>;
+  CHECK(got[{"BytesTransferred", "Status=200", kT0}].distribution.Points() ==
+        Values{{50, 1}, {100, 1}});
+  CHECK(got[{"Errors", "", kT0}].distribution.Points() == Values{{0, 3}});
 
   // No filters: nothing, and a missing group is the store's NotFound.
   store.AddLogGroup(kP, "empty");

@@ -2,14 +2,24 @@
 
 namespace cwlogd::api::cloudwatch::detail {
 
+namespace {
+
+int64_t BucketOf(int64_t timestamp_ms, bool high_resolution) {
+  return high_resolution ? storage::SecondOf(timestamp_ms) : storage::MinuteOf(timestamp_ms);
+}
+
+}  // namespace
+
 void DeltaAccumulator::Add(const storage::MetricId& metric, int64_t timestamp_ms,
-                           const std::string& unit, const storage::MetricAggregate& aggregate) {
-  deltas_[Key{metric, storage::MinuteOf(timestamp_ms), unit}].Merge(aggregate);
+                           const std::string& unit, const storage::MetricAggregate& aggregate,
+                           bool high_resolution) {
+  deltas_[Key{metric, BucketOf(timestamp_ms, high_resolution), unit}].Merge(aggregate);
 }
 
 void DeltaAccumulator::AddSample(const storage::MetricId& metric, int64_t timestamp_ms,
-                                 const std::string& unit, double value, double count) {
-  deltas_[Key{metric, storage::MinuteOf(timestamp_ms), unit}].Add(value, count);
+                                 const std::string& unit, double value, double count,
+                                 bool high_resolution) {
+  deltas_[Key{metric, BucketOf(timestamp_ms, high_resolution), unit}].Add(value, count);
 }
 
 std::vector<storage::MetricAggregateDelta> DeltaAccumulator::Take() {
@@ -32,6 +42,7 @@ storage::Result<std::vector<PeriodBucket>> QueryPeriods(storage::MetricStore& st
   storage::Status s = store.QueryMetric(
       p, metric, q.start_ms, q.end_ms, [&](const storage::MetricDatapoint& point) {
         if (q.unit && point.unit != *q.unit) return true;
+        if (point.minute_ms < q.not_before_ms) return true;
         const int64_t index = (point.minute_ms - q.start_ms) / q.period_ms;
         periods[{index, q.split_units ? point.unit : std::string()}].Merge(point.aggregate);
         return true;
@@ -43,6 +54,30 @@ storage::Result<std::vector<PeriodBucket>> QueryPeriods(storage::MetricStore& st
     out.push_back({q.start_ms + key.first * q.period_ms, key.second, aggregate});
   }
   return out;
+}
+
+bool ValidPeriod(int64_t period_s, bool allow_20) {
+  if (period_s >= 60) return period_s % 60 == 0;
+  return period_s == 1 || period_s == 5 || period_s == 10 || period_s == 30 ||
+         (allow_20 && period_s == 20);
+}
+
+int64_t RequiredPeriodMultiple(int64_t start_ms, int64_t now_ms) {
+  constexpr int64_t kHour = 3'600'000;
+  constexpr int64_t kDay = 24 * kHour;
+  // Differences in double: StartTime may be anywhere in the representable range.
+  const double age = static_cast<double>(now_ms) - static_cast<double>(start_ms);
+  if (age > static_cast<double>(63 * kDay)) return 3600;
+  if (age > static_cast<double>(15 * kDay)) return 300;
+  if (age > static_cast<double>(3 * kHour)) return 60;
+  return 1;
+}
+
+int64_t AlignStart(int64_t start_ms, int64_t period_ms) {
+  if (period_ms >= storage::kMillisPerMinute) return storage::MinuteOf(start_ms);
+  int64_t q = start_ms / period_ms;
+  if (start_ms % period_ms < 0) --q;
+  return q * period_ms;
 }
 
 std::optional<Statistic> ParseStatistic(std::string_view name) {
