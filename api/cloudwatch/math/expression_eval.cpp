@@ -236,6 +236,10 @@ std::optional<Value> Evaluator::Resolve(const std::string& id, EvalError* error)
   auto v = Eval(*e.node, e.period_ms, error);
   e.visiting = false;
   if (!v) return std::nullopt;
+  if (v->kind == Value::Kind::kSeries) {  // a referenced expression reads as its id
+    v->series[0].id = id;
+    v->series[0].label = id;
+  }
   for (auto& s : v->series) {
     if (s.id.empty()) s.id = id;
   }
