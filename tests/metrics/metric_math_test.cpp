@@ -19,7 +19,7 @@ using mm::Value;
 using cwlogd::storage::MetricAggregate;
 using cwlogd::storage::MetricId;
 
-namespace {
+namespace metric_math_test {
 
 constexpr int64_t kMin = 60'000;
 constexpr int64_t kT0 = 1'700'000'040'000;  // a minute boundary: 2023-11-14T22:14:00Z
@@ -125,7 +125,9 @@ struct Fixture {
 
 using P = std::vector<std::pair<int, double>>;
 
-}  // namespace
+}  // namespace metric_math_test
+
+using namespace metric_math_test;  // NOLINT: one unity batch with other tests
 
 TEST_CASE("The expression parser honours precedence and reports where it failed",
           "[metrics][math][parser]") {
