@@ -1,11 +1,16 @@
-// GetMetricData: MetricStat queries (metric math is refused), ScanBy, MaxDatapoints pages.
+// GetMetricData: MetricStat queries, expression queries (metric math and Metrics Insights,
+// evaluated by math/math_queries.h), ScanBy, MaxDatapoints pages.
 #include <algorithm>
+#include <map>
 #include <set>
+#include <variant>
 
 #include "api/cloudwatch/detail/aggregation.h"
 #include "api/cloudwatch/detail/extended_statistic.h"
 #include "api/cloudwatch/detail/reader.h"
 #include "api/cloudwatch/handlers.h"
+#include "api/cloudwatch/math/math_queries.h"
+#include "api/cloudwatch/math/store_metric_source.h"
 
 namespace cwlogd::api::cloudwatch {
 namespace {
@@ -24,6 +29,9 @@ struct StatQuery {
   detail::Statistic stat = detail::Statistic::kSum;
   std::optional<detail::ExtendedStatistic> extended;  // set: Stat is a percentile etc.
   std::optional<std::string> unit;
+  std::optional<std::string> expression;  // set: an expression query (no MetricStat)
+  std::optional<int64_t> expression_period_s;
+  std::optional<std::string> expression_label;
 };
 
 // The query's statistic over one period; nullopt when the period cannot answer it (a percentile
@@ -59,9 +67,23 @@ std::optional<StatQuery> ReadQuery(Reader& r, const json& q, const std::string& 
     return std::nullopt;
   }
   if (expression) {
-    r.Fail(InvalidParameterValue("Metric math expressions are not supported by this server (" +
-                                 Join(path, "Expression") + "); use MetricStat queries."));
-    return std::nullopt;
+    if (stat != nullptr) {
+      r.Fail(InvalidParameterCombination("The parameters " + Join(path, "MetricStat") + " and " +
+                                         Join(path, "Expression") + " are mutually exclusive."));
+      return std::nullopt;
+    }
+    if (outer_period && (*outer_period < 1 || *outer_period % 60 != 0)) {
+      r.Fail(InvalidParameterValue("The parameter " + Join(path, "Period") +
+                                   " must be a multiple of 60."));
+      return std::nullopt;
+    }
+    out.id = *id;
+    out.label = label.value_or("");
+    out.return_data = return_data.value_or(true);
+    out.expression = *expression;
+    out.expression_period_s = outer_period;
+    out.expression_label = label;
+    return out;
   }
   if (stat == nullptr) {
     r.Fail(MissingParameter("The parameter " + Join(path, "MetricStat") + " is required."));
@@ -162,27 +184,94 @@ ApiResult HandleGetMetricData(const json& request, Context& ctx) {
   }
 
   const int64_t now_ms = ctx.clock.NowMillis();
-  json results = json::array();
-  int64_t seen = 0;     // points before this page plus those emitted so far
-  int64_t emitted = 0;  // points in this page
-  bool more = false;
+  const int64_t aligned_start = storage::MinuteOf(*start);
+  // Expression queries are checked before any data is read.
+  std::vector<math::ExpressionQuery> expressions;
+  std::vector<std::string> metric_ids;
+  for (size_t i = 0; i < parsed.size(); ++i) {
+    const auto& q = parsed[i];
+    if (!q.expression) {
+      metric_ids.push_back(q.id);
+      continue;
+    }
+    expressions.push_back({q.id, *q.expression, q.expression_label, q.expression_period_s,
+                           q.return_data, MemberPath("MetricDataQueries", i)});
+  }
+  if (!expressions.empty()) {
+    if (auto e = math::ValidateExpressionQueries(expressions, metric_ids)) return *e;
+  }
+
+  // Every returned series with its points ascending, in request order.
+  struct Output {
+    std::string id;
+    std::string label;
+    std::vector<int64_t> timestamps;
+    std::vector<double> values;
+    std::string status = "Complete";
+    std::optional<std::string> message;
+  };
+  std::map<std::string, math::Series> stat_series;  // the expressions' inputs
+  std::map<std::string, Output> stat_outputs;
   for (const auto& q : parsed) {
-    if (!q.return_data) continue;
+    if (q.expression || (!q.return_data && expressions.empty())) continue;
     detail::PeriodQuery pq{
         detail::AlignStart(*start, q.period_ms), *end, q.period_ms, q.unit, false,
         now_ms - detail::kMetricRetentionMs};
     auto buckets = detail::QueryPeriods(ctx.metrics, ctx.partition, q.metric, pq);
     if (!buckets.ok()) return InternalServiceFault("The service cannot complete the request.");
-    // (period start, value); AWS's rollup schedule: a period too fine for the data's age finds
-    // nothing.
-    std::vector<std::pair<int64_t, double>> points;
+    Output o;
+    o.id = q.id;
+    o.label = q.label;
+    // AWS's rollup schedule: a period too fine for the data's age finds nothing. A period that
+    // cannot answer the statistic (a percentile of statistic sets) is left out.
     if (q.period_ms % (detail::RequiredPeriodMultiple(*start, now_ms) * 1000) == 0) {
+      o.timestamps.reserve(buckets->size());
+      o.values.reserve(buckets->size());
       for (const auto& b : *buckets) {
-        if (auto v = QueryStatistic(q, b.aggregate)) points.emplace_back(b.start_ms, *v);
+        if (auto v = QueryStatistic(q, b.aggregate)) {
+          o.timestamps.push_back(b.start_ms);
+          o.values.push_back(*v);
+        }
       }
     }
-    if (descending) std::reverse(points.begin(), points.end());
-    const auto n = static_cast<int64_t>(points.size());
+    if (!expressions.empty()) {
+      stat_series[q.id] = {q.id, q.label, q.period_ms, o.timestamps, o.values};
+    }
+    stat_outputs[q.id] = std::move(o);
+  }
+  std::map<std::string, std::vector<math::MathResult>> math_results;
+  if (!expressions.empty()) {
+    math::StoreMetricSource source(ctx.metrics, ctx.partition, aligned_start, *end);
+    math::EvalOptions options;
+    options.start_ms = aligned_start;
+    options.end_ms = *end;
+    auto evaluated = math::EvaluateExpressionQueries(expressions, stat_series, options, source);
+    if (auto* e = std::get_if<ApiError>(&evaluated)) return *e;
+    math_results = std::move(std::get<0>(evaluated));
+  }
+  std::vector<Output> outputs;
+  for (const auto& q : parsed) {
+    if (!q.return_data) continue;
+    if (!q.expression) {
+      outputs.push_back(std::move(stat_outputs[q.id]));
+      continue;
+    }
+    for (auto& m : math_results[q.id]) {
+      outputs.push_back({q.id, std::move(m.label), std::move(m.timestamps), std::move(m.values),
+                         std::move(m.status_code), std::move(m.message)});
+    }
+  }
+
+  json results = json::array();
+  int64_t seen = 0;     // points before this page plus those emitted so far
+  int64_t emitted = 0;  // points in this page
+  bool more = false;
+  for (auto& o : outputs) {
+    if (descending) {
+      std::reverse(o.timestamps.begin(), o.timestamps.end());
+      std::reverse(o.values.begin(), o.values.end());
+    }
+    const auto n = static_cast<int64_t>(o.values.size());
     // This query's slice of the flattened sequence.
     const int64_t first = std::max<int64_t>(0, skip - seen);
     if (first >= n && !(n == 0 && skip == 0)) {
@@ -197,17 +286,21 @@ ApiResult HandleGetMetricData(const json& request, Context& ctx) {
     json values = json::array();
     int64_t i = first;
     for (; i < n && emitted < page_size; ++i, ++emitted) {
-      timestamps.push_back(static_cast<double>(points[i].first) / 1000.0);
-      values.push_back(points[i].second);
+      timestamps.push_back(static_cast<double>(o.timestamps[i]) / 1000.0);
+      values.push_back(o.values[i]);
     }
     const bool complete = i == n;
     if (!complete) more = true;
     seen += n;
-    results.push_back({{"Id", q.id},
-                       {"Label", q.label},
-                       {"Timestamps", std::move(timestamps)},
-                       {"Values", std::move(values)},
-                       {"StatusCode", complete ? "Complete" : "PartialData"}});
+    json result = {{"Id", o.id},
+                   {"Label", o.label},
+                   {"Timestamps", std::move(timestamps)},
+                   {"Values", std::move(values)},
+                   {"StatusCode", !complete ? "PartialData" : o.status}};
+    if (o.message) {
+      result["Messages"] = json::array({{{"Code", o.status}, {"Value", *o.message}}});
+    }
+    results.push_back(std::move(result));
     if (more) break;
   }
   json out = {{"MetricDataResults", std::move(results)}, {"Messages", json::array()}};

@@ -291,10 +291,10 @@ TEST_CASE("GetMetricData answers MetricStat queries with ScanBy and pagination",
   CHECK(f.Err("GetMetricData", req).type == "InvalidNextToken");
   req.erase("NextToken");
   json math = req;
-  math["MetricDataQueries"] = {{{"Id", "e1"}, {"Expression", "SUM(METRICS())"}}};
-  ApiError refused = f.Err("GetMetricData", math);
-  CHECK(refused.type == "InvalidParameterValueException");
-  CHECK(refused.message.find("Metric math expressions are not supported") != std::string::npos);
+  math["MetricDataQueries"] = {{{"Id", "e1"}, {"Expression", "SUM(METRICS()"}}};
+  ApiError refused = f.Err("GetMetricData", math);  // metric math: tests/metrics/metric_math_test
+  CHECK(refused.type == "ValidationError");
+  CHECK(refused.message.find("Error in expression 'e1'") != std::string::npos);
   json dup = req;
   dup["MetricDataQueries"] = {query("a", "Sum"), query("a", "Sum")};
   CHECK(f.Err("GetMetricData", dup).type == "InvalidParameterValueException");

@@ -1,0 +1,7 @@
+# Metric math (api/cloudwatch/math/): expression, SEARCH and Metrics Insights parsers, and the
+# evaluator over small in-memory series.
+cwlogd_add_fuzzer(metric_math
+  SOURCES ${CMAKE_SOURCE_DIR}/api/cloudwatch/math/expression_parser.cpp
+          ${CMAKE_SOURCE_DIR}/api/cloudwatch/math/expression_eval.cpp
+          ${CMAKE_SOURCE_DIR}/api/cloudwatch/math/search_expression.cpp
+          ${CMAKE_SOURCE_DIR}/api/cloudwatch/math/metrics_insights.cpp)
