@@ -139,11 +139,11 @@ class CloudWatchResourcesTest(ServerTestCase):
     def test_otel_enrichment(self):
         if not has_op(self.cw, "GetOTelEnrichment"):
             self.skipTest("this botocore's cloudwatch model has no OTel enrichment")
-        self.assertEqual(self.cw.get_o_tel_enrichment()["Status"], "Stopped")
-        self.cw.start_o_tel_enrichment()
-        self.assertEqual(self.cw.get_o_tel_enrichment()["Status"], "Running")
-        self.cw.stop_o_tel_enrichment()
-        self.assertEqual(self.cw.get_o_tel_enrichment()["Status"], "Stopped")
+        self.assertEqual(self.cw.get_otel_enrichment()["Status"], "Stopped")
+        self.cw.start_otel_enrichment()
+        self.assertEqual(self.cw.get_otel_enrichment()["Status"], "Running")
+        self.cw.stop_otel_enrichment()
+        self.assertEqual(self.cw.get_otel_enrichment()["Status"], "Stopped")
 
     def test_every_model_operation_is_routed(self):
         base = os.path.join(os.path.dirname(botocore.__file__), "data", "cloudwatch")

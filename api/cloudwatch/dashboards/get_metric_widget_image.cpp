@@ -1,6 +1,7 @@
 // GetMetricWidgetImage: the MetricWidget JSON -> a PNG of its metrics, drawn from the metric
 // store through the same period query GetMetricStatistics uses (detail::QueryPeriods).
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -51,7 +52,9 @@ ApiResult HandleGetMetricWidgetImage(const json& request, Context& ctx) {
     s.color = m.color.value_or(PaletteColor(i));
     s.right_axis = m.right_axis;
     for (const auto& b : *buckets) {
-      s.points.emplace_back(b.start_ms, detail::StatisticValue(b.aggregate, m.stat));
+      const double v = detail::StatisticValue(b.aggregate, m.stat);
+      // cairo paths must stay finite: values beyond the axis range are clipped by the plot.
+      if (std::isfinite(v) && std::fabs(v) <= 1e300) s.points.emplace_back(b.start_ms, v);
     }
     series.push_back(std::move(s));
   }

@@ -58,7 +58,7 @@ struct Range {
   double lo = std::numeric_limits<double>::infinity();
   double hi = -std::numeric_limits<double>::infinity();
   void Add(double v) {
-    if (!std::isfinite(v)) return;
+    if (!std::isfinite(v) || std::fabs(v) > 1e300) return;  // keeps hi - lo finite
     lo = std::min(lo, v);
     hi = std::max(hi, v);
   }
