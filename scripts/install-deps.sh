@@ -13,7 +13,7 @@ boost=libboost-dev
 build_packages=(
   build-essential cmake ninja-build pkg-config
   "$boost" nlohmann-json3-dev librocksdb-dev libfmt-dev catch2
-  libre2-dev libsimdjson-dev libssl-dev zlib1g-dev liblz4-dev
+  libre2-dev libsimdjson-dev libssl-dev zlib1g-dev liblz4-dev libcairo2-dev
 )
 # Tests drive the server with real clients: python3 + boto3, the aws CLI v2 (Debian's awscli),
 # clang for the libFuzzer targets, and clang-format + clang-tidy (with run-clang-tidy) for the lint

@@ -1,7 +1,10 @@
 #include "server/cloudwatch_route.h"
 
+#include <cstdint>
 #include <optional>
+#include <string>
 #include <variant>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -25,9 +28,48 @@ constexpr std::string_view kJson10 = "application/x-amz-json-1.0";
 constexpr std::string_view kCbor = "application/cbor";
 
 // A Smithy error document: {"__type": "com.amazonaws.cloudwatch#Shape", "message": ...}.
+// Modelled members beyond the message (DashboardInvalidInputError's dashboardValidationMessages)
+// ride along as in the JSON protocols' error bodies.
 json ErrorDocument(const cw::WireError& wire, const api::ApiError& error) {
-  return {{"__type", std::string(cw::kSmithyNamespace) + "#" + wire.shape},
-          {"message", error.message}};
+  json doc = {{"__type", std::string(cw::kSmithyNamespace) + "#" + wire.shape},
+              {"message", error.message}};
+  for (const auto& [name, value] : error.extra_fields) doc[name] = value;
+  for (const auto& [name, text] : error.extra_json) {
+    json parsed = json::parse(text, nullptr, false);
+    if (!parsed.is_discarded()) doc[name] = std::move(parsed);
+  }
+  return doc;
+}
+
+// Blob members (GetMetricWidgetImage's MetricWidgetImage) are JSON binary values in a result:
+// CBOR writes them as byte strings, JSON 1.0 and query as standard base64 text.
+std::string BlobBase64(const std::vector<std::uint8_t>& bytes) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  for (size_t i = 0; i < bytes.size(); i += 3) {
+    const uint32_t n = (uint32_t{bytes[i]} << 16) |
+                       (i + 1 < bytes.size() ? uint32_t{bytes[i + 1]} << 8 : 0) |
+                       (i + 2 < bytes.size() ? uint32_t{bytes[i + 2]} : 0);
+    out += kAlphabet[(n >> 18) & 63];
+    out += kAlphabet[(n >> 12) & 63];
+    out += i + 1 < bytes.size() ? kAlphabet[(n >> 6) & 63] : '=';
+    out += i + 2 < bytes.size() ? kAlphabet[n & 63] : '=';
+  }
+  return out;
+}
+
+json BlobsAsBase64(const json& result) {
+  if (!result.is_object()) return result;
+  bool any = false;
+  for (const auto& [key, value] : result.items()) any = any || value.is_binary();
+  if (!any) return result;
+  json out = result;
+  for (auto& [key, value] : out.items()) {
+    if (value.is_binary()) value = BlobBase64(value.get_binary());
+  }
+  return out;
 }
 
 CloudWatchHttpResponse Error(CloudWatchProtocol protocol, const std::string& request_id,
@@ -74,11 +116,11 @@ CloudWatchHttpResponse Success(CloudWatchProtocol protocol, const std::string& r
       break;
     case CloudWatchProtocol::kJson10:
       r.headers.emplace_back("Content-Type", std::string(kJson10));
-      r.body = result.dump(-1, ' ', false, json::error_handler_t::replace);
+      r.body = BlobsAsBase64(result).dump(-1, ' ', false, json::error_handler_t::replace);
       break;
     case CloudWatchProtocol::kQuery:
       r.headers.emplace_back("Content-Type", "text/xml");
-      r.body = cw::QueryResponseXml(operation, result, has_output, request_id);
+      r.body = cw::QueryResponseXml(operation, BlobsAsBase64(result), has_output, request_id);
       break;
   }
   return r;

@@ -507,7 +507,8 @@ HttpResponse Router::HandleMetrics(Exchange& exchange) {
   }
   // JSON 1.0, RPC v2 CBOR and query: server/cloudwatch_route.h decodes the input, calls
   // api::cloudwatch and encodes the answer or the protocol-shaped error.
-  api::cloudwatch::Context ctx{*metrics, clock_, *exchange.partition, store_.alarm_store()};
+  api::cloudwatch::Context ctx{*metrics, clock_, *exchange.partition, store_.alarm_store(),
+                               store_.resource_store()};
   return ToHttpResponse(
       exchange.request.version(),
       HandleDecodedCloudWatchRequest(*CloudWatchProtocolOf(exchange.what.protocol),

@@ -45,6 +45,12 @@ enum class ResourceKind : char {  // DO NOT CHANGE: on-disk
   kSnsTopic = 'E',                // name: the SNS topic's name (api/sns)
   kSnsSubscription = 'U',         // name: <topic name> ':' <subscription id> (api/sns)
   kSnsOutbox = 'V',               // name: <16-digit ms> ':' <message id>: deliveries to make
+  // CloudWatch metrics resources (api/cloudwatch/dashboards, api/cloudwatch/resources).
+  kDashboard = 'W',          // name: DashboardName; field "body" byte for byte as put
+  kCwAnomalyDetector = 'Y',  // name: the detector's identity as canonical JSON text
+  kInsightRule = 'Z',        // name: RuleName
+  kMetricStream = 'M',       // name: the metric stream's Name
+  kOTelEnrichment = 'O',     // name: "state" (one record per partition)
 };
 
 // Kinds that share one lock per partition: a change of any of them is serialized with the

@@ -16,6 +16,7 @@
 #include "storage/alarm_store.h"
 #include "storage/clock.h"
 #include "storage/metric_store.h"
+#include "storage/resource_store.h"
 
 namespace cwlogd::api::cloudwatch {
 
@@ -24,6 +25,8 @@ struct Context {
   const storage::Clock& clock;
   storage::Partition partition;
   storage::AlarmStore* alarms = nullptr;  // the alarm operations need it (alarms/)
+  // Dashboards, anomaly detectors, insight rules, metric streams (dashboards/, resources/).
+  storage::ResourceStore* resources = nullptr;
 };
 
 using Handler = ApiResult (*)(const nlohmann::json& request, Context& ctx);

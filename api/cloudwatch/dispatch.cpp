@@ -7,7 +7,9 @@
 
 #include "api/cloudwatch/alarms/alarm_handlers.h"
 #include "api/cloudwatch/cloudwatch_api.h"
+#include "api/cloudwatch/dashboards/dashboard_handlers.h"
 #include "api/cloudwatch/handlers.h"
+#include "api/cloudwatch/resources/resource_handlers.h"
 #include "api/detail/request_body.h"
 
 namespace cwlogd::api::cloudwatch {
@@ -38,6 +40,33 @@ constexpr Operation kOperations[] = {
     {"SetAlarmState", &alarms::HandleSetAlarmState},
     {"TagResource", &alarms::HandleTagResource},
     {"UntagResource", &alarms::HandleUntagResource},
+    // Dashboards and widget images (dashboards/dashboard_handlers.h).
+    {"DeleteDashboards", &dashboards::HandleDeleteDashboards},
+    {"GetDashboard", &dashboards::HandleGetDashboard},
+    {"GetMetricWidgetImage", &dashboards::HandleGetMetricWidgetImage},
+    {"ListDashboards", &dashboards::HandleListDashboards},
+    {"PutDashboard", &dashboards::HandlePutDashboard},
+    // Stored resources without computation (resources/resource_handlers.h).
+    {"DeleteAnomalyDetector", &resources::HandleDeleteAnomalyDetector},
+    {"DescribeAnomalyDetectors", &resources::HandleDescribeAnomalyDetectors},
+    {"PutAnomalyDetector", &resources::HandlePutAnomalyDetector},
+    {"DeleteInsightRules", &resources::HandleDeleteInsightRules},
+    {"DescribeInsightRules", &resources::HandleDescribeInsightRules},
+    {"DisableInsightRules", &resources::HandleDisableInsightRules},
+    {"EnableInsightRules", &resources::HandleEnableInsightRules},
+    {"GetInsightRuleReport", &resources::HandleGetInsightRuleReport},
+    {"PutInsightRule", &resources::HandlePutInsightRule},
+    {"ListManagedInsightRules", &resources::HandleListManagedInsightRules},
+    {"PutManagedInsightRules", &resources::HandlePutManagedInsightRules},
+    {"DeleteMetricStream", &resources::HandleDeleteMetricStream},
+    {"GetMetricStream", &resources::HandleGetMetricStream},
+    {"ListMetricStreams", &resources::HandleListMetricStreams},
+    {"PutMetricStream", &resources::HandlePutMetricStream},
+    {"StartMetricStreams", &resources::HandleStartMetricStreams},
+    {"StopMetricStreams", &resources::HandleStopMetricStreams},
+    {"GetOTelEnrichment", &resources::HandleGetOTelEnrichment},
+    {"StartOTelEnrichment", &resources::HandleStartOTelEnrichment},
+    {"StopOTelEnrichment", &resources::HandleStopOTelEnrichment},
 };
 
 }  // namespace

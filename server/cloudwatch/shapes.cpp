@@ -167,7 +167,137 @@ constexpr Shape kTagResourceInput{ShapeKind::kStructure, kTagResourceMembers};
 constexpr Member kUntagResourceMembers[] = {{"ResourceARN", &kString}, {"TagKeys", &kStringList}};
 constexpr Shape kUntagResourceInput{ShapeKind::kStructure, kUntagResourceMembers};
 
+// Dashboards and GetMetricWidgetImage (api/cloudwatch/dashboards).
+constexpr Member kPutDashboardMembers[] = {{"DashboardName", &kString},
+                                           {"DashboardBody", &kString}};
+constexpr Shape kPutDashboardInput{ShapeKind::kStructure, kPutDashboardMembers};
+constexpr Member kGetDashboardMembers[] = {{"DashboardName", &kString}};
+constexpr Shape kGetDashboardInput{ShapeKind::kStructure, kGetDashboardMembers};
+constexpr Member kListDashboardsMembers[] = {{"DashboardNamePrefix", &kString},
+                                             {"NextToken", &kString}};
+constexpr Shape kListDashboardsInput{ShapeKind::kStructure, kListDashboardsMembers};
+constexpr Member kDeleteDashboardsMembers[] = {{"DashboardNames", &kStringList}};
+constexpr Shape kDeleteDashboardsInput{ShapeKind::kStructure, kDeleteDashboardsMembers};
+constexpr Member kGetMetricWidgetImageMembers[] = {{"MetricWidget", &kString},
+                                                   {"OutputFormat", &kString}};
+constexpr Shape kGetMetricWidgetImageInput{ShapeKind::kStructure, kGetMetricWidgetImageMembers};
+
+// Anomaly detectors, insight rules, metric streams, OTel enrichment (api/cloudwatch/resources).
+constexpr Member kRangeMembers[] = {{"StartTime", &kTimestamp}, {"EndTime", &kTimestamp}};
+constexpr Shape kRange{ShapeKind::kStructure, kRangeMembers};
+constexpr Shape kRanges{ShapeKind::kList, {}, &kRange};
+constexpr Member kAnomalyConfigurationMembers[] = {{"ExcludedTimeRanges", &kRanges},
+                                                   {"MetricTimezone", &kString}};
+constexpr Shape kAnomalyConfiguration{ShapeKind::kStructure, kAnomalyConfigurationMembers};
+constexpr Member kMetricCharacteristicsMembers[] = {{"PeriodicSpikes", &kBoolean}};
+constexpr Shape kMetricCharacteristics{ShapeKind::kStructure, kMetricCharacteristicsMembers};
+constexpr Member kSingleMetricAnomalyDetectorMembers[] = {{"AccountId", &kString},
+                                                          {"Namespace", &kString},
+                                                          {"MetricName", &kString},
+                                                          {"Dimensions", &kDimensions},
+                                                          {"Stat", &kString}};
+constexpr Shape kSingleMetricAnomalyDetector{ShapeKind::kStructure,
+                                             kSingleMetricAnomalyDetectorMembers};
+constexpr Member kMetricMathAnomalyDetectorMembers[] = {{"MetricDataQueries", &kMetricDataQueries}};
+constexpr Shape kMetricMathAnomalyDetector{ShapeKind::kStructure,
+                                           kMetricMathAnomalyDetectorMembers};
+constexpr Member kPutAnomalyDetectorMembers[] = {
+    {"Namespace", &kString},
+    {"MetricName", &kString},
+    {"Dimensions", &kDimensions},
+    {"Stat", &kString},
+    {"Configuration", &kAnomalyConfiguration},
+    {"MetricCharacteristics", &kMetricCharacteristics},
+    {"SingleMetricAnomalyDetector", &kSingleMetricAnomalyDetector},
+    {"MetricMathAnomalyDetector", &kMetricMathAnomalyDetector}};
+constexpr Shape kPutAnomalyDetectorInput{ShapeKind::kStructure, kPutAnomalyDetectorMembers};
+constexpr Member kDescribeAnomalyDetectorsMembers[] = {
+    {"NextToken", &kString},  {"MaxResults", &kInteger},    {"Namespace", &kString},
+    {"MetricName", &kString}, {"Dimensions", &kDimensions}, {"AnomalyDetectorTypes", &kStringList}};
+constexpr Shape kDescribeAnomalyDetectorsInput{ShapeKind::kStructure,
+                                               kDescribeAnomalyDetectorsMembers};
+constexpr Member kPutInsightRuleMembers[] = {{"RuleName", &kString},
+                                             {"RuleState", &kString},
+                                             {"RuleDefinition", &kString},
+                                             {"Tags", &kTagList},
+                                             {"ApplyOnTransformedLogs", &kBoolean}};
+constexpr Shape kPutInsightRuleInput{ShapeKind::kStructure, kPutInsightRuleMembers};
+constexpr Member kPageMembers[] = {{"NextToken", &kString}, {"MaxResults", &kInteger}};
+constexpr Shape kPageInput{ShapeKind::kStructure, kPageMembers};
+constexpr Member kRuleNamesMembers[] = {{"RuleNames", &kStringList}};
+constexpr Shape kRuleNamesInput{ShapeKind::kStructure, kRuleNamesMembers};
+constexpr Member kGetInsightRuleReportMembers[] = {
+    {"RuleName", &kString}, {"StartTime", &kTimestamp},         {"EndTime", &kTimestamp},
+    {"Period", &kInteger},  {"MaxContributorCount", &kInteger}, {"Metrics", &kStringList},
+    {"OrderBy", &kString}};
+constexpr Shape kGetInsightRuleReportInput{ShapeKind::kStructure, kGetInsightRuleReportMembers};
+constexpr Member kManagedRuleMembers[] = {
+    {"TemplateName", &kString}, {"ResourceARN", &kString}, {"Tags", &kTagList}};
+constexpr Shape kManagedRule{ShapeKind::kStructure, kManagedRuleMembers};
+constexpr Shape kManagedRules{ShapeKind::kList, {}, &kManagedRule};
+constexpr Member kPutManagedInsightRulesMembers[] = {{"ManagedRules", &kManagedRules}};
+constexpr Shape kPutManagedInsightRulesInput{ShapeKind::kStructure, kPutManagedInsightRulesMembers};
+constexpr Member kListManagedInsightRulesMembers[] = {
+    {"ResourceARN", &kString}, {"NextToken", &kString}, {"MaxResults", &kInteger}};
+constexpr Shape kListManagedInsightRulesInput{ShapeKind::kStructure,
+                                              kListManagedInsightRulesMembers};
+constexpr Member kMetricStreamFilterMembers[] = {{"Namespace", &kString},
+                                                 {"MetricNames", &kStringList}};
+constexpr Shape kMetricStreamFilter{ShapeKind::kStructure, kMetricStreamFilterMembers};
+constexpr Shape kMetricStreamFilters{ShapeKind::kList, {}, &kMetricStreamFilter};
+constexpr Member kStreamStatisticsMetricMembers[] = {{"Namespace", &kString},
+                                                     {"MetricName", &kString}};
+constexpr Shape kStreamStatisticsMetric{ShapeKind::kStructure, kStreamStatisticsMetricMembers};
+constexpr Shape kStreamStatisticsMetrics{ShapeKind::kList, {}, &kStreamStatisticsMetric};
+constexpr Member kStreamStatisticsConfigurationMembers[] = {
+    {"IncludeMetrics", &kStreamStatisticsMetrics}, {"AdditionalStatistics", &kStringList}};
+constexpr Shape kStreamStatisticsConfiguration{ShapeKind::kStructure,
+                                               kStreamStatisticsConfigurationMembers};
+constexpr Shape kStreamStatisticsConfigurations{
+    ShapeKind::kList, {}, &kStreamStatisticsConfiguration};
+constexpr Member kPutMetricStreamMembers[] = {
+    {"Name", &kString},
+    {"IncludeFilters", &kMetricStreamFilters},
+    {"ExcludeFilters", &kMetricStreamFilters},
+    {"FirehoseArn", &kString},
+    {"RoleArn", &kString},
+    {"OutputFormat", &kString},
+    {"Tags", &kTagList},
+    {"StatisticsConfigurations", &kStreamStatisticsConfigurations},
+    {"IncludeLinkedAccountsMetrics", &kBoolean}};
+constexpr Shape kPutMetricStreamInput{ShapeKind::kStructure, kPutMetricStreamMembers};
+constexpr Member kNameMembers[] = {{"Name", &kString}};
+constexpr Shape kNameInput{ShapeKind::kStructure, kNameMembers};
+constexpr Member kNamesMembers[] = {{"Names", &kStringList}};
+constexpr Shape kNamesInput{ShapeKind::kStructure, kNamesMembers};
+constexpr Shape kEmptyInput{ShapeKind::kStructure};
+
 constexpr OperationModel kOperations[] = {
+    {"PutDashboard", &kPutDashboardInput, true},
+    {"GetDashboard", &kGetDashboardInput, true},
+    {"ListDashboards", &kListDashboardsInput, true},
+    {"DeleteDashboards", &kDeleteDashboardsInput, true},
+    {"GetMetricWidgetImage", &kGetMetricWidgetImageInput, true},
+    {"PutAnomalyDetector", &kPutAnomalyDetectorInput, true},
+    {"DescribeAnomalyDetectors", &kDescribeAnomalyDetectorsInput, true},
+    {"DeleteAnomalyDetector", &kPutAnomalyDetectorInput, true},
+    {"PutInsightRule", &kPutInsightRuleInput, true},
+    {"DescribeInsightRules", &kPageInput, true},
+    {"DeleteInsightRules", &kRuleNamesInput, true},
+    {"EnableInsightRules", &kRuleNamesInput, true},
+    {"DisableInsightRules", &kRuleNamesInput, true},
+    {"GetInsightRuleReport", &kGetInsightRuleReportInput, true},
+    {"PutManagedInsightRules", &kPutManagedInsightRulesInput, true},
+    {"ListManagedInsightRules", &kListManagedInsightRulesInput, true},
+    {"PutMetricStream", &kPutMetricStreamInput, true},
+    {"GetMetricStream", &kNameInput, true},
+    {"ListMetricStreams", &kPageInput, true},
+    {"DeleteMetricStream", &kNameInput, true},
+    {"StartMetricStreams", &kNamesInput, true},
+    {"StopMetricStreams", &kNamesInput, true},
+    {"GetOTelEnrichment", &kEmptyInput, true},
+    {"StartOTelEnrichment", &kEmptyInput, true},
+    {"StopOTelEnrichment", &kEmptyInput, true},
     {"DeleteAlarms", &kAlarmNamesInput, false},
     {"DescribeAlarmContributors", &kDescribeAlarmContributorsInput, true},
     {"DescribeAlarmHistory", &kDescribeAlarmHistoryInput, true},
@@ -198,7 +328,11 @@ const OperationModel* FindOperationModel(std::string_view name) {
 
 bool IsTimestampMember(std::string_view name) {
   // Alarm outputs: AlarmConfigurationUpdatedTimestamp, StateUpdatedTimestamp, ...
-  return name == "Timestamps" || name.ends_with("Timestamp");
+  // Dashboards: LastModified; metric streams: CreationDate, LastUpdateDate; anomaly detector
+  // ExcludedTimeRanges: StartTime, EndTime.
+  return name == "Timestamps" || name.ends_with("Timestamp") || name == "LastModified" ||
+         name == "CreationDate" || name == "LastUpdateDate" || name == "StartTime" ||
+         name == "EndTime";
 }
 
 }  // namespace cwlogd::server::cloudwatch

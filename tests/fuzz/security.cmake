@@ -20,4 +20,4 @@ cwlogd_add_fuzzer(dispatch
   SOURCES ${_cwlogd_api_fuzz_sources} ${CWLOGD_FILTERS_SOURCES} ${CWLOGD_INSIGHTS_SOURCES}
           ${CWLOGD_TRANSFORMERS_SOURCES}
   LIBS cwlogd_storage PkgConfig::RE2 simdjson::simdjson nlohmann_json::nlohmann_json fmt::fmt
-       ZLIB::ZLIB)
+       ZLIB::ZLIB PkgConfig::CAIRO)
