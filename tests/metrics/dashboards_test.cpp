@@ -11,15 +11,15 @@
 #include "api/cloudwatch/dashboards/widget_renderer.h"
 #include "tests/catch2.h"
 
-namespace cwd = cwlogd::api::cloudwatch::dashboards;
+namespace cwdash = cwlogd::api::cloudwatch::dashboards;
 using nlohmann::json;
 
 namespace {
 
-constexpr int64_t kNowMs = 1704067800000;  // 2024-01-01T00:10:00Z
+constexpr int64_t kWidgetNowMs = 1704067800000;  // 2024-01-01T00:10:00Z
 
-std::vector<cwd::ValidationMessage> Validate(const json& body) {
-  return cwd::ValidateDashboardBody(body.dump());
+std::vector<cwdash::ValidationMessage> Validate(const json& body) {
+  return cwdash::ValidateDashboardBody(body.dump());
 }
 
 struct ReadState {
@@ -56,8 +56,8 @@ size_t CountPixels(const std::string& png, uint32_t rgb, int* width, int* height
 }  // namespace
 
 TEST_CASE("A dashboard body must be a JSON object with a widgets array", "[dashboards]") {
-  CHECK(cwd::ValidateDashboardBody(R"({"widgets":[]})").empty());
-  auto not_json = cwd::ValidateDashboardBody("{not json");
+  CHECK(cwdash::ValidateDashboardBody(R"({"widgets":[]})").empty());
+  auto not_json = cwdash::ValidateDashboardBody("{not json");
   REQUIRE(not_json.size() == 1);
   CHECK(not_json[0].data_path.empty());
   auto missing = Validate(json::object());
@@ -66,7 +66,7 @@ TEST_CASE("A dashboard body must be a JSON object with a widgets array", "[dashb
   auto wrong = Validate({{"widgets", "x"}});
   REQUIRE(wrong.size() == 1);
   CHECK(wrong[0].data_path == "/widgets");
-  CHECK(cwd::ValidateDashboardBody(std::string(100, '[') + std::string(100, ']')).size() == 1);
+  CHECK(cwdash::ValidateDashboardBody(std::string(100, '[') + std::string(100, ']')).size() == 1);
 }
 
 TEST_CASE("Dashboard widgets are checked member by member with their data paths", "[dashboards]") {
@@ -92,22 +92,22 @@ TEST_CASE("Dashboard widgets are checked member by member with their data paths"
 }
 
 TEST_CASE("Dashboard names are alphanumerics, dash and underscore", "[dashboards]") {
-  CHECK(cwd::IsValidDashboardName("My-dash_1"));
-  CHECK_FALSE(cwd::IsValidDashboardName(""));
-  CHECK_FALSE(cwd::IsValidDashboardName("a b"));
-  CHECK_FALSE(cwd::IsValidDashboardName(std::string(256, 'a')));
+  CHECK(cwdash::IsValidDashboardName("My-dash_1"));
+  CHECK_FALSE(cwdash::IsValidDashboardName(""));
+  CHECK_FALSE(cwdash::IsValidDashboardName("a b"));
+  CHECK_FALSE(cwdash::IsValidDashboardName(std::string(256, 'a')));
 }
 
 TEST_CASE("ISO 8601 durations and colours of a widget", "[dashboards][widget]") {
-  CHECK(cwd::ParseIsoDuration("-PT3H") == -3 * 3600 * 1000LL);
-  CHECK(cwd::ParseIsoDuration("P1DT30M") == (86400 + 1800) * 1000LL);
-  CHECK(cwd::ParseIsoDuration("-P1W") == -7 * 86400 * 1000LL);
-  CHECK_FALSE(cwd::ParseIsoDuration("PT3D").has_value());
-  CHECK_FALSE(cwd::ParseIsoDuration("-P").has_value());
-  CHECK_FALSE(cwd::ParseIsoDuration("3H").has_value());
-  CHECK(cwd::ParseColor("#ff0000") == 0xff0000u);
-  CHECK(cwd::ParseColor("#0f0") == 0x00ff00u);
-  CHECK_FALSE(cwd::ParseColor("red").has_value());
+  CHECK(cwdash::ParseIsoDuration("-PT3H") == -3 * 3600 * 1000LL);
+  CHECK(cwdash::ParseIsoDuration("P1DT30M") == (86400 + 1800) * 1000LL);
+  CHECK(cwdash::ParseIsoDuration("-P1W") == -7 * 86400 * 1000LL);
+  CHECK_FALSE(cwdash::ParseIsoDuration("PT3D").has_value());
+  CHECK_FALSE(cwdash::ParseIsoDuration("-P").has_value());
+  CHECK_FALSE(cwdash::ParseIsoDuration("3H").has_value());
+  CHECK(cwdash::ParseColor("#ff0000") == 0xff0000u);
+  CHECK(cwdash::ParseColor("#0f0") == 0x00ff00u);
+  CHECK_FALSE(cwdash::ParseColor("red").has_value());
 }
 
 TEST_CASE("The metric widget shorthand resolves '.' repeats and options", "[dashboards][widget]") {
@@ -122,9 +122,9 @@ TEST_CASE("The metric widget shorthand resolves '.' repeats and options", "[dash
             {"width", 300},
             {"height", 200},
             {"annotations", {{"horizontal", {{{"value", 5}, {"label", "limit"}}}}}}};
-  auto parsed = cwd::ParseMetricWidget(w.dump(), kNowMs);
-  REQUIRE(std::holds_alternative<cwd::MetricWidget>(parsed));
-  const auto& mw = std::get<cwd::MetricWidget>(parsed);
+  auto parsed = cwdash::ParseMetricWidget(w.dump(), kWidgetNowMs);
+  REQUIRE(std::holds_alternative<cwdash::MetricWidget>(parsed));
+  const auto& mw = std::get<cwdash::MetricWidget>(parsed);
   REQUIRE(mw.metrics.size() == 3);
   CHECK(mw.metrics[0].stat == cwlogd::api::cloudwatch::detail::Statistic::kMaximum);
   CHECK(mw.metrics[0].color == 0xff0000u);
@@ -135,8 +135,8 @@ TEST_CASE("The metric widget shorthand resolves '.' repeats and options", "[dash
   CHECK(mw.metrics[2].id.metric_name == "Errors");
   CHECK(mw.metrics[2].id.dimensions.empty());
   CHECK(mw.metrics[2].stat == cwlogd::api::cloudwatch::detail::Statistic::kSum);
-  CHECK(mw.start_ms == kNowMs - 6 * 3600 * 1000LL);
-  CHECK(mw.end_ms == kNowMs);
+  CHECK(mw.start_ms == kWidgetNowMs - 6 * 3600 * 1000LL);
+  CHECK(mw.end_ms == kWidgetNowMs);
   CHECK(mw.width == 300);
   REQUIRE(mw.horizontal.size() == 1);
   CHECK(mw.horizontal[0].value == 5);
@@ -148,7 +148,7 @@ TEST_CASE("A malformed metric widget is InvalidParameterValue", "[dashboards][wi
         R"({"metrics":[["A","B","C"]]})", R"({"metrics":[["A","B"]],"start":"yesterday"})",
         R"({"metrics":[["A","B"]],"start":"-PT1H","end":"-PT2H"})",
         R"({"metrics":[["A","B",{"stat":"p99.9x"}]]})"}) {
-    auto parsed = cwd::ParseMetricWidget(text, kNowMs);
+    auto parsed = cwdash::ParseMetricWidget(text, kWidgetNowMs);
     INFO(text);
     REQUIRE(std::holds_alternative<cwlogd::api::ApiError>(parsed));
     CHECK(std::get<cwlogd::api::ApiError>(parsed).type == "InvalidParameterValueException");
@@ -156,18 +156,18 @@ TEST_CASE("A malformed metric widget is InvalidParameterValue", "[dashboards][wi
 }
 
 TEST_CASE("The widget renders a PNG of its size with the series colour", "[dashboards][widget]") {
-  cwd::MetricWidget w;
+  cwdash::MetricWidget w;
   w.width = 320;
   w.height = 200;
   w.title = "Latency";
-  w.start_ms = kNowMs - 3600 * 1000;
-  w.end_ms = kNowMs;
+  w.start_ms = kWidgetNowMs - 3600 * 1000;
+  w.end_ms = kWidgetNowMs;
   w.horizontal.push_back({50, "limit", 0x00aa00, false});
-  cwd::Series s;
+  cwdash::Series s;
   s.label = "p";
   s.color = 0xff0000;
   for (int i = 0; i <= 60; i += 5) s.points.emplace_back(w.start_ms + i * 60000LL, i % 20);
-  const std::string png = cwd::RenderWidgetPng(w, {s});
+  const std::string png = cwdash::RenderWidgetPng(w, {s});
   REQUIRE(png.size() > 8);
   CHECK(png.substr(1, 3) == "PNG");
   int width = 0;
@@ -177,7 +177,7 @@ TEST_CASE("The widget renders a PNG of its size with the series colour", "[dashb
   CHECK(height == 200);
   CHECK(CountPixels(png, 0x00aa00, &width, &height) > 50);
   SECTION("no data still draws the axes") {
-    const std::string empty = cwd::RenderWidgetPng(w, {});
+    const std::string empty = cwdash::RenderWidgetPng(w, {});
     CHECK(CountPixels(empty, 0xff0000, &width, &height) == 0);
     CHECK(CountPixels(empty, 0xffffff, &width, &height) > 1000);
   }
