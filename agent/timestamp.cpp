@@ -3,6 +3,8 @@
 #include <cstring>
 #include <ctime>
 
+#include "base/civil_time.h"
+
 namespace cwlogd::agent {
 namespace {
 
@@ -64,15 +66,6 @@ struct TimestampFormat::Fields {
   bool has_offset = false;
   int offset_minutes = 0;
 };
-
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2 ? 1 : 0;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
 
 std::optional<TimestampFormat> TimestampFormat::Compile(std::string_view format,
                                                         std::string* error) {
@@ -268,11 +261,11 @@ std::optional<int64_t> TimestampFormat::Find(std::string_view line, bool utc,
   auto compute = [&](int y) -> int64_t {
     int64_t days = 0;
     if (f.month < 0 && f.day < 0 && f.yday >= 0) {
-      days = DaysFromCivil(y, 1, 1) + f.yday;
+      days = base::DaysFromCivil(y, 1, 1) + f.yday;
     } else {
       const int month = f.month >= 0 ? f.month : (f.day >= 0 ? now_tm.tm_mon : now_tm.tm_mon);
       const int day = f.day >= 0 ? f.day : (f.month >= 0 ? 1 : now_tm.tm_mday);
-      days = DaysFromCivil(y, static_cast<unsigned>(month + 1), static_cast<unsigned>(day));
+      days = base::DaysFromCivil(y, static_cast<unsigned>(month + 1), static_cast<unsigned>(day));
     }
     int64_t secs = days * 86400 + int64_t{f.hour} * 3600 + int64_t{f.minute} * 60 + f.second;
     if (f.has_offset) {
@@ -282,7 +275,7 @@ std::optional<int64_t> TimestampFormat::Find(std::string_view line, bool utc,
       struct tm t {};
       t.tm_year = y - 1900;
       t.tm_mon = 0;
-      t.tm_mday = 1 + static_cast<int>(days - DaysFromCivil(y, 1, 1));
+      t.tm_mday = 1 + static_cast<int>(days - base::DaysFromCivil(y, 1, 1));
       t.tm_hour = f.hour;
       t.tm_min = f.minute;
       t.tm_sec = f.second;

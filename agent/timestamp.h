@@ -32,7 +32,4 @@ class TimestampFormat {
   std::string format_;
 };
 
-// Days since 1970-01-01 of a proleptic Gregorian date (month 1-12).
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
-
 }  // namespace cwlogd::agent

@@ -357,7 +357,10 @@ HttpResponse Router::HandleSns(Exchange& exchange) {
 
 HttpResponse Router::HandleNoRoute(Exchange& exchange) {
   const HttpRequest& request = exchange.request;
-  if (options_.console && request.method() == http::verb::get) {
+  // The console answers plain GETs; a GET that names an API operation stays the wrong-method
+  // error it always was.
+  if (options_.console && request.method() == http::verb::get &&
+      request.find("X-Amz-Target") == request.end()) {
     if (std::optional<CloudWatchHttpResponse> asset =
             HandleConsoleRequest(request.target(), request[http::field::accept_encoding],
                                  request[http::field::if_none_match])) {

@@ -386,6 +386,37 @@ class AlarmEvaluationTest(AlarmTestCase):
                          f"Threshold Crossed: 1 datapoint [0.0 ({short_date(m)})] was not greater "
                          "than the threshold (0.0).")
 
+    def test_percentile_alarm(self):
+        """ExtendedStatistic p90 over the period's values: nine fast requests and one slow one
+        put p90 at the ninth value, under the threshold; a second slow one crosses it."""
+        m = self.base()
+        self.move_clock_to(m + 5_000)
+        params = dict(AlarmName="p90", MetricName="Latency", Namespace="App", ExtendedStatistic="p90",
+                      Period=60, EvaluationPeriods=1, Threshold=100.0, TreatMissingData="ignore",
+                      ComparisonOperator="GreaterThanThreshold", AlarmActions=[TOPIC])
+        self.cw.put_metric_alarm(**params)
+        self.assertEqual(self.alarm("p90")["ExtendedStatistic"], "p90")
+        self.assertNotIn("Statistic", self.alarm("p90"))
+        self.cw.put_metric_data(Namespace="App", MetricData=[{
+            "MetricName": "Latency", "Values": [10.0, 500.0], "Counts": [9.0, 1.0],
+            "Timestamp": (m + 10_000) / 1000}])
+        self.move_clock_to(m + MINUTE_MS + 5_000)
+        self.wait_state("p90", "OK")
+        self.cw.put_metric_data(Namespace="App", MetricData=[{
+            "MetricName": "Latency", "Values": [10.0, 500.0], "Counts": [8.0, 2.0],
+            "Timestamp": (m + MINUTE_MS + 10_000) / 1000}])
+        self.move_clock_to(m + 2 * MINUTE_MS + 5_000)
+        self.wait_state("p90", "ALARM")
+        deadline = time.time() + 10
+        while not self.actions() and time.time() < deadline:
+            time.sleep(0.1)
+        trigger = json.loads(self.actions()[0]["message"])["Trigger"]
+        self.assertEqual(trigger["StatisticType"], "ExtendedStatistic")
+        self.assertEqual(trigger["ExtendedStatistic"], "p90")
+        with self.assertRaises(ClientError) as e:
+            self.cw.put_metric_alarm(**dict(params, ExtendedStatistic="p101"))
+        self.assertEqual(e.exception.response["Error"]["Code"], "InvalidParameterValue")
+
     def test_treat_missing_data(self):
         m = self.base()
         self.move_clock_to(m + 5_000)

@@ -278,6 +278,19 @@ class ConsolePages(BrowserCase):
                             Period=300, EvaluationPeriods=1, Threshold=100.0,
                             ComparisonOperator="GreaterThanThreshold")
         cw.set_alarm_state(AlarmName="HighLatency", StateValue="ALARM", StateReason="console test")
+        # A dashboard with one widget of each kind the page renders.
+        cw.put_dashboard(DashboardName="shop", DashboardBody=json.dumps({"widgets": [
+            {"type": "metric", "x": 0, "y": 0, "width": 12, "height": 6, "properties": {
+                "title": "Shop latency", "region": "us-east-1", "stat": "Average", "period": 300,
+                "metrics": [["Shop", "Latency", "Service", "web"]]}},
+            {"type": "text", "x": 12, "y": 0, "width": 12, "height": 6,
+             "properties": {"markdown": "# Runbook\nRestart **web** first."}},
+            {"type": "alarm", "x": 0, "y": 6, "width": 12, "height": 4, "properties": {
+                "title": "Alarms", "alarms": [
+                    "arn:aws:cloudwatch:us-east-1:000000000000:alarm:HighLatency"]}},
+            {"type": "log", "x": 12, "y": 6, "width": 12, "height": 6, "properties": {
+                "title": "Recent lines", "region": "us-east-1",
+                "query": f"SOURCE '{GROUP}' | fields @timestamp, @message | limit 5"}}]}))
 
     def test_log_groups_page_lists_pages_and_filters(self):
         t0 = time.monotonic()
@@ -404,22 +417,25 @@ class ConsolePages(BrowserCase):
         self.screenshot("metrics")
         self.assert_accessible()
 
-    def test_dashboards_page_lists_or_shows_the_api_error(self):
+    def test_dashboards_page_lists_and_renders_widgets(self):
         self.open("#/dashboards", "dashboards")
-        # What the server answers the console's own protocol (JSON 1.0), as the page must show it.
-        status, _, body = self.server.http(
-            "POST", "/", body=b"{}",
-            headers={"X-Amz-Target": "GraniteServiceVersion20100801.ListDashboards",
-                     "Content-Type": "application/x-amz-json-1.0"})
-        if status == 200:
-            names = [d["DashboardName"] for d in json.loads(body).get("DashboardEntries", [])]
-            self.assertNotIn("Exception", self.text())
-            for name in names:
-                self.assertIn(name, self.text())
-        else:
-            error = json.loads(body)
-            alert = self.wait_for("[role=alert]")[0]
-            self.assertEqual(alert.text, f"{error['__type']}: {error['message']}")
+        row = self.wait_for("table[aria-label='Dashboards'] tbody tr")[0]
+        self.assertIn("shop", row.text)
+        row.find_element(By.LINK_TEXT, "shop").click()
+        self.wait_page("dashboards")
+        # Each widget in its card: the metric chart, the markdown, the alarm's state, the query.
+        self.wait_for("section[aria-label='Shop latency'] svg")
+        runbook = self.wait_for("section[aria-label='text'] h2")[0]
+        self.assertEqual(runbook.text, "Runbook")
+        WebDriverWait(self.driver, WAIT_S).until(
+            lambda d: "HighLatency" in d.find_element(
+                By.CSS_SELECTOR, "section[aria-label='Alarms']").text)
+        self.assertIn("ALARM", self.driver.find_element(
+            By.CSS_SELECTOR, "section[aria-label='Alarms']").text)
+        WebDriverWait(self.driver, WAIT_S).until(
+            lambda d: "recent line" in d.find_element(
+                By.CSS_SELECTOR, "section[aria-label='Recent lines']").text)
+        self.assertNotIn("Exception", self.text())
         self.screenshot("dashboards")
 
     def test_alarms_page_shows_state_and_history(self):

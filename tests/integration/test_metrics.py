@@ -381,10 +381,11 @@ class PutMetricDataTest(MetricsTestCase):
                                                           "Value": float("nan")}])
         with self.assertRaises(cw.exceptions.MissingRequiredParameterException):
             cw.put_metric_data(Namespace="N", MetricData=[{"MetricName": "m"}])
+        # A metric-math syntax error (docs/metrics.md, "Metric math").
         with self.assertRaises(ClientError) as math_err:
-            cw.get_metric_data(MetricDataQueries=[{"Id": "e", "Expression": "SUM(METRICS())"}],
+            cw.get_metric_data(MetricDataQueries=[{"Id": "e", "Expression": "SUM(METRICS("}],
                                StartTime=0, EndTime=600)
-        self.assertEqual(math_err.exception.response["Error"]["Code"], "InvalidParameterValue")
+        self.assertEqual(math_err.exception.response["Error"]["Code"], "ValidationError")
         with self.assertRaises(cw.exceptions.InvalidNextToken):
             cw.list_metrics(NextToken="bogus")
 

@@ -193,7 +193,7 @@ TEST_CASE("PutMetricData refuses bad data with CloudWatch's errors", "[metrics][
   CHECK(f.Err("PutMetricData", too_many).type == "InvalidParameterValueException");
   CHECK(f.store.put_calls() == 0);  // nothing was written by any refused request
   CHECK(f.Err("PutMetricData", json::array()).type == "SerializationException");
-  CHECK(f.Err("PutDashboard", json::object()).type == "UnknownOperationException");
+  CHECK(f.Err("NoSuchOperation", json::object()).type == "UnknownOperationException");
 }
 
 TEST_CASE("GetMetricStatistics validates periods, statistics and the datapoint limit",

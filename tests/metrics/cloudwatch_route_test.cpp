@@ -109,7 +109,7 @@ TEST_CASE("JSON 1.0 errors carry __type and x-amzn-query-error", "[metrics][rout
   CHECK(json::parse(malformed.body)["__type"] == "com.amazonaws.cloudwatch#SerializationException");
   auto array = f.Json("ListMetrics", "[]");
   CHECK(array.status == 400);
-  auto unknown = f.Json("PutDashboard", "{}");
+  auto unknown = f.Json("NoSuchOperation", "{}");
   CHECK(unknown.status == 400);
   CHECK(json::parse(unknown.body)["__type"] ==
         "com.amazonaws.cloudwatch#UnknownOperationException");
@@ -149,7 +149,7 @@ TEST_CASE("Query requests get XML answers and XML errors", "[metrics][route]") {
   auto no_action = f.Query("Version=2010-08-01");
   CHECK(no_action.status == 400);
   CHECK(no_action.body.find("<Code>MissingAction</Code>") != std::string::npos);
-  auto bad_action = f.Query("Action=PutDashboard");
+  auto bad_action = f.Query("Action=NoSuchOperation");
   CHECK(bad_action.body.find("<Code>InvalidAction</Code>") != std::string::npos);
   auto bad_form = f.Query("Action=ListMetrics&x=%zz");
   CHECK(bad_form.status == 400);
@@ -197,7 +197,7 @@ TEST_CASE("RPC v2 CBOR requests get CBOR answers with tag 1 timestamps", "[metri
   auto invalid = f.Cbor("GetMetricStatistics", cw::EncodeCbor(json{{"Namespace", "App"}}));
   CHECK(invalid.status == 400);
   CHECK(Header(invalid, "x-amzn-query-error") == "MissingParameter;Sender");
-  auto unknown = f.Cbor("PutDashboard", cw::EncodeCbor(json::object()));
+  auto unknown = f.Cbor("NoSuchOperation", cw::EncodeCbor(json::object()));
   CHECK(unknown.status == 400);
   auto empty = f.Cbor("ListMetrics", "");
   CHECK(empty.status == 200);

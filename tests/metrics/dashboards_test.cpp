@@ -70,19 +70,23 @@ TEST_CASE("A dashboard body must be a JSON object with a widgets array", "[dashb
 }
 
 TEST_CASE("Dashboard widgets are checked member by member with their data paths", "[dashboards]") {
-  json body = {{"widgets",
-                {{{"type", "metric"},
-                  {"x", 0},
-                  {"y", 0},
-                  {"width", 12},
-                  {"height", 6},
-                  {"properties", {{"metrics", {{"AWS/EC2", "CPUUtilization"}}}}}},
-                 {{"type", "text"}, {"x", 30}, {"width", 0}, {"properties", json::object()}},
-                 {{"type", "graph"}},
-                 {{"x", 1}}}}};
+  json body = {
+      {"widgets",
+       {{{"type", "metric"},
+         {"x", 0},
+         {"y", 0},
+         {"width", 12},
+         {"height", 6},
+         {"properties", {{"metrics", json::array({json::array({"AWS/EC2", "CPUUtilization"})})}}}},
+        {{"type", "text"}, {"x", 30}, {"width", 0}, {"properties", json::object()}},
+        {{"type", "graph"}},
+        {{"x", 1}}}}};
   auto m = Validate(body);
   std::vector<std::pair<std::string, std::string>> got;
   for (const auto& v : m) got.emplace_back(v.data_path, v.message);
+  std::string listed;
+  for (const auto& [path, message] : got) listed += path + ": " + message + "\n";
+  INFO(listed);
   CHECK(got == std::vector<std::pair<std::string, std::string>>{
                    {"/widgets/1/x", "Should be <= 23"},
                    {"/widgets/1/width", "Should be >= 1"},

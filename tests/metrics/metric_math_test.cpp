@@ -14,17 +14,17 @@
 #include "tests/catch2.h"
 
 namespace mm = cwlogd::api::cloudwatch::math;
-using mm::Series;
-using mm::Value;
 using cwlogd::storage::MetricAggregate;
 using cwlogd::storage::MetricId;
+using mm::Series;
+using mm::Value;
 
 namespace metric_math_test {
 
 constexpr int64_t kMin = 60'000;
 constexpr int64_t kT0 = 1'700'000'040'000;  // a minute boundary: 2023-11-14T22:14:00Z
 
-Series MakeSeries(std::string label, std::vector<std::pair<int, double>> points) {
+Series MakeSeries(std::string label, const std::vector<std::pair<int, double>>& points) {
   Series s;
   s.label = std::move(label);
   s.period_ms = kMin;
@@ -38,7 +38,7 @@ Series MakeSeries(std::string label, std::vector<std::pair<int, double>> points)
 // A store of metrics with one aggregate per minute.
 class FakeSource final : public mm::MetricSource {
  public:
-  void Add(MetricId id, std::vector<std::pair<int, double>> values) {
+  void Add(const MetricId& id, const std::vector<std::pair<int, double>>& values) {
     auto& v = data_[id];
     for (auto [minute, x] : values) {
       MetricAggregate a;
@@ -203,9 +203,8 @@ TEST_CASE("Aggregates reduce a series to a scalar and an array to a series",
   CHECK(f.Scalar("AVG(m1)") == 2.75);
   CHECK(f.Scalar("MAX(m2)") == 40);
   CHECK(f.Scalar("MIN(m2)") == 10);
-  CHECK(f.Scalar("STDDEV(m1)") == Approx(std::sqrt((1.75 * 1.75 + 0.75 * 0.75 + 0.25 * 0.25 +
-                                                     2.25 * 2.25) /
-                                                    4)));
+  CHECK(f.Scalar("STDDEV(m1)") ==
+        Approx(std::sqrt((1.75 * 1.75 + 0.75 * 0.75 + 0.25 * 0.25 + 2.25 * 2.25) / 4)));
   CHECK(f.Scalar("DATAPOINT_COUNT(m2)") == 4);
   CHECK(f.Points("SUM([m1, m2])") == P{{0, 11}, {1, 22}, {2, 3}, {3, 30}, {4, 45}});
   CHECK(f.Points("MAX(METRICS())") == P{{0, 10}, {1, 20}, {2, 3}, {3, 30}, {4, 40}});
@@ -352,8 +351,9 @@ TEST_CASE("Metrics Insights groups, filters, orders and limits", "[metrics][math
   rows = run("SELECT MAX(Cpu) FROM \"App\" WHERE Zone = 'z1' AND Host != 'b'");
   REQUIRE(rows.size() == 1);
   CHECK(Fixture::PointsOf(rows[0]) == P{{0, 10}, {1, 20}});
-  rows = run("SELECT COUNT(Cpu) FROM App WHERE Host = 'a' OR Host = 'c' GROUP BY Host, Zone "
-             "ORDER BY MIN() ASC");
+  rows =
+      run("SELECT COUNT(Cpu) FROM App WHERE Host = 'a' OR Host = 'c' GROUP BY Host, Zone "
+          "ORDER BY MIN() ASC");
   REQUIRE(rows.size() == 2);
   CHECK(rows[0].label == "a z1");
   CHECK(Fixture::PointsOf(rows[1]) == P{{0, 1}, {1, 1}});
@@ -369,8 +369,7 @@ TEST_CASE("Metrics Insights groups, filters, orders and limits", "[metrics][math
   CHECK_FALSE(mm::IsInsightsQuery("SELECTED(m1)"));
 }
 
-TEST_CASE("Expression queries: references, cycles, labels and limits",
-          "[metrics][math][queries]") {
+TEST_CASE("Expression queries: references, cycles, labels and limits", "[metrics][math][queries]") {
   FakeSource source;
   std::map<std::string, Series> metrics = {{"m1", MakeSeries("Errors", {{0, 1}, {1, 2}})},
                                            {"m2", MakeSeries("Requests", {{0, 10}, {1, 40}})}};
@@ -383,7 +382,7 @@ TEST_CASE("Expression queries: references, cycles, labels and limits",
   auto out = mm::EvaluateExpressionQueries(queries, metrics, Options(), source);
   REQUIRE(std::holds_alternative<std::map<std::string, std::vector<mm::MathResult>>>(out));
   auto& results = std::get<0>(out);
-  CHECK(results.count("e2") == 0);  // ReturnData false
+  CHECK_FALSE(results.contains("e2"));  // ReturnData false
   REQUIRE(results["e1"].size() == 1);
   CHECK(results["e1"][0].label == "Error rate");
   CHECK(results["e1"][0].values == std::vector<double>{10, 5});

@@ -93,8 +93,13 @@ ordered_json NotificationMessage(const json& record, const storage::Partition& p
   if (record.contains("MetricName")) {
     trigger["MetricName"] = record.value("MetricName", "");
     trigger["Namespace"] = record.value("Namespace", "");
-    trigger["StatisticType"] = "Statistic";
-    trigger["Statistic"] = UpperSnake(record.value("Statistic", ""));
+    if (record.contains("ExtendedStatistic")) {
+      trigger["StatisticType"] = "ExtendedStatistic";
+      trigger["ExtendedStatistic"] = record.value("ExtendedStatistic", "");
+    } else {
+      trigger["StatisticType"] = "Statistic";
+      trigger["Statistic"] = UpperSnake(record.value("Statistic", ""));
+    }
     trigger["Unit"] = OrNull(record, "Unit");
     ordered_json dims = ordered_json::array();
     for (const auto& d : record.value("Dimensions", json::array())) {

@@ -13,6 +13,7 @@
 #include "api/cloudwatch/alarms/alarm_record.h"
 #include "api/cloudwatch/alarms/composite_alarms.h"
 #include "api/cloudwatch/detail/aggregation.h"
+#include "api/cloudwatch/detail/extended_statistic.h"
 
 namespace cwlogd::api::cloudwatch::alarms {
 namespace {
@@ -27,6 +28,7 @@ constexpr int64_t kHistoryRetentionMs = int64_t{14} * 24 * 3600 * 1000;
 struct Target {
   storage::MetricId metric;
   detail::Statistic statistic = detail::Statistic::kSum;
+  std::optional<detail::ExtendedStatistic> extended;  // set: a percentile alarm
   std::optional<std::string> statistic_name;  // in StateReasonData; absent for Metrics alarms
   std::optional<std::string> unit;
   int64_t period_seconds = 60;
@@ -35,15 +37,19 @@ struct Target {
 std::optional<Target> MetricTarget(const json& metric, const std::string& stat, int64_t period,
                                    const json& unit) {
   auto statistic = detail::ParseStatistic(stat);
-  if (!statistic || period < 60 || period % 60 != 0 || !metric.is_object()) return std::nullopt;
+  auto extended = statistic ? std::nullopt : detail::ParseExtendedStatistic(stat);
+  if ((!statistic && !extended) || period < 60 || period % 60 != 0 || !metric.is_object()) {
+    return std::nullopt;
+  }
   Target t;
+  t.extended = extended;
   t.metric.metric_namespace = metric.value("Namespace", "");
   t.metric.metric_name = metric.value("MetricName", "");
   for (const auto& d : metric.value("Dimensions", json::array())) {
     t.metric.dimensions.push_back({d.value("Name", ""), d.value("Value", "")});
   }
   storage::SortDimensions(t.metric.dimensions);
-  t.statistic = *statistic;
+  t.statistic = statistic.value_or(detail::Statistic::kSum);
   t.period_seconds = period;
   if (unit.is_string()) t.unit = unit.get<std::string>();
   return t;
@@ -53,9 +59,9 @@ std::optional<Target> MetricTarget(const json& metric, const std::string& stat, 
 // evaluated: docs/alarms.md).
 std::optional<Target> TargetOf(const json& r) {
   if (r.contains("MetricName")) {
-    auto t = MetricTarget(r, r.value("Statistic", ""), r.value("Period", int64_t{0}),
-                          r.value("Unit", json()));
-    if (t) t->statistic_name = r.value("Statistic", "");
+    const std::string stat = r.value("Statistic", r.value("ExtendedStatistic", ""));
+    auto t = MetricTarget(r, stat, r.value("Period", int64_t{0}), r.value("Unit", json()));
+    if (t) t->statistic_name = stat;
     return t;
   }
   const json& queries = r.value("Metrics", json::array());
@@ -199,8 +205,12 @@ EvaluatorStats AlarmEvaluator::EvaluateAll(int64_t now_ms) {
       Slot& slot = slots[static_cast<size_t>(k)];
       slot.start_ms = end - (k + 1) * period_ms;
       if (present[static_cast<size_t>(k)] && sums[static_cast<size_t>(k)].sample_count > 0) {
-        slot.value = detail::StatisticValue(sums[static_cast<size_t>(k)], target->statistic);
-        slot.sample_count = sums[static_cast<size_t>(k)].sample_count;
+        const storage::MetricAggregate& a = sums[static_cast<size_t>(k)];
+        // A percentile the period cannot answer (statistic sets only) counts as missing.
+        slot.value = target->extended
+                         ? detail::EvaluateExtendedStatistic(a, *target->extended)
+                         : std::optional<double>(detail::StatisticValue(a, target->statistic));
+        if (slot.value) slot.sample_count = a.sample_count;
       }
     }
     ++stats.alarms_evaluated;

@@ -194,7 +194,7 @@ ApiResult HandleDescribeAlarmsForMetric(const json& request, Context& ctx) {
           return true;
         }
         if (statistic && r.value("Statistic", "") != *statistic) return true;
-        if (extended) return true;  // no percentile alarms are kept
+        if (extended && r.value("ExtendedStatistic", "") != *extended) return true;
         if (period && r.value("Period", int64_t{0}) != *period) return true;
         if (unit && r.value("Unit", "") != *unit) return true;
         if (dims && r.value("Dimensions", json::array()) != *dims) return true;

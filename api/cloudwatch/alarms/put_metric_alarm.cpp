@@ -3,6 +3,7 @@
 #include "api/cloudwatch/alarms/alarm_handlers.h"
 #include "api/cloudwatch/alarms/alarm_record.h"
 #include "api/cloudwatch/alarms/alarm_validation.h"
+#include "api/cloudwatch/detail/extended_statistic.h"
 #include "api/cloudwatch/detail/reader.h"
 #include "api/cloudwatch/handlers.h"
 
@@ -33,6 +34,7 @@ ordered_json HistoryAlarm(const json& r) {
   if (r.contains("Namespace")) a["namespace"] = r["Namespace"];
   if (r.contains("MetricName")) a["metricName"] = r["MetricName"];
   if (r.contains("Statistic")) a["statistic"] = r["Statistic"];
+  if (r.contains("ExtendedStatistic")) a["extendedStatistic"] = r["ExtendedStatistic"];
   if (r.contains("Period")) a["period"] = r["Period"];
   ordered_json dims = ordered_json::array();
   for (const auto& d : r.value("Dimensions", json::array())) {
@@ -169,10 +171,10 @@ ApiResult HandlePutMetricAlarm(const json& request, Context& ctx) {
           "Exactly one of Statistic or ExtendedStatistic must be specified when MetricName is "
           "used.");
     }
-    if (extended) {
-      return InvalidParameterValue(
-          "ExtendedStatistic (percentiles) is not supported: this server keeps statistic sets "
-          "(SampleCount, Sum, Minimum, Maximum) per minute, not raw samples.");
+    if (extended && !detail::ParseExtendedStatistic(*extended)) {
+      return InvalidParameterValue("The value " + *extended +
+                                   " for parameter ExtendedStatistic is not a valid extended "
+                                   "statistic (p99, tm99, wm99, tc99, ts99, IQM, TM(a:b), ...).");
     }
     if (!period) return MissingParameter("The parameter Period is required.");
   }
@@ -243,6 +245,7 @@ ApiResult HandlePutMetricAlarm(const json& request, Context& ctx) {
   if (metric_name) record["MetricName"] = *metric_name;
   if (ns) record["Namespace"] = *ns;
   if (statistic) record["Statistic"] = *statistic;
+  if (extended) record["ExtendedStatistic"] = *extended;
   json dims = json::array();
   for (const auto& d : dimensions) dims.push_back({{"Name", d.name}, {"Value", d.value}});
   record["Dimensions"] = std::move(dims);

@@ -158,7 +158,7 @@ std::variant<MetricWidget, ApiError> ParseMetricWidget(std::string_view text, in
   }
   // Time range: default the last three hours.
   w.end_ms = now_ms;
-  w.start_ms = now_ms - 3 * 3600 * 1000;
+  w.start_ms = now_ms - int64_t{3} * 3600 * 1000;
   if (auto it = doc.find("start"); it != doc.end()) {
     auto t = ParseTime(*it, now_ms);
     if (!t) return Invalid("The widget start must be an ISO 8601 duration (-PT3H) or time.");
@@ -173,7 +173,8 @@ std::variant<MetricWidget, ApiError> ParseMetricWidget(std::string_view text, in
   // Widget-wide period and stat.
   int64_t period = 300;
   if (auto it = doc.find("period"); it != doc.end()) {
-    if (!it->is_number_integer() || it->get<int64_t>() < 1 || it->get<int64_t>() > 86400 * 366) {
+    if (!it->is_number_integer() || it->get<int64_t>() < 1 ||
+        it->get<int64_t>() > int64_t{86400} * 366) {
       return Invalid("The widget period must be a positive integer of seconds.");
     }
     period = it->get<int64_t>();
@@ -286,7 +287,8 @@ std::variant<MetricWidget, ApiError> ParseMetricWidget(std::string_view text, in
           m.stat = *parsed;
         }
         if (auto p = options->find("period"); p != options->end()) {
-          if (!p->is_number_integer() || p->get<int64_t>() < 1 || p->get<int64_t>() > 86400 * 366) {
+          if (!p->is_number_integer() || p->get<int64_t>() < 1 ||
+              p->get<int64_t>() > int64_t{86400} * 366) {
             return Invalid("The widget " + where + " period must be a positive integer.");
           }
           m.period_s = p->get<int64_t>();

@@ -56,9 +56,9 @@ struct MetricWidget {
 };
 
 // Limits (CloudWatch API reference, GetMetricWidgetImage).
-inline constexpr int kMaxImagePixels = 2000;          // width and height each
-inline constexpr size_t kMaxWidgetMetrics = 100;      // [unsure]
-inline constexpr size_t kMaxWidgetBytes = 64 * 1024;  // [unsure]
+inline constexpr int kMaxImagePixels = 2000;                  // width and height each
+inline constexpr size_t kMaxWidgetMetrics = 100;              // [unsure]
+inline constexpr size_t kMaxWidgetBytes = size_t{64} * 1024;  // [unsure]
 // At most this many periods per metric: a longer range gets a coarser period, as the console.
 inline constexpr int64_t kMaxPointsPerMetric = 1440;
 

@@ -24,6 +24,6 @@ struct Series {
 uint32_t PaletteColor(size_t index);
 
 // The PNG bytes; empty only when cairo fails (out of memory).
-std::string RenderWidgetPng(const MetricWidget& widget, const std::vector<Series>& series);
+std::string RenderWidgetPng(const MetricWidget& widget, const std::vector<Series>& input);
 
 }  // namespace cwlogd::api::cloudwatch::dashboards

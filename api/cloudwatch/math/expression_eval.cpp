@@ -10,6 +10,7 @@
 #include <numeric>
 
 #include "api/cloudwatch/math/search_expression.h"
+#include "base/civil_time.h"
 
 namespace cwlogd::api::cloudwatch::math {
 namespace {
@@ -133,43 +134,26 @@ std::optional<Reduce> ReduceByName(std::string_view name) {
   return std::nullopt;
 }
 
-// Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  *d = doy - (153 * mp + 2) / 5 + 1;
-  *m = mp < 10 ? mp + 3 : mp - 9;
-  *y = static_cast<int64_t>(yoe) + era * 400 + (*m <= 2 ? 1 : 0);
-}
-
 double TimePart(std::string_view fn, int64_t t_ms) {
-  int64_t secs = t_ms / 1000;
-  if (t_ms % 1000 < 0) --secs;
-  int64_t days = secs / 86400;
-  int64_t rem = secs % 86400;
-  if (rem < 0) {
-    rem += 86400;
-    --days;
-  }
+  const base::DayAndTime split = base::SplitEpochMillis(t_ms);
+  const int64_t days = split.day;
+  const int64_t rem = split.millis_of_day / 1000;  // seconds into the day
+  const int64_t secs = days * 86400 + rem;
   if (fn == "EPOCH") return static_cast<double>(secs);
   if (fn == "MINUTE") return static_cast<double>((rem / 60) % 60);
-  if (fn == "HOUR") return static_cast<double>(rem / 3600);
+  if (fn == "HOUR") {
+    const int64_t hour = rem / 3600;
+    return static_cast<double>(hour);
+  }
   if (fn == "DAY") {  // ISO day of week: Monday 1 .. Sunday 7 (1970-01-01 was a Thursday)
     int64_t w = (days + 3) % 7;
     if (w < 0) w += 7;
     return static_cast<double>(w + 1);
   }
-  int64_t y = 0;
-  unsigned m = 0;
-  unsigned d = 0;
-  CivilFromDays(days, &y, &m, &d);
-  if (fn == "DATE") return d;
-  if (fn == "MONTH") return m;
-  return static_cast<double>(y);  // YEAR
+  const base::CivilDate date = base::CivilFromDays(days);
+  if (fn == "DATE") return date.day;
+  if (fn == "MONTH") return date.month;
+  return static_cast<double>(date.year);  // YEAR
 }
 
 bool IsSeriesLike(const Value& v) { return v.kind != Value::Kind::kScalar; }

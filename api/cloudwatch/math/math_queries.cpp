@@ -62,7 +62,7 @@ std::optional<ApiError> ValidateExpressionQueries(const std::vector<ExpressionQu
     std::vector<std::string> ids;
     CollectIds(*p.node, &ids);
     for (const auto& id : ids) {
-      if (!known.count(id)) {
+      if (!known.contains(id)) {
         return ExpressionError(p.query->id, "Unrecognized identifier '" + id + "'.");
       }
     }
@@ -84,7 +84,7 @@ std::optional<ApiError> ValidateExpressionQueries(const std::vector<ExpressionQu
         continue;
       }
       const std::string child = d[next++];
-      if (!deps.count(child)) continue;  // a MetricStat id
+      if (!deps.contains(child)) continue;  // a MetricStat id
       if (state[child] == 1) {
         return ExpressionError(root, "Circular dependency through '" + child + "'.");
       }
@@ -157,7 +157,12 @@ std::variant<std::map<std::string, std::vector<MathResult>>, ApiError> EvaluateE
     }
     for (auto& s : value->series) {
       std::string label = s.label.empty() ? q.id : s.label;
-      if (q.label && !q.label->empty()) label = *q.label + " " + label;
+      if (q.label && !q.label->empty()) {
+        std::string prefixed = *q.label;
+        prefixed += ' ';
+        prefixed += label;
+        label = std::move(prefixed);
+      }
       results.push_back(
           {std::move(label), std::move(s.timestamps), std::move(s.values), "Complete", {}});
     }

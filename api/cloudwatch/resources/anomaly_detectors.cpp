@@ -29,6 +29,7 @@ json DimensionsJson(const std::vector<storage::MetricDimension>& dims) {
 }
 
 // The detector's identity (what Put and Delete name it by) and its stored description.
+// NOLINTNEXTLINE(bugprone-exception-escape): the implicit members move json, which never throws.
 struct Identity {
   std::string key;   // canonical JSON: the record's name
   json description;  // SingleMetricAnomalyDetector or MetricMathAnomalyDetector member + legacy
