@@ -136,7 +136,8 @@ class Pipeline {
   bool IsStart(std::string_view line) const {
     if (start_by_nonspace_) return !line.empty() && line[0] != ' ' && line[0] != '\t';
     if (start_by_timestamp_) return format_->Matches(line);
-    if (start_re_) return RE2::PartialMatch(line, *start_re_);
+    // A StringPiece, not the string_view: Debian 13's RE2 takes absl::string_view.
+    if (start_re_) return RE2::PartialMatch(re2::StringPiece(line.data(), line.size()), *start_re_);
     return true;
   }
 

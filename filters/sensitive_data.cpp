@@ -42,7 +42,8 @@ SensitiveDataMasker::SensitiveDataMasker(const std::vector<std::string>& identif
       if (unsupported != nullptr) unsupported->push_back(full);
       continue;
     }
-    patterns_.push_back(std::make_unique<re2::RE2>(it->pattern));
+    // RE2 takes a std::string: Debian 13's RE2 takes absl::string_view, not std::string_view.
+    patterns_.push_back(std::make_unique<re2::RE2>(std::string(it->pattern)));
   }
 }
 

@@ -85,7 +85,12 @@ TEST_CASE("Dashboard widgets are checked member by member with their data paths"
   std::vector<std::pair<std::string, std::string>> got;
   for (const auto& v : m) got.emplace_back(v.data_path, v.message);
   std::string listed;
-  for (const auto& [path, message] : got) listed += path + ": " + message + "\n";
+  for (const auto& [path, message] : got) {
+    listed += path;
+    listed += ": ";
+    listed += message;
+    listed += '\n';
+  }
   INFO(listed);
   CHECK(got == std::vector<std::pair<std::string, std::string>>{
                    {"/widgets/1/x", "Should be <= 23"},
