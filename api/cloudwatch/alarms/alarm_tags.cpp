@@ -63,7 +63,7 @@ ApiResult HandleTagResource(const json& request, Context& ctx) {
   for (const auto& tag : new_tags) {
     bool replaced = false;
     for (auto& existing : current) {
-      if (existing.value("Key", "") == tag["Key"]) {
+      if (existing.value("Key", json()) == tag["Key"]) {
         existing["Value"] = tag["Value"];
         replaced = true;
       }
