@@ -3,6 +3,7 @@
 #include <cmath>
 #include <regex>
 
+#include "api/cloudwatch/alarms/alarm_handlers.h"
 #include "api/cloudwatch/cloudwatch_api.h"
 #include "api/cloudwatch/detail/reader.h"
 
@@ -62,6 +63,17 @@ std::variant<json, ApiError> ReadTagList(const json& tags) {
     out.push_back({{"Key", tag["Key"]}, {"Value", tag["Value"]}});
   }
   return out;
+}
+
+std::variant<json, ApiError> ReadPutAlarmTags(const AlarmInput& in) {
+  const json* t = in.Raw("Tags");
+  if (t == nullptr) return json::array();
+  if (!t->is_array() || t->size() > kMaxAlarmTags) {
+    return ValidationError(
+        "1 validation error detected: Value at 'tags' failed to satisfy "
+        "constraint: Member must have length less than or equal to 50");
+  }
+  return ReadTagList(*t);
 }
 
 namespace {

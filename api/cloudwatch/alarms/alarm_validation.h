@@ -64,6 +64,10 @@ bool CheckActionArns(AlarmInput& in, std::string_view member, const std::vector<
 // with only those two members.
 std::variant<nlohmann::json, ApiError> ReadTagList(const nlohmann::json& tags);
 
+// The Tags member of PutMetricAlarm / PutCompositeAlarm: at most 50 (kMaxAlarmTags) checked by
+// ReadTagList; an empty list when absent.
+std::variant<nlohmann::json, ApiError> ReadPutAlarmTags(const AlarmInput& in);
+
 // "AlarmName" -> "alarmName", "OKActions" -> "oKActions" (Coral member paths).
 std::string CamelMember(std::string_view name);
 

@@ -61,17 +61,9 @@ ApiResult HandlePutCompositeAlarm(const json& request, Context& ctx) {
   }
   auto parsed = AlarmRule::Parse(*rule_text);
   if (auto* reason = std::get_if<std::string>(&parsed)) return ValidationError(*reason);
-  json tags = json::array();
-  if (const json* t = in.Raw("Tags")) {
-    if (!t->is_array() || t->size() > kMaxAlarmTags) {
-      return ValidationError(
-          "1 validation error detected: Value at 'tags' failed to satisfy "
-          "constraint: Member must have length less than or equal to 50");
-    }
-    auto read = ReadTagList(*t);
-    if (auto* e = std::get_if<ApiError>(&read)) return *e;
-    tags = std::move(std::get<json>(read));
-  }
+  auto read_tags = ReadPutAlarmTags(in);
+  if (auto* e = std::get_if<ApiError>(&read_tags)) return *e;
+  json tags = std::move(std::get<json>(read_tags));
 
   const int64_t now = ctx.clock.NowMillis();
   std::lock_guard<std::mutex> lock(AlarmMutex());

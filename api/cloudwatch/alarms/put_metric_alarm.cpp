@@ -219,17 +219,9 @@ ApiResult HandlePutMetricAlarm(const json& request, Context& ctx) {
                            " is not supported. Supported options for parameter "
                            "EvaluateLowSampleCountPercentile are: evaluate, ignore.");
   }
-  json tags = json::array();
-  if (const json* t = in.Raw("Tags")) {
-    if (!t->is_array() || t->size() > kMaxAlarmTags) {
-      return ValidationError(
-          "1 validation error detected: Value at 'tags' failed to satisfy "
-          "constraint: Member must have length less than or equal to 50");
-    }
-    auto read = ReadTagList(*t);
-    if (auto* e = std::get_if<ApiError>(&read)) return *e;
-    tags = std::move(std::get<json>(read));
-  }
+  auto read_tags = ReadPutAlarmTags(in);
+  if (auto* e = std::get_if<ApiError>(&read_tags)) return *e;
+  json tags = std::move(std::get<json>(read_tags));
 
   const int64_t now = ctx.clock.NowMillis();
   json record = json::object();
