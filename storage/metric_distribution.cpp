@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "storage/detail/varint.h"
+
 namespace cwlogd::storage {
 namespace {
 
@@ -35,26 +37,8 @@ int32_t IndexOf(double v) {
 }
 double ValueOf(int32_t index) { return 2 * std::pow(kGamma, index) / (kGamma + 1); }
 
-void AppendVarint(std::string* out, uint64_t v) {
-  while (v >= 0x80) {
-    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out->push_back(static_cast<char>(v));
-}
-bool ReadVarint(std::string_view in, size_t* pos, uint64_t* v) {
-  uint64_t r = 0;
-  for (int shift = 0; shift < 64; shift += 7) {
-    if (*pos >= in.size()) return false;
-    const auto b = static_cast<uint8_t>(in[(*pos)++]);
-    r |= uint64_t{b & 0x7fu} << shift;
-    if ((b & 0x80) == 0) {
-      *v = r;
-      return true;
-    }
-  }
-  return false;
-}
+using detail::AppendVarint;
+using detail::ReadVarint;
 void AppendDouble(std::string* out, double d) {
   uint64_t v;
   std::memcpy(&v, &d, sizeof v);
