@@ -61,6 +61,7 @@ cmake --build build/asan -j"$jobs"
 (cd build/asan &&
   ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:check_initialization_order=1:strict_init_order=1" \
   UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1" \
+  LSAN_OPTIONS="suppressions=$supp/lsan.supp:print_suppressions=0" \
   ctest --output-on-failure --timeout 1800 -LE soak "$@")
 
 stage "3/5 the concurrency tests under TSan"
