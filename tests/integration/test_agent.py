@@ -81,8 +81,8 @@ class Agent:
 
 
 class Writer(threading.Thread):
-    """Appends ledger lines `seq=N ...` to a file at a steady rate, reopening it when logrotate
-    (create mode) renamed it away, as a daemon does on its postrotate signal."""
+    """Appends ledger lines `seq=N ...` to a file at a steady rate, reopening it once logrotate
+    (create mode) has put a new file in its place, as a daemon does on its postrotate signal."""
 
     def __init__(self, path, rate=2000, prefix=""):
         super().__init__(daemon=True)
@@ -106,9 +106,11 @@ class Writer(threading.Thread):
                     f = open(self.path, "a")
                     ino = os.fstat(f.fileno()).st_ino
             except FileNotFoundError:
-                f.close()
-                f = open(self.path, "a")
-                ino = os.fstat(f.fileno()).st_ino
+                # Between logrotate's rename and its create: keep writing to the renamed file, as a
+                # daemon does until its reopen. Creating the path here would race logrotate, which
+                # then moves our new file aside ("destination already exists, renaming to
+                # app.log.XXXXXX"), where no glob of the agent looks.
+                pass
             time.sleep(0.005)
         f.close()
 
