@@ -21,6 +21,22 @@ std::string AlarmArn(const storage::Partition& p, std::string_view name) {
 
 double EpochSeconds(int64_t ms) { return static_cast<double>(ms) / 1000.0; }
 
+void KeepStateAndTags(const json& old, json& record) {
+  for (const char* key : {"StateValue", "StateReason", "StateReasonData", "StateUpdatedTimestamp",
+                          "StateTransitionedTimestamp", "ActionsSuppressedBy",
+                          "ActionsSuppressedReason", "_Tags"}) {
+    if (old.contains(key)) record[key] = old[key];
+  }
+}
+
+void SetInitialState(json& record, int64_t now_ms, json tags) {
+  record["StateValue"] = "INSUFFICIENT_DATA";
+  record["StateReason"] = "Unchecked: Initial alarm creation";
+  record["StateUpdatedTimestamp"] = EpochSeconds(now_ms);
+  record["StateTransitionedTimestamp"] = EpochSeconds(now_ms);
+  record["_Tags"] = std::move(tags);
+}
+
 int64_t EpochMillis(const json& seconds) {
   if (!seconds.is_number()) return 0;
   return static_cast<int64_t>(std::llround(seconds.get<double>() * 1000.0));

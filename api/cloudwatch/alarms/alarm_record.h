@@ -30,6 +30,12 @@ storage::Result<std::optional<nlohmann::json>> LoadAlarm(storage::AlarmStore& st
                                                          const storage::Partition& p,
                                                          std::string_view name);
 
+// What Put{Metric,Composite}Alarm keep: an update replaces the configuration of `record` but
+// keeps the state of `old` (its suppression too, for a composite alarm) and its tags; a new
+// alarm starts INSUFFICIENT_DATA at `now_ms` with `tags`.
+void KeepStateAndTags(const nlohmann::json& old, nlohmann::json& record);
+void SetInitialState(nlohmann::json& record, int64_t now_ms, nlohmann::json tags);
+
 // A history item (stored as the DescribeAlarmHistory AlarmHistoryItem shape).
 storage::AlarmWrite::HistoryItem HistoryItem(std::string_view alarm_name,
                                              std::string_view alarm_type, int64_t timestamp_ms,

@@ -112,23 +112,15 @@ ApiResult HandlePutCompositeAlarm(const json& request, Context& ctx) {
     if (old.value("_Type", "MetricAlarm") != "CompositeAlarm") {
       return ValidationError("The alarm " + *name + " is a metric alarm.");
     }
-    for (const char* key : {"StateValue", "StateReason", "StateReasonData", "StateUpdatedTimestamp",
-                            "StateTransitionedTimestamp", "ActionsSuppressedBy",
-                            "ActionsSuppressedReason", "_Tags"}) {
-      if (old.contains(key)) record[key] = old[key];
-    }
+    KeepStateAndTags(old, record);
     history["type"] = "Update";
     history["updatedAlarm"] = HistoryCompositeAlarm(record);
     history["originalAlarm"] = HistoryCompositeAlarm(old);
     summary = "Alarm \"" + *name + "\" updated";
   } else {
-    record["StateValue"] = "INSUFFICIENT_DATA";
-    record["StateReason"] = "Unchecked: Initial alarm creation";
-    record["StateUpdatedTimestamp"] = EpochSeconds(now);
-    record["StateTransitionedTimestamp"] = EpochSeconds(now);
+    SetInitialState(record, now, std::move(tags));
     record["ActionsSuppressedBy"] = "None";
     record["ActionsSuppressedReason"] = "";
-    record["_Tags"] = std::move(tags);
     history["type"] = "Create";
     history["createdAlarm"] = HistoryCompositeAlarm(record);
     summary = "Alarm \"" + *name + "\" created";

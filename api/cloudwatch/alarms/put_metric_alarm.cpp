@@ -263,21 +263,13 @@ ApiResult HandlePutMetricAlarm(const json& request, Context& ctx) {
     if (old.value("_Type", "MetricAlarm") != "MetricAlarm") {
       return ValidationError("The alarm " + *name + " is a composite alarm.");
     }
-    // An update replaces the configuration and keeps the state, its history and the tags.
-    for (const char* key : {"StateValue", "StateReason", "StateReasonData", "StateUpdatedTimestamp",
-                            "StateTransitionedTimestamp", "_Tags"}) {
-      if (old.contains(key)) record[key] = old[key];
-    }
+    KeepStateAndTags(old, record);
     history["type"] = "Update";
     history["updatedAlarm"] = HistoryAlarm(record);
     history["originalAlarm"] = HistoryAlarm(old);
     summary = "Alarm \"" + *name + "\" updated";
   } else {
-    record["StateValue"] = "INSUFFICIENT_DATA";
-    record["StateReason"] = "Unchecked: Initial alarm creation";
-    record["StateUpdatedTimestamp"] = EpochSeconds(now);
-    record["StateTransitionedTimestamp"] = EpochSeconds(now);
-    record["_Tags"] = std::move(tags);
+    SetInitialState(record, now, std::move(tags));
     history["type"] = "Create";
     history["createdAlarm"] = HistoryAlarm(record);
     summary = "Alarm \"" + *name + "\" created";

@@ -182,9 +182,7 @@ ApiResult HandleDescribeAnomalyDetectors(const json& request, Context& ctx) {
   auto dims = r.Dimensions(request, "", 30);
   const json* types = r.List(request, "", "AnomalyDetectorTypes", false, 2);
   if (r.failed()) return r.error();
-  if (max && (*max < 1 || *max > kMaxAnomalyDetectorPage)) {
-    return InvalidParameterValue("The parameter MaxResults must be between 1 and 100.");
-  }
+  if (auto e = CheckMaxResults(max, kMaxAnomalyDetectorPage)) return *e;
   bool want_single = true;
   bool want_math = true;
   if (types != nullptr && !types->empty()) {
@@ -206,52 +204,33 @@ ApiResult HandleDescribeAnomalyDetectors(const json& request, Context& ctx) {
     return InvalidParameterCombination(
         "Namespace, MetricName and Dimensions filter single-metric detectors only.");
   }
-  std::string after;
-  if (token) {
-    auto st = detail::DecodeToken(kDescribeDetectorsToken, ctx.partition, *token);
-    if (!st || !st->is_string()) return InvalidNextToken();
-    after = st->get<std::string>();
-  }
-  if (ctx.resources == nullptr) return NoResourceStore();
-  const size_t page = static_cast<size_t>(max.value_or(kMaxAnomalyDetectorPage));
-  json out_list = json::array();
-  std::string last;
-  bool more = false;
-  storage::Status s = ctx.resources->List(
-      ctx.partition, ResourceKind::kCwAnomalyDetector, "", after, [&](const ResourceRecord& rec) {
+  return ListResourcePage(
+      ctx, ResourceKind::kCwAnomalyDetector, "", kDescribeDetectorsToken, token,
+      max.value_or(kMaxAnomalyDetectorPage), "AnomalyDetectors",
+      [&](const ResourceRecord& rec) -> std::optional<json> {
         const std::string type = rec.FieldOrEmpty("type");
         if ((type == "SINGLE_METRIC" && !want_single) || (type == "METRIC_MATH" && !want_math)) {
-          return true;
+          return std::nullopt;
         }
         json d = json::parse(rec.FieldOrEmpty("detector"), nullptr, false);
-        if (!d.is_object()) return true;
+        if (!d.is_object()) return std::nullopt;
         if (ns || name || (dims && !dims->empty())) {
-          if (type != "SINGLE_METRIC") return true;
-          if (ns && d.value("Namespace", "") != *ns) return true;
-          if (name && d.value("MetricName", "") != *name) return true;
+          if (type != "SINGLE_METRIC") return std::nullopt;
+          if (ns && d.value("Namespace", "") != *ns) return std::nullopt;
+          if (name && d.value("MetricName", "") != *name) return std::nullopt;
           if (dims && !dims->empty()) {
             for (const auto& want : *dims) {
               bool found = false;
               for (const auto& have : d["Dimensions"]) {
                 found = found || (have["Name"] == want.name && have["Value"] == want.value);
               }
-              if (!found) return true;
+              if (!found) return std::nullopt;
             }
           }
         }
-        if (out_list.size() == page) {
-          more = true;
-          return false;
-        }
         d["StateValue"] = "PENDING_TRAINING";
-        out_list.push_back(std::move(d));
-        last = rec.name;
-        return true;
+        return d;
       });
-  if (!s.ok()) return FromStorage(s);
-  json out = {{"AnomalyDetectors", std::move(out_list)}};
-  if (more) out["NextToken"] = detail::EncodeToken(kDescribeDetectorsToken, ctx.partition, last);
-  return out;
 }
 
 }  // namespace cwlogd::api::cloudwatch::resources

@@ -144,40 +144,19 @@ ApiResult HandleDescribeInsightRules(const json& request, Context& ctx) {
   auto max = r.Integer(request, "", "MaxResults", false);
   auto token = r.String(request, "", "NextToken", false, 0, SIZE_MAX);
   if (r.failed()) return r.error();
-  if (max && (*max < 1 || *max > kMaxInsightRulePage)) {
-    return InvalidParameterValue("The parameter MaxResults must be between 1 and 500.");
-  }
-  std::string after;
-  if (token) {
-    auto st = detail::DecodeToken(kDescribeRulesToken, ctx.partition, *token);
-    if (!st || !st->is_string()) return InvalidNextToken();
-    after = st->get<std::string>();
-  }
-  if (ctx.resources == nullptr) return NoResourceStore();
-  const size_t page = static_cast<size_t>(max.value_or(kMaxInsightRulePage));
-  json rules = json::array();
-  std::string last;
-  bool more = false;
-  storage::Status s = ctx.resources->List(
-      ctx.partition, ResourceKind::kInsightRule, "", after, [&](const ResourceRecord& rec) {
-        if (!rec.name.empty() && rec.name[0] == kManagedMark) return true;  // managed: skipped
-        if (rules.size() == page) {
-          more = true;
-          return false;
-        }
-        rules.push_back({{"Name", rec.name},
-                         {"State", rec.FieldOrEmpty("state")},
-                         {"Schema", "CloudWatchLogRule/1"},
-                         {"Definition", rec.FieldOrEmpty("definition")},
-                         {"ManagedRule", false},
-                         {"ApplyOnTransformedLogs", rec.FieldOrEmpty("transformed") == "1"}});
-        last = rec.name;
-        return true;
+  if (auto e = CheckMaxResults(max, kMaxInsightRulePage)) return *e;
+  return ListResourcePage(
+      ctx, ResourceKind::kInsightRule, "", kDescribeRulesToken, token,
+      max.value_or(kMaxInsightRulePage), "InsightRules",
+      [](const ResourceRecord& rec) -> std::optional<json> {
+        if (!rec.name.empty() && rec.name[0] == kManagedMark) return std::nullopt;  // managed
+        return json{{"Name", rec.name},
+                    {"State", rec.FieldOrEmpty("state")},
+                    {"Schema", "CloudWatchLogRule/1"},
+                    {"Definition", rec.FieldOrEmpty("definition")},
+                    {"ManagedRule", false},
+                    {"ApplyOnTransformedLogs", rec.FieldOrEmpty("transformed") == "1"}};
       });
-  if (!s.ok()) return FromStorage(s);
-  json out = {{"InsightRules", std::move(rules)}};
-  if (more) out["NextToken"] = detail::EncodeToken(kDescribeRulesToken, ctx.partition, last);
-  return out;
 }
 
 ApiResult HandleDeleteInsightRules(const json& request, Context& ctx) {
@@ -299,38 +278,17 @@ ApiResult HandleListManagedInsightRules(const json& request, Context& ctx) {
   auto max = r.Integer(request, "", "MaxResults", false);
   auto token = r.String(request, "", "NextToken", false, 0, SIZE_MAX);
   if (r.failed()) return r.error();
-  if (max && (*max < 1 || *max > 500)) {
-    return InvalidParameterValue("The parameter MaxResults must be between 1 and 500.");
-  }
-  std::string after;
-  if (token) {
-    auto st = detail::DecodeToken(kManagedTokenKind, ctx.partition, *token);
-    if (!st || !st->is_string()) return InvalidNextToken();
-    after = st->get<std::string>();
-  }
-  if (ctx.resources == nullptr) return NoResourceStore();
+  if (auto e = CheckMaxResults(max, kMaxInsightRulePage)) return *e;
   const std::string prefix = std::string(1, kManagedMark) + *arn + '\0';
-  const size_t page = static_cast<size_t>(max.value_or(100));
-  json rules = json::array();
-  std::string last;
-  bool more = false;
-  storage::Status s = ctx.resources->List(
-      ctx.partition, ResourceKind::kInsightRule, prefix, after, [&](const ResourceRecord& rec) {
-        if (rules.size() == page) {
-          more = true;
-          return false;
-        }
-        const std::string t = rec.FieldOrEmpty("template");
-        rules.push_back({{"TemplateName", t},
-                         {"ResourceARN", rec.FieldOrEmpty("arn")},
-                         {"RuleState", {{"RuleName", t}, {"State", rec.FieldOrEmpty("state")}}}});
-        last = rec.name;
-        return true;
-      });
-  if (!s.ok()) return FromStorage(s);
-  json out = {{"ManagedRules", std::move(rules)}};
-  if (more) out["NextToken"] = detail::EncodeToken(kManagedTokenKind, ctx.partition, last);
-  return out;
+  return ListResourcePage(ctx, ResourceKind::kInsightRule, prefix, kManagedTokenKind, token,
+                          max.value_or(100), "ManagedRules",
+                          [](const ResourceRecord& rec) -> std::optional<json> {
+                            const std::string t = rec.FieldOrEmpty("template");
+                            return json{{"TemplateName", t},
+                                        {"ResourceARN", rec.FieldOrEmpty("arn")},
+                                        {"RuleState",
+                                         {{"RuleName", t}, {"State", rec.FieldOrEmpty("state")}}}};
+                          });
 }
 
 }  // namespace cwlogd::api::cloudwatch::resources

@@ -205,34 +205,12 @@ ApiResult HandleListMetricStreams(const json& request, Context& ctx) {
   auto max = r.Integer(request, "", "MaxResults", false);
   auto token = r.String(request, "", "NextToken", false, 0, SIZE_MAX);
   if (r.failed()) return r.error();
-  if (max && (*max < 1 || *max > kMaxMetricStreamPage)) {
-    return InvalidParameterValue("The parameter MaxResults must be between 1 and 500.");
-  }
-  std::string after;
-  if (token) {
-    auto st = detail::DecodeToken(kListStreamsToken, ctx.partition, *token);
-    if (!st || !st->is_string()) return InvalidNextToken();
-    after = st->get<std::string>();
-  }
-  if (ctx.resources == nullptr) return NoResourceStore();
-  const size_t page = static_cast<size_t>(max.value_or(kMaxMetricStreamPage));
-  json entries = json::array();
-  std::string last;
-  bool more = false;
-  storage::Status s = ctx.resources->List(ctx.partition, ResourceKind::kMetricStream, "", after,
-                                          [&](const ResourceRecord& rec) {
-                                            if (entries.size() == page) {
-                                              more = true;
-                                              return false;
-                                            }
-                                            entries.push_back(Describe(ctx.partition, rec, false));
-                                            last = rec.name;
-                                            return true;
-                                          });
-  if (!s.ok()) return FromStorage(s);
-  json out = {{"Entries", std::move(entries)}};
-  if (more) out["NextToken"] = detail::EncodeToken(kListStreamsToken, ctx.partition, last);
-  return out;
+  if (auto e = CheckMaxResults(max, kMaxMetricStreamPage)) return *e;
+  return ListResourcePage(ctx, ResourceKind::kMetricStream, "", kListStreamsToken, token,
+                          max.value_or(kMaxMetricStreamPage), "Entries",
+                          [&](const ResourceRecord& rec) -> std::optional<json> {
+                            return Describe(ctx.partition, rec, false);
+                          });
 }
 
 ApiResult HandleDeleteMetricStream(const json& request, Context& ctx) {

@@ -5,6 +5,11 @@
 // Thread-safe.
 #pragma once
 
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
 #include <nlohmann/json.hpp>
 
 #include "api/cloudwatch/cloudwatch_api.h"
@@ -47,5 +52,21 @@ inline ApiError ResourceNotFound(std::string msg) {
 inline ApiError NoResourceStore() {
   return InternalServiceFault("This server keeps no CloudWatch resources.");
 }
+
+// Shared by the list operations of these resources.
+
+// MaxResults outside [1, max_page]: CloudWatch's InvalidParameterValue.
+std::optional<ApiError> CheckMaxResults(const std::optional<int64_t>& max, int64_t max_page);
+
+// What a record shows in a page; nullopt skips the record (it does not count towards the page).
+using PageEntryFn = std::function<std::optional<nlohmann::json>(const storage::ResourceRecord&)>;
+
+// One page of `kind`'s records whose names start with `prefix`, in name order from after the
+// NextToken's name: {list_member: [up to page_size entries], NextToken if more follow}. Tokens
+// are bound to `token_kind` and the partition; any other is InvalidNextToken.
+ApiResult ListResourcePage(Context& ctx, storage::ResourceKind kind, std::string_view prefix,
+                           std::string_view token_kind, const std::optional<std::string>& token,
+                           int64_t page_size, std::string_view list_member,
+                           const PageEntryFn& render);
 
 }  // namespace cwlogd::api::cloudwatch::resources
