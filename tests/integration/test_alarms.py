@@ -71,6 +71,17 @@ class AlarmTestCase(ServerTestCase):
         self.server.set_clock_offset(0)
         super().tearDown()
 
+    def restart_after_kill9(self, action_log=None):
+        """kill -9, then a start on the same data with an action log (the class's by default,
+        as setUpClass started the server: later tests read it)."""
+        self.server.kill9()
+        os.environ["CWLOGD_ALARM_ACTION_LOG"] = action_log or self.action_log
+        try:
+            self.server.start()
+        finally:
+            del os.environ["CWLOGD_ALARM_ACTION_LOG"]
+        type(self).cw = cloudwatch(self.server)
+
     def put_alarm(self, name, **kwargs):
         params = dict(AlarmName=name, MetricName="Errors", Namespace="App", Statistic="Sum",
                       Period=60, EvaluationPeriods=1, Threshold=1.0,
@@ -454,9 +465,7 @@ class AlarmDurabilityTest(AlarmTestCase):
         offset_after = m + MINUTE_MS + 5_000 - now_ms()
         self.server.set_clock_offset(offset_after)
         a = self.wait_state("durable", "ALARM")
-        self.server.kill9()
-        self.server.start()
-        type(self).cw = cloudwatch(self.server)
+        self.restart_after_kill9()
         self.server.set_clock_offset(m + MINUTE_MS + 6_000 - now_ms())
         after = self.alarm("durable")
         self.assertEqual(after["StateValue"], "ALARM")
@@ -480,25 +489,13 @@ class AlarmDurabilityTest(AlarmTestCase):
         m = base_minute()
         self.move_clock_to(m + 5_000)
         self.put_alarm("pending", AlarmActions=[TOPIC], TreatMissingData="breaching")
-        self.server.kill9()
-        os.environ["CWLOGD_ALARM_ACTION_LOG"] = "/nonexistent-dir/actions.jsonl"
-        try:
-            self.server.start()
-        finally:
-            del os.environ["CWLOGD_ALARM_ACTION_LOG"]
-        type(self).cw = cloudwatch(self.server)
+        self.restart_after_kill9("/nonexistent-dir/actions.jsonl")
         self.server.set_clock_offset(m + MINUTE_MS + 5_000 - now_ms())
         self.wait_state("pending", "ALARM")
         time.sleep(1.0)  # delivery attempts fail meanwhile
         self.assertEqual(self.cw.describe_alarm_history(
             AlarmName="pending", HistoryItemType="Action")["AlarmHistoryItems"], [])
-        self.server.kill9()
-        os.environ["CWLOGD_ALARM_ACTION_LOG"] = self.action_log
-        try:
-            self.server.start()
-        finally:
-            del os.environ["CWLOGD_ALARM_ACTION_LOG"]
-        type(self).cw = cloudwatch(self.server)
+        self.restart_after_kill9()
         # Past the retry backoff of the failed attempts (it runs on the server clock, which the
         # restarts set back to the wall clock).
         self.server.set_clock_offset(10 * MINUTE_MS)
@@ -734,13 +731,69 @@ class CompositeAlarmTest(AlarmTestCase):
         time.sleep(0.6)
         self.assertEqual(self.actions(), [])
 
+    def wait_for(self, predicate, timeout=10):
+        deadline = time.time() + timeout
+        while not predicate() and time.time() < deadline:
+            time.sleep(0.1)
+        return predicate()
+
+    def test_wait_period_holds_actions_until_it_ends(self):
+        self.put_child("child")
+        self.put_child("guard")
+        self.cw.put_composite_alarm(AlarmName="waits", AlarmRule="ALARM(child)",
+                                    AlarmActions=[TOPIC], ActionsSuppressor="guard",
+                                    ActionsSuppressorWaitPeriod=120,
+                                    ActionsSuppressorExtensionPeriod=60)
+        start = now_ms()
+        self.cw.set_alarm_state(AlarmName="child", StateValue="ALARM", StateReason="test")
+        waits = self.composite("waits")
+        self.assertEqual(waits["StateValue"], "ALARM")
+        self.assertEqual(waits["ActionsSuppressedBy"], "WaitPeriod")
+        # Half-way through the wait the evaluator runs (the clock jumped) and still holds them.
+        self.move_clock_to(start + 60_000)
+        time.sleep(1.5)
+        self.assertEqual(self.actions(), [])
+        # The suppressor never followed: once the wait is over, the actions go.
+        self.move_clock_to(start + 125_000)
+        self.assertTrue(self.wait_for(lambda: len(self.actions()) == 1), self.actions())
+        self.assertEqual(self.actions()[0]["subject"], 'ALARM: "waits" in US East (N. Virginia)')
+        self.assertEqual(self.composite("waits")["ActionsSuppressedBy"], "None")
+
+    def test_suppressor_then_extension_period(self):
+        self.put_child("child")
+        self.put_child("guard")
+        self.cw.put_composite_alarm(AlarmName="ext", AlarmRule="ALARM(child)",
+                                    AlarmActions=[TOPIC], ActionsSuppressor="guard",
+                                    ActionsSuppressorWaitPeriod=60,
+                                    ActionsSuppressorExtensionPeriod=120)
+        start = now_ms()
+        self.cw.set_alarm_state(AlarmName="child", StateValue="ALARM", StateReason="test")
+        self.assertEqual(self.composite("ext")["ActionsSuppressedBy"], "WaitPeriod")
+        # The suppressor follows within the wait: the actions stay held while it is in ALARM,
+        # however long that lasts.
+        self.cw.set_alarm_state(AlarmName="guard", StateValue="ALARM", StateReason="window")
+        ext = self.composite("ext")
+        self.assertEqual(ext["ActionsSuppressedBy"], "Alarm")
+        self.assertEqual(ext["ActionsSuppressedReason"], "Alarm guard is in ALARM state")
+        self.move_clock_to(start + 300_000)
+        time.sleep(1.5)
+        self.assertEqual(self.actions(), [])
+        # It leaves ALARM: the extension period runs, then the actions go.
+        self.cw.set_alarm_state(AlarmName="guard", StateValue="OK", StateReason="done")
+        self.assertEqual(self.composite("ext")["ActionsSuppressedBy"], "ExtensionPeriod")
+        self.move_clock_to(start + 360_000)
+        time.sleep(1.5)
+        self.assertEqual(self.actions(), [])
+        self.move_clock_to(start + 430_000)
+        self.assertTrue(self.wait_for(lambda: len(self.actions()) == 1), self.actions())
+        self.assertEqual(self.actions()[0]["subject"], 'ALARM: "ext" in US East (N. Virginia)')
+        self.assertEqual(self.composite("ext")["ActionsSuppressedBy"], "None")
+
     def test_survives_kill9(self):
         self.put_child("child")
         self.cw.put_composite_alarm(AlarmName="parent", AlarmRule="ALARM(child)")
         self.cw.set_alarm_state(AlarmName="child", StateValue="ALARM", StateReason="test")
-        self.server.kill9()
-        self.server.start()
-        type(self).cw = cloudwatch(self.server)
+        self.restart_after_kill9()
         self.assertEqual(self.composite("parent")["StateValue"], "ALARM")
 
 

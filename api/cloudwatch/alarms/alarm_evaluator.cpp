@@ -155,12 +155,17 @@ EvaluatorStats AlarmEvaluator::EvaluateAll(int64_t now_ms) {
     json record;
   };
   std::vector<Item> items;
+  // Partitions with a transition (account, region), or a composite whose held actions are due:
+  // their composite alarms are settled after.
+  std::set<std::pair<std::string, std::string>> to_settle;
   storage::Status s = alarms_.ListAllAlarms(
       [&](const storage::Partition& p, const std::string& name, const std::string& value) {
         json record = json::parse(value, nullptr, false);
-        if (!record.is_discarded() && record.is_object() &&
-            record.value("_Type", "") == "MetricAlarm") {
+        if (record.is_discarded() || !record.is_object()) return true;
+        if (record.value("_Type", "") == "MetricAlarm") {
           items.push_back({p, name, std::move(record)});
+        } else if (HoldsActionsDue(record, now_ms)) {
+          to_settle.emplace(p.account, p.region);
         }
         return true;
       });
@@ -175,8 +180,6 @@ EvaluatorStats AlarmEvaluator::EvaluateAll(int64_t now_ms) {
     Warn("alarm evaluation: cannot prune the alarm history: " + ps.message());
   }
   const int64_t end = storage::MinuteOf(now_ms);
-  // Partitions with a transition (account, region): their composite alarms are settled after.
-  std::set<std::pair<std::string, std::string>> transitioned;
   for (Item& item : items) {
     auto target = TargetOf(item.record);
     if (!target) continue;
@@ -239,9 +242,9 @@ EvaluatorStats AlarmEvaluator::EvaluateAll(int64_t now_ms) {
       continue;
     }
     ++stats.transitions;
-    transitioned.emplace(item.partition.account, item.partition.region);
+    to_settle.emplace(item.partition.account, item.partition.region);
   }
-  for (const auto& [account, region] : transitioned) {
+  for (const auto& [account, region] : to_settle) {
     const storage::Partition p{account, region};
     std::lock_guard<std::mutex> lock(AlarmMutex());
     if (storage::Status cs = SettleCompositeAlarms(alarms_, p, now_ms); !cs.ok()) {

@@ -24,7 +24,7 @@ double EpochSeconds(int64_t ms) { return static_cast<double>(ms) / 1000.0; }
 void KeepStateAndTags(const json& old, json& record) {
   for (const char* key : {"StateValue", "StateReason", "StateReasonData", "StateUpdatedTimestamp",
                           "StateTransitionedTimestamp", "ActionsSuppressedBy",
-                          "ActionsSuppressedReason", "_Tags"}) {
+                          "ActionsSuppressedReason", "_HeldActions", "_HeldUntilMs", "_Tags"}) {
     if (old.contains(key)) record[key] = old[key];
   }
 }
@@ -98,7 +98,7 @@ std::string_view ActionsMember(std::string_view state) {
 
 void ChangeState(const storage::Partition& p, json& record, std::string_view new_state,
                  const std::string& reason, const ordered_json& reason_data, int64_t now_ms,
-                 storage::AlarmWrite& write, bool queue_actions) {
+                 storage::AlarmWrite& write, std::vector<std::string>* held_actions) {
   const std::string name = record.value("AlarmName", "");
   const std::string old_state = record.value("StateValue", "INSUFFICIENT_DATA");
   ordered_json history;
@@ -121,7 +121,7 @@ void ChangeState(const storage::Partition& p, json& record, std::string_view new
   write.history.push_back(HistoryItem(
       name, record.value("_Type", "MetricAlarm"), now_ms, "StateUpdate",
       "Alarm updated from " + old_state + " to " + std::string(new_state), history.dump()));
-  if (!transition || !queue_actions || !record.value("ActionsEnabled", true)) return;
+  if (!transition || !record.value("ActionsEnabled", true)) return;
   const json& actions = record.value(std::string(ActionsMember(new_state)), json::array());
   if (!actions.is_array() || actions.empty()) return;
   const std::string subject = NotificationSubject(new_state, name, p.region);
@@ -137,7 +137,11 @@ void ChangeState(const storage::Partition& p, json& record, std::string_view new
     entry["StateUpdateMs"] = now_ms;
     entry["Attempts"] = 0;
     entry["NextAttemptMs"] = 0;
-    write.outbox.push_back({"", entry.dump()});
+    if (held_actions != nullptr) {
+      held_actions->push_back(entry.dump());
+    } else {
+      write.outbox.push_back({"", entry.dump()});
+    }
   }
 }
 

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -44,10 +45,12 @@ storage::AlarmWrite::HistoryItem HistoryItem(std::string_view alarm_name,
 
 // Moves `record` to `new_state` at `now_ms` and adds to `write`: the updated record, the
 // StateUpdate history item and, when actions are enabled, one outbox entry per action of the
-// new state (none when the state is unchanged, or `queue_actions` is false: a composite alarm's
-// suppressed actions). `reason_data` is the StateReasonData object (null = none).
+// new state (none when the state is unchanged). With `held_actions`, the entries go there
+// instead of the outbox: a composite alarm's actions that its suppressor may hold back.
+// `reason_data` is the StateReasonData object (null = none).
 void ChangeState(const storage::Partition& p, nlohmann::json& record, std::string_view new_state,
                  const std::string& reason, const nlohmann::ordered_json& reason_data,
-                 int64_t now_ms, storage::AlarmWrite& write, bool queue_actions = true);
+                 int64_t now_ms, storage::AlarmWrite& write,
+                 std::vector<std::string>* held_actions = nullptr);
 
 }  // namespace cwlogd::api::cloudwatch::alarms

@@ -34,22 +34,89 @@ const json* LatestChild(const std::vector<std::string>& children,
   return latest;
 }
 
-// Actions are held back while the composite's ActionsSuppressor alarm is in ALARM.
-bool Suppressed(json& record, const std::map<std::string, json>& alarms) {
-  const std::string suppressor = record.value("ActionsSuppressor", "");
-  bool suppressed = false;
-  if (!suppressor.empty()) {
-    auto it = alarms.find(suppressor);
-    suppressed = it != alarms.end() && it->second.value("StateValue", "") == "ALARM";
-  }
-  if (suppressed) {
-    record["ActionsSuppressedBy"] = "Alarm";
-    record["ActionsSuppressedReason"] = "Alarm " + suppressor + " is in ALARM state";
+// Action suppression (docs/alarms.md). The actions of a composite's transition are held in its
+// record ("_HeldActions": outbox entries) while its ActionsSuppressor alarm is in ALARM, during
+// the WaitPeriod after the transition (time for the suppressor to follow) and during the
+// ExtensionPeriod after the suppressor left ALARM. They go out when the hold ends; a newer
+// transition replaces them. Deadlines ("_HeldUntilMs") are checked when the partition's
+// composites settle, at least once a minute while one is pending (AlarmEvaluator).
+
+bool SuppressorInAlarm(const storage::Partition& p, const json& record,
+                       const std::map<std::string, json>& alarms) {
+  auto name = ChildAlarmName(p, record.value("ActionsSuppressor", ""));
+  if (!name) return false;
+  auto it = alarms.find(*name);
+  return it != alarms.end() && it->second.value("StateValue", "") == "ALARM";
+}
+
+int64_t PeriodMs(const json& record, const char* member) {
+  const json& seconds = record.value(member, json(60));
+  return seconds.is_number_integer() ? seconds.get<int64_t>() * 1000 : 60'000;
+}
+
+void SetSuppression(json& record, std::string_view by, std::string reason, int64_t until_ms) {
+  record["ActionsSuppressedBy"] = by;
+  record["ActionsSuppressedReason"] = std::move(reason);
+  if (until_ms > 0) {
+    record["_HeldUntilMs"] = until_ms;
   } else {
-    record["ActionsSuppressedBy"] = "None";
-    record["ActionsSuppressedReason"] = "";
+    record.erase("_HeldUntilMs");
   }
-  return suppressed;
+}
+
+void Release(json& record, storage::AlarmWrite& write) {
+  for (const json& entry : record.value("_HeldActions", json::array())) {
+    if (entry.is_string()) write.outbox.push_back({"", entry.get<std::string>()});
+  }
+  record.erase("_HeldActions");
+  SetSuppression(record, "None", "", 0);
+}
+
+// After a transition: holds its actions or sends them.
+void HoldOrSend(const storage::Partition& p, json& record, std::vector<std::string> actions,
+                const std::map<std::string, json>& alarms, int64_t now_ms,
+                storage::AlarmWrite& write) {
+  const std::string suppressor = record.value("ActionsSuppressor", "");
+  record["_HeldActions"] = std::move(actions);
+  if (suppressor.empty()) {
+    Release(record, write);
+  } else if (SuppressorInAlarm(p, record, alarms)) {
+    SetSuppression(record, "Alarm", "Alarm " + suppressor + " is in ALARM state", 0);
+  } else if (const int64_t wait = PeriodMs(record, "ActionsSuppressorWaitPeriod"); wait > 0) {
+    // [unsure] AWS's reason text for the two periods is not documented.
+    SetSuppression(record, "WaitPeriod",
+                   "Waiting for alarm " + suppressor + " to go into ALARM state", now_ms + wait);
+  } else {
+    Release(record, write);
+  }
+}
+
+// Moves a hold along as the suppressor's state and the clock change; true if `record` changed.
+bool AdvanceHold(const storage::Partition& p, json& record,
+                 const std::map<std::string, json>& alarms, int64_t now_ms,
+                 storage::AlarmWrite& write) {
+  const std::string by = record.value("ActionsSuppressedBy", "None");
+  if (by == "None" || !record.contains("_HeldActions")) return false;
+  const std::string suppressor = record.value("ActionsSuppressor", "");
+  if (SuppressorInAlarm(p, record, alarms)) {
+    if (by == "Alarm") return false;
+    SetSuppression(record, "Alarm", "Alarm " + suppressor + " is in ALARM state", 0);
+    return true;
+  }
+  if (by == "Alarm") {
+    if (const int64_t extension = PeriodMs(record, "ActionsSuppressorExtensionPeriod");
+        extension > 0) {
+      SetSuppression(record, "ExtensionPeriod",
+                     "Alarm " + suppressor + " left ALARM state; extension period running",
+                     now_ms + extension);
+    } else {
+      Release(record, write);
+    }
+    return true;
+  }
+  if (now_ms < record.value("_HeldUntilMs", int64_t{0})) return false;
+  Release(record, write);
+  return true;
 }
 
 }  // namespace
@@ -122,12 +189,24 @@ void SettleCompositeAlarms(const storage::Partition& p, int64_t now_ms,
         trigger["state"] = {{"value", child_state}, {"timestamp", when}};
         data["triggeringAlarms"] = ordered_json::array({trigger});
       }
-      const bool suppressed = Suppressed(record, alarms);
-      ChangeState(p, record, new_state, reason, data, now_ms, write, !suppressed);
+      std::vector<std::string> actions;
+      ChangeState(p, record, new_state, reason, data, now_ms, write, &actions);
+      HoldOrSend(p, record, std::move(actions), alarms, now_ms, write);
+      write.put_alarms.push_back({name, record.dump()});  // replaces ChangeState's put
       changed = true;
     }
-    if (!changed) return;
+    if (!changed) break;
   }
+  for (auto& [name, record] : alarms) {
+    if (IsComposite(record) && AdvanceHold(p, record, alarms, now_ms, write)) {
+      write.put_alarms.push_back({name, record.dump()});
+    }
+  }
+}
+
+bool HoldsActionsDue(const json& record, int64_t now_ms) {
+  return IsComposite(record) && record.contains("_HeldUntilMs") &&
+         record.value("_HeldUntilMs", int64_t{0}) <= now_ms;
 }
 
 storage::Status SettleCompositeAlarms(storage::AlarmStore& store, const storage::Partition& p,

@@ -31,11 +31,16 @@ std::vector<std::string> CompositeChildren(const storage::Partition& p,
                                            const nlohmann::json& record);
 
 // Re-evaluates every composite alarm of `p` against `alarms` (LoadPartitionAlarms; updated in
-// place) and adds each transition to `write`. Several passes, so that a composite of composites
+// place) and adds each transition to `write`, holding or sending the actions of each as its
+// ActionsSuppressor decides. Several passes, so that a composite of composites
 // settles in the same call; a cycle stops after the pass limit.
 void SettleCompositeAlarms(const storage::Partition& p, int64_t now_ms,
                            std::map<std::string, nlohmann::json>& alarms,
                            storage::AlarmWrite& write);
+
+// A composite alarm whose held actions' WaitPeriod or ExtensionPeriod has ended by `now_ms`:
+// settling its partition sends them.
+bool HoldsActionsDue(const nlohmann::json& record, int64_t now_ms);
 
 // LoadPartitionAlarms + SettleCompositeAlarms + one write: for callers that changed a state.
 storage::Status SettleCompositeAlarms(storage::AlarmStore& store, const storage::Partition& p,

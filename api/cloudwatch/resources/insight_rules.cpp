@@ -145,18 +145,19 @@ ApiResult HandleDescribeInsightRules(const json& request, Context& ctx) {
   auto token = r.String(request, "", "NextToken", false, 0, SIZE_MAX);
   if (r.failed()) return r.error();
   if (auto e = CheckMaxResults(max, kMaxInsightRulePage)) return *e;
-  return ListResourcePage(
-      ctx, ResourceKind::kInsightRule, "", kDescribeRulesToken, token,
-      max.value_or(kMaxInsightRulePage), "InsightRules",
-      [](const ResourceRecord& rec) -> std::optional<json> {
-        if (!rec.name.empty() && rec.name[0] == kManagedMark) return std::nullopt;  // managed
-        return json{{"Name", rec.name},
-                    {"State", rec.FieldOrEmpty("state")},
-                    {"Schema", "CloudWatchLogRule/1"},
-                    {"Definition", rec.FieldOrEmpty("definition")},
-                    {"ManagedRule", false},
-                    {"ApplyOnTransformedLogs", rec.FieldOrEmpty("transformed") == "1"}};
-      });
+  return ListResourcePage(ctx, ResourceKind::kInsightRule, "", kDescribeRulesToken, token,
+                          max.value_or(kMaxInsightRulePage), "InsightRules",
+                          [](const ResourceRecord& rec) -> std::optional<json> {
+                            if (!rec.name.empty() && rec.name[0] == kManagedMark)
+                              return std::nullopt;  // managed
+                            return json{
+                                {"Name", rec.name},
+                                {"State", rec.FieldOrEmpty("state")},
+                                {"Schema", "CloudWatchLogRule/1"},
+                                {"Definition", rec.FieldOrEmpty("definition")},
+                                {"ManagedRule", false},
+                                {"ApplyOnTransformedLogs", rec.FieldOrEmpty("transformed") == "1"}};
+                          });
 }
 
 ApiResult HandleDeleteInsightRules(const json& request, Context& ctx) {
@@ -280,15 +281,14 @@ ApiResult HandleListManagedInsightRules(const json& request, Context& ctx) {
   if (r.failed()) return r.error();
   if (auto e = CheckMaxResults(max, kMaxInsightRulePage)) return *e;
   const std::string prefix = std::string(1, kManagedMark) + *arn + '\0';
-  return ListResourcePage(ctx, ResourceKind::kInsightRule, prefix, kManagedTokenKind, token,
-                          max.value_or(100), "ManagedRules",
-                          [](const ResourceRecord& rec) -> std::optional<json> {
-                            const std::string t = rec.FieldOrEmpty("template");
-                            return json{{"TemplateName", t},
-                                        {"ResourceARN", rec.FieldOrEmpty("arn")},
-                                        {"RuleState",
-                                         {{"RuleName", t}, {"State", rec.FieldOrEmpty("state")}}}};
-                          });
+  return ListResourcePage(
+      ctx, ResourceKind::kInsightRule, prefix, kManagedTokenKind, token, max.value_or(100),
+      "ManagedRules", [](const ResourceRecord& rec) -> std::optional<json> {
+        const std::string t = rec.FieldOrEmpty("template");
+        return json{{"TemplateName", t},
+                    {"ResourceARN", rec.FieldOrEmpty("arn")},
+                    {"RuleState", {{"RuleName", t}, {"State", rec.FieldOrEmpty("state")}}}};
+      });
 }
 
 }  // namespace cwlogd::api::cloudwatch::resources
