@@ -357,10 +357,11 @@ HttpResponse Router::HandleSns(Exchange& exchange) {
 
 HttpResponse Router::HandleNoRoute(Exchange& exchange) {
   const HttpRequest& request = exchange.request;
-  // The console answers plain GETs; a GET that names an API operation stays the wrong-method
-  // error it always was.
-  if (options_.console && request.method() == http::verb::get &&
-      request.find("X-Amz-Target") == request.end()) {
+  // The console answers plain GETs (and HEADs: the connection drops the body, headers stay); a
+  // GET that names an API operation stays the wrong-method error it always was.
+  const bool get_or_head =
+      request.method() == http::verb::get || request.method() == http::verb::head;
+  if (options_.console && get_or_head && request.find("X-Amz-Target") == request.end()) {
     if (std::optional<CloudWatchHttpResponse> asset =
             HandleConsoleRequest(request.target(), request[http::field::accept_encoding],
                                  request[http::field::if_none_match])) {

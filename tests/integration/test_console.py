@@ -76,11 +76,11 @@ def png_pixels_vary(png):
     return len(set(raw)) > 32 and nonzero > 0.005
 
 
-def raw_get(server, path, headers=None):
-    """GET without following redirects: (status, headers dict, body bytes)."""
+def raw_get(server, path, headers=None, method="GET"):
+    """GET (or HEAD) without following redirects: (status, headers dict, body bytes)."""
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
     try:
-        conn.request("GET", path, headers=headers or {})
+        conn.request(method, path, headers=headers or {})
         resp = conn.getresponse()
         return resp.status, dict(resp.getheaders()), resp.read()
     finally:
@@ -218,6 +218,16 @@ class ConsoleAssets(unittest.TestCase):
         self.assertNotIn("Content-Encoding", headers)
         self.assertIn(b"import", body)
         self.assertEqual(raw_get(self.server, "/console/nope.js")[0], 404)
+
+    def test_head_answers_the_get_headers_without_a_body(self):
+        _, get_headers, get_body = raw_get(self.server, "/console/js/app.js")
+        status, headers, body = raw_get(self.server, "/console/js/app.js", method="HEAD")
+        self.assertEqual((status, body), (200, b""))
+        self.assertEqual(headers["Content-Type"], get_headers["Content-Type"])
+        self.assertEqual(headers["ETag"], get_headers["ETag"])
+        self.assertEqual(int(headers["Content-Length"]), len(get_body))
+        self.assertEqual(raw_get(self.server, "/", method="HEAD")[0], 302)
+        self.assertEqual(raw_get(self.server, "/console/nope.js", method="HEAD")[0], 404)
 
     def test_console_is_under_250_kb(self):
         total = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(WWW) for f in fs)
