@@ -457,6 +457,162 @@ class AlarmEvaluationTest(AlarmTestCase):
         self.wait_state("s", "OK")
 
 
+def stat_query(query_id, metric_name, stat="Sum", period=60):
+    return {"Id": query_id, "ReturnData": False,
+            "MetricStat": {"Metric": {"Namespace": "App", "MetricName": metric_name},
+                           "Period": period, "Stat": stat}}
+
+
+RATIO_METRICS = [
+    {"Id": "e1", "Expression": "m1/m2*100", "Label": "ErrorRate", "ReturnData": True},
+    stat_query("m1", "Errors"),
+    stat_query("m2", "Requests"),
+]
+
+
+class MathAlarmTest(AlarmTestCase):
+    """Alarms on a metric math expression (Metrics with a returned Expression): evaluated by the
+    metric math engine GetMetricData uses."""
+
+    def put_math_alarm(self, name, metrics=None, **kwargs):
+        params = dict(AlarmName=name, Metrics=metrics or RATIO_METRICS, EvaluationPeriods=1,
+                      DatapointsToAlarm=1, Threshold=50.0,
+                      ComparisonOperator="GreaterThanThreshold")
+        params.update(kwargs)
+        self.cw.put_metric_alarm(**params)
+
+    def put_counts(self, errors, requests, at_ms):
+        self.cw.put_metric_data(Namespace="App", MetricData=[
+            {"MetricName": "Errors", "Value": errors, "Timestamp": at_ms / 1000},
+            {"MetricName": "Requests", "Value": requests, "Timestamp": at_ms / 1000}])
+
+    def test_ratio_alarm_goes_to_alarm_and_back_to_ok(self):
+        m = base_minute()
+        self.move_clock_to(m + 5_000)
+        self.put_math_alarm("error-rate", AlarmActions=[TOPIC], OKActions=[TOPIC])
+        described = self.alarm("error-rate")
+        self.assertEqual(described["Metrics"], RATIO_METRICS)
+        self.assertNotIn("MetricName", described)
+        self.assertNotIn("Period", described)
+        self.put_counts(3.0, 4.0, m + 10_000)  # 75 %
+        self.move_clock_to(m + MINUTE_MS + 5_000)
+        a = self.wait_state("error-rate", "ALARM")
+        self.assertEqual(
+            a["StateReason"],
+            f"Threshold Crossed: 1 out of the last 1 datapoints [75.0 ({short_date(m)})] was "
+            "greater than the threshold (50.0) (minimum 1 datapoint for OK -> ALARM transition).")
+        data = json.loads(a["StateReasonData"])
+        self.assertNotIn("statistic", data)
+        self.assertNotIn("unit", data)
+        self.assertEqual(data["period"], 60)
+        self.assertEqual(data["recentDatapoints"], [75.0])
+        self.assertEqual(data["threshold"], 50.0)
+        self.assertEqual(len(data["evaluatedDatapoints"]), 1)
+        self.assertEqual(data["evaluatedDatapoints"][0]["value"], 75.0)
+        self.assertNotIn("sampleCount", data["evaluatedDatapoints"][0])
+
+        deadline = time.time() + 10
+        while not self.actions() and time.time() < deadline:
+            time.sleep(0.1)
+        message = json.loads(self.actions()[0]["message"])
+        self.assertEqual(message["NewStateValue"], "ALARM")
+        trigger = message["Trigger"]
+        self.assertNotIn("MetricName", trigger)
+        self.assertEqual(list(trigger), ["Period", "EvaluationPeriods", "DatapointsToAlarm",
+                                         "ComparisonOperator", "Threshold", "TreatMissingData",
+                                         "EvaluateLowSampleCountPercentile", "Metrics"])
+        self.assertEqual(trigger["Period"], 60)
+        self.assertEqual(trigger["Metrics"][0], {"Expression": "m1/m2*100", "Id": "e1",
+                                                 "Label": "ErrorRate", "ReturnData": True})
+        self.assertEqual(trigger["Metrics"][1], {
+            "Id": "m1", "MetricStat": {"Metric": {"Dimensions": [], "MetricName": "Errors",
+                                                  "Namespace": "App"},
+                                       "Period": 60, "Stat": "Sum"},
+            "ReturnData": False})
+
+        self.put_counts(1.0, 4.0, m + MINUTE_MS + 10_000)  # 25 %
+        self.move_clock_to(m + 2 * MINUTE_MS + 5_000)
+        a = self.wait_state("error-rate", "OK")
+        self.assertEqual(
+            a["StateReason"],
+            f"Threshold Crossed: 1 out of the last 1 datapoints [25.0 "
+            f"({short_date(m + MINUTE_MS)})] was not greater than the threshold (50.0) (minimum 1 "
+            "datapoint for ALARM -> OK transition).")
+        deadline = time.time() + 10
+        while len(self.actions()) < 2 and time.time() < deadline:
+            time.sleep(0.1)
+        self.assertEqual([a["subject"] for a in self.actions()],
+                         ['ALARM: "error-rate" in US East (N. Virginia)',
+                          'OK: "error-rate" in US East (N. Virginia)'])
+
+    def test_m_out_of_n_and_missing_data(self):
+        m = base_minute()
+        self.move_clock_to(m + 5_000)
+        self.put_math_alarm("two-of-three", EvaluationPeriods=3, DatapointsToAlarm=2)
+        self.put_math_alarm("quiet", TreatMissingData="notBreaching")
+        self.put_counts(3.0, 4.0, m + 10_000)                  # 75
+        self.put_counts(0.0, 4.0, m + MINUTE_MS + 10_000)      # 0
+        self.put_counts(4.0, 4.0, m + 2 * MINUTE_MS + 10_000)  # 100
+        # Requests without Errors: the ratio has no point in that minute.
+        self.cw.put_metric_data(Namespace="App", MetricData=[
+            {"MetricName": "Requests", "Value": 4.0, "Timestamp": (m + 3 * MINUTE_MS + 1) / 1000}])
+        self.move_clock_to(m + 4 * MINUTE_MS + 5_000)
+        a = self.wait_state("two-of-three", "ALARM")
+        self.assertEqual(
+            a["StateReason"],
+            f"Threshold Crossed: 2 out of the last 3 datapoints [100.0 "
+            f"({short_date(m + 2 * MINUTE_MS)}), 75.0 ({short_date(m)})] were greater than the "
+            "threshold (50.0) (minimum 2 datapoints for OK -> ALARM transition).")
+        # N = 1: the newest real datapoint (100, two minutes old) is still in the range.
+        self.wait_state("quiet", "ALARM")
+        self.move_clock_to(m + 7 * MINUTE_MS + 5_000)
+        a = self.wait_state("quiet", "OK")
+        self.assertEqual(a["StateReason"],
+                         "Threshold Crossed: no datapoints were received for 1 period and 1 "
+                         "missing datapoint was treated as [NonBreaching].")
+
+    def test_validation(self):
+        two_returned = [dict(RATIO_METRICS[0]), dict(RATIO_METRICS[1], ReturnData=True),
+                        RATIO_METRICS[2]]
+        both = dict(RATIO_METRICS[1], Expression="m2")
+        cases = [
+            (dict(Statistic="Sum"), "ValidationError",
+             "Statistic should not be set if list of Metrics is set."),
+            (dict(Period=60), "ValidationError",
+             "Period should not be set if list of Metrics is set."),
+            (dict(Metrics=two_returned), "ValidationError",
+             "Exactly one element of the metrics list should return data."),
+            (dict(Metrics=[RATIO_METRICS[0], both, RATIO_METRICS[2]]), "ValidationError",
+             "The parameters MetricDataQuery Expression and MetricStat are mutually exclusive "
+             "and you have specified both."),
+            (dict(Metrics=[dict(RATIO_METRICS[0], Expression="m1 / m3"), *RATIO_METRICS[1:]]),
+             "ValidationError", "Error in expression 'e1': Unrecognized identifier 'm3'."),
+            (dict(Metrics=[dict(RATIO_METRICS[0], Expression="m1 /"), *RATIO_METRICS[1:]]),
+             "ValidationError", None),
+            (dict(Metrics=[RATIO_METRICS[0], stat_query("m1", "Errors", stat="Median"),
+                           RATIO_METRICS[2]]),
+             "ValidationError", "Invalid metrics list"),
+            (dict(Metrics=[RATIO_METRICS[0], stat_query("m1", "Errors", period=90),
+                           RATIO_METRICS[2]]),
+             "ValidationError", "Period must be 10, 20, 30 or a multiple of 60"),
+            (dict(Metrics=[{"Id": "e1", "Expression": "TIME_SERIES(1)", "ReturnData": True}]),
+             "ValidationError", "Period must not be null"),
+            (dict(Metrics=[dict(RATIO_METRICS[0], Expression="METRICS()"), *RATIO_METRICS[1:]]),
+             "ValidationError",
+             "Error in expression 'e1': The expression of an alarm must return a single time "
+             "series."),
+            (dict(Metrics=[dict(RATIO_METRICS[0], Id="E1"), *RATIO_METRICS[1:]]),
+             "ValidationError", None),
+            (dict(Metrics=RATIO_METRICS, EvaluationPeriods=1441), "ValidationError",
+             "Metrics cannot be checked across more than a day (EvaluationPeriods * Period must "
+             "be <= 86400)."),
+        ]
+        for params, code, message in cases:
+            with self.subTest(params=params):
+                self.assertClientError(code, message, self.put_math_alarm, "bad", **params)
+        self.assertEqual(self.cw.describe_alarms(AlarmNames=["bad"])["MetricAlarms"], [])
+
+
 class AlarmDurabilityTest(AlarmTestCase):
     def test_transition_and_outbox_survive_kill9(self):
         m = base_minute()

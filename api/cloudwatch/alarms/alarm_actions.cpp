@@ -4,6 +4,7 @@
 
 #include "api/cloudwatch/alarms/alarm_evaluation.h"
 #include "api/cloudwatch/alarms/alarm_record.h"
+#include "api/cloudwatch/alarms/math_alarm.h"
 
 namespace cwlogd::api::cloudwatch::alarms {
 
@@ -64,6 +65,54 @@ json OrNull(const json& record, const char* key) {
   return it == record.end() ? json(nullptr) : *it;
 }
 
+ordered_json TriggerDimensions(const json& dimensions) {
+  ordered_json dims = ordered_json::array();
+  if (!dimensions.is_array()) return dims;
+  for (const auto& d : dimensions) {
+    if (!d.is_object()) continue;
+    ordered_json dim;
+    dim["value"] = d.value("Value", "");
+    dim["name"] = d.value("Name", "");
+    dims.push_back(std::move(dim));
+  }
+  return dims;
+}
+
+// A Metrics alarm's queries as AWS's notifications show them: Expression, Id, Label,
+// MetricStat{Metric{Dimensions[{value,name}], MetricName, Namespace}, Period, Stat, Unit},
+// ReturnData (always), AccountId; members not set are left out. The places of Unit and of an
+// expression's Period are our guess [unsure].
+ordered_json TriggerMetrics(const json& metrics) {
+  ordered_json out = ordered_json::array();
+  if (!metrics.is_array()) return out;
+  for (const auto& q : metrics) {
+    if (!q.is_object()) continue;
+    ordered_json t;
+    if (q.contains("Expression")) t["Expression"] = q["Expression"];
+    t["Id"] = q.value("Id", "");
+    if (q.contains("Label")) t["Label"] = q["Label"];
+    if (q.contains("MetricStat") && q["MetricStat"].is_object()) {
+      const json& ms = q["MetricStat"];
+      const json metric = ms.value("Metric", json::object());
+      ordered_json m;
+      m["Dimensions"] = TriggerDimensions(metric.value("Dimensions", json::array()));
+      m["MetricName"] = metric.value("MetricName", "");
+      m["Namespace"] = metric.value("Namespace", "");
+      ordered_json stat;
+      stat["Metric"] = std::move(m);
+      stat["Period"] = ms.value("Period", json(0));
+      stat["Stat"] = ms.value("Stat", "");
+      if (ms.contains("Unit")) stat["Unit"] = ms["Unit"];
+      t["MetricStat"] = std::move(stat);
+    }
+    if (q.contains("Period")) t["Period"] = q["Period"];
+    t["ReturnData"] = !q.contains("ReturnData") || q["ReturnData"] != false;
+    if (q.contains("AccountId")) t["AccountId"] = q["AccountId"];
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
 }  // namespace
 
 ordered_json NotificationMessage(const json& record, const storage::Partition& partition,
@@ -101,17 +150,11 @@ ordered_json NotificationMessage(const json& record, const storage::Partition& p
       trigger["Statistic"] = UpperSnake(record.value("Statistic", ""));
     }
     trigger["Unit"] = OrNull(record, "Unit");
-    ordered_json dims = ordered_json::array();
-    for (const auto& d : record.value("Dimensions", json::array())) {
-      ordered_json dim;
-      dim["value"] = d.value("Value", "");
-      dim["name"] = d.value("Name", "");
-      dims.push_back(std::move(dim));
-    }
-    trigger["Dimensions"] = std::move(dims);
+    trigger["Dimensions"] = TriggerDimensions(record.value("Dimensions", json::array()));
     trigger["Period"] = record.value("Period", 0);
   } else {
-    trigger["Period"] = record.value("Period", 0);
+    // A Metrics alarm: the period of its queries.
+    trigger["Period"] = MetricsAlarmPeriod(record.value("Metrics", json::array())).value_or(0);
   }
   trigger["EvaluationPeriods"] = record.value("EvaluationPeriods", 1);
   if (record.contains("DatapointsToAlarm")) {
@@ -122,7 +165,7 @@ ordered_json NotificationMessage(const json& record, const storage::Partition& p
   trigger["TreatMissingData"] = record.value("TreatMissingData", "missing");
   trigger["EvaluateLowSampleCountPercentile"] =
       record.value("EvaluateLowSampleCountPercentile", "");
-  if (record.contains("Metrics")) trigger["Metrics"] = record["Metrics"];
+  if (record.contains("Metrics")) trigger["Metrics"] = TriggerMetrics(record["Metrics"]);
   m["Trigger"] = std::move(trigger);
   return m;
 }

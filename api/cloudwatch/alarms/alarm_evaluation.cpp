@@ -237,7 +237,7 @@ nlohmann::ordered_json StateReasonData(const EvaluationConfig& config, std::span
                                        const EvaluationOutcome& outcome, int64_t query_ms,
                                        const std::optional<std::string>& unit,
                                        const std::optional<std::string>& statistic,
-                                       int64_t period_seconds) {
+                                       int64_t period_seconds, bool sample_counts) {
   nlohmann::ordered_json data;
   data["version"] = "1.0";
   data["queryDate"] = AwsTimestamp(query_ms);
@@ -258,7 +258,7 @@ nlohmann::ordered_json StateReasonData(const EvaluationConfig& config, std::span
     nlohmann::ordered_json point;
     point["timestamp"] = AwsTimestamp(slots[i].start_ms);
     if (slots[i].value) {
-      point["sampleCount"] = slots[i].sample_count;
+      if (sample_counts) point["sampleCount"] = slots[i].sample_count;
       point["value"] = *slots[i].value;
     }
     evaluated.push_back(std::move(point));

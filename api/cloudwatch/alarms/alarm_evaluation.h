@@ -60,10 +60,12 @@ std::string JavaDouble(double v);
 std::string AwsTimestamp(int64_t ms);
 
 // StateReasonData of a metric alarm (keys in AWS's order; `unit`/`statistic` only when set).
+// `sample_counts` false (metric-math alarms, whose datapoints have none): evaluatedDatapoints
+// carry timestamp and value only [unsure].
 nlohmann::ordered_json StateReasonData(const EvaluationConfig& config, std::span<const Slot> slots,
                                        const EvaluationOutcome& outcome, int64_t query_ms,
                                        const std::optional<std::string>& unit,
                                        const std::optional<std::string>& statistic,
-                                       int64_t period_seconds);
+                                       int64_t period_seconds, bool sample_counts = true);
 
 }  // namespace cwlogd::api::cloudwatch::alarms

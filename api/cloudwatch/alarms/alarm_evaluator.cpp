@@ -12,6 +12,7 @@
 #include "api/cloudwatch/alarms/alarm_evaluation.h"
 #include "api/cloudwatch/alarms/alarm_record.h"
 #include "api/cloudwatch/alarms/composite_alarms.h"
+#include "api/cloudwatch/alarms/math_alarm.h"
 #include "api/cloudwatch/detail/aggregation.h"
 #include "api/cloudwatch/detail/extended_statistic.h"
 
@@ -55,8 +56,8 @@ std::optional<Target> MetricTarget(const json& metric, const std::string& stat, 
   return t;
 }
 
-// A statistic alarm's metric, or the MetricStat a Metrics alarm returns (an expression is not
-// evaluated: docs/alarms.md).
+// A statistic alarm's metric, or the MetricStat a Metrics alarm returns (a returned Expression
+// is a metric-math alarm: math_alarm.h).
 std::optional<Target> TargetOf(const json& r) {
   if (r.contains("MetricName")) {
     const std::string stat = r.value("Statistic", r.value("ExtendedStatistic", ""));
@@ -73,6 +74,43 @@ std::optional<Target> TargetOf(const json& r) {
                         ms.value("Period", int64_t{0}), ms.value("Unit", json()));
   }
   return std::nullopt;
+}
+
+// The slots (newest first) of a metric alarm: slot k covers [end - (k+1)P, end - kP), its value
+// the statistic over the minute buckets in it (only those of the alarm's Unit when set).
+storage::Status MetricSlots(storage::MetricStore& store, const storage::Partition& partition,
+                            const Target& target, int64_t end, int range, std::vector<Slot>* out) {
+  const int64_t period_ms = target.period_seconds * 1000;
+  const int64_t start = end - range * period_ms;
+  std::vector<storage::MetricAggregate> sums(static_cast<size_t>(range));
+  std::vector<bool> present(static_cast<size_t>(range), false);
+  storage::Status s = store.QueryMetric(partition, target.metric, start, end,
+                                        [&](const storage::MetricDatapoint& point) {
+                                          if (target.unit && point.unit != *target.unit) {
+                                            return true;
+                                          }
+                                          const int64_t k = (end - 1 - point.minute_ms) / period_ms;
+                                          if (k < 0 || k >= range) return true;
+                                          sums[static_cast<size_t>(k)].Merge(point.aggregate);
+                                          present[static_cast<size_t>(k)] = true;
+                                          return true;
+                                        });
+  if (!s.ok()) return s;
+  std::vector<Slot>& slots = *out;
+  slots.assign(static_cast<size_t>(range), Slot{});
+  for (int k = 0; k < range; ++k) {
+    Slot& slot = slots[static_cast<size_t>(k)];
+    slot.start_ms = end - (k + 1) * period_ms;
+    if (present[static_cast<size_t>(k)] && sums[static_cast<size_t>(k)].sample_count > 0) {
+      const storage::MetricAggregate& a = sums[static_cast<size_t>(k)];
+      // A percentile the period cannot answer (statistic sets only) counts as missing.
+      slot.value = target.extended
+                       ? detail::EvaluateExtendedStatistic(a, *target.extended)
+                       : std::optional<double>(detail::StatisticValue(a, target.statistic));
+      if (slot.value) slot.sample_count = a.sample_count;
+    }
+  }
+  return s;
 }
 
 EvaluationConfig ConfigOf(const json& r) {
@@ -180,41 +218,48 @@ EvaluatorStats AlarmEvaluator::EvaluateAll(int64_t now_ms) {
     Warn("alarm evaluation: cannot prune the alarm history: " + ps.message());
   }
   const int64_t end = storage::MinuteOf(now_ms);
+  std::map<std::string, CachedPlan> plans;  // this pass's math alarms
   for (Item& item : items) {
-    auto target = TargetOf(item.record);
-    if (!target) continue;
     const EvaluationConfig config = ConfigOf(item.record);
     const int range = EvaluationRange(config.evaluation_periods);
-    const int64_t period_ms = target->period_seconds * 1000;
-    const int64_t start = end - range * period_ms;
-    // Slots newest first: slot k covers [end - (k+1)P, end - kP).
-    std::vector<storage::MetricAggregate> sums(static_cast<size_t>(range));
-    std::vector<bool> present(static_cast<size_t>(range), false);
-    s = metrics_.QueryMetric(item.partition, target->metric, start, end,
-                             [&](const storage::MetricDatapoint& point) {
-                               if (target->unit && point.unit != *target->unit) return true;
-                               const int64_t k = (end - 1 - point.minute_ms) / period_ms;
-                               if (k < 0 || k >= range) return true;
-                               sums[static_cast<size_t>(k)].Merge(point.aggregate);
-                               present[static_cast<size_t>(k)] = true;
-                               return true;
-                             });
-    if (!s.ok()) {
-      Warn("alarm evaluation: cannot read the metric of " + item.name + ": " + s.message());
-      continue;
-    }
-    std::vector<Slot> slots(static_cast<size_t>(range));
-    for (int k = 0; k < range; ++k) {
-      Slot& slot = slots[static_cast<size_t>(k)];
-      slot.start_ms = end - (k + 1) * period_ms;
-      if (present[static_cast<size_t>(k)] && sums[static_cast<size_t>(k)].sample_count > 0) {
-        const storage::MetricAggregate& a = sums[static_cast<size_t>(k)];
-        // A percentile the period cannot answer (statistic sets only) counts as missing.
-        slot.value = target->extended
-                         ? detail::EvaluateExtendedStatistic(a, *target->extended)
-                         : std::optional<double>(detail::StatisticValue(a, target->statistic));
-        if (slot.value) slot.sample_count = a.sample_count;
+    std::vector<Slot> slots;
+    std::optional<std::string> unit;
+    std::optional<std::string> statistic;
+    int64_t period_seconds = 60;
+    bool sample_counts = true;
+    if (auto target = TargetOf(item.record)) {
+      s = MetricSlots(metrics_, item.partition, *target, end, range, &slots);
+      if (!s.ok()) {
+        Warn("alarm evaluation: cannot read the metric of " + item.name + ": " + s.message());
+        continue;
       }
+      unit = target->unit;
+      statistic = target->statistic_name;
+      period_seconds = target->period_seconds;
+    } else {
+      auto metrics = item.record.find("Metrics");
+      if (metrics == item.record.end()) continue;
+      const std::string key =
+          item.partition.account + "/" + item.partition.region + "/" + item.name;
+      CachedPlan cached;
+      if (auto old = plans_.find(key); old != plans_.end() && old->second.metrics == *metrics) {
+        cached = std::move(old->second);
+      } else {
+        cached.metrics = *metrics;
+        if (auto plan = PlanMathAlarm(*metrics)) {
+          cached.plan = std::make_shared<const MathAlarmPlan>(std::move(*plan));
+        }
+      }
+      const std::shared_ptr<const MathAlarmPlan> plan = cached.plan;
+      plans.emplace(key, std::move(cached));
+      if (!plan) continue;
+      std::string error;
+      if (!MathAlarmSlots(*plan, metrics_, item.partition, end, range, &slots, &error)) {
+        Warn("alarm evaluation: cannot read the metrics of " + item.name + ": " + error);
+        continue;
+      }
+      period_seconds = plan->period_ms / 1000;
+      sample_counts = false;
     }
     ++stats.alarms_evaluated;
     EvaluationOutcome outcome = Evaluate(config, slots);
@@ -232,8 +277,8 @@ EvaluatorStats AlarmEvaluator::EvaluateAll(int64_t now_ms) {
         record.value("StateValue", "") == new_state) {
       continue;
     }
-    const ordered_json data = StateReasonData(config, slots, outcome, now_ms, target->unit,
-                                              target->statistic_name, target->period_seconds);
+    const ordered_json data = StateReasonData(config, slots, outcome, now_ms, unit, statistic,
+                                              period_seconds, sample_counts);
     storage::AlarmWrite write;
     ChangeState(item.partition, record, new_state, outcome.reason, data, now_ms, write);
     storage::Status ws = alarms_.Write(item.partition, write);
@@ -244,6 +289,7 @@ EvaluatorStats AlarmEvaluator::EvaluateAll(int64_t now_ms) {
     ++stats.transitions;
     to_settle.emplace(item.partition.account, item.partition.region);
   }
+  plans_ = std::move(plans);
   for (const auto& [account, region] : to_settle) {
     const storage::Partition p{account, region};
     std::lock_guard<std::mutex> lock(AlarmMutex());

@@ -11,9 +11,13 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
+
+#include <nlohmann/json.hpp>
 
 #include "api/cloudwatch/alarms/alarm_actions.h"
 #include "storage/alarm_store.h"
@@ -21,6 +25,8 @@
 #include "storage/metric_store.h"
 
 namespace cwlogd::api::cloudwatch::alarms {
+
+struct MathAlarmPlan;
 
 struct EvaluatorStats {
   size_t alarms_evaluated = 0;
@@ -58,6 +64,14 @@ class AlarmEvaluator {
   const storage::Clock& clock_;
   std::function<void(const std::string&)> warn_;
   AlarmActionPublisher publisher_;
+
+  // Metric-math alarms parsed once: "account/region/name" -> the Metrics list it was planned
+  // from and the plan (null: not a math alarm). Rebuilt each pass, so deleted alarms drop out.
+  struct CachedPlan {
+    nlohmann::json metrics;
+    std::shared_ptr<const MathAlarmPlan> plan;
+  };
+  std::map<std::string, CachedPlan> plans_;  // guarded by run_mu_
 
   std::mutex run_mu_;  // serializes passes
   std::mutex mu_;

@@ -3,6 +3,7 @@
 #include "api/cloudwatch/alarms/alarm_handlers.h"
 #include "api/cloudwatch/alarms/alarm_record.h"
 #include "api/cloudwatch/alarms/alarm_validation.h"
+#include "api/cloudwatch/alarms/math_alarm.h"
 #include "api/cloudwatch/detail/extended_statistic.h"
 #include "api/cloudwatch/detail/reader.h"
 #include "api/cloudwatch/handlers.h"
@@ -60,43 +61,6 @@ ordered_json HistoryAlarm(const json& r) {
   return a;
 }
 
-// Metrics (metric math) queries: checked for shape and stored as given.
-std::optional<json> ReadMetrics(AlarmInput& in, const json& list) {
-  if (!list.is_array()) {
-    in.Fail(ApiError::Serialization("LIST_VALUE expected for member Metrics"));
-    return std::nullopt;
-  }
-  if (list.empty() || list.size() > 10) {
-    in.Fail(ValidationError("The value of Metrics must contain between 1 and 10 items."));
-    return std::nullopt;
-  }
-  size_t returned = 0;
-  for (const auto& q : list) {
-    if (!q.is_object() || !q.contains("Id") || !q["Id"].is_string() ||
-        q["Id"].get<std::string>().empty()) {
-      in.Fail(ValidationError("Each element of Metrics must have an Id."));
-      return std::nullopt;
-    }
-    const bool has_stat = q.contains("MetricStat") && q["MetricStat"].is_object();
-    const bool has_expr = q.contains("Expression") && q["Expression"].is_string();
-    if (has_stat == has_expr) {
-      in.Fail(
-          ValidationError("Exactly one of MetricStat and Expression must be specified in "
-                          "the metric " +
-                          q["Id"].get<std::string>() + "."));
-      return std::nullopt;
-    }
-    if (!q.contains("ReturnData") || q["ReturnData"] == true) ++returned;
-  }
-  if (returned != 1) {
-    in.Fail(
-        ValidationError("Metrics list must contain exactly one metric matching the "
-                        "ReturnData parameter."));
-    return std::nullopt;
-  }
-  return list;
-}
-
 }  // namespace
 
 ApiResult HandlePutMetricAlarm(const json& request, Context& ctx) {
@@ -152,15 +116,27 @@ ApiResult HandlePutMetricAlarm(const json& request, Context& ctx) {
                            "Count/Second, None]");
   }
   std::optional<json> metrics;
+  std::optional<int64_t> alarm_period = period;
   if (const json* m = in.Raw("Metrics")) {
-    metrics = ReadMetrics(in, *m);
-    if (in.failed()) return in.error();
-  }
-  if (metrics &&
-      (metric_name || ns || statistic || extended || period || unit || !dimensions.empty())) {
-    return ValidationError(
-        "Metrics list cannot be combined with MetricName, Namespace, Dimensions, Period, Unit, "
-        "Statistic or ExtendedStatistic.");
+    // AWS names the first member that must not come with Metrics.
+    const std::pair<std::string_view, bool> excluded[] = {
+        {"MetricName", metric_name.has_value()},
+        {"Namespace", ns.has_value()},
+        {"Dimensions", !dimensions.empty()},
+        {"Period", period.has_value()},
+        {"Unit", unit.has_value()},
+        {"Statistic", statistic.has_value()},
+        {"ExtendedStatistic", extended.has_value()}};
+    for (const auto& [member, given] : excluded) {
+      if (given) {
+        return ValidationError(std::string(member) +
+                               " should not be set if list of Metrics is set.");
+      }
+    }
+    auto read = ReadAlarmMetrics(*m);
+    if (auto* e = std::get_if<ApiError>(&read)) return *e;
+    metrics = std::move(std::get<json>(read));
+    alarm_period = MetricsAlarmPeriod(*metrics);
   }
   if (!metrics) {
     if (!metric_name || !ns) {
@@ -185,8 +161,10 @@ ApiResult HandlePutMetricAlarm(const json& request, Context& ctx) {
           "server keeps metrics per minute.");
     }
     if (*period % 60 != 0) return ValidationError("Period must be 10, 20, 30 or a multiple of 60");
-    const int64_t span = *period * *evaluation_periods;
-    if (*period < 3600 && span > 86'400) {
+  }
+  if (alarm_period) {
+    const int64_t span = *alarm_period * *evaluation_periods;
+    if (*alarm_period < 3600 && span > 86'400) {
       return ValidationError(
           "Metrics cannot be checked across more than a day (EvaluationPeriods * Period must be "
           "<= 86400).");

@@ -4,23 +4,16 @@
 
 #include <set>
 
-#include "api/cloudwatch/math/metrics_insights.h"
-
 namespace cwlogd::api::cloudwatch::math {
-namespace {
 
-struct Parsed {
-  const ExpressionQuery* query = nullptr;
-  std::optional<Node> node;
-  std::optional<InsightsQuery> insights;
-};
-
-std::variant<std::vector<Parsed>, ApiError> ParseAll(const std::vector<ExpressionQuery>& queries) {
-  std::vector<Parsed> out;
+std::variant<std::vector<ParsedExpressionQuery>, ApiError> ParseExpressionQueries(
+    const std::vector<ExpressionQuery>& queries) {
+  std::vector<ParsedExpressionQuery> out;
+  out.reserve(queries.size());
   size_t insights = 0;
   for (const auto& q : queries) {
-    Parsed p;
-    p.query = &q;
+    ParsedExpressionQuery p;
+    p.query = q;
     ParseError pe;
     if (IsInsightsQuery(q.expression)) {
       p.insights = ParseInsightsQuery(q.expression, &pe);
@@ -43,30 +36,28 @@ std::variant<std::vector<Parsed>, ApiError> ParseAll(const std::vector<Expressio
   return out;
 }
 
-}  // namespace
-
 ApiError ExpressionError(const std::string& id, const std::string& message) {
   return {"ValidationError", "Error in expression '" + id + "': " + message, 400};
 }
 
 std::optional<ApiError> ValidateExpressionQueries(const std::vector<ExpressionQuery>& queries,
                                                   const std::vector<std::string>& metric_ids) {
-  auto parsed = ParseAll(queries);
+  auto parsed = ParseExpressionQueries(queries);
   if (auto* e = std::get_if<ApiError>(&parsed)) return *e;
-  const auto& all = std::get<std::vector<Parsed>>(parsed);
+  const auto& all = std::get<std::vector<ParsedExpressionQuery>>(parsed);
   std::set<std::string> known(metric_ids.begin(), metric_ids.end());
   std::map<std::string, std::vector<std::string>> deps;
-  for (const auto& p : all) known.insert(p.query->id);
+  for (const auto& p : all) known.insert(p.query.id);
   for (const auto& p : all) {
     if (!p.node) continue;
     std::vector<std::string> ids;
     CollectIds(*p.node, &ids);
     for (const auto& id : ids) {
       if (!known.contains(id)) {
-        return ExpressionError(p.query->id, "Unrecognized identifier '" + id + "'.");
+        return ExpressionError(p.query.id, "Unrecognized identifier '" + id + "'.");
       }
     }
-    deps[p.query->id] = std::move(ids);
+    deps[p.query.id] = std::move(ids);
   }
   // Cycle check: iterative DFS over expression ids (0 unseen, 1 on the stack, 2 done).
   std::map<std::string, int> state;
@@ -100,10 +91,15 @@ std::optional<ApiError> ValidateExpressionQueries(const std::vector<ExpressionQu
 std::variant<std::map<std::string, std::vector<MathResult>>, ApiError> EvaluateExpressionQueries(
     const std::vector<ExpressionQuery>& queries, const std::map<std::string, Series>& metrics,
     const EvalOptions& options, MetricSource& source) {
-  auto parsed = ParseAll(queries);
+  auto parsed = ParseExpressionQueries(queries);
   if (auto* e = std::get_if<ApiError>(&parsed)) return *e;
-  const auto& all = std::get<std::vector<Parsed>>(parsed);
+  return EvaluateParsedQueries(std::get<std::vector<ParsedExpressionQuery>>(parsed), metrics,
+                               options, source);
+}
 
+std::variant<std::map<std::string, std::vector<MathResult>>, ApiError> EvaluateParsedQueries(
+    const std::vector<ParsedExpressionQuery>& all, const std::map<std::string, Series>& metrics,
+    const EvalOptions& options, MetricSource& source) {
   // Expressions without a Period take the smallest MetricStat period. [unsure]
   int64_t base_period = 0;
   for (const auto& [id, s] : metrics) {
@@ -114,13 +110,13 @@ std::variant<std::map<std::string, std::vector<MathResult>>, ApiError> EvaluateE
   Evaluator eval(options, &source);
   for (const auto& [id, s] : metrics) eval.DefineMetric(id, s);
   for (const auto& p : all) {
-    const int64_t period = p.query->period_s ? *p.query->period_s * 1000 : base_period;
-    if (p.node) eval.DefineExpression(p.query->id, &*p.node, period);
+    const int64_t period = p.query.period_s ? *p.query.period_s * 1000 : base_period;
+    if (p.node) eval.DefineExpression(p.query.id, &*p.node, period);
   }
 
   std::map<std::string, std::vector<MathResult>> out;
   for (const auto& p : all) {
-    const ExpressionQuery& q = *p.query;
+    const ExpressionQuery& q = p.query;
     if (!q.return_data) continue;
     auto& results = out[q.id];
     EvalError error;

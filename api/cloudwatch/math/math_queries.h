@@ -1,7 +1,8 @@
-// GetMetricData's expression queries (metric math and Metrics Insights): validates them,
-// evaluates them over the MetricStat queries' series the handler already computed, and
-// returns the result series. The handler keeps paging and ordering. Not thread-safe (one
-// call per request).
+// The expression queries of GetMetricData and of metric-math alarms (metric math and Metrics
+// Insights): validates them, evaluates them over the MetricStat queries' series the caller
+// already computed, and returns the result series. GetMetricData keeps paging and ordering.
+// Pure functions apart from the MetricSource; parsed queries may be kept and re-evaluated (the
+// alarm evaluator does, so an alarm's expressions are parsed once).
 #pragma once
 
 #include <map>
@@ -12,6 +13,7 @@
 
 #include "api/api_error.h"
 #include "api/cloudwatch/math/expression_eval.h"
+#include "api/cloudwatch/math/metrics_insights.h"
 
 namespace cwlogd::api::cloudwatch::math {
 
@@ -33,6 +35,13 @@ struct MathResult {
   std::optional<std::string> message;
 };
 
+// One expression query with its expression parsed (exactly one of `node` and `insights`).
+struct ParsedExpressionQuery {
+  ExpressionQuery query;
+  std::optional<Node> node;
+  std::optional<InsightsQuery> insights;
+};
+
 // The ValidationError GetMetricData answers for a bad expression.
 ApiError ExpressionError(const std::string& id, const std::string& message);
 
@@ -42,10 +51,18 @@ ApiError ExpressionError(const std::string& id, const std::string& message);
 std::optional<ApiError> ValidateExpressionQueries(const std::vector<ExpressionQuery>& queries,
                                                   const std::vector<std::string>& metric_ids);
 
+// Parses every query (syntax only; ValidateExpressionQueries checks references too).
+std::variant<std::vector<ParsedExpressionQuery>, ApiError> ParseExpressionQueries(
+    const std::vector<ExpressionQuery>& queries);
+
 // Results for every expression query with ReturnData (keyed by id, each a list of series in
 // output order). `metrics`: MetricStat query id -> its series (label, period, points).
 std::variant<std::map<std::string, std::vector<MathResult>>, ApiError> EvaluateExpressionQueries(
     const std::vector<ExpressionQuery>& queries, const std::map<std::string, Series>& metrics,
+    const EvalOptions& options, MetricSource& source);
+// The same over queries parsed before (they must stay unchanged during the call).
+std::variant<std::map<std::string, std::vector<MathResult>>, ApiError> EvaluateParsedQueries(
+    const std::vector<ParsedExpressionQuery>& parsed, const std::map<std::string, Series>& metrics,
     const EvalOptions& options, MetricSource& source);
 
 }  // namespace cwlogd::api::cloudwatch::math
