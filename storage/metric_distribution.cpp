@@ -237,7 +237,10 @@ void MetricDistribution::EncodeTo(std::string* out) const {
 }
 
 bool MetricDistribution::DecodeFrom(std::string_view in, size_t* pos, MetricDistribution* out) {
-  *out = MetricDistribution();
+  // Cleared, not replaced: a reader decoding bucket after bucket into one distribution keeps
+  // its vector's capacity.
+  out->unknown_ = out->negative_ = false;
+  out->Clear();
   if (*pos >= in.size()) return false;
   const auto flags = static_cast<uint8_t>(in[(*pos)++]);
   if ((flags & ~kKnownFlags) != 0) return false;

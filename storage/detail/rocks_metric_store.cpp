@@ -83,10 +83,10 @@ Status RocksMetricStore::QueryMetric(const Partition& p, const MetricId& metric,
   const std::string prefix = mk::BucketPrefix(p, metric);
   const std::string lower = mk::BucketKey(p, metric, start_ms, "");
   RangeIterator it(engine_->db(), engine_->metrics(), mk::BucketKey(p, metric, end_ms, ""));
+  MetricDatapoint point;  // reused: decoding keeps its buffers' capacity from bucket to bucket
   for (it->Seek(lower); it->Valid(); it->Next()) {
     std::string_view key = ToView(it->key());
     if (key.substr(0, prefix.size()) != prefix) break;
-    MetricDatapoint point;
     if (!mk::ParseBucketSuffix(key.substr(prefix.size()), &point.minute_ms, &point.unit) ||
         !mk::DecodeAggregate(ToView(it->value()), &point.aggregate)) {
       return Status::Corruption("bad metric bucket");

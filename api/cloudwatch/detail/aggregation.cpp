@@ -1,5 +1,8 @@
 #include "api/cloudwatch/detail/aggregation.h"
 
+#include <algorithm>
+#include <string_view>
+
 namespace cwlogd::api::cloudwatch::detail {
 
 namespace {
@@ -36,23 +39,37 @@ storage::Result<std::vector<PeriodBucket>> QueryPeriods(storage::MetricStore& st
                                                         const storage::Partition& p,
                                                         const storage::MetricId& metric,
                                                         const PeriodQuery& q) {
-  // (period index, unit) -> aggregate; periods arrive in ascending order from the store, but
-  // units interleave, hence the map.
-  std::map<std::pair<int64_t, std::string>, storage::MetricAggregate> periods;
+  // Buckets arrive ordered by start, then unit: a period's buckets are consecutive, but its
+  // units interleave across its minutes. So the current period's buckets collect in `open`
+  // (one per unit, usually one) and go out, sorted by unit, when the next period begins.
+  std::vector<PeriodBucket> out;
+  std::vector<PeriodBucket> open;
+  int64_t open_index = 0;
+  auto close_period = [&] {
+    std::sort(open.begin(), open.end(),
+              [](const PeriodBucket& a, const PeriodBucket& b) { return a.unit < b.unit; });
+    for (PeriodBucket& b : open) out.push_back(std::move(b));
+    open.clear();
+  };
   storage::Status s = store.QueryMetric(
       p, metric, q.start_ms, q.end_ms, [&](const storage::MetricDatapoint& point) {
         if (q.unit && point.unit != *q.unit) return true;
         if (point.minute_ms < q.not_before_ms) return true;
         const int64_t index = (point.minute_ms - q.start_ms) / q.period_ms;
-        periods[{index, q.split_units ? point.unit : std::string()}].Merge(point.aggregate);
+        if (!open.empty() && index != open_index) close_period();
+        open_index = index;
+        const std::string_view unit = q.split_units ? std::string_view(point.unit) : "";
+        auto it = std::find_if(open.begin(), open.end(),
+                               [&](const PeriodBucket& b) { return b.unit == unit; });
+        if (it == open.end()) {
+          open.push_back({q.start_ms + index * q.period_ms, std::string(unit), point.aggregate});
+        } else {
+          it->aggregate.Merge(point.aggregate);
+        }
         return true;
       });
   if (!s.ok()) return s;
-  std::vector<PeriodBucket> out;
-  out.reserve(periods.size());
-  for (auto& [key, aggregate] : periods) {
-    out.push_back({q.start_ms + key.first * q.period_ms, key.second, aggregate});
-  }
+  close_period();
   return out;
 }
 

@@ -28,7 +28,7 @@ std::vector<std::pair<int64_t, storage::MetricAggregate>> StoreMetricSource::Agg
   auto buckets = detail::QueryPeriods(store_, partition_, metric, pq);
   if (!buckets.ok()) return out;
   out.reserve(buckets->size());
-  for (auto& b : *buckets) out.emplace_back(b.start_ms, b.aggregate);
+  for (auto& b : *buckets) out.emplace_back(b.start_ms, std::move(b.aggregate));
   return out;
 }
 
