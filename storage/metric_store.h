@@ -78,11 +78,16 @@ struct MetricAggregate {
     }
   }
   void Merge(const MetricAggregate& o) {
+    MergeStatisticSet(o);
+    distribution.Merge(o.distribution);
+  }
+  // SampleCount, Sum, Minimum and Maximum only: for readers that need no percentile (the
+  // distribution is left as it was, so it no longer describes the samples).
+  void MergeStatisticSet(const MetricAggregate& o) {
     sample_count += o.sample_count;
     sum += o.sum;
     if (o.minimum < minimum) minimum = o.minimum;
     if (o.maximum > maximum) maximum = o.maximum;
-    distribution.Merge(o.distribution);
   }
   bool operator==(const MetricAggregate&) const = default;
 };

@@ -217,6 +217,7 @@ ApiResult HandleGetMetricData(const json& request, Context& ctx) {
     detail::PeriodQuery pq{
         detail::AlignStart(*start, q.period_ms), *end, q.period_ms, q.unit, false,
         now_ms - detail::kMetricRetentionMs};
+    pq.distributions = q.extended.has_value();
     auto buckets = detail::QueryPeriods(ctx.metrics, ctx.partition, q.metric, pq);
     if (!buckets.ok()) return InternalServiceFault("The service cannot complete the request.");
     Output o;

@@ -62,9 +62,12 @@ storage::Result<std::vector<PeriodBucket>> QueryPeriods(storage::MetricStore& st
         auto it = std::find_if(open.begin(), open.end(),
                                [&](const PeriodBucket& b) { return b.unit == unit; });
         if (it == open.end()) {
-          open.push_back({q.start_ms + index * q.period_ms, std::string(unit), point.aggregate});
-        } else {
+          it = open.insert(open.end(), {q.start_ms + index * q.period_ms, std::string(unit), {}});
+        }
+        if (q.distributions) {
           it->aggregate.Merge(point.aggregate);
+        } else {
+          it->aggregate.MergeStatisticSet(point.aggregate);
         }
         return true;
       });

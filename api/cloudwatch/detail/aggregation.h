@@ -45,6 +45,9 @@ struct PeriodQuery {
   bool split_units = true;          // false: one bucket per period whatever the units
   // Buckets starting before this are gone (kMetricRetentionMs before now). Default: none.
   int64_t not_before_ms = std::numeric_limits<int64_t>::min();
+  // false: the buckets' distributions are left empty, for a caller that asks no percentile
+  // (cheaper: nothing to copy or merge but the statistic set).
+  bool distributions = true;
 };
 
 // AWS keeps metric data 455 days.
