@@ -22,9 +22,9 @@ std::string AlarmArn(const storage::Partition& p, std::string_view name) {
 double EpochSeconds(int64_t ms) { return static_cast<double>(ms) / 1000.0; }
 
 void KeepStateAndTags(const json& old, json& record) {
-  for (const char* key : {"StateValue", "StateReason", "StateReasonData", "StateUpdatedTimestamp",
-                          "StateTransitionedTimestamp", "ActionsSuppressedBy",
-                          "ActionsSuppressedReason", "_Tags"}) {
+  for (const char* key :
+       {"StateValue", "StateReason", "StateReasonData", "StateUpdatedTimestamp",
+        "StateTransitionedTimestamp", "ActionsSuppressedBy", "ActionsSuppressedReason", "_Tags"}) {
     if (old.contains(key)) record[key] = old[key];
   }
 }
