@@ -14,7 +14,7 @@ namespace {
 using nlohmann::json;
 
 constexpr int64_t kMinuteMs = 60'000;
-constexpr int64_t kDayMs = 24 * 60 * kMinuteMs;
+constexpr int64_t kDayMs = int64_t{24} * 60 * kMinuteMs;
 constexpr int64_t kMinDurationMs = kMinuteMs;    // PT1M
 constexpr int64_t kMaxDurationMs = 15 * kDayMs;  // P15D
 
@@ -259,14 +259,14 @@ std::optional<int64_t> ActiveUntil(const storage::ResourceRecord& rec, const Mut
 
 }  // namespace
 
-std::string MuteRuleStatus(const storage::ResourceRecord& rec, int64_t now_ms) {
-  auto s = ScheduleOf(rec);
+std::string MuteRuleStatus(const storage::ResourceRecord& rule, int64_t now_ms) {
+  auto s = ScheduleOf(rule);
   if (!s) return "EXPIRED";
-  const auto expire = MsField(rec, "expire");
+  const auto expire = MsField(rule, "expire");
   if ((expire && now_ms >= *expire) || (s->one_time && now_ms >= s->at_ms + s->duration_ms)) {
     return "EXPIRED";
   }
-  return ActiveUntil(rec, *s, now_ms) ? "ACTIVE" : "SCHEDULED";
+  return ActiveUntil(rule, *s, now_ms) ? "ACTIVE" : "SCHEDULED";
 }
 
 std::optional<int64_t> MuteWindowEnd(storage::ResourceStore& store, const storage::Partition& p,

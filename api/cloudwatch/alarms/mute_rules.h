@@ -36,7 +36,7 @@ std::variant<MuteSchedule, std::string> ParseMuteSchedule(std::string_view expre
                                                           std::string_view duration);
 
 // When the window of `schedule` that holds `now_ms` closes, or nullopt when no window holds it.
-std::optional<int64_t> OpenWindowEnd(const MuteSchedule& schedule, int64_t now_ms);
+std::optional<int64_t> OpenWindowEnd(const MuteSchedule& s, int64_t now_ms);
 
 // SCHEDULED, ACTIVE or EXPIRED for a stored rule at `now_ms` (EXPIRED for a record that does
 // not parse).
