@@ -6,6 +6,7 @@
 #include <system_error>
 #include <utility>
 
+#include "api/cloudwatch/alarms/mute_rules.h"
 #include "api/sns/sns_api.h"
 #include "server/auth/authenticator.h"
 #include "server/smtp_sender.h"
@@ -186,6 +187,13 @@ std::unique_ptr<Service> Service::Start(const Config& config, Logger& logger, st
           }
           return Outcome{Outcome::Kind::kRetryLater, ""};
         });
+    // Alarm mute rules (api/cloudwatch/alarms/mute_rules.h) hold actions back in their windows.
+    if (storage::ResourceStore* resources = service->store_->resource_store()) {
+      service->alarm_evaluator_->SetMuteCheck(
+          [resources](const storage::Partition& p, std::string_view alarm, int64_t now_ms) {
+            return api::cloudwatch::alarms::MuteWindowEnd(*resources, p, alarm, now_ms);
+          });
+    }
     // Tests only: CWLOGD_ALARM_ACTION_LOG replaces SNS with a file that gets each notification
     // as one JSON line, to observe the evaluator alone (docs/alarms.md).
     if (const char* path = std::getenv("CWLOGD_ALARM_ACTION_LOG"); path != nullptr && *path) {

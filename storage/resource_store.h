@@ -51,6 +51,7 @@ enum class ResourceKind : char {  // DO NOT CHANGE: on-disk
   kInsightRule = 'Z',        // name: RuleName
   kMetricStream = 'M',       // name: the metric stream's Name
   kOTelEnrichment = 'O',     // name: "state" (one record per partition)
+  kAlarmMuteRule = 'J',      // name: the alarm mute rule's Name (api/cloudwatch/alarms)
 };
 
 // Kinds that share one lock per partition: a change of any of them is serialized with the

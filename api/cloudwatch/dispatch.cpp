@@ -40,6 +40,10 @@ constexpr Operation kOperations[] = {
     {"SetAlarmState", &alarms::HandleSetAlarmState},
     {"TagResource", &alarms::HandleTagResource},
     {"UntagResource", &alarms::HandleUntagResource},
+    {"PutAlarmMuteRule", &alarms::HandlePutAlarmMuteRule},
+    {"GetAlarmMuteRule", &alarms::HandleGetAlarmMuteRule},
+    {"ListAlarmMuteRules", &alarms::HandleListAlarmMuteRules},
+    {"DeleteAlarmMuteRule", &alarms::HandleDeleteAlarmMuteRule},
     // Dashboards and widget images (dashboards/dashboard_handlers.h).
     {"DeleteDashboards", &dashboards::HandleDeleteDashboards},
     {"GetDashboard", &dashboards::HandleGetDashboard},

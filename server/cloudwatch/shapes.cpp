@@ -160,6 +160,27 @@ constexpr Member kSetAlarmStateMembers[] = {{"AlarmName", &kString},
                                             {"StateReasonData", &kString}};
 constexpr Shape kSetAlarmStateInput{ShapeKind::kStructure, kSetAlarmStateMembers};
 
+constexpr Member kScheduleMembers[] = {
+    {"Expression", &kString}, {"Duration", &kString}, {"Timezone", &kString}};
+constexpr Shape kSchedule{ShapeKind::kStructure, kScheduleMembers};
+constexpr Member kMuteRuleMembers[] = {{"Schedule", &kSchedule}};
+constexpr Shape kMuteRule{ShapeKind::kStructure, kMuteRuleMembers};
+constexpr Member kMuteTargetsMembers[] = {{"AlarmNames", &kStringList}};
+constexpr Shape kMuteTargets{ShapeKind::kStructure, kMuteTargetsMembers};
+constexpr Member kPutAlarmMuteRuleMembers[] = {
+    {"Name", &kString},         {"Description", &kString},
+    {"Rule", &kMuteRule},       {"MuteTargets", &kMuteTargets},
+    {"Tags", &kTagList},        {"StartDate", &kTimestamp},
+    {"ExpireDate", &kTimestamp}};
+constexpr Shape kPutAlarmMuteRuleInput{ShapeKind::kStructure, kPutAlarmMuteRuleMembers};
+constexpr Member kAlarmMuteRuleNameMembers[] = {{"AlarmMuteRuleName", &kString}};
+constexpr Shape kAlarmMuteRuleNameInput{ShapeKind::kStructure, kAlarmMuteRuleNameMembers};
+constexpr Member kListAlarmMuteRulesMembers[] = {{"AlarmName", &kString},
+                                                 {"Statuses", &kStringList},
+                                                 {"MaxRecords", &kInteger},
+                                                 {"NextToken", &kString}};
+constexpr Shape kListAlarmMuteRulesInput{ShapeKind::kStructure, kListAlarmMuteRulesMembers};
+
 constexpr Member kResourceArnMembers[] = {{"ResourceARN", &kString}};
 constexpr Shape kResourceArnInput{ShapeKind::kStructure, kResourceArnMembers};
 constexpr Member kTagResourceMembers[] = {{"ResourceARN", &kString}, {"Tags", &kTagList}};
@@ -309,6 +330,10 @@ constexpr OperationModel kOperations[] = {
     {"TagResource", &kTagResourceInput, true},
     {"UntagResource", &kUntagResourceInput, true},
     {"PutCompositeAlarm", &kPutCompositeAlarmInput, false},
+    {"PutAlarmMuteRule", &kPutAlarmMuteRuleInput, false},
+    {"GetAlarmMuteRule", &kAlarmMuteRuleNameInput, true},
+    {"ListAlarmMuteRules", &kListAlarmMuteRulesInput, true},
+    {"DeleteAlarmMuteRule", &kAlarmMuteRuleNameInput, false},
     {"PutMetricAlarm", &kPutMetricAlarmInput, false},
     {"SetAlarmState", &kSetAlarmStateInput, false},
     {"PutMetricData", &kPutMetricDataInput, false},
@@ -329,10 +354,10 @@ const OperationModel* FindOperationModel(std::string_view name) {
 bool IsTimestampMember(std::string_view name) {
   // Alarm outputs: AlarmConfigurationUpdatedTimestamp, StateUpdatedTimestamp, ...
   // Dashboards: LastModified; metric streams: CreationDate, LastUpdateDate; anomaly detector
-  // ExcludedTimeRanges: StartTime, EndTime.
+  // ExcludedTimeRanges: StartTime, EndTime; alarm mute rules: StartDate, ExpireDate.
   return name == "Timestamps" || name.ends_with("Timestamp") || name == "LastModified" ||
          name == "CreationDate" || name == "LastUpdateDate" || name == "StartTime" ||
-         name == "EndTime";
+         name == "EndTime" || name == "StartDate" || name == "ExpireDate";
 }
 
 }  // namespace cwlogd::server::cloudwatch

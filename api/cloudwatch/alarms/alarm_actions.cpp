@@ -121,6 +121,8 @@ ordered_json NotificationMessage(const json& record, const storage::Partition& p
   m["AlarmName"] = record.value("AlarmName", "");
   m["AlarmDescription"] = OrNull(record, "AlarmDescription");
   m["AWSAccountId"] = partition.account;
+  // True only for an action that a mute rule held back until its window ended.
+  m["ActionExecutedAfterMuteWindow"] = false;
   m["AlarmConfigurationUpdatedTimestamp"] =
       AwsTimestamp(EpochMillis(record.value("AlarmConfigurationUpdatedTimestamp", json(0))));
   m["NewStateValue"] = record.value("StateValue", "");

@@ -14,7 +14,9 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -45,6 +47,14 @@ class AlarmEvaluator {
   // Where actions go; unset = they stay pending. Call before Start.
   void SetPublisher(AlarmActionPublisher publisher);
 
+  // When the actions of an alarm are muted at `now_ms` (alarm mute rules): the end of the mute
+  // window, else nullopt. A muted action waits in the outbox until the window ends; it is then
+  // executed (ActionExecutedAfterMuteWindow: true) only when the alarm is still in the state
+  // of that transition, as AWS does. Unset = nothing is muted. Call before Start.
+  using MuteCheck = std::function<std::optional<int64_t>(
+      const storage::Partition& partition, std::string_view alarm_name, int64_t now_ms)>;
+  void SetMuteCheck(MuteCheck check);
+
   // Starts the thread: it checks the clock four times a second, evaluates once per new minute
   // and offers due outbox entries to the publisher.
   void Start();
@@ -56,6 +66,11 @@ class AlarmEvaluator {
   size_t DeliverPending(int64_t now_ms);
 
  private:
+  enum class Mute { kDeliver, kHold, kDrop };
+  // What the mute rules make of the due outbox `entry` (updated in place; `message` gets
+  // ActionExecutedAfterMuteWindow when it runs after its window).
+  Mute MuteOutcome(const storage::Partition& p, nlohmann::json& entry, int64_t now_ms,
+                   std::string& message);
   void Loop();
   void Warn(const std::string& text) const;
 
@@ -64,6 +79,7 @@ class AlarmEvaluator {
   const storage::Clock& clock_;
   std::function<void(const std::string&)> warn_;
   AlarmActionPublisher publisher_;
+  MuteCheck mute_check_;
 
   // Metric-math alarms parsed once: "account/region/name" -> the Metrics list it was planned
   // from and the plan (null: not a math alarm). Rebuilt each pass, so deleted alarms drop out.

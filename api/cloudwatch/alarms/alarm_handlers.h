@@ -21,6 +21,11 @@ ApiResult HandleDisableAlarmActions(const nlohmann::json& request, Context& ctx)
 ApiResult HandleListTagsForResource(const nlohmann::json& request, Context& ctx);
 ApiResult HandleTagResource(const nlohmann::json& request, Context& ctx);
 ApiResult HandleUntagResource(const nlohmann::json& request, Context& ctx);
+// Alarm mute rules (mute_rule_handlers.cpp): Context::resources must be set as well.
+ApiResult HandlePutAlarmMuteRule(const nlohmann::json& request, Context& ctx);
+ApiResult HandleGetAlarmMuteRule(const nlohmann::json& request, Context& ctx);
+ApiResult HandleListAlarmMuteRules(const nlohmann::json& request, Context& ctx);
+ApiResult HandleDeleteAlarmMuteRule(const nlohmann::json& request, Context& ctx);
 
 // Limits (CloudWatch API reference).
 inline constexpr size_t kMaxActionsPerState = 5;

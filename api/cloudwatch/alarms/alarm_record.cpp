@@ -135,6 +135,7 @@ void ChangeState(const storage::Partition& p, json& record, std::string_view new
     entry["Subject"] = subject;
     entry["Message"] = message;
     entry["StateUpdateMs"] = now_ms;
+    entry["StateValue"] = new_state;  // a muted action runs later only in this state
     entry["Attempts"] = 0;
     entry["NextAttemptMs"] = 0;
     if (held_actions != nullptr) {

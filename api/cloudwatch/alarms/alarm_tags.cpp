@@ -1,8 +1,11 @@
-// TagResource, UntagResource and ListTagsForResource for alarm ARNs (the only CloudWatch
-// resources this server keeps).
+// TagResource, UntagResource and ListTagsForResource for alarm ARNs and alarm mute rule ARNs.
+#include <functional>
+#include <map>
+
 #include "api/cloudwatch/alarms/alarm_handlers.h"
 #include "api/cloudwatch/alarms/alarm_record.h"
 #include "api/cloudwatch/alarms/alarm_validation.h"
+#include "api/cloudwatch/alarms/mute_rules.h"
 
 namespace cwlogd::api::cloudwatch::alarms {
 namespace {
@@ -34,9 +37,60 @@ std::variant<std::pair<std::string, json>, ApiError> LoadTagged(AlarmInput& in, 
   return std::make_pair(*name, std::move(**record));
 }
 
+// The mute rule name of the request's ResourceARN when it names one of this partition.
+std::optional<std::string> MuteRuleNameOf(const json& request, const storage::Partition& p) {
+  auto it = request.find("ResourceARN");
+  if (it == request.end() || !it->is_string()) return std::nullopt;
+  const std::string& arn = it->get_ref<const std::string&>();
+  const std::string prefix = MuteRuleArn(p, "");
+  if (arn.size() <= prefix.size() || arn.size() > 1024 || arn.compare(0, prefix.size(), prefix)) {
+    return std::nullopt;
+  }
+  return arn.substr(prefix.size());
+}
+
+json TagList(const std::map<std::string, std::string>& tags) {
+  json out = json::array();
+  for (const auto& [k, v] : tags) out.push_back({{"Key", k}, {"Value", v}});
+  return out;
+}
+
+// Changes the tags of mute rule `name`; ResourceNotFoundException when there is none.
+ApiResult EditMuteRuleTags(Context& ctx, const std::string& name,
+                           const std::function<void(std::map<std::string, std::string>&)>& edit) {
+  if (ctx.resources == nullptr) return ServiceFault();
+  bool too_many = false;
+  storage::Status s = ctx.resources->Update(
+      ctx.partition, storage::ResourceKind::kAlarmMuteRule, name, ctx.clock.NowMillis(), {},
+      [&](const storage::ResourceRecord* current, storage::ResourceRecord* out) {
+        if (current == nullptr) {
+          return storage::Status::NotFound(storage::Status::Resource::kResource);
+        }
+        *out = *current;
+        edit(out->tags);
+        too_many = out->tags.size() > kMaxAlarmTags;
+        // Refused without a write: any non-ok status leaves the record as it was.
+        return too_many ? storage::Status::NotFound(storage::Status::Resource::kResource)
+                        : storage::Status::OK();
+      });
+  if (too_many) return InvalidParameterValue("The maximum number of tags (50) was exceeded.");
+  if (s.code() == storage::Status::Code::kNotFound) return ResourceNotFound();
+  if (!s.ok()) return ServiceFault();
+  return json::object();
+}
+
 }  // namespace
 
 ApiResult HandleListTagsForResource(const json& request, Context& ctx) {
+  if (auto rule = MuteRuleNameOf(request, ctx.partition)) {
+    if (ctx.resources == nullptr) return ServiceFault();
+    auto rec = ctx.resources->Get(ctx.partition, storage::ResourceKind::kAlarmMuteRule, *rule);
+    if (!rec.ok()) {
+      return rec.status().code() == storage::Status::Code::kNotFound ? ResourceNotFound()
+                                                                     : ServiceFault();
+    }
+    return json{{"Tags", TagList(rec->tags)}};
+  }
   if (ctx.alarms == nullptr) return ServiceFault();
   AlarmInput in(request);
   std::lock_guard<std::mutex> lock(AlarmMutex());
@@ -55,6 +109,13 @@ ApiResult HandleTagResource(const json& request, Context& ctx) {
   auto read = ReadTagList(*tags);
   if (auto* e = std::get_if<ApiError>(&read)) return *e;
   const json& new_tags = std::get<json>(read);
+  if (auto rule = MuteRuleNameOf(request, ctx.partition)) {
+    return EditMuteRuleTags(ctx, *rule, [&](std::map<std::string, std::string>& rule_tags) {
+      for (const auto& tag : new_tags) {
+        rule_tags[tag["Key"].get<std::string>()] = tag["Value"].get<std::string>();
+      }
+    });
+  }
   std::lock_guard<std::mutex> lock(AlarmMutex());
   auto loaded = LoadTagged(in, ctx);
   if (auto* e = std::get_if<ApiError>(&loaded)) return *e;
@@ -86,6 +147,11 @@ ApiResult HandleUntagResource(const json& request, Context& ctx) {
   auto keys = in.StringList("TagKeys", 50, 1, 128);
   if (in.failed()) return in.error();
   if (in.Raw("TagKeys") == nullptr) return MissingParameter("The parameter TagKeys is required.");
+  if (auto rule = MuteRuleNameOf(request, ctx.partition)) {
+    return EditMuteRuleTags(ctx, *rule, [&](std::map<std::string, std::string>& tags) {
+      for (const auto& key : *keys) tags.erase(key);
+    });
+  }
   std::lock_guard<std::mutex> lock(AlarmMutex());
   auto loaded = LoadTagged(in, ctx);
   if (auto* e = std::get_if<ApiError>(&loaded)) return *e;
