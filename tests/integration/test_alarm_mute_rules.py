@@ -20,8 +20,9 @@ import botocore.session
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from cwlogd_harness import (AwsCli, DEFAULT_ACCOUNT, DEFAULT_REGION, ServerTestCase, find_aws_v1,
-                            find_aws_v2, now_ms)
+from cwlogd_harness import (AwsCli, DEFAULT_ACCOUNT, DEFAULT_REGION, find_aws_v1, find_aws_v2,
+                            now_ms)
+from test_alarms import AlarmTestCase
 
 MINUTE_MS = 60_000
 TOPIC = "arn:aws:sns:us-east-1:123456789012:alarms"
@@ -105,22 +106,14 @@ def client_with_protocol(server, protocol, model_dir):
         config=Config(retries={"max_attempts": 1, "mode": "standard"}))
 
 
-class MuteRuleTestCase(ServerTestCase):
-    action_log = None
+class MuteRuleTestCase(AlarmTestCase):
+    """test_alarms' base (a server with the CWLOGD_ALARM_ACTION_LOG sink, the clock reset around
+    each test), plus the mute rule client."""
 
     @classmethod
     def setUpClass(cls):
-        cls.action_log = tempfile.NamedTemporaryFile(prefix="mute-actions-", delete=False).name
-        os.environ["CWLOGD_ALARM_ACTION_LOG"] = cls.action_log
-        try:
-            super().setUpClass()
-        finally:
-            del os.environ["CWLOGD_ALARM_ACTION_LOG"]
+        super().setUpClass()
         cls.model_dir = tempfile.mkdtemp(prefix="cw-model-")
-        cls.cw = boto3.session.Session().client(
-            "cloudwatch", endpoint_url=cls.server.endpoint, region_name=DEFAULT_REGION,
-            aws_access_key_id="test", aws_secret_access_key="test",
-            config=Config(retries={"max_attempts": 1, "mode": "standard"}))
         # The mute rule calls: boto3 when its model has them, else raw JSON 1.0.
         cls.mute = (cls.cw if "PutAlarmMuteRule" in cls.cw.meta.service_model.operation_names
                     else RawJsonCloudWatch(cls.server))
@@ -128,24 +121,7 @@ class MuteRuleTestCase(ServerTestCase):
     @classmethod
     def tearDownClass(cls):
         super().tearDownClass()
-        os.unlink(cls.action_log)
         shutil.rmtree(cls.model_dir, ignore_errors=True)
-
-    def setUp(self):
-        super().setUp()
-        self.server.set_clock_offset(0)
-        open(self.action_log, "w").close()
-
-    def tearDown(self):
-        self.server.set_clock_offset(0)
-        super().tearDown()
-
-    def move_clock_to(self, target_ms):
-        self.server.set_clock_offset(target_ms - now_ms())
-
-    def actions(self):
-        with open(self.action_log) as f:
-            return [json.loads(line) for line in f if line.strip()]
 
     def wait_actions(self, count, timeout=10):
         deadline = time.time() + timeout

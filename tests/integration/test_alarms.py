@@ -898,15 +898,21 @@ class CompositeAlarmTest(AlarmTestCase):
             time.sleep(0.1)
         return predicate()
 
-    def test_wait_period_holds_actions_until_it_ends(self):
+    def guarded_alarm_fires(self, name, wait, extension):
+        """A composite on `child` with the suppressor `guard` (neither in ALARM); then `child`
+        goes to ALARM. Returns the server time just before."""
         self.put_child("child")
         self.put_child("guard")
-        self.cw.put_composite_alarm(AlarmName="waits", AlarmRule="ALARM(child)",
+        self.cw.put_composite_alarm(AlarmName=name, AlarmRule="ALARM(child)",
                                     AlarmActions=[TOPIC], ActionsSuppressor="guard",
-                                    ActionsSuppressorWaitPeriod=120,
-                                    ActionsSuppressorExtensionPeriod=60)
+                                    ActionsSuppressorWaitPeriod=wait,
+                                    ActionsSuppressorExtensionPeriod=extension)
         start = now_ms()
         self.cw.set_alarm_state(AlarmName="child", StateValue="ALARM", StateReason="test")
+        return start
+
+    def test_wait_period_holds_actions_until_it_ends(self):
+        start = self.guarded_alarm_fires("waits", wait=120, extension=60)
         waits = self.composite("waits")
         self.assertEqual(waits["StateValue"], "ALARM")
         self.assertEqual(waits["ActionsSuppressedBy"], "WaitPeriod")
@@ -921,14 +927,7 @@ class CompositeAlarmTest(AlarmTestCase):
         self.assertEqual(self.composite("waits")["ActionsSuppressedBy"], "None")
 
     def test_suppressor_then_extension_period(self):
-        self.put_child("child")
-        self.put_child("guard")
-        self.cw.put_composite_alarm(AlarmName="ext", AlarmRule="ALARM(child)",
-                                    AlarmActions=[TOPIC], ActionsSuppressor="guard",
-                                    ActionsSuppressorWaitPeriod=60,
-                                    ActionsSuppressorExtensionPeriod=120)
-        start = now_ms()
-        self.cw.set_alarm_state(AlarmName="child", StateValue="ALARM", StateReason="test")
+        start = self.guarded_alarm_fires("ext", wait=60, extension=120)
         self.assertEqual(self.composite("ext")["ActionsSuppressedBy"], "WaitPeriod")
         # The suppressor follows within the wait: the actions stay held while it is in ALARM,
         # however long that lasts.
