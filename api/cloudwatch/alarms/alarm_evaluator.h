@@ -83,6 +83,7 @@ class AlarmEvaluator {
 
   // Metric-math alarms parsed once: "account/region/name" -> the Metrics list it was planned
   // from and the plan (null: not a math alarm). Rebuilt each pass, so deleted alarms drop out.
+  // NOLINTNEXTLINE(bugprone-exception-escape): the implicit members move json and a shared_ptr.
   struct CachedPlan {
     nlohmann::json metrics;
     std::shared_ptr<const MathAlarmPlan> plan;

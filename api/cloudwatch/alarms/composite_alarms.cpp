@@ -73,11 +73,11 @@ void Release(json& record, storage::AlarmWrite& write) {
 }
 
 // After a transition: holds its actions or sends them.
-void HoldOrSend(const storage::Partition& p, json& record, std::vector<std::string> actions,
+void HoldOrSend(const storage::Partition& p, json& record, const std::vector<std::string>& actions,
                 const std::map<std::string, json>& alarms, int64_t now_ms,
                 storage::AlarmWrite& write) {
   const std::string suppressor = record.value("ActionsSuppressor", "");
-  record["_HeldActions"] = std::move(actions);
+  record["_HeldActions"] = actions;
   if (suppressor.empty()) {
     Release(record, write);
   } else if (SuppressorInAlarm(p, record, alarms)) {
@@ -191,7 +191,7 @@ void SettleCompositeAlarms(const storage::Partition& p, int64_t now_ms,
       }
       std::vector<std::string> actions;
       ChangeState(p, record, new_state, reason, data, now_ms, write, &actions);
-      HoldOrSend(p, record, std::move(actions), alarms, now_ms, write);
+      HoldOrSend(p, record, actions, alarms, now_ms, write);
       write.put_alarms.push_back({name, record.dump()});  // replaces ChangeState's put
       changed = true;
     }

@@ -151,13 +151,18 @@ std::variant<json, ApiError> ReadAlarmMetrics(const json& list) {
     }
     const std::string id = q["Id"].get<std::string>();
     if (id.size() > 255 || !IsQueryId(id)) {
-      return ValidationError("The value " + id + " for parameter " + path +
-                             ".Id is invalid. Ids must start with a lowercase letter and contain "
-                             "only letters, numbers and underscores.");  // [unsure]
+      std::string message = "The value " + id;
+      message += " for parameter " + path;
+      message +=
+          ".Id is invalid. Ids must start with a lowercase letter and contain only letters, "
+          "numbers and underscores.";  // [unsure]
+      return ValidationError(std::move(message));
     }
     if (!ids.insert(id).second) {
-      return ValidationError("The value " + id + " for parameter " + path +
-                             ".Id is a duplicate: each Id must be unique.");  // [unsure]
+      std::string message = "The value " + id;
+      message += " for parameter " + path;
+      message += ".Id is a duplicate: each Id must be unique.";  // [unsure]
+      return ValidationError(std::move(message));
     }
     for (const char* member : {"Label", "AccountId", "Expression"}) {
       if (q.contains(member) && !q[member].is_null() && !q[member].is_string()) {

@@ -62,7 +62,7 @@ std::variant<std::map<std::string, std::vector<MathResult>>, ApiError> EvaluateE
     const EvalOptions& options, MetricSource& source);
 // The same over queries parsed before (they must stay unchanged during the call).
 std::variant<std::map<std::string, std::vector<MathResult>>, ApiError> EvaluateParsedQueries(
-    const std::vector<ParsedExpressionQuery>& parsed, const std::map<std::string, Series>& metrics,
+    const std::vector<ParsedExpressionQuery>& all, const std::map<std::string, Series>& metrics,
     const EvalOptions& options, MetricSource& source);
 
 }  // namespace cwlogd::api::cloudwatch::math
