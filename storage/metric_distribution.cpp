@@ -26,10 +26,7 @@ constexpr uint8_t kSketchFlag = 0x04;
 constexpr uint8_t kIntegralFlag = 0x08;  // every weight is written as a varint
 constexpr uint8_t kKnownFlags = 0x0f;
 constexpr double kMaxIntegralWeight = 9007199254740992.0;  // 2^53
-// Weights saturate here (far beyond any real sample count) so that sums stay finite.
-constexpr double kMaxWeight = 1e300;
-
-double AddWeights(double a, double b) { return std::min(a + b, kMaxWeight); }
+double AddWeights(double a, double b) { return std::min(a + b, MetricDistribution::kMaxWeight); }
 
 int32_t IndexOf(double v) {
   const double i = std::ceil(std::log(v) / kLogGamma);
@@ -67,7 +64,7 @@ bool ReadWeight(std::string_view in, size_t* pos, bool integral, double* w) {
     *w = static_cast<double>(v);
     return true;
   }
-  return ReadDouble(in, pos, w) && *w >= 0 && *w <= kMaxWeight;
+  return ReadDouble(in, pos, w) && *w >= 0 && *w <= MetricDistribution::kMaxWeight;
 }
 
 }  // namespace

@@ -25,6 +25,8 @@ class MetricDistribution {
   // Sketch bins kept; beyond, the lowest bins are folded into the lowest kept one (only the low
   // tail loses accuracy; needs values spread over more than ~18 decades).
   static constexpr size_t kMaxBins = 2048;
+  // Weights saturate here (far beyond any real sample count) so that sums stay finite.
+  static constexpr double kMaxWeight = 1e300;
 
   // `weight` samples of value `v` (weight > 0, v finite).
   void Add(double v, double weight = 1);
