@@ -41,14 +41,6 @@ std::optional<double> QueryStatistic(const StatQuery& q, const storage::MetricAg
   return detail::StatisticValue(a, q.stat);
 }
 
-// Query ids: start with a lower-case letter; letters, digits and underscores.
-bool ValidId(std::string_view id) {
-  if (id.empty() || !(id[0] >= 'a' && id[0] <= 'z')) return false;
-  return std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-  });
-}
-
 std::optional<StatQuery> ReadQuery(Reader& r, const json& q, const std::string& path) {
   if (!r.CheckObject(q, path)) return std::nullopt;
   StatQuery out;
@@ -60,7 +52,7 @@ std::optional<StatQuery> ReadQuery(Reader& r, const json& q, const std::string& 
   auto outer_period = r.Integer(q, path, "Period", false);
   (void)r.String(q, path, "AccountId", false, 1, 255);
   if (r.failed()) return std::nullopt;
-  if (!ValidId(*id)) {
+  if (!detail::IsQueryId(*id)) {
     r.Fail(InvalidParameterValue("The value " + *id + " for parameter " + Join(path, "Id") +
                                  " is invalid. Ids must start with a lowercase letter and contain "
                                  "only letters, numbers and underscores."));

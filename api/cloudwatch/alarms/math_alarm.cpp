@@ -25,14 +25,6 @@ constexpr size_t kMaxAlarmExpressions = 10;
 
 ApiError InvalidMetricsList() { return ValidationError("Invalid metrics list"); }
 
-// Query ids as GetMetricData takes them: a lower-case letter, then letters, digits, '_'.
-bool IsQueryId(std::string_view id) {
-  if (id.empty() || !(id[0] >= 'a' && id[0] <= 'z')) return false;
-  return std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-  });
-}
-
 std::optional<int64_t> WholeNumber(const json& v) {
   if (v.is_number_integer()) return v.get<int64_t>();
   if (v.is_number_float()) {
@@ -150,7 +142,7 @@ std::variant<json, ApiError> ReadAlarmMetrics(const json& list) {
       return ValidationError("Each element of Metrics must have an Id.");
     }
     const std::string id = q["Id"].get<std::string>();
-    if (id.size() > 255 || !IsQueryId(id)) {
+    if (id.size() > 255 || !detail::IsQueryId(id)) {
       std::string message = "The value " + id;
       message += " for parameter " + path;
       message +=

@@ -1,5 +1,6 @@
 #include "api/cloudwatch/detail/reader.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string_view>
 
@@ -41,6 +42,13 @@ constexpr std::string_view kStandardUnits[] = {"Seconds",
                                                "None"};
 
 }  // namespace
+
+bool IsQueryId(std::string_view id) {
+  if (id.empty() || !(id[0] >= 'a' && id[0] <= 'z')) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
 
 size_t CodePointLength(std::string_view s) {
   size_t n = 0;

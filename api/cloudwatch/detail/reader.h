@@ -74,6 +74,9 @@ std::string MemberPath(std::string_view path, size_t zero_based_index);
 bool IsStandardUnit(std::string_view unit);
 // Length in Unicode code points (CloudWatch counts characters).
 size_t CodePointLength(std::string_view s);
+// A MetricDataQuery Id (GetMetricData, alarm Metrics): a lower-case letter, then letters, digits
+// and underscores.
+bool IsQueryId(std::string_view id);
 
 // Opaque pagination tokens (api/detail/tokens.h): a JSON document tagged with the operation,
 // bound to the partition that issued it; DecodeToken gives nullopt for any other token.
